@@ -1,0 +1,238 @@
+package coach
+
+import (
+	"time"
+)
+
+// Money is an amount in minor units (cents) of a currency (ISO 4217 code).
+type Money struct {
+	Cents    int64
+	Currency string
+}
+
+// Deal is a deal as its owner sees it now: the projection of its event log.
+type Deal struct {
+	ID          int64
+	TeamID      string
+	Number      int
+	ExternalID  string
+	Name        string
+	OwnerID     string
+	Amount      Money
+	HasAmount   bool
+	Status      Status
+	Stage       Stage     // the current open stage; the last open stage when won or lost
+	StageSince  time.Time // when the deal entered Stage, or its outcome when closed
+	LastActive  time.Time // the last stage change or note
+	Archived    bool
+	PausedUntil time.Time // zero when not paused
+	PauseReason string
+	LostReason  LostReason
+	CreatedAt   time.Time
+}
+
+// Status says whether a deal is open, won or lost.
+type Status string
+
+// Deal statuses.
+const (
+	StatusOpen Status = "open"
+	StatusWon  Status = "won"
+	StatusLost Status = "lost"
+)
+
+// ShownStage returns the stage to show for the deal: its open stage, retention
+// once won, lost once lost.
+func (d Deal) ShownStage() Stage {
+	switch d.Status {
+	case StatusWon:
+		return Retention
+	case StatusLost:
+		return Lost
+	}
+	return d.Stage
+}
+
+// DaysInStage returns how long the deal has been in its current stage (or
+// outcome) at now, in days.
+func (d Deal) DaysInStage(now time.Time) float64 {
+	return Days(now.Sub(d.StageSince))
+}
+
+// Paused reports whether nudges and staleness are muted for the deal at now.
+func (d Deal) Paused(now time.Time) bool {
+	return !d.PausedUntil.IsZero() && now.Before(d.PausedUntil)
+}
+
+// Days converts a duration to days, the unit of every metric.
+func Days(d time.Duration) float64 { return d.Seconds() / 86400 }
+
+// EventKind says what an event records.
+type EventKind string
+
+// Event kinds. Create, Move, Won, Lost and Reopen carry a stage entry.
+const (
+	EvCreate  EventKind = "create"
+	EvMove    EventKind = "move"
+	EvWon     EventKind = "won"
+	EvLost    EventKind = "lost"
+	EvReopen  EventKind = "reopen"
+	EvNote    EventKind = "note"
+	EvEdit    EventKind = "edit"
+	EvAssign  EventKind = "assign"
+	EvArchive EventKind = "archive"
+	EvRestore EventKind = "restore"
+	EvPause   EventKind = "pause"
+	EvCheck   EventKind = "check"
+	EvRevert  EventKind = "revert"
+)
+
+// Event is one entry of a deal's append-only log. Entry is set on stage entries
+// only (an open stage, won or lost); every duration is derived from those.
+type Event struct {
+	ID      int64
+	DealID  int64
+	Kind    EventKind
+	Entry   Stage
+	Reason  LostReason // on lost
+	Text    string     // a note, a lost reason's free text, a pause reason
+	Fields  Fields     // what a create or an edit set
+	ActorID string
+	At      time.Time
+	Reverts int64 // on revert: the event it cancels
+}
+
+// Fields are the deal attributes an event sets. Empty strings and a nil
+// amount leave an attribute as it was.
+type Fields struct {
+	Name        string     `json:"name,omitempty"`
+	Owner       string     `json:"owner,omitempty"`
+	AmountCents *int64     `json:"amount_cents,omitempty"`
+	NoAmount    bool       `json:"no_amount,omitempty"`
+	Currency    string     `json:"currency,omitempty"`
+	Until       *time.Time `json:"until,omitempty"`     // pause: muted until; nil with Unpause
+	Unpause     bool       `json:"unpause,omitempty"`   // pause: lift the pause
+	Criterion   string     `json:"criterion,omitempty"` // check: the exit criterion confirmed
+	Stage       Stage      `json:"stage,omitempty"`     // check: the stage the criterion belongs to
+	Prev        *Fields    `json:"prev,omitempty"`      // edit: the values before, for display
+}
+
+// Live returns the events that count: every event except reverts and the
+// events they cancel, in the order given.
+func Live(events []Event) []Event {
+	reverted := map[int64]bool{}
+	for _, e := range events {
+		if e.Kind == EvRevert {
+			reverted[e.Reverts] = true
+		}
+	}
+	out := make([]Event, 0, len(events))
+	for _, e := range events {
+		if e.Kind == EvRevert || reverted[e.ID] {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// Replay folds a deal's log (oldest first) into its current state, skipping
+// reverted events. The identity fields of base (ID, team, number, external id,
+// creation time) are kept. A deal whose creation was reverted comes back
+// archived.
+func Replay(base Deal, events []Event) Deal {
+	d := Deal{
+		ID: base.ID, TeamID: base.TeamID, Number: base.Number, ExternalID: base.ExternalID,
+		CreatedAt: base.CreatedAt, Status: StatusOpen, Stage: Prospecting,
+		Archived: true, // until a live create is seen
+	}
+	for _, e := range Live(events) {
+		switch e.Kind {
+		case EvCreate:
+			d.Archived = false
+		case EvArchive:
+			d.Archived = true
+		case EvRestore:
+			d.Archived = false
+		case EvPause:
+			if e.Fields.Unpause || e.Fields.Until == nil {
+				d.PausedUntil, d.PauseReason = time.Time{}, ""
+			} else {
+				d.PausedUntil, d.PauseReason = *e.Fields.Until, e.Text
+			}
+		case EvNote:
+			d.LastActive = e.At
+		}
+		d.apply(e.Fields)
+		if e.Entry != "" {
+			d.enter(e)
+		}
+	}
+	return d
+}
+
+func (d *Deal) apply(f Fields) {
+	if f.Name != "" {
+		d.Name = f.Name
+	}
+	if f.Owner != "" {
+		d.OwnerID = f.Owner
+	}
+	if f.Currency != "" {
+		d.Amount.Currency = f.Currency
+	}
+	if f.AmountCents != nil {
+		d.Amount.Cents, d.HasAmount = *f.AmountCents, true
+	}
+	if f.NoAmount {
+		d.Amount.Cents, d.HasAmount = 0, false
+	}
+}
+
+func (d *Deal) enter(e Event) {
+	d.StageSince, d.LastActive = e.At, e.At
+	switch e.Entry {
+	case Won:
+		d.Status, d.LostReason = StatusWon, ""
+	case Lost:
+		d.Status, d.LostReason = StatusLost, e.Reason
+	default:
+		d.Status, d.Stage, d.LostReason = StatusOpen, e.Entry, ""
+	}
+}
+
+// Visit is one stay of a deal in an open stage: from its entry to the next
+// stage entry of any kind (End is zero while the deal is still there).
+type Visit struct {
+	Stage Stage
+	Start time.Time
+	End   time.Time
+	Event Event // the entry that began the visit
+}
+
+// Days returns the visit's length, up to now when it has not ended.
+func (v Visit) Days(now time.Time) float64 {
+	end := v.End
+	if end.IsZero() {
+		end = now
+	}
+	return Days(end.Sub(v.Start))
+}
+
+// Visits returns the open-stage visits in a deal's log (oldest first), with
+// reverted events skipped.
+func Visits(events []Event) []Visit {
+	var out []Visit
+	for _, e := range Live(events) {
+		if e.Entry == "" {
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1].End.IsZero() {
+			out[n-1].End = e.At
+		}
+		if e.Entry.IsOpen() {
+			out = append(out, Visit{Stage: e.Entry, Start: e.At, Event: e})
+		}
+	}
+	return out
+}
