@@ -349,3 +349,21 @@ func (p *Playbook) TacticFor(seed int) Text {
 	}
 	return p.Tactics[i]
 }
+
+var objectionNames = map[Objection][2]string{
+	ObjPrice:      {"Price", "价格"},
+	ObjTiming:     {"Timing", "时机"},
+	ObjAuthority:  {"Authority", "决策权"},
+	ObjNeed:       {"Need", "需求"},
+	ObjTrust:      {"Trust / risk", "信任与风险"},
+	ObjIndecision: {"Indecision", "迟迟不决"},
+}
+
+// Name returns the objection type's display name in lang.
+func (o Objection) Name(lang Lang) string {
+	n, ok := objectionNames[o]
+	if !ok {
+		return string(o)
+	}
+	return lang.T(n[0], n[1])
+}

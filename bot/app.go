@@ -1,0 +1,129 @@
+// Package bot is Sales Coach's Slack side: request verification, the command
+// table, the handlers, Block Kit rendering and the console.
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"salescoach/coach"
+)
+
+// Store is what the bot needs of the database.
+type Store interface {
+	Ping(ctx context.Context) error
+	Member(ctx context.Context, teamID, userID string) (coach.Member, error)
+	FirstSighting(ctx context.Context, signature string, now time.Time) (bool, error)
+	CreateDeal(ctx context.Context, teamID string, nd coach.NewDeal) (coach.Deal, bool, error)
+	FindDeals(ctx context.Context, c coach.Caller, ref coach.DealRef, archived bool) ([]coach.DealName, error)
+	Deal(ctx context.Context, c coach.Caller, id int64) (coach.Deal, []coach.Event, error)
+	Change(ctx context.Context, c coach.Caller, id int64, decide coach.Decide) (coach.Deal, coach.Event, error)
+	Undo(ctx context.Context, c coach.Caller, now time.Time) (coach.Deal, coach.Event, error)
+	ListDeals(ctx context.Context, teamID string, f coach.ListFilter) ([]coach.Deal, int, error)
+	SetLang(ctx context.Context, teamID, userID string, lang coach.Lang) error
+	SetManager(ctx context.Context, teamID, userID string, manager bool) error
+	Managers(ctx context.Context, teamID string) ([]string, error)
+	SetCurrency(ctx context.Context, teamID, currency string) error
+}
+
+// Request is one command from a user, from Slack or the console.
+type Request struct {
+	TeamID      string
+	UserID      string
+	ChannelID   string
+	Command     string // "/deal" or "/coach"
+	Text        string // unescaped
+	ResponseURL string
+	TriggerID   string
+
+	Caller coach.Caller // filled in by the app
+	Now    time.Time    // filled in by the app
+}
+
+// Lang returns the caller's language.
+func (r *Request) Lang() coach.Lang { return r.Caller.Lang }
+
+// T returns en or zh in the caller's language.
+func (r *Request) T(en, zh string) string { return r.Caller.Lang.T(en, zh) }
+
+// App answers commands. Create it with New.
+type App struct {
+	store    Store
+	now      func() time.Time
+	log      *slog.Logger
+	managers map[string]bool
+	commands []Command
+}
+
+// Config configures an App.
+type Config struct {
+	Store    Store
+	Now      func() time.Time // time.Now when nil
+	Log      *slog.Logger     // discarded when nil
+	Managers []string         // Slack user ids who are always managers
+}
+
+// New returns an App.
+func New(cfg Config) *App {
+	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[string]bool{}}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	for _, m := range cfg.Managers {
+		if m = strings.TrimSpace(m); m != "" {
+			a.managers[m] = true
+		}
+	}
+	a.commands = a.table()
+	return a
+}
+
+// caller builds the caller of a request from what the store knows.
+func (a *App) caller(m coach.Member) coach.Caller {
+	lang := m.Lang
+	if lang == "" {
+		lang = coach.LangFromLocale(m.Locale)
+	}
+	loc := time.UTC
+	if m.TZ != "" {
+		if l, err := time.LoadLocation(m.TZ); err == nil {
+			loc = l
+		}
+	}
+	return coach.Caller{
+		TeamID: m.TeamID, UserID: m.UserID, Lang: lang, Currency: m.Currency, Loc: loc,
+		Manager: m.Manager || m.SlackAdmin || a.managers[m.UserID],
+	}
+}
+
+// Handle answers one command. It never fails: errors become friendly replies,
+// and what went wrong on our side is logged.
+func (a *App) Handle(ctx context.Context, req Request) Reply {
+	req.Now = a.now().UTC()
+	m, err := a.store.Member(ctx, req.TeamID, req.UserID)
+	if err != nil {
+		return a.failure(ctx, &req, err)
+	}
+	req.Caller = a.caller(m)
+	reply, err := a.dispatch(ctx, &req)
+	if err != nil {
+		return a.failure(ctx, &req, err)
+	}
+	return reply
+}
+
+func (a *App) failure(ctx context.Context, req *Request, err error) Reply {
+	lang := req.Caller.Lang
+	switch coach.ErrorCode(err) {
+	case coach.EInternal:
+		a.log.ErrorContext(ctx, "command failed", "team", req.TeamID, "user", req.UserID, "command", req.Command, "err", err)
+	case coach.EUnavailable:
+		a.log.WarnContext(ctx, "database unavailable", "team", req.TeamID, "command", req.Command, "err", err)
+	}
+	return fail(coach.ErrorMessage(err, lang))
+}

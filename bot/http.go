@@ -1,0 +1,118 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"salescoach/coach"
+)
+
+// maxBody caps what the bot reads of a request from Slack.
+const maxBody = 1 << 20
+
+// Server serves the bot over HTTP.
+type Server struct {
+	App           *App
+	SigningSecret string
+	// Timeout bounds the work on a slash command, inside Slack's 3 seconds.
+	Timeout time.Duration
+}
+
+// Handler returns every HTTP route of the bot.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("POST /slack/commands", s.verified(http.HandlerFunc(s.slashCommand)))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", s.ready)
+	return mux
+}
+
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.App.store.Ping(ctx); err != nil {
+		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	io.WriteString(w, "ready\n")
+}
+
+// verified checks that a request comes from Slack before anything else looks
+// at it: the signature over the raw body, a timestamp within 5 minutes, and a
+// signature never accepted before (a replay). Any failure is a 401 with no
+// side effect. The body is restored for the next handler.
+func (s *Server) verified(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+				return
+			}
+			http.Error(w, "cannot read request", http.StatusBadRequest)
+			return
+		}
+		sv, err := slack.NewSecretsVerifier(r.Header, s.SigningSecret)
+		if err == nil {
+			sv.Write(body)
+			err = sv.Ensure()
+		}
+		if err != nil {
+			s.App.log.WarnContext(r.Context(), "request refused", "path", r.URL.Path, "reason", err.Error())
+			http.Error(w, "invalid signature", http.StatusUnauthorized)
+			return
+		}
+		first, err := s.App.store.FirstSighting(r.Context(), r.Header.Get("X-Slack-Signature"), s.App.now())
+		if err != nil {
+			s.App.log.WarnContext(r.Context(), "replay check failed", "err", err)
+			writeJSON(w, fail(coach.ErrorMessage(err, coach.EN)).Message())
+			return
+		}
+		if !first {
+			s.App.log.WarnContext(r.Context(), "replayed request refused", "path", r.URL.Path)
+			http.Error(w, "replayed request", http.StatusUnauthorized)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) slashCommand(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	if r.PostForm.Get("ssl_check") == "1" {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	sc, _ := slack.SlashCommandParse(r)
+	timeout := s.Timeout
+	if timeout <= 0 {
+		timeout = 2500 * time.Millisecond
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), timeout)
+	defer cancel()
+	reply := s.App.Handle(ctx, Request{
+		TeamID: sc.TeamID, UserID: sc.UserID, ChannelID: sc.ChannelID,
+		Command: sc.Command, Text: unescapeSlack(sc.Text),
+		ResponseURL: sc.ResponseURL, TriggerID: sc.TriggerID,
+	})
+	writeJSON(w, reply.Message())
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,198 @@
+package bot
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+)
+
+// Reply is what the bot answers. The same reply renders as Block Kit for Slack
+// and as plain text for the console.
+type Reply struct {
+	Text     string    // what happened, in one line; also Slack's notification text
+	Sections []Section // the body
+	Actions  []Action  // buttons, shown in Slack only
+	Note     string    // small print at the end
+	Public   bool      // post in the channel instead of to the requester only
+	Failed   bool      // the reply reports an error; nothing changed
+}
+
+// Section is a block of the body: an optional bold title and lines.
+type Section struct {
+	Title string
+	Lines []Line
+}
+
+// Line is a line of a section, with an optional bold label before its text.
+type Line struct {
+	Label string
+	Text  string
+}
+
+// Action is a button.
+type Action struct {
+	ID    string // action_id
+	Label string
+	Value string
+	Style string // "primary", "danger" or ""
+}
+
+// L returns a labelled line.
+func L(label, text string) Line { return Line{Label: label, Text: text} }
+
+// T returns an unlabelled line.
+func T(text string) Line { return Line{Text: text} }
+
+// fail returns a reply reporting a user error.
+func fail(msg string) Reply { return Reply{Text: msg, Failed: true} }
+
+// Slack limits (https://api.slack.com/reference/block-kit/blocks).
+const (
+	maxBlocksMessage = 50
+	maxSectionText   = 3000
+)
+
+var mention = regexp.MustCompile(`<@[UW][A-Z0-9]+(\|[^<>]*)?>`)
+
+// escapeMrkdwn escapes &, < and > in text for Slack, keeping user mentions
+// (<@U123>) working.
+func escapeMrkdwn(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range mention.FindAllStringIndex(s, -1) {
+		b.WriteString(escapeAll(s[last:m[0]]))
+		b.WriteString(s[m[0]:m[1]])
+		last = m[1]
+	}
+	b.WriteString(escapeAll(s[last:]))
+	return b.String()
+}
+
+func escapeAll(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// unescapeSlack undoes Slack's escaping of user text (&amp; &lt; &gt;).
+func unescapeSlack(s string) string {
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+}
+
+// plainMentions renders <@U123|bob> as @bob and <@U123> as @U123.
+func plainMentions(s string) string {
+	return mention.ReplaceAllStringFunc(s, func(m string) string {
+		inner := m[2 : len(m)-1]
+		if i := strings.IndexByte(inner, '|'); i >= 0 {
+			return "@" + inner[i+1:]
+		}
+		return "@" + inner
+	})
+}
+
+// truncate cuts s to at most n bytes on a rune boundary, marking the cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// PlainText renders the reply for a terminal.
+func (r Reply) PlainText() string {
+	var b strings.Builder
+	b.WriteString(plainMentions(r.Text))
+	for _, s := range r.Sections {
+		b.WriteString("\n")
+		if s.Title != "" {
+			b.WriteString("\n" + plainMentions(s.Title))
+		}
+		for _, l := range s.Lines {
+			b.WriteString("\n")
+			if l.Label != "" {
+				b.WriteString(plainMentions(l.Label) + ": ")
+			}
+			b.WriteString(plainMentions(l.Text))
+		}
+	}
+	if r.Note != "" {
+		b.WriteString("\n\n" + plainMentions(r.Note))
+	}
+	return b.String()
+}
+
+func (s Section) mrkdwn() string {
+	var b strings.Builder
+	if s.Title != "" {
+		b.WriteString("*" + escapeMrkdwn(s.Title) + "*")
+	}
+	for _, l := range s.Lines {
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		if l.Label != "" {
+			b.WriteString("*" + escapeMrkdwn(l.Label) + ":* ")
+		}
+		b.WriteString(escapeMrkdwn(l.Text))
+	}
+	return truncate(b.String(), maxSectionText)
+}
+
+// Blocks renders the reply as Block Kit within Slack's limits of a message:
+// sections past the limit are dropped with a note saying how many.
+func (r Reply) Blocks() []slack.Block {
+	text := func(s string) *slack.TextBlockObject {
+		return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
+	}
+	blocks := []slack.Block{slack.NewSectionBlock(text(truncate(escapeMrkdwn(r.Text), maxSectionText)), nil, nil)}
+	room := maxBlocksMessage - 1
+	if len(r.Actions) > 0 {
+		room--
+	}
+	if r.Note != "" {
+		room--
+	}
+	sections := r.Sections
+	dropped := 0
+	if len(sections) > room {
+		dropped = len(sections) - (room - 1)
+		sections = sections[:room-1]
+	}
+	for _, s := range sections {
+		blocks = append(blocks, slack.NewSectionBlock(text(s.mrkdwn()), nil, nil))
+	}
+	if dropped > 0 {
+		blocks = append(blocks, slack.NewContextBlock("", text(fmt.Sprintf("+%d …", dropped))))
+	}
+	if len(r.Actions) > 0 {
+		var els []slack.BlockElement
+		for _, a := range r.Actions {
+			btn := slack.NewButtonBlockElement(a.ID, a.Value, slack.NewTextBlockObject(slack.PlainTextType, a.Label, false, false))
+			btn.Style = slack.Style(a.Style)
+			els = append(els, btn)
+		}
+		blocks = append(blocks, slack.NewActionBlock("actions", els...))
+	}
+	if r.Note != "" {
+		blocks = append(blocks, slack.NewContextBlock("note", text(truncate(escapeMrkdwn(r.Note), maxSectionText))))
+	}
+	return blocks
+}
+
+// Message renders the reply as a slash-command response.
+func (r Reply) Message() slack.Msg {
+	rt := slack.ResponseTypeEphemeral
+	if r.Public {
+		rt = slack.ResponseTypeInChannel
+	}
+	return slack.Msg{
+		ResponseType: rt,
+		Text:         truncate(escapeMrkdwn(r.Text), maxSectionText),
+		Blocks:       slack.Blocks{BlockSet: r.Blocks()},
+	}
+}

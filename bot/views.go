@@ -1,0 +1,145 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"salescoach/coach"
+)
+
+const listLimit = 20
+
+func (a *App) dealList(ctx context.Context, r *Request, args string) (Reply, error) {
+	f := coach.ListFilter{Owner: r.UserID, Statuses: []coach.Status{coach.StatusOpen}, Limit: listLimit}
+	which := "open"
+	for _, w := range strings.Fields(args) {
+		lw := strings.ToLower(w)
+		switch {
+		case lw == "open" || lw == "进行中":
+			f.Statuses, which = []coach.Status{coach.StatusOpen}, "open"
+		case lw == "won" || lw == "赢单":
+			f.Statuses, which = []coach.Status{coach.StatusWon}, "won"
+		case lw == "lost" || lw == "丢单":
+			f.Statuses, which = []coach.Status{coach.StatusLost}, "lost"
+		case lw == "all" || lw == "全部":
+			f.Statuses, which = nil, "all"
+		case lw == "team" || lw == "团队":
+			if !r.Caller.Manager {
+				return Reply{}, coach.ErrManagerOnly
+			}
+			f.Owner = ""
+		default:
+			id, ok := parseUser(w)
+			if !ok {
+				return fail(r.T(fmt.Sprintf("I don't understand %q. Try /deal list [open|won|lost|all] [@rep|team].", w),
+					fmt.Sprintf("看不懂“%s”。试试 /deal list [open|won|lost|all] [@销售|team]。", w))), nil
+			}
+			if id != r.UserID && !r.Caller.Manager {
+				return Reply{}, coach.Fail(coach.EForbidden, "Only a manager can list another rep's deals.", "只有经理可以查看其他销售的交易。")
+			}
+			f.Owner = id
+		}
+	}
+	deals, total, err := a.store.ListDeals(ctx, r.TeamID, f)
+	if err != nil {
+		return Reply{}, err
+	}
+	whose := r.T("Your", "您的")
+	switch {
+	case f.Owner == "":
+		whose = r.T("The team's", "团队的")
+	case f.Owner != r.UserID:
+		whose = "<@" + f.Owner + ">" + r.T("'s", " 的")
+	}
+	kinds := map[string][2]string{"open": {"open deals", "进行中交易"}, "won": {"won deals", "赢单交易"}, "lost": {"lost deals", "丢单交易"}, "all": {"deals", "交易"}}
+	k := kinds[which]
+	if total == 0 {
+		return Reply{Text: r.T(fmt.Sprintf("%s %s: none yet. Add one with /deal add Acme Corp $12,000.", whose, k[0]),
+			fmt.Sprintf("%s%s：暂无。用 /deal add Acme Corp $12,000 新建一笔。", whose, k[1]))}, nil
+	}
+	reply := Reply{Text: r.T(fmt.Sprintf("%s %s (%d):", whose, k[0], total), fmt.Sprintf("%s%s（%d）：", whose, k[1], total))}
+	for _, d := range deals {
+		reply.Sections = append(reply.Sections, dealLine(r, d))
+	}
+	if more := total - len(deals); more > 0 {
+		reply.Note = r.T(fmt.Sprintf("%d more not shown — narrow the list with /deal list won, lost or @rep.", more),
+			fmt.Sprintf("还有 %d 笔未显示，可以用 /deal list won、lost 或 @销售 缩小范围。", more))
+	}
+	return reply, nil
+}
+
+func (a *App) dealShow(ctx context.Context, r *Request, args string) (Reply, error) {
+	dn, _, err := a.resolve(ctx, r, args, true)
+	if err != nil {
+		return Reply{}, err
+	}
+	d, log, err := a.store.Deal(ctx, r.Caller, dn.ID)
+	if err != nil {
+		return Reply{}, err
+	}
+	return a.showReply(r, d, log), nil
+}
+
+func (a *App) showReply(r *Request, d coach.Deal, log []coach.Event) Reply {
+	lang := r.Lang()
+	reply := Reply{Text: fmt.Sprintf("%s — %s", dealTitle(d), describe(r, d))}
+	facts := []Line{
+		L(r.T("Owner", "负责人"), "<@"+d.OwnerID+">"),
+		L(r.T("Created", "创建于"), dateOf(r, d.CreatedAt)),
+	}
+	switch d.Status {
+	case coach.StatusOpen:
+		facts = append(facts, L(r.T("In stage", "当前阶段"), fmt.Sprintf("%s, %s", d.Stage.Name(lang), days(r, d.DaysInStage(r.Now)))))
+	case coach.StatusWon:
+		facts = append(facts, L(r.T("Won", "赢单于"), dateOf(r, d.StageSince)))
+	case coach.StatusLost:
+		facts = append(facts, L(r.T("Lost", "丢单于"), dateOf(r, d.StageSince)+" ("+d.LostReason.Name(lang)+")"))
+	}
+	if d.Archived {
+		facts = append(facts, T(r.T("Archived: hidden from lists and metrics.", "已归档：不出现在列表和统计中。")))
+	}
+	if d.Paused(r.Now) {
+		facts = append(facts, L(r.T("Paused until", "暂停提醒至"), dateOf(r, d.PausedUntil)))
+	}
+	reply.Sections = append(reply.Sections, Section{Lines: facts})
+
+	var hist []Line
+	live := coach.Live(log)
+	var entries []coach.Event
+	for _, e := range live {
+		if e.Entry != "" {
+			entries = append(entries, e)
+		}
+	}
+	for i, e := range entries {
+		line := dateOf(r, e.At) + " · " + e.Entry.Name(lang)
+		if e.Entry.IsOpen() {
+			end := r.Now
+			if i+1 < len(entries) {
+				end = entries[i+1].At
+			}
+			line += " · " + days(r, coach.Days(end.Sub(e.At)))
+		}
+		if e.Kind == coach.EvReopen {
+			line += r.T(" (reopened)", "（重新打开）")
+		}
+		hist = append(hist, T(line))
+	}
+	if len(hist) > 0 {
+		reply.Sections = append(reply.Sections, Section{Title: r.T("Stage history", "阶段历史"), Lines: hist})
+	}
+	var notes []Line
+	for i := len(live) - 1; i >= 0 && len(notes) < 10; i-- {
+		if e := live[i]; e.Kind == coach.EvNote {
+			notes = append(notes, T(fmt.Sprintf("%s · <@%s> · %s", dateOf(r, e.At), e.ActorID, e.Text)))
+		}
+	}
+	if len(notes) > 0 {
+		reply.Sections = append(reply.Sections, Section{Title: r.T("Notes (latest first)", "备注（最新在前）"), Lines: notes})
+	}
+	if !d.Archived {
+		reply.Sections = append(reply.Sections, a.coaching(r, d)...)
+	}
+	return reply
+}

@@ -1,0 +1,215 @@
+package coach
+
+import (
+	"fmt"
+	"time"
+)
+
+// The functions below decide one change to a deal: given the deal as it is
+// now (locked by the store) they return the event to append, or an *Error
+// saying why the change does not apply. They never touch the deal itself;
+// Replay derives the new state from the log.
+
+func entry(c Caller, d Deal, kind EventKind, to Stage, now time.Time) Event {
+	return Event{DealID: d.ID, Kind: kind, Entry: to, ActorID: c.UserID, At: now}
+}
+
+func checkWritable(c Caller, d Deal) error {
+	if !c.CanSee(d) {
+		return Fail(ENotFound, "That deal is not among your deals. /deal list shows them.",
+			"这笔交易不在您的交易列表中。用 /deal list 查看您的交易。")
+	}
+	if d.Archived {
+		return Fail(EConflict, fmt.Sprintf("#%d %s is archived. Bring it back with /deal restore #%d.", d.Number, d.Name, d.Number),
+			fmt.Sprintf("#%d %s 已归档。用 /deal restore #%d 恢复它。", d.Number, d.Name, d.Number))
+	}
+	return nil
+}
+
+// Move decides a move of d to stage to. Won and Lost are handed to Win and
+// Lose; moving a closed deal to an open stage reopens it there.
+func Move(c Caller, d Deal, to Stage, now time.Time) (Event, error) {
+	switch to {
+	case Won, Retention:
+		return Win(c, d, now)
+	case Lost:
+		return Lose(c, d, ReasonOther, "", now)
+	}
+	if err := checkWritable(c, d); err != nil {
+		return Event{}, err
+	}
+	if !to.IsOpen() {
+		return Event{}, Fail(EInvalid, fmt.Sprintf("Unknown stage %q.", to), fmt.Sprintf("未知阶段“%s”。", to))
+	}
+	if d.Status != StatusOpen {
+		return entry(c, d, EvReopen, to, now), nil
+	}
+	if d.Stage == to {
+		return Event{}, Fail(EConflict,
+			fmt.Sprintf("#%d %s is already in %s — nothing changed.", d.Number, d.Name, to.Name(EN)),
+			fmt.Sprintf("#%d %s 已经处于%s阶段，没有任何改动。", d.Number, d.Name, to.Name(ZH)))
+	}
+	return entry(c, d, EvMove, to, now), nil
+}
+
+// Advance decides a move of d to the next stage of the process.
+func Advance(c Caller, d Deal, now time.Time) (Event, error) {
+	if err := checkWritable(c, d); err != nil {
+		return Event{}, err
+	}
+	switch {
+	case d.Status == StatusWon:
+		return Event{}, Fail(EConflict,
+			fmt.Sprintf("#%d %s is won and in follow-up & retention; there is no next stage.", d.Number, d.Name),
+			fmt.Sprintf("#%d %s 已赢单，处于跟进和客户保留阶段，没有下一个阶段了。", d.Number, d.Name))
+	case d.Status == StatusLost:
+		return Event{}, Fail(EConflict,
+			fmt.Sprintf("#%d %s is lost. Reopen it first with /deal reopen #%d.", d.Number, d.Name, d.Number),
+			fmt.Sprintf("#%d %s 已丢单。请先用 /deal reopen #%d 重新打开。", d.Number, d.Name, d.Number))
+	case d.Stage == Closing:
+		return Event{}, Fail(EConflict,
+			fmt.Sprintf("#%d %s is in Closing, the last open stage. Signed? Record it with /deal won #%d.", d.Number, d.Name, d.Number),
+			fmt.Sprintf("#%d %s 已处于完成销售阶段，这是最后一个进行中阶段。签约了吗？用 /deal won #%d 记录赢单。", d.Number, d.Name, d.Number))
+	}
+	return entry(c, d, EvMove, d.Stage.Next(), now), nil
+}
+
+// Win decides closing d as won.
+func Win(c Caller, d Deal, now time.Time) (Event, error) {
+	if err := checkWritable(c, d); err != nil {
+		return Event{}, err
+	}
+	if d.Status == StatusWon {
+		return Event{}, Fail(EConflict, fmt.Sprintf("#%d %s is already won — nothing changed.", d.Number, d.Name),
+			fmt.Sprintf("#%d %s 已经是赢单状态，没有任何改动。", d.Number, d.Name))
+	}
+	return entry(c, d, EvWon, Won, now), nil
+}
+
+// Lose decides closing d as lost for reason, with optional free text.
+func Lose(c Caller, d Deal, reason LostReason, text string, now time.Time) (Event, error) {
+	if err := checkWritable(c, d); err != nil {
+		return Event{}, err
+	}
+	if d.Status == StatusLost {
+		return Event{}, Fail(EConflict, fmt.Sprintf("#%d %s is already lost — nothing changed.", d.Number, d.Name),
+			fmt.Sprintf("#%d %s 已经是丢单状态，没有任何改动。", d.Number, d.Name))
+	}
+	if len([]rune(text)) > MaxNoteLen {
+		return Event{}, Fail(EInvalid, fmt.Sprintf("The reason is too long (%d characters); keep it under %d.", len([]rune(text)), MaxNoteLen),
+			fmt.Sprintf("原因太长（%d 个字符），请控制在 %d 个字符以内。", len([]rune(text)), MaxNoteLen))
+	}
+	e := entry(c, d, EvLost, Lost, now)
+	e.Reason, e.Text = reason, text
+	return e, nil
+}
+
+// Reopen decides reopening a won or lost deal in its last open stage.
+func Reopen(c Caller, d Deal, now time.Time) (Event, error) {
+	if err := checkWritable(c, d); err != nil {
+		return Event{}, err
+	}
+	if d.Status == StatusOpen {
+		return Event{}, Fail(EConflict, fmt.Sprintf("#%d %s is already open, in %s.", d.Number, d.Name, d.Stage.Name(EN)),
+			fmt.Sprintf("#%d %s 本来就在进行中（%s）。", d.Number, d.Name, d.Stage.Name(ZH)))
+	}
+	return entry(c, d, EvReopen, d.Stage, now), nil
+}
+
+// AddNote decides logging a note on d.
+func AddNote(c Caller, d Deal, text string, now time.Time) (Event, error) {
+	if err := checkWritable(c, d); err != nil {
+		return Event{}, err
+	}
+	text, err := CheckNote(text)
+	if err != nil {
+		return Event{}, err
+	}
+	return Event{DealID: d.ID, Kind: EvNote, Text: text, ActorID: c.UserID, At: now}, nil
+}
+
+func edit(c Caller, d Deal, f Fields, now time.Time) Event {
+	prev := Fields{Name: d.Name, Owner: d.OwnerID, Currency: d.Amount.Currency}
+	if d.HasAmount {
+		cents := d.Amount.Cents
+		prev.AmountCents = &cents
+	}
+	f.Prev = &prev
+	return Event{DealID: d.ID, Kind: EvEdit, Fields: f, ActorID: c.UserID, At: now}
+}
+
+// SetAmount decides changing d's amount.
+func SetAmount(c Caller, d Deal, m Money, now time.Time) (Event, error) {
+	if err := checkWritable(c, d); err != nil {
+		return Event{}, err
+	}
+	if d.HasAmount && d.Amount == m {
+		return Event{}, Fail(EConflict, fmt.Sprintf("#%d %s is already %s — nothing changed.", d.Number, d.Name, FormatMoney(m)),
+			fmt.Sprintf("#%d %s 的金额已经是 %s，没有任何改动。", d.Number, d.Name, FormatMoney(m)))
+	}
+	cents := m.Cents
+	return edit(c, d, Fields{AmountCents: &cents, Currency: m.Currency}, now), nil
+}
+
+// Rename decides renaming d.
+func Rename(c Caller, d Deal, name string, now time.Time) (Event, error) {
+	if err := checkWritable(c, d); err != nil {
+		return Event{}, err
+	}
+	name, err := CheckName(name)
+	if err != nil {
+		return Event{}, err
+	}
+	if name == d.Name {
+		return Event{}, Fail(EConflict, fmt.Sprintf("#%d is already called %s — nothing changed.", d.Number, name),
+			fmt.Sprintf("#%d 已经叫 %s 了，没有任何改动。", d.Number, name))
+	}
+	return edit(c, d, Fields{Name: name}, now), nil
+}
+
+// Assign decides giving d to another rep; only a manager may.
+func Assign(c Caller, d Deal, owner string, now time.Time) (Event, error) {
+	if err := checkWritable(c, d); err != nil {
+		return Event{}, err
+	}
+	if !c.Manager {
+		return Event{}, ErrManagerOnly
+	}
+	if owner == d.OwnerID {
+		return Event{}, Fail(EConflict, fmt.Sprintf("#%d %s already belongs to that rep — nothing changed.", d.Number, d.Name),
+			fmt.Sprintf("#%d %s 本来就属于这位销售，没有任何改动。", d.Number, d.Name))
+	}
+	e := edit(c, d, Fields{Owner: owner}, now)
+	e.Kind = EvAssign
+	return e, nil
+}
+
+// Archive decides hiding d from lists and metrics.
+func Archive(c Caller, d Deal, now time.Time) (Event, error) {
+	if err := checkWritable(c, d); err != nil {
+		return Event{}, err
+	}
+	return Event{DealID: d.ID, Kind: EvArchive, ActorID: c.UserID, At: now}, nil
+}
+
+// Restore decides bringing back an archived deal.
+func Restore(c Caller, d Deal, now time.Time) (Event, error) {
+	if !c.CanSee(d) {
+		return Event{}, checkWritable(c, d)
+	}
+	if !d.Archived {
+		return Event{}, Fail(EConflict, fmt.Sprintf("#%d %s is not archived — nothing changed.", d.Number, d.Name),
+			fmt.Sprintf("#%d %s 没有被归档，没有任何改动。", d.Number, d.Name))
+	}
+	return Event{DealID: d.ID, Kind: EvRestore, ActorID: c.UserID, At: now}, nil
+}
+
+// ErrManagerOnly is returned to a rep who tries a manager's command.
+var ErrManagerOnly = Fail(EForbidden, "Only a manager can do that. Managers are listed by /coach managers.",
+	"只有经理可以执行此操作。用 /coach managers 查看经理名单。")
+
+// Undoable reports whether e is a change /deal undo may cancel at now: made by
+// the caller in the last 24 hours and not a revert itself.
+func Undoable(c Caller, e Event, now time.Time) bool {
+	return e.ActorID == c.UserID && e.Kind != EvRevert && now.Sub(e.At) <= 24*time.Hour
+}

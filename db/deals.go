@@ -1,0 +1,383 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"salescoach/coach"
+)
+
+// dealRow is a row of deals.
+type dealRow struct {
+	ID          int64          `db:"id"`
+	TeamID      string         `db:"team_id"`
+	Number      int            `db:"number"`
+	ExternalID  sql.NullString `db:"external_id"`
+	Name        string         `db:"name"`
+	OwnerID     string         `db:"owner_id"`
+	AmountCents sql.NullInt64  `db:"amount_cents"`
+	Currency    string         `db:"currency"`
+	Status      string         `db:"status"`
+	Stage       string         `db:"stage"`
+	StageSince  time.Time      `db:"stage_since"`
+	LastActive  time.Time      `db:"last_active"`
+	LostReason  sql.NullString `db:"lost_reason"`
+	Archived    bool           `db:"archived"`
+	PausedUntil sql.NullTime   `db:"paused_until"`
+	PauseReason sql.NullString `db:"pause_reason"`
+	CreatedAt   time.Time      `db:"created_at"`
+}
+
+const dealCols = `id, team_id, number, external_id, name, owner_id, amount_cents, currency, status, stage,
+	stage_since, last_active, lost_reason, archived, paused_until, pause_reason, created_at`
+
+func (r dealRow) deal() coach.Deal {
+	return coach.Deal{
+		ID: r.ID, TeamID: r.TeamID, Number: r.Number, ExternalID: r.ExternalID.String,
+		Name: r.Name, OwnerID: r.OwnerID,
+		Amount:    coach.Money{Cents: r.AmountCents.Int64, Currency: r.Currency},
+		HasAmount: r.AmountCents.Valid,
+		Status:    coach.Status(r.Status), Stage: coach.Stage(r.Stage),
+		StageSince: r.StageSince.UTC(), LastActive: r.LastActive.UTC(),
+		LostReason: coach.LostReason(r.LostReason.String), Archived: r.Archived,
+		PausedUntil: r.PausedUntil.Time.UTC(), PauseReason: r.PauseReason.String,
+		CreatedAt: r.CreatedAt.UTC(),
+	}
+}
+
+// eventRow is a row of events.
+type eventRow struct {
+	ID      int64          `db:"id"`
+	DealID  int64          `db:"deal_id"`
+	Kind    string         `db:"kind"`
+	Entry   sql.NullString `db:"entry"`
+	Reason  sql.NullString `db:"reason"`
+	Body    sql.NullString `db:"body"`
+	Fields  []byte         `db:"fields"`
+	ActorID string         `db:"actor_id"`
+	At      time.Time      `db:"at"`
+	Reverts sql.NullInt64  `db:"reverts"`
+}
+
+const eventCols = `id, deal_id, kind, entry, reason, body, fields, actor_id, at, reverts`
+
+func (r eventRow) event() (coach.Event, error) {
+	e := coach.Event{
+		ID: r.ID, DealID: r.DealID, Kind: coach.EventKind(r.Kind), Entry: coach.Stage(r.Entry.String),
+		Reason: coach.LostReason(r.Reason.String), Text: r.Body.String, ActorID: r.ActorID,
+		At: r.At.UTC(), Reverts: r.Reverts.Int64,
+	}
+	if len(r.Fields) > 0 {
+		if err := json.Unmarshal(r.Fields, &e.Fields); err != nil {
+			return e, fmt.Errorf("event %d fields: %w", r.ID, err)
+		}
+	}
+	return e, nil
+}
+
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+func fieldsJSON(f coach.Fields) ([]byte, error) {
+	if f == (coach.Fields{}) {
+		return nil, nil
+	}
+	return json.Marshal(f)
+}
+
+// CreateDeal adds a deal to the caller's team with its first stage entry and
+// returns it with created true. When the same owner added a deal with the same
+// name in the last 30 seconds (a double submit) it returns that deal instead,
+// with created false.
+func (s *DB) CreateDeal(ctx context.Context, teamID string, nd coach.NewDeal) (d coach.Deal, created bool, err error) {
+	var amount sql.NullInt64
+	if nd.HasAmount {
+		amount = sql.NullInt64{Int64: nd.Amount.Cents, Valid: true}
+	}
+	f := coach.Fields{Name: nd.Name, Owner: nd.OwnerID, Currency: nd.Amount.Currency}
+	if nd.HasAmount {
+		f.AmountCents = &nd.Amount.Cents
+	}
+	fields, err := fieldsJSON(f)
+	if err != nil {
+		return d, false, err
+	}
+	// One statement: number the deal under the team row's lock, insert the deal
+	// and its creation event. A recent twin stops it before a number is taken.
+	const q = `
+WITH twin AS (
+	SELECT id FROM deals
+	WHERE team_id = $1 AND owner_id = $3 AND lower(name) = lower($2) AND NOT archived
+	  AND created_at > $7::timestamptz - interval '30 seconds'
+	LIMIT 1
+), seq AS (
+	UPDATE teams SET deal_seq = deal_seq + 1
+	WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM twin)
+	RETURNING deal_seq
+), deal AS (
+	INSERT INTO deals (team_id, number, name, owner_id, amount_cents, currency, stage, stage_since, last_active, created_at)
+	SELECT $1, seq.deal_seq, $2, $3, $4, $5, $6, $7, $7, $7 FROM seq
+	RETURNING id
+), ev AS (
+	INSERT INTO events (team_id, deal_id, kind, entry, fields, actor_id, at)
+	SELECT $1, deal.id, 'create', $6, $8, $9, $7 FROM deal
+)
+SELECT id, true AS created FROM deal
+UNION ALL
+SELECT id, false FROM twin`
+	var row struct {
+		ID      int64 `db:"id"`
+		Created bool  `db:"created"`
+	}
+	err = s.db.GetContext(ctx, &row, q, teamID, nd.Name, nd.OwnerID, amount, nd.Amount.Currency,
+		string(nd.Stage), nd.At, fields, nd.ActorID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, false, fmt.Errorf("create deal: team %s does not exist", teamID)
+	}
+	if err != nil {
+		return d, false, translate(err)
+	}
+	d, err = s.dealByID(ctx, s.db, teamID, row.ID, false)
+	return d, row.Created, err
+}
+
+type queryer interface {
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+}
+
+func (s *DB) dealByID(ctx context.Context, q queryer, teamID string, id int64, lock bool) (coach.Deal, error) {
+	query := `SELECT ` + dealCols + ` FROM deals WHERE team_id = $1 AND id = $2`
+	if lock {
+		query += ` FOR UPDATE`
+	}
+	var r dealRow
+	err := q.GetContext(ctx, &r, query, teamID, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return coach.Deal{}, errNoDeal
+	}
+	if err != nil {
+		return coach.Deal{}, translate(err)
+	}
+	return r.deal(), nil
+}
+
+var errNoDeal = coach.Fail(coach.ENotFound, "That deal no longer exists. /deal list shows your deals.",
+	"这笔交易已不存在。用 /deal list 查看您的交易。")
+
+// FindDeals returns the deals the caller may see that a reference could mean:
+// the deal numbered ref.Number, or the deals whose name contains ref.Search()
+// (case-insensitive). Archived deals are included only when archived is true.
+func (s *DB) FindDeals(ctx context.Context, c coach.Caller, ref coach.DealRef, archived bool) ([]coach.DealName, error) {
+	const q = `
+SELECT id, number, name FROM deals
+WHERE team_id = $1 AND ($2 OR owner_id = $3) AND ($4 OR NOT archived)
+  AND CASE WHEN $5 > 0 THEN number = $5 ELSE lower(name) LIKE '%' || lower($6) || '%' ESCAPE '\' END
+ORDER BY number
+LIMIT 200`
+	var rows []struct {
+		ID     int64  `db:"id"`
+		Number int    `db:"number"`
+		Name   string `db:"name"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, q, c.TeamID, c.Manager, c.UserID, archived, ref.Number, escapeLike(ref.Search())); err != nil {
+		return nil, translate(err)
+	}
+	out := make([]coach.DealName, len(rows))
+	for i, r := range rows {
+		out[i] = coach.DealName{ID: r.ID, Number: r.Number, Name: r.Name}
+	}
+	return out, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// Deal returns a deal the caller may see with its whole log, oldest first.
+func (s *DB) Deal(ctx context.Context, c coach.Caller, id int64) (coach.Deal, []coach.Event, error) {
+	d, err := s.dealByID(ctx, s.db, c.TeamID, id, false)
+	if err != nil {
+		return d, nil, err
+	}
+	if !c.CanSee(d) {
+		return coach.Deal{}, nil, errNoDeal
+	}
+	events, err := s.events(ctx, s.db, id)
+	return d, events, err
+}
+
+func (s *DB) events(ctx context.Context, q queryer, dealID int64) ([]coach.Event, error) {
+	var rows []eventRow
+	if err := q.SelectContext(ctx, &rows, `SELECT `+eventCols+` FROM events WHERE deal_id = $1 ORDER BY at, id`, dealID); err != nil {
+		return nil, translate(err)
+	}
+	out := make([]coach.Event, len(rows))
+	for i, r := range rows {
+		e, err := r.event()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = e
+	}
+	return out, nil
+}
+
+// Change applies one decided change to a deal the caller may see: under the
+// deal's row lock it loads the deal and its log, lets decide pick the event,
+// appends it and rewrites the deal's projection. Two concurrent changes to one
+// deal are serialised, so the second decides on the first's result. It returns
+// the deal after the change and the appended event.
+func (s *DB) Change(ctx context.Context, c coach.Caller, id int64, decide coach.Decide) (coach.Deal, coach.Event, error) {
+	var (
+		after coach.Deal
+		ev    coach.Event
+	)
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		d, err := s.dealByID(ctx, tx, c.TeamID, id, true)
+		if err != nil {
+			return err
+		}
+		if !c.CanSee(d) {
+			return errNoDeal
+		}
+		log, err := s.events(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		ev, err = decide(d, log)
+		if err != nil {
+			return err
+		}
+		ev.DealID = d.ID
+		if ev.ID, err = appendEvent(ctx, tx, c.TeamID, ev); err != nil {
+			return err
+		}
+		after, err = project(ctx, tx, d, append(log, ev))
+		return err
+	})
+	return after, ev, err
+}
+
+func appendEvent(ctx context.Context, tx *sqlx.Tx, teamID string, e coach.Event) (int64, error) {
+	fields, err := fieldsJSON(e.Fields)
+	if err != nil {
+		return 0, err
+	}
+	const q = `
+INSERT INTO events (team_id, deal_id, kind, entry, reason, body, fields, actor_id, at, reverts)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+RETURNING id`
+	var id int64
+	err = tx.GetContext(ctx, &id, q, teamID, e.DealID, string(e.Kind), nullString(string(e.Entry)),
+		nullString(string(e.Reason)), nullString(e.Text), fields, e.ActorID, e.At,
+		sql.NullInt64{Int64: e.Reverts, Valid: e.Reverts != 0})
+	if isUnique(err, "events_reverts_key") {
+		return 0, coach.Fail(coach.EConflict, "That change was already undone.", "该操作已经撤销过了。")
+	}
+	if isUnique(err, "events_entry_once") {
+		return 0, coach.Fail(coach.EConflict, "That stage change is already recorded.", "该阶段变更已经记录过了。")
+	}
+	return id, translate(err)
+}
+
+// project rewrites a deal's row from its log and returns the new state.
+func project(ctx context.Context, tx *sqlx.Tx, base coach.Deal, log []coach.Event) (coach.Deal, error) {
+	d := coach.Replay(base, log)
+	if d.Name == "" { // a deal whose creation was undone keeps its last name
+		d.Name, d.OwnerID, d.Amount.Currency = base.Name, base.OwnerID, base.Amount.Currency
+	}
+	if d.StageSince.IsZero() {
+		d.StageSince, d.LastActive = base.StageSince, base.LastActive
+	}
+	var amount sql.NullInt64
+	if d.HasAmount {
+		amount = sql.NullInt64{Int64: d.Amount.Cents, Valid: true}
+	}
+	var paused sql.NullTime
+	if !d.PausedUntil.IsZero() {
+		paused = sql.NullTime{Time: d.PausedUntil, Valid: true}
+	}
+	const q = `
+UPDATE deals SET name = $2, owner_id = $3, amount_cents = $4, currency = $5, status = $6, stage = $7,
+	stage_since = $8, last_active = $9, lost_reason = $10, archived = $11, paused_until = $12, pause_reason = $13
+WHERE id = $1`
+	_, err := tx.ExecContext(ctx, q, d.ID, d.Name, d.OwnerID, amount, d.Amount.Currency, string(d.Status),
+		string(d.Stage), d.StageSince, d.LastActive, nullString(string(d.LostReason)), d.Archived, paused,
+		nullString(d.PauseReason))
+	return d, translate(err)
+}
+
+// Undo cancels the caller's most recent change made in the last 24 hours by
+// appending a revert event. It returns the deal after the undo and the event
+// it cancelled.
+func (s *DB) Undo(ctx context.Context, c coach.Caller, now time.Time) (coach.Deal, coach.Event, error) {
+	const q = `
+SELECT e.deal_id FROM events e
+WHERE e.team_id = $1 AND e.actor_id = $2 AND e.kind <> 'revert' AND e.at > $3
+  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.reverts = e.id)
+ORDER BY e.id DESC LIMIT 1`
+	var dealID int64
+	err := s.db.GetContext(ctx, &dealID, q, c.TeamID, c.UserID, now.Add(-24*time.Hour))
+	if errors.Is(err, sql.ErrNoRows) {
+		return coach.Deal{}, coach.Event{}, coach.Fail(coach.ENotFound,
+			"Nothing to undo: you made no change in the last 24 hours.",
+			"没有可撤销的操作：您在过去 24 小时内没有做过任何改动。")
+	}
+	if err != nil {
+		return coach.Deal{}, coach.Event{}, translate(err)
+	}
+	var undone coach.Event
+	d, _, err := s.Change(ctx, c, dealID, func(d coach.Deal, log []coach.Event) (coach.Event, error) {
+		// Under the lock, take the caller's latest live change on this deal.
+		live := coach.Live(log)
+		for i := len(live) - 1; i >= 0; i-- {
+			if coach.Undoable(c, live[i], now) {
+				undone = live[i]
+				return coach.Event{DealID: d.ID, Kind: coach.EvRevert, Reverts: undone.ID, ActorID: c.UserID, At: now}, nil
+			}
+		}
+		return coach.Event{}, coach.Fail(coach.EConflict, "That change was already undone.", "该操作已经撤销过了。")
+	})
+	return d, undone, err
+}
+
+// ListDeals returns the team's deals matching f, open deals longest in their
+// stage first and closed deals most recent first, with the number of deals
+// that matched in all.
+func (s *DB) ListDeals(ctx context.Context, teamID string, f coach.ListFilter) ([]coach.Deal, int, error) {
+	statuses := make([]string, len(f.Statuses))
+	for i, st := range f.Statuses {
+		statuses[i] = string(st)
+	}
+	if f.Limit <= 0 {
+		f.Limit = 20
+	}
+	q := `
+SELECT ` + dealCols + `, count(*) OVER () AS total FROM deals
+WHERE team_id = $1 AND NOT archived AND ($2 = '' OR owner_id = $2) AND (cardinality($3::text[]) = 0 OR status = ANY($3))
+ORDER BY status = 'open' DESC,
+	CASE WHEN status = 'open' THEN stage_since END ASC,
+	stage_since DESC, number
+LIMIT $4`
+	var rows []struct {
+		dealRow
+		Total int `db:"total"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, q, teamID, f.Owner, pq.StringArray(statuses), f.Limit); err != nil {
+		return nil, 0, translate(err)
+	}
+	out := make([]coach.Deal, len(rows))
+	total := 0
+	for i, r := range rows {
+		out[i], total = r.deal(), r.Total
+	}
+	return out, total, nil
+}
