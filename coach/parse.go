@@ -1,0 +1,811 @@
+package coach
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits on what a rep may type (SPEC §13).
+const (
+	MaxNameLen = 200  // runes in a deal name
+	MaxNoteLen = 3000 // runes in a note
+)
+
+// stageAliases are the words a rep may use for a stage, as they are suggested
+// back. Retention and its names mean the deal is won.
+var stageAliases = []struct {
+	text  string
+	stage Stage
+}{
+	{"prospecting", Prospecting}, {"prospect", Prospecting}, {"prospects", Prospecting},
+	{"lead", Prospecting}, {"leads", Prospecting}, {"lead generation", Prospecting},
+	{"勘探", Prospecting}, {"潜在客户开发", Prospecting}, {"潜在客户", Prospecting}, {"客户开发", Prospecting}, {"线索", Prospecting},
+
+	{"contact", Contact}, {"initial contact", Contact}, {"first contact", Contact}, {"contacted", Contact},
+	{"intro", Contact}, {"introduction", Contact}, {"outreach", Contact},
+	{"初次接触", Contact}, {"首次接触", Contact}, {"初步接触", Contact}, {"接触", Contact},
+
+	{"qualification", Qualification}, {"qual", Qualification}, {"qualify", Qualification},
+	{"qualifying", Qualification}, {"qualified", Qualification}, {"discovery", Qualification},
+	{"资格审查", Qualification}, {"资质审查", Qualification}, {"资格", Qualification},
+
+	{"presentation", Presentation}, {"present", Presentation}, {"presenting", Presentation},
+	{"presentation / demo", Presentation}, {"demo", Presentation}, {"demonstration", Presentation},
+	{"pitch", Presentation}, {"proposal", Presentation},
+	{"演示", Presentation}, {"推介", Presentation}, {"演示推介", Presentation}, {"演示 / 推介", Presentation}, {"产品演示", Presentation},
+
+	{"objections", Objections}, {"objection", Objections}, {"objection handling", Objections},
+	{"handling objections", Objections},
+	{"异议处理", Objections}, {"处理异议", Objections}, {"异议", Objections},
+
+	{"closing", Closing}, {"close", Closing},
+	{"完成销售", Closing}, {"成交", Closing}, {"促成交易", Closing},
+
+	{"won", Won}, {"win", Won}, {"closed won", Won},
+	{"retention", Won}, {"follow-up", Won}, {"follow-up & retention", Won}, {"follow-up and retention", Won},
+	{"赢单", Won}, {"跟进和客户保留", Won}, {"跟进与客户保留", Won}, {"客户保留", Won}, {"跟进", Won},
+
+	{"lost", Lost}, {"lose", Lost}, {"loss", Lost}, {"closed lost", Lost},
+	{"丢单", Lost}, {"输单", Lost},
+}
+
+var stageByKey = func() map[string]Stage {
+	m := map[string]Stage{}
+	for _, a := range stageAliases {
+		m[normKey(a.text)] = a.stage
+	}
+	return m
+}()
+
+// stageChoices are the stages a rep can name, as listed in errors.
+var stageChoices = []Stage{Prospecting, Contact, Qualification, Presentation, Objections, Closing, Won, Lost}
+
+// normKey folds s for matching names and aliases: lower case, with spaces,
+// hyphens and underscores removed.
+func normKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '-' || r == '_' {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, s)
+}
+
+func lookupStage(s string) (Stage, bool) {
+	st, ok := stageByKey[normKey(s)]
+	return st, ok
+}
+
+// ParseStage returns the stage s names: its key, its English or Chinese name,
+// or an alias (demo, pitch, close, follow-up, qual, …), in any case. Won,
+// retention and the follow-up names return Won; lost returns Lost. It returns
+// an EInvalid error, suggesting the closest name when there is one, for
+// anything else.
+func ParseStage(s string) (Stage, error) {
+	if st, ok := lookupStage(s); ok {
+		return st, nil
+	}
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return "", Fail(EInvalid, "Which stage? "+stageListEN(), "哪个阶段？"+stageListZH())
+	}
+	texts := make([]string, len(stageAliases))
+	for i, a := range stageAliases {
+		texts[i] = a.text
+	}
+	if m := closest(t, texts, normKey); m != "" {
+		return "", Fail(EInvalid,
+			"Unknown stage "+quoteInput(t)+". Did you mean "+m+"?",
+			"未知阶段"+quoteInputZH(t)+"。您是想输入 "+m+" 吗？")
+	}
+	return "", Fail(EInvalid,
+		"Unknown stage "+quoteInput(t)+". "+stageListEN(),
+		"未知阶段"+quoteInputZH(t)+"。"+stageListZH())
+}
+
+func stageListEN() string {
+	keys := make([]string, len(stageChoices))
+	for i, s := range stageChoices {
+		keys[i] = string(s)
+	}
+	return "Use one of: " + strings.Join(keys, ", ") + "."
+}
+
+func stageListZH() string {
+	keys := make([]string, len(stageChoices))
+	for i, s := range stageChoices {
+		keys[i] = string(s) + "（" + s.Name(ZH) + "）"
+	}
+	return "可用的阶段：" + strings.Join(keys, "、") + "。"
+}
+
+// SplitTrailingStage looks for a stage name in the last three, two or one of
+// words, longest first. It returns the words before it and the stage, or words
+// unchanged and false when they do not end with a stage.
+func SplitTrailingStage(words []string) (rest []string, stage Stage, ok bool) {
+	for k := min(3, len(words)); k >= 1; k-- {
+		if st, found := lookupStage(strings.Join(words[len(words)-k:], " ")); found {
+			return words[:len(words)-k], st, true
+		}
+	}
+	return words, "", false
+}
+
+// reasonAliases are the words a rep may use for a lost reason.
+var reasonAliases = []struct {
+	text   string
+	reason LostReason
+}{
+	{"price", ReasonPrice}, {"pricing", ReasonPrice}, {"pricey", ReasonPrice}, {"budget", ReasonPrice},
+	{"no budget", ReasonPrice}, {"expensive", ReasonPrice}, {"too expensive", ReasonPrice}, {"cost", ReasonPrice},
+	{"价格", ReasonPrice}, {"太贵", ReasonPrice}, {"预算", ReasonPrice}, {"价钱", ReasonPrice},
+
+	{"timing", ReasonTiming}, {"time", ReasonTiming}, {"later", ReasonTiming}, {"not now", ReasonTiming},
+	{"bad timing", ReasonTiming}, {"too early", ReasonTiming},
+	{"时机", ReasonTiming}, {"时间", ReasonTiming}, {"以后再说", ReasonTiming}, {"暂缓", ReasonTiming},
+
+	{"authority", ReasonAuthority}, {"no authority", ReasonAuthority}, {"decision maker", ReasonAuthority},
+	{"决策权", ReasonAuthority}, {"决策人", ReasonAuthority}, {"权限", ReasonAuthority},
+
+	{"need", ReasonNeed}, {"no need", ReasonNeed}, {"fit", ReasonNeed}, {"no fit", ReasonNeed}, {"not a fit", ReasonNeed},
+	{"需求", ReasonNeed}, {"不需要", ReasonNeed}, {"没有需求", ReasonNeed}, {"无需求", ReasonNeed},
+
+	{"trust", ReasonTrust}, {"risk", ReasonTrust}, {"risky", ReasonTrust}, {"trust / risk", ReasonTrust},
+	{"信任", ReasonTrust}, {"不信任", ReasonTrust}, {"风险", ReasonTrust}, {"信任与风险", ReasonTrust},
+
+	{"no-decision", ReasonNoDecision}, {"no decision", ReasonNoDecision}, {"indecision", ReasonNoDecision},
+	{"undecided", ReasonNoDecision}, {"stalled", ReasonNoDecision},
+	{"无决定", ReasonNoDecision}, {"没有决定", ReasonNoDecision}, {"未决定", ReasonNoDecision},
+	{"迟迟不决", ReasonNoDecision}, {"犹豫不决", ReasonNoDecision},
+
+	{"competitor", ReasonCompetitor}, {"competitors", ReasonCompetitor}, {"competition", ReasonCompetitor},
+	{"竞争对手", ReasonCompetitor}, {"竞品", ReasonCompetitor},
+
+	{"other", ReasonOther}, {"others", ReasonOther}, {"其他", ReasonOther}, {"其它", ReasonOther},
+}
+
+var reasonByKey = func() map[string]LostReason {
+	m := map[string]LostReason{}
+	for _, a := range reasonAliases {
+		m[normKey(a.text)] = a.reason
+	}
+	return m
+}()
+
+// cjkReasons are the Chinese reason aliases, longest first, for text typed
+// without a space after the reason.
+var cjkReasons = func() []string {
+	var out []string
+	for _, a := range reasonAliases {
+		if !isASCIIText(a.text) {
+			out = append(out, a.text)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b string) int { return len(b) - len(a) })
+	return out
+}()
+
+// reasonPunct may separate a reason from its free text ("price: too high").
+const reasonPunct = ":,;.-–—：，；。、"
+
+// ParseLostReason reads a lost reason code or alias (price, budget, timing,
+// no decision, 价格, 竞争对手, …) from the start of text and returns it with
+// the free text after it, trimmed. When text starts with no known reason it
+// returns ReasonOther and the whole text. Chinese typed straight on after the
+// reason ("太贵了") is kept whole as the free text, so no meaning is lost.
+func ParseLostReason(text string) (LostReason, string) {
+	t := strings.TrimSpace(text)
+	spans := wordSpans(t)
+	for k := min(3, len(spans)); k >= 1; k-- {
+		end := spans[k-1].end
+		if r, ok := reasonByKey[normKey(strings.TrimRight(t[:end], reasonPunct))]; ok {
+			return r, trimReasonText(t[end:])
+		}
+	}
+	for _, a := range cjkReasons {
+		after, ok := strings.CutPrefix(t, a)
+		if !ok {
+			continue
+		}
+		r := reasonByKey[normKey(a)]
+		if c, _ := utf8.DecodeRuneInString(after); after == "" || unicode.IsSpace(c) || strings.ContainsRune(reasonPunct, c) {
+			return r, trimReasonText(after)
+		}
+		return r, t
+	}
+	return ReasonOther, t
+}
+
+func trimReasonText(s string) string {
+	return strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(s), reasonPunct))
+}
+
+var weekdays = map[string]time.Weekday{
+	"sunday": time.Sunday, "sun": time.Sunday, "monday": time.Monday, "mon": time.Monday,
+	"tuesday": time.Tuesday, "tue": time.Tuesday, "tues": time.Tuesday,
+	"wednesday": time.Wednesday, "wed": time.Wednesday,
+	"thursday": time.Thursday, "thu": time.Thursday, "thur": time.Thursday, "thurs": time.Thursday,
+	"friday": time.Friday, "fri": time.Friday, "saturday": time.Saturday, "sat": time.Saturday,
+}
+
+// chineseWeekdays are the day characters after 周, 星期 or 礼拜.
+var chineseWeekdays = map[string]time.Weekday{
+	"一": time.Monday, "二": time.Tuesday, "三": time.Wednesday, "四": time.Thursday,
+	"五": time.Friday, "六": time.Saturday, "日": time.Sunday, "天": time.Sunday,
+}
+
+// dateUnits are the units of a relative date, in days.
+var dateUnits = map[string]int{
+	"d": 1, "day": 1, "days": 1, "天": 1, "日": 1,
+	"w": 7, "wk": 7, "wks": 7, "week": 7, "weeks": 7, "周": 7, "星期": 7, "个星期": 7,
+}
+
+// maxDateDays bounds a relative date: ten years ahead.
+const maxDateDays = 3660
+
+// ParseDate returns the day s names, at midnight in now's location:
+// 2026-03-01; 3d or 2w (that many days or weeks after today); today or
+// tomorrow; or a weekday (friday, fri, 周五, 星期五), meaning the next such
+// day strictly after today. It returns an EInvalid error naming the accepted
+// forms for anything else.
+func ParseDate(s string, now time.Time) (time.Time, error) {
+	t := strings.ToLower(strings.Join(strings.Fields(s), " "))
+	day := func(n int) time.Time {
+		y, m, d := now.Date()
+		return time.Date(y, m, d+n, 0, 0, 0, 0, now.Location())
+	}
+	switch t {
+	case "today", "今天":
+		return day(0), nil
+	case "tomorrow", "tmr", "tmrw", "明天":
+		return day(1), nil
+	case "后天":
+		return day(2), nil
+	}
+	if wd, ok := parseWeekday(strings.TrimPrefix(t, "next ")); ok {
+		n := (int(wd)-int(now.Weekday())+6)%7 + 1
+		return day(n), nil
+	}
+	if i := strings.IndexFunc(t, func(r rune) bool { return r < '0' || r > '9' }); i > 0 {
+		if unit, ok := dateUnits[strings.TrimSpace(t[i:])]; ok {
+			n, err := strconv.Atoi(t[:i])
+			if err != nil || n > maxDateDays/unit {
+				return time.Time{}, Fail(EInvalid,
+					quoteInput(s)+" is too far ahead. Use at most ten years, e.g. 2w or 2027-03-01.",
+					quoteInputZH(s)+"太远了。最多十年以内，例如 2w 或 2027-03-01。")
+			}
+			return day(n * unit), nil
+		}
+	}
+	if d, err := time.ParseInLocation("2006-1-2", t, now.Location()); err == nil {
+		return d, nil
+	}
+	return time.Time{}, Fail(EInvalid,
+		"Can't read "+quoteInput(s)+" as a date. Use 2026-03-01, 3d, 2w, today, tomorrow or a weekday such as friday.",
+		"无法把"+quoteInputZH(s)+"识别为日期。可以写 2026-03-01、3d、2w、today、tomorrow，或星期几（如 周五）。")
+}
+
+func parseWeekday(t string) (time.Weekday, bool) {
+	if wd, ok := weekdays[t]; ok {
+		return wd, true
+	}
+	for _, p := range []string{"星期", "礼拜", "周"} {
+		if rest, ok := strings.CutPrefix(t, p); ok {
+			wd, ok := chineseWeekdays[rest]
+			return wd, ok
+		}
+	}
+	return 0, false
+}
+
+// DealRef is the parsed start of a command's arguments.
+type DealRef struct {
+	Number int      // > 0 when the reference is #12 or 12
+	Phrase string   // the quoted phrase, when quoted
+	Words  []string // the unquoted words of the line (the reference is some leading run of them)
+	Rest   string   // for Number/Phrase refs: the rest of the line, trimmed
+
+	line string // the line the words come from, so a name match keeps the rest as typed
+	ends []int  // where each word ends in line
+}
+
+var errWhichDeal = Fail(EInvalid,
+	"Which deal? Use #12, its name, or a quoted name.",
+	"是哪个交易？请写编号（如 #12）、交易名称，或用引号括起的名称。")
+
+// ParseDealRef splits the arguments of a command that starts with a deal: a
+// number (#12 or 12), a quoted phrase ("…", '…', “…”, ‘…’, 「…」), or plain
+// words to be matched against names by ResolveDeal. It returns an EInvalid
+// error when args is empty or a quote is not closed.
+func ParseDealRef(args string) (DealRef, error) {
+	t := strings.TrimSpace(args)
+	if t == "" {
+		return DealRef{}, errWhichDeal
+	}
+	if inner, rest, quoted, err := cutQuoted(t); quoted {
+		if err != nil {
+			return DealRef{}, err
+		}
+		phrase := strings.Join(strings.Fields(inner), " ")
+		if phrase == "" {
+			return DealRef{}, errWhichDeal
+		}
+		return DealRef{Phrase: phrase, Rest: rest}, nil
+	}
+	r := DealRef{line: t}
+	for _, sp := range wordSpans(t) {
+		r.Words = append(r.Words, t[sp.start:sp.end])
+		r.ends = append(r.ends, sp.end)
+	}
+	if n, ok := dealNumber(r.Words[0]); ok {
+		r.Number, r.Rest = n, strings.TrimSpace(t[r.ends[0]:])
+	}
+	return r, nil
+}
+
+// dealNumber reads #12 or 12.
+func dealNumber(w string) (int, bool) {
+	d := strings.TrimPrefix(w, "#")
+	if d == "" || len(d) > 9 || strings.TrimLeft(d, "0123456789") != "" {
+		return 0, false
+	}
+	n, _ := strconv.Atoi(d)
+	return n, n > 0
+}
+
+// Search returns the text a store should look for to load candidate deals:
+// the phrase, or the first word (without trailing punctuation). For a number
+// reference it is the digits: the store should load the deal numbered
+// r.Number as well as the deals whose names contain them, since a bare 2026
+// may also start a name.
+func (r DealRef) Search() string {
+	if r.Phrase != "" {
+		return r.Phrase
+	}
+	if len(r.Words) == 0 {
+		return ""
+	}
+	w := r.Words[0]
+	if r.Number > 0 {
+		return strings.TrimPrefix(w, "#")
+	}
+	if t := strings.TrimRight(w, refPunct); t != "" {
+		return t
+	}
+	return w
+}
+
+// refPunct may end the word before the argument ("acme: price").
+const refPunct = ",:;，：；"
+
+// DealName is what ResolveDeal needs to know of a candidate deal.
+type DealName struct {
+	ID     int64
+	Number int
+	Name   string
+}
+
+// ResolveDeal picks the deal the reference means among candidates (deals the
+// caller may see whose name contains r.Search(), case-insensitively, plus the
+// deal numbered r.Number) and returns it with the rest of the line. A number
+// picks that deal; a bare number that no deal has is tried as a name. A phrase
+// or the longest run of leading words that matches picks the deal whose name
+// contains it, an exact name beating a part. It returns an ENotFound error
+// when nothing matches and an EAmbiguous error listing the candidates when
+// several do.
+func ResolveDeal(r DealRef, candidates []DealName) (DealName, string, error) {
+	if r.Phrase != "" {
+		if d, ok, err := pick(foldName(r.Phrase), r.Phrase, candidates); ok || err != nil {
+			return d, r.Rest, err
+		}
+		return DealName{}, "", notFound(r.Phrase)
+	}
+	if r.Number > 0 {
+		for _, c := range candidates {
+			if c.Number == r.Number {
+				return c, r.Rest, nil
+			}
+		}
+		if len(r.Words) == 0 || strings.HasPrefix(r.Words[0], "#") {
+			return DealName{}, "", notFoundNumber(r.Number)
+		}
+	}
+	if len(r.Words) == 0 {
+		return DealName{}, "", errWhichDeal
+	}
+	longest := 0
+	for _, c := range candidates {
+		longest = max(longest, len(foldName(c.Name)))
+	}
+	for k := len(r.Words); k >= 1; k-- {
+		phrase := foldName(strings.Join(r.Words[:k], " "))
+		for i, p := range []string{phrase, strings.TrimRight(phrase, refPunct)} {
+			if p == "" || len(p) > longest || (i > 0 && p == phrase) {
+				continue
+			}
+			if d, ok, err := pick(p, strings.Join(r.Words[:k], " "), candidates); ok || err != nil {
+				return d, r.restAfter(k), err
+			}
+		}
+	}
+	if r.Number > 0 {
+		return DealName{}, "", notFoundNumber(r.Number)
+	}
+	return DealName{}, "", notFound(r.Search())
+}
+
+// pick chooses among the candidates whose folded name contains p: the only
+// one, or the only exact match. ok is false when none contains p; err is an
+// EAmbiguous error when several do.
+func pick(p, typed string, candidates []DealName) (d DealName, ok bool, err error) {
+	var part, exact []DealName
+	for _, c := range candidates {
+		n := foldName(c.Name)
+		if strings.Contains(n, p) {
+			part = append(part, c)
+			if n == p {
+				exact = append(exact, c)
+			}
+		}
+	}
+	switch {
+	case len(part) == 0:
+		return DealName{}, false, nil
+	case len(part) == 1:
+		return part[0], true, nil
+	case len(exact) == 1:
+		return exact[0], true, nil
+	case len(exact) > 1:
+		part = exact
+	}
+	return DealName{}, true, ambiguous(typed, part)
+}
+
+// restAfter returns the line after the first k words, as typed.
+func (r DealRef) restAfter(k int) string {
+	if len(r.ends) == len(r.Words) && r.ends[k-1] <= len(r.line) {
+		return strings.TrimSpace(r.line[r.ends[k-1]:])
+	}
+	return strings.Join(r.Words[k:], " ")
+}
+
+// foldName prepares a name for matching: lower case, whitespace collapsed.
+func foldName(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+
+func notFound(typed string) error {
+	return Fail(ENotFound,
+		"No deal matches "+quoteInput(typed)+" among your deals. /deal list shows them.",
+		"您的交易中没有与"+quoteInputZH(typed)+"匹配的。/deal list 可以列出您的交易。")
+}
+
+func notFoundNumber(n int) error {
+	num := "#" + strconv.Itoa(n)
+	return Fail(ENotFound,
+		"No deal "+num+" among your deals. /deal list shows them.",
+		"您的交易中没有 "+num+"。/deal list 可以列出您的交易。")
+}
+
+// maxListed is how many candidates an ambiguous reference lists.
+const maxListed = 5
+
+func ambiguous(typed string, deals []DealName) error {
+	deals = slices.Clone(deals)
+	slices.SortStableFunc(deals, func(a, b DealName) int { return a.Number - b.Number })
+	var names []string
+	for _, d := range deals[:min(len(deals), maxListed)] {
+		names = append(names, "#"+strconv.Itoa(d.Number)+" "+shorten(d.Name, 60))
+	}
+	more, moreZH := "", ""
+	if n := len(deals) - maxListed; n > 0 {
+		more, moreZH = " and "+strconv.Itoa(n)+" more", "等 "+strconv.Itoa(len(deals))+" 个"
+	}
+	first := "#" + strconv.Itoa(deals[0].Number)
+	return Fail(EAmbiguous,
+		quoteInput(typed)+" matches "+strconv.Itoa(len(deals))+" deals: "+strings.Join(names, ", ")+more+". Use the number, e.g. "+first+".",
+		quoteInputZH(typed)+"匹配到多个交易："+strings.Join(names, "、")+moreZH+"。请改用编号，例如 "+first+"。")
+}
+
+// AddArgs are the arguments of /deal add.
+type AddArgs struct {
+	Name      string
+	Amount    Money
+	HasAmount bool
+	Stage     Stage // "" when not given
+}
+
+var errAddUsage = Fail(EInvalid,
+	"What's the deal called? Use /deal add <name> [amount] [stage], e.g. /deal add Acme Corp 12k demo.",
+	"交易叫什么名字？用法：/deal add <名称> [金额] [阶段]，例如 /deal add Acme Corp 12k demo。")
+
+// ParseAddArgs reads the arguments of /deal add: a name, then optionally an
+// amount and a stage. A quoted name is taken as it is and an amount and a
+// stage may follow it in either order; otherwise one trailing stage and then
+// one trailing amount are taken off the end, as long as a name is left. It
+// returns an EInvalid error for a missing or bad name, a bad amount, words
+// it cannot place after a quoted name, or a stage of won or lost.
+func ParseAddArgs(args, defaultCurrency string) (AddArgs, error) {
+	var a AddArgs
+	t := strings.TrimSpace(args)
+	if t == "" {
+		return a, errAddUsage
+	}
+	takeAmount := func(words []string, n int) ([]string, error) {
+		m, err := ParseAmount(strings.Join(words[len(words)-n:], " "), defaultCurrency)
+		a.Amount, a.HasAmount = m, err == nil
+		return words[:len(words)-n], err
+	}
+	var stageWords string
+	inner, rest, quoted, err := cutQuoted(t)
+	if err != nil {
+		return AddArgs{}, err
+	}
+	if quoted {
+		words := strings.Fields(rest)
+		for len(words) > 0 {
+			if r, st, ok := SplitTrailingStage(words); ok && a.Stage == "" {
+				a.Stage, stageWords, words = st, strings.Join(words[len(r):], " "), r
+			} else if n := amountTail(words); n > 0 && !a.HasAmount {
+				if words, err = takeAmount(words, n); err != nil {
+					return AddArgs{}, err
+				}
+			} else {
+				return AddArgs{}, Fail(EInvalid,
+					"After the quoted name only an amount and a stage may follow, not "+quoteInput(strings.Join(words, " "))+". Use /deal add \"name\" [amount] [stage].",
+					"引号中的名称后面只能跟金额和阶段，不能是"+quoteInputZH(strings.Join(words, " "))+"。用法：/deal add \"名称\" [金额] [阶段]。")
+			}
+		}
+	} else {
+		words := strings.Fields(t)
+		if r, st, ok := SplitTrailingStage(words); ok && len(r) > 0 {
+			a.Stage, stageWords, words = st, strings.Join(words[len(r):], " "), r
+		}
+		if n := amountTail(words); n > 0 && n < len(words) {
+			if words, err = takeAmount(words, n); err != nil {
+				return AddArgs{}, err
+			}
+		}
+		inner = strings.Join(words, " ")
+	}
+	if a.Stage == Won || a.Stage == Lost {
+		hint, hintZH := "", ""
+		if !quoted {
+			hint = " If " + quoteInput(stageWords) + " is part of the name, put the name in quotes."
+			hintZH = "如果" + quoteInputZH(stageWords) + "是名称的一部分，请把名称放在引号里。"
+		}
+		return AddArgs{}, Fail(EInvalid,
+			"A new deal can't start as "+string(a.Stage)+". Add it first, then use /deal "+string(a.Stage)+"."+hint,
+			"新交易不能直接以“"+a.Stage.Name(ZH)+"”开始。请先添加，再用 /deal "+string(a.Stage)+"。"+hintZH)
+	}
+	if a.Name, err = CheckName(inner); err != nil {
+		return AddArgs{}, err
+	}
+	return a, nil
+}
+
+// amountTail returns how many of the last words form an amount: 2 for
+// "12000 EUR" or "EUR 12000", 1 for "$12,000", 0 when they do not end with one.
+// A currency code before the number must be in capitals, so a name ending in
+// "Top" keeps it.
+func amountTail(words []string) int {
+	n := len(words)
+	if n == 0 {
+		return 0
+	}
+	last := words[n-1]
+	if n >= 2 && isCurrencyToken(last, false) && LooksLikeAmount(words[n-2]) {
+		return 2
+	}
+	if p, ok := scanAmount(last); ok {
+		if n >= 2 && len(p.currencies) == 0 && p.unknown == "" && isCurrencyToken(words[n-2], true) {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+// isCurrencyToken reports whether w alone names a currency: a symbol or an
+// ISO code (in capitals when upper is set).
+func isCurrencyToken(w string, upper bool) bool {
+	if r, n := utf8.DecodeRuneInString(w); n == len(w) && n > 0 {
+		_, ok := currencySymbols[r]
+		return ok
+	}
+	_, ok := currencyWord(w)
+	return ok && (!upper || w == strings.ToUpper(w))
+}
+
+// CheckName returns s as a deal name: trimmed, inner whitespace collapsed to
+// single spaces. It returns an EInvalid error when the name is empty, longer
+// than MaxNameLen characters, or holds control characters.
+func CheckName(s string) (string, error) {
+	name := strings.Join(strings.Fields(s), " ")
+	if name == "" {
+		return "", Fail(EInvalid, "A deal needs a name.", "交易需要一个名称。")
+	}
+	if !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0 {
+		return "", Fail(EInvalid,
+			"A deal name can't contain control characters or invalid text.",
+			"交易名称不能包含控制字符或无效文本。")
+	}
+	if n := utf8.RuneCountInString(name); n > MaxNameLen {
+		return "", Fail(EInvalid,
+			"A deal name can be at most "+strconv.Itoa(MaxNameLen)+" characters; this one has "+strconv.Itoa(n)+".",
+			"交易名称最多 "+strconv.Itoa(MaxNameLen)+" 个字符，这个有 "+strconv.Itoa(n)+" 个。")
+	}
+	return name, nil
+}
+
+// CheckNote returns s as a note: trimmed, with line breaks kept (\r\n becomes
+// \n). It returns an EInvalid error when the note is empty, longer than
+// MaxNoteLen characters, or holds control characters other than newline and
+// tab.
+func CheckNote(s string) (string, error) {
+	note := strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"))
+	if note == "" {
+		return "", Fail(EInvalid,
+			"The note is empty. Write it after the deal, e.g. /deal note #12 Called the CFO.",
+			"备注是空的。请写在交易后面，例如 /deal note #12 已和财务总监通话。")
+	}
+	if !utf8.ValidString(note) || strings.IndexFunc(note, func(r rune) bool {
+		return unicode.IsControl(r) && r != '\n' && r != '\t'
+	}) >= 0 {
+		return "", Fail(EInvalid,
+			"A note can't contain control characters or invalid text.",
+			"备注不能包含控制字符或无效文本。")
+	}
+	if n := utf8.RuneCountInString(note); n > MaxNoteLen {
+		return "", Fail(EInvalid,
+			"A note can be at most 3,000 characters; this one has "+strconv.Itoa(n)+".",
+			"备注最多 3,000 个字符，这条有 "+strconv.Itoa(n)+" 个。")
+	}
+	return note, nil
+}
+
+// SuggestClosest returns the option closest to word by edit distance, ignoring
+// case, or "" when none is close enough to be a likely typo (at most two
+// edits, and at most one edit per three characters of the option).
+func SuggestClosest(word string, options []string) string {
+	return closest(word, options, strings.ToLower)
+}
+
+func closest(word string, options []string, key func(string) string) string {
+	w := []rune(key(word))
+	if len(w) == 0 || len(w) > 64 {
+		return ""
+	}
+	best, bestD := "", 3
+	for _, o := range options {
+		k := []rune(key(o))
+		if len(k)-len(w) > 2 || len(w)-len(k) > 2 {
+			continue
+		}
+		if d := editDistance(w, k); d < bestD && 3*d <= len(k) {
+			best, bestD = o, d
+		}
+	}
+	return best
+}
+
+// editDistance is the optimal string alignment distance between a and b:
+// the insertions, deletions, substitutions and swaps of neighbours that turn
+// one into the other.
+func editDistance(a, b []rune) int {
+	prev2, prev, cur := make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
+
+// quotePairs maps an opening quote to the quotes that may close it. Slack
+// clients turn straight quotes into curly ones, not always in matching pairs.
+var quotePairs = map[rune]string{
+	'"': `"”“`, '“': `”"“`, '”': `”"`, '„': `“”"`,
+	'\'': `'’`, '‘': `’'`, '’': `’'`,
+	'「': "」", '『': "』", '«': "»",
+}
+
+// cutQuoted splits a line that starts with a quote into the quoted text and
+// the rest, trimmed. quoted is false when the line does not start with a
+// quote, or starts with a single quote that no other closes (an apostrophe).
+// err is set when a double quote or bracket is not closed.
+func cutQuoted(t string) (inner, rest string, quoted bool, err error) {
+	open, n := utf8.DecodeRuneInString(t)
+	closers, ok := quotePairs[open]
+	if !ok {
+		return "", "", false, nil
+	}
+	single := strings.ContainsRune(`'‘’`, open)
+	for i, r := range t[n:] {
+		if !strings.ContainsRune(closers, r) {
+			continue
+		}
+		after := t[n+i+utf8.RuneLen(r):]
+		if single {
+			// an apostrophe inside the name ("'O'Brien Ltd' 5k") does not close it
+			if c, _ := utf8.DecodeRuneInString(after); after != "" && !unicode.IsSpace(c) {
+				continue
+			}
+		}
+		return t[n : n+i], strings.TrimSpace(after), true, nil
+	}
+	if single {
+		return "", "", false, nil
+	}
+	return "", "", true, Fail(EInvalid,
+		"The quote in "+quoteInput(t)+" isn't closed. Put the name between quotes, e.g. \"Acme Corp\".",
+		quoteInputZH(t)+"中的引号没有闭合。请把名称放在一对引号之间，例如 \"Acme Corp\"。")
+}
+
+type wordSpan struct{ start, end int }
+
+// wordSpans returns where each whitespace-separated word of s starts and ends.
+func wordSpans(s string) []wordSpan {
+	var out []wordSpan
+	start := -1
+	for i, r := range s {
+		if unicode.IsSpace(r) {
+			if start >= 0 {
+				out = append(out, wordSpan{start, i})
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		out = append(out, wordSpan{start, len(s)})
+	}
+	return out
+}
+
+// quoteInput returns what a user typed, shortened and on one line, in
+// straight quotes for an English message.
+func quoteInput(s string) string { return `"` + shorten(oneLine(s), 40) + `"` }
+
+// quoteInputZH is quoteInput in Chinese quotes.
+func quoteInputZH(s string) string { return "“" + shorten(oneLine(s), 40) + "”" }
+
+func oneLine(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r)
+	}), " ")
+}
+
+// shorten shortens s to n characters, marking the cut with an ellipsis.
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+func isASCIIText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
