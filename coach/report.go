@@ -1,0 +1,123 @@
+package coach
+
+import "time"
+
+// Report holds the metrics of §9 of the spec for one team over a window
+// [From, To). Its JSON is exactly the shape `salescoach report --format json`
+// prints. Every ratio with a zero denominator and every percentile over no
+// values is nil (null).
+type Report struct {
+	TeamID     string       `json:"team_id"`
+	From       time.Time    `json:"from"`
+	To         time.Time    `json:"to"`
+	CycleDays  CycleDays    `json:"cycle_days"`
+	WinRate    WinRate      `json:"win_rate"`
+	Stages     []StageStats `json:"stages"`
+	StaleDeals []StaleDeal  `json:"stale_deals"`
+	Reps       []RepStats   `json:"reps"`
+	// VelocityPerDay is pipeline velocity over the 90 days before To: open
+	// deals past qualification × average won amount × win rate ÷ median won
+	// cycle, in the team's reporting currency per day.
+	VelocityPerDay *float64 `json:"velocity_per_day"`
+}
+
+// CycleDays are the cycle lengths of deals closed in the window.
+type CycleDays struct {
+	Won  Summary `json:"won"`
+	Lost Summary `json:"lost"`
+}
+
+// Summary describes a set of durations in days.
+type Summary struct {
+	N      int      `json:"n"`
+	Median *float64 `json:"median"`
+	P75    *float64 `json:"p75"`
+	P90    *float64 `json:"p90"`
+}
+
+// WinRate is over the deals closed in the window.
+type WinRate struct {
+	Won            int      `json:"won"`
+	Lost           int      `json:"lost"`
+	ByCount        *float64 `json:"by_count"`
+	ByAmount       *float64 `json:"by_amount"`
+	AmountExcluded int      `json:"amount_excluded"` // closed deals left out of ByAmount: another currency
+}
+
+// StageStats are one open stage's figures.
+type StageStats struct {
+	Stage           Stage    `json:"stage"`
+	CompletedVisits int      `json:"completed_visits"`
+	MedianDays      *float64 `json:"median_days"`
+	P75Days         *float64 `json:"p75_days"`
+	P90Days         *float64 `json:"p90_days"`
+	OpenNow         int      `json:"open_now"`
+	Entered         int      `json:"entered"`
+	Advanced        int      `json:"advanced"`
+	Lost            int      `json:"lost"`
+	Pending         int      `json:"pending"`
+	Conversion      *float64 `json:"conversion"`
+	LostFrom        int      `json:"lost_from"`
+}
+
+// StaleDeal is an open deal that needs attention, and the rule that said so.
+type StaleDeal struct {
+	Deal        int     `json:"deal"`
+	Name        string  `json:"name"`
+	Owner       string  `json:"owner"`
+	Stage       Stage   `json:"stage"`
+	DaysInStage float64 `json:"days_in_stage"`
+	Rule        string  `json:"rule"` // StaleStageP90, StaleStage14d or StaleIdle
+	DaysIdle    float64 `json:"days_idle,omitempty"`
+}
+
+// Stale-deal rules (§9).
+const (
+	StaleStageP90 = "stage_p90" // longer in its stage than the stage's p90 (on ≥ 10 visits)
+	StaleStage14d = "stage_14d" // longer than 14 days in its stage (fewer than 10 visits to judge by)
+	StaleIdle     = "idle"      // no stage change or note for more than 14 days
+)
+
+// RepStats are one owner's figures.
+type RepStats struct {
+	User               string   `json:"user"`
+	Won                int      `json:"won"`
+	Lost               int      `json:"lost"`
+	MedianWonCycleDays *float64 `json:"median_won_cycle_days"`
+	Open               int      `json:"open"`
+}
+
+// MinVisitsForBottleneck is how many completed visits a stage needs before it
+// can be named the bottleneck or judged by its own p90.
+const MinVisitsForBottleneck = 10
+
+// MinValuesForMedian is how many values a median needs before Slack shows it;
+// below, it says "too few to say".
+const MinValuesForMedian = 5
+
+// Stage returns the figures of stage s, or nil.
+func (r *Report) Stage(s Stage) *StageStats {
+	for i := range r.Stages {
+		if r.Stages[i].Stage == s {
+			return &r.Stages[i]
+		}
+	}
+	return nil
+}
+
+// Bottleneck returns the open stage with the highest median time in stage
+// among stages with at least MinVisitsForBottleneck completed visits, or ""
+// ("watch") when no stage has enough.
+func (r *Report) Bottleneck() Stage {
+	var best Stage
+	var bestMedian float64
+	for _, s := range r.Stages {
+		if s.CompletedVisits < MinVisitsForBottleneck || s.MedianDays == nil {
+			continue
+		}
+		if best == "" || *s.MedianDays > bestMedian {
+			best, bestMedian = s.Stage, *s.MedianDays
+		}
+	}
+	return best
+}
