@@ -54,6 +54,7 @@ type App struct {
 	now      func() time.Time
 	log      *slog.Logger
 	managers map[string]bool
+	slack    Clients
 	commands []Command
 }
 
@@ -63,11 +64,15 @@ type Config struct {
 	Now      func() time.Time // time.Now when nil
 	Log      *slog.Logger     // discarded when nil
 	Managers []string         // Slack user ids who are always managers
+	Slack    Clients          // Web API clients; calls fail with ErrNoSlack when nil
 }
 
 // New returns an App.
 func New(cfg Config) *App {
-	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[string]bool{}}
+	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[string]bool{}, slack: cfg.Slack}
+	if a.slack == nil {
+		a.slack = StaticClients{}
+	}
 	if a.now == nil {
 		a.now = time.Now
 	}

@@ -1,0 +1,29 @@
+# Sales Coach — the two commands a newcomer needs are `make run` and `make test`.
+
+GO       ?= go
+BIN      := bin/salescoach
+DEV_DB   ?= postgres://postgres@127.0.0.1:5432/salescoach?sslmode=disable
+TEAM     ?= T0DEMO
+USER_ID  ?= U0MANAGER
+
+.PHONY: run test build vet fuzz bench postgres clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/salescoach
+
+postgres:
+	@scripts/ensure-postgres.sh
+
+# run: a local PostgreSQL, migrations, and a console as a manager of a local team.
+run: postgres build
+	DATABASE_URL="$${DATABASE_URL:-$(DEV_DB)}" $(BIN) migrate
+	DATABASE_URL="$${DATABASE_URL:-$(DEV_DB)}" $(BIN) console --team $(TEAM) --user $(USER_ID) --manager
+
+# test: vet and every test against a real PostgreSQL (started when down).
+test: postgres
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 10m ./...
+
+clean:
+	rm -rf bin
