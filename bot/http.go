@@ -98,6 +98,10 @@ func (s *Server) slashCommand(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sc, _ := slack.SlashCommandParse(r)
+	if sc.Command == "" || sc.TeamID == "" || sc.UserID == "" {
+		http.Error(w, "not a slash command", http.StatusBadRequest)
+		return
+	}
 	timeout := s.Timeout
 	if timeout <= 0 {
 		timeout = 2500 * time.Millisecond

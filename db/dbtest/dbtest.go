@@ -1,19 +1,29 @@
-// Package dbtest gives each test a fresh, migrated PostgreSQL database.
+// Package dbtest gives tests a real, migrated PostgreSQL database: a fresh one
+// per test (New), or one per test binary shared by tests that keep to their
+// own teams (Shared, with TeamID). Both are cloned from a template database
+// migrated once per schema version, which is much faster than migrating each.
 package dbtest
 
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/lib/pq"
 
 	"salescoach/db"
+	"salescoach/migrations"
 )
 
 // AdminURL returns the server the tests use: TEST_DATABASE_URL, or the local
@@ -25,50 +35,226 @@ func AdminURL() string {
 	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 }
 
-// URL creates an empty database for the test, dropped when it ends, and
-// returns its URL. It fails the test, loudly, when PostgreSQL cannot be
-// reached: database tests never skip.
-func URL(tb testing.TB) string {
-	tb.Helper()
-	admin, err := sql.Open("postgres", AdminURL())
-	if err != nil {
-		tb.Fatalf("dbtest: %v", err)
-	}
-	tb.Cleanup(func() { admin.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := admin.PingContext(ctx); err != nil {
-		tb.Fatalf("dbtest: PostgreSQL is not reachable at %s (run `make test`, which starts it, or set TEST_DATABASE_URL): %v", db.Redact(AdminURL()), err)
-	}
-	var b [6]byte
-	rand.Read(b[:])
-	name := "salescoach_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(name)); err != nil {
-		tb.Fatalf("dbtest: create database: %v", err)
-	}
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pq.QuoteIdentifier(name)+" WITH (FORCE)"); err != nil {
-			tb.Logf("dbtest: drop database %s: %v", name, err)
-		}
-	})
+// URLFor returns the URL of database name on the test server.
+func URLFor(name string) string {
 	u, _ := url.Parse(AdminURL())
 	u.Path = "/" + name
 	return u.String()
 }
 
-// New returns a store on a fresh, migrated database for the test.
+func admin() (*sql.DB, error) {
+	a, err := sql.Open("postgres", AdminURL())
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.PingContext(ctx); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("PostgreSQL is not reachable at %s (run `make test`, which starts it, or set TEST_DATABASE_URL): %w", db.Redact(AdminURL()), err)
+	}
+	return a, nil
+}
+
+// templateName names the migrated template of the current schema.
+func templateName() string {
+	h := sha256.New()
+	fs.WalkDir(migrations.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := fs.ReadFile(migrations.FS, path)
+			h.Write([]byte(path))
+			h.Write(b)
+		}
+		return nil
+	})
+	return "salescoach_tmpl_" + hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+var template = sync.OnceValues(func() (string, error) {
+	a, err := admin()
+	if err != nil {
+		return "", err
+	}
+	defer a.Close()
+	ctx := context.Background()
+	conn, err := a.Conn(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	// One test binary at a time builds the template.
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(72217001)`); err != nil {
+		return "", err
+	}
+	defer conn.ExecContext(ctx, `SELECT pg_advisory_unlock(72217001)`)
+	name := templateName()
+	var exists bool
+	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		return "", err
+	}
+	if exists {
+		return name, nil
+	}
+	building := name + "_building"
+	conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pq.QuoteIdentifier(building)+" WITH (FORCE)")
+	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(building)); err != nil {
+		return "", fmt.Errorf("create template: %w", err)
+	}
+	s, err := db.Open(ctx, URLFor(building), db.Options{MaxOpen: 2})
+	if err != nil {
+		return "", err
+	}
+	err = s.Migrate(ctx, nil)
+	s.Close()
+	if err != nil {
+		return "", err
+	}
+	if _, err := conn.ExecContext(ctx, "ALTER DATABASE "+pq.QuoteIdentifier(building)+" RENAME TO "+pq.QuoteIdentifier(name)); err != nil {
+		return "", fmt.Errorf("finish template: %w", err)
+	}
+	// Templates of older schemas are of no further use.
+	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'salescoach\_tmpl\_%' AND datname <> $1 AND datname NOT LIKE '%\_building'`, name)
+	if err == nil {
+		var old []string
+		for rows.Next() {
+			var n string
+			rows.Scan(&n)
+			old = append(old, n)
+		}
+		rows.Close()
+		for _, n := range old {
+			conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pq.QuoteIdentifier(n)+" WITH (FORCE)")
+		}
+	}
+	return name, nil
+})
+
+// create clones the template into a new database and returns its name.
+func create(prefix string) (string, error) {
+	tmpl, err := template()
+	if err != nil {
+		return "", err
+	}
+	a, err := admin()
+	if err != nil {
+		return "", err
+	}
+	defer a.Close()
+	var b [6]byte
+	rand.Read(b[:])
+	name := prefix + hex.EncodeToString(b[:])
+	// FILE_COPY is several times faster than WAL_LOG for a small database.
+	q := "CREATE DATABASE " + pq.QuoteIdentifier(name) + " TEMPLATE " + pq.QuoteIdentifier(tmpl) + " STRATEGY FILE_COPY"
+	for attempt := 0; ; attempt++ {
+		_, err = a.Exec(q)
+		// Another session copying the same template at this instant makes
+		// PostgreSQL refuse ("source database is being accessed"): retry.
+		if err == nil || attempt == 20 || !strings.Contains(err.Error(), "being accessed by other users") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		return "", fmt.Errorf("create test database: %w", err)
+	}
+	return name, nil
+}
+
+func drop(name string) error {
+	a, err := admin()
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	_, err = a.Exec("DROP DATABASE IF EXISTS " + pq.QuoteIdentifier(name) + " WITH (FORCE)")
+	return err
+}
+
+// URL creates a fresh, migrated database for the test, dropped when it ends,
+// and returns its URL. It fails the test, loudly, when PostgreSQL cannot be
+// reached: database tests never skip.
+func URL(tb testing.TB) string {
+	tb.Helper()
+	name, err := create("salescoach_test_")
+	if err != nil {
+		tb.Fatalf("dbtest: %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := drop(name); err != nil {
+			tb.Logf("dbtest: drop %s: %v", name, err)
+		}
+	})
+	return URLFor(name)
+}
+
+// New returns a store on a fresh, migrated database of its own for the test.
 func New(tb testing.TB) *db.DB {
 	tb.Helper()
-	ctx := context.Background()
-	s, err := db.Open(ctx, URL(tb), db.Options{MaxOpen: 8})
+	return open(tb, URL(tb))
+}
+
+func open(tb testing.TB, dsn string) *db.DB {
+	tb.Helper()
+	s, err := db.Open(context.Background(), dsn, db.Options{MaxOpen: 8})
 	if err != nil {
 		tb.Fatalf("dbtest: %v", err)
 	}
 	tb.Cleanup(func() { s.Close() })
-	if err := s.Migrate(ctx, nil); err != nil {
-		tb.Fatalf("dbtest: %v", err)
-	}
 	return s
+}
+
+var shared struct {
+	mu   sync.Mutex
+	name string
+	used bool
+}
+
+// Shared returns a store on the database this test binary shares between its
+// tests; each test must keep to teams of its own (TeamID). The package's
+// TestMain must call Main, which drops the database at the end.
+func Shared(tb testing.TB) *db.DB {
+	tb.Helper()
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if !shared.used {
+		tb.Fatal("dbtest: Shared needs the package's TestMain to call dbtest.Main")
+	}
+	if shared.name == "" {
+		name, err := create("salescoach_pkg_")
+		if err != nil {
+			tb.Fatalf("dbtest: %v", err)
+		}
+		shared.name = name
+	}
+	return open(tb, URLFor(shared.name))
+}
+
+// SharedURL returns the URL of the shared database (see Shared).
+func SharedURL(tb testing.TB) string {
+	tb.Helper()
+	Shared(tb)
+	return URLFor(shared.name)
+}
+
+// Main runs the package's tests and drops the shared database afterwards:
+//
+//	func TestMain(m *testing.M) { dbtest.Main(m) }
+func Main(m *testing.M) {
+	shared.used = true
+	code := m.Run()
+	if shared.name != "" {
+		if err := drop(shared.name); err != nil {
+			fmt.Fprintln(os.Stderr, "dbtest:", err)
+		}
+	}
+	os.Exit(code)
+}
+
+var teams atomic.Int64
+
+// TeamID returns a team id no other test of this run uses.
+func TeamID(tb testing.TB) string {
+	var b [3]byte
+	rand.Read(b[:])
+	return fmt.Sprintf("T%s%d", strings.ToUpper(hex.EncodeToString(b[:])), teams.Add(1))
 }
