@@ -10,10 +10,12 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -70,7 +72,11 @@ func templateName() string {
 	return "salescoach_tmpl_" + hex.EncodeToString(h.Sum(nil))[:12]
 }
 
-var template = sync.OnceValues(func() (string, error) {
+var template = sync.OnceValues(ensureTemplate)
+
+// ensureTemplate builds the migrated template of the current schema unless it
+// exists, and returns its name.
+func ensureTemplate() (string, error) {
 	a, err := admin()
 	if err != nil {
 		return "", err
@@ -92,7 +98,12 @@ var template = sync.OnceValues(func() (string, error) {
 	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
 		return "", err
 	}
+	// A template's comment says when a test binary last used it: several
+	// checkouts (branches with other schemas) test against the same server,
+	// and only templates nobody used for a day are dropped below.
+	touch := "COMMENT ON DATABASE %s IS '" + strconv.FormatInt(time.Now().Unix(), 10) + "'"
 	if exists {
+		conn.ExecContext(ctx, fmt.Sprintf(touch, pq.QuoteIdentifier(name)))
 		return name, nil
 	}
 	building := name + "_building"
@@ -112,8 +123,14 @@ var template = sync.OnceValues(func() (string, error) {
 	if _, err := conn.ExecContext(ctx, "ALTER DATABASE "+pq.QuoteIdentifier(building)+" RENAME TO "+pq.QuoteIdentifier(name)); err != nil {
 		return "", fmt.Errorf("finish template: %w", err)
 	}
-	// Templates of older schemas are of no further use.
-	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'salescoach\_tmpl\_%' AND datname <> $1 AND datname NOT LIKE '%\_building'`, name)
+	conn.ExecContext(ctx, fmt.Sprintf(touch, pq.QuoteIdentifier(name)))
+	// Templates of other schemas that no test used for a day are of no
+	// further use.
+	rows, err := conn.QueryContext(ctx, `
+SELECT datname FROM pg_database d
+WHERE datname LIKE 'salescoach\_tmpl\_%' AND datname <> $1 AND datname NOT LIKE '%\_building'
+  AND coalesce(substring(shobj_description(d.oid, 'pg_database') FROM '^[0-9]+$')::bigint, 0) < $2`,
+		name, time.Now().Add(-24*time.Hour).Unix())
 	if err == nil {
 		var old []string
 		for rows.Next() {
@@ -127,7 +144,7 @@ var template = sync.OnceValues(func() (string, error) {
 		}
 	}
 	return name, nil
-})
+}
 
 // create clones the template into a new database and returns its name.
 func create(prefix string) (string, error) {
@@ -147,6 +164,16 @@ func create(prefix string) (string, error) {
 	q := "CREATE DATABASE " + pq.QuoteIdentifier(name) + " TEMPLATE " + pq.QuoteIdentifier(tmpl) + " STRATEGY FILE_COPY"
 	for attempt := 0; ; attempt++ {
 		_, err = a.Exec(q)
+		// A checkout of another branch, testing against the same server with
+		// an older dbtest, may have dropped the template: build it again.
+		var pqErr *pq.Error
+		if errors.As(err, &pqErr) && pqErr.Code == "3D000" && attempt < 20 {
+			if tmpl, err = ensureTemplate(); err != nil {
+				return "", err
+			}
+			q = "CREATE DATABASE " + pq.QuoteIdentifier(name) + " TEMPLATE " + pq.QuoteIdentifier(tmpl) + " STRATEGY FILE_COPY"
+			continue
+		}
 		// Another session copying the same template at this instant makes
 		// PostgreSQL refuse ("source database is being accessed"): retry.
 		if err == nil || attempt == 20 || !strings.Contains(err.Error(), "being accessed by other users") {
