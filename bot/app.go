@@ -5,7 +5,9 @@ package bot
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"salescoach/coach"
@@ -26,6 +28,8 @@ type Store interface {
 	SetManager(ctx context.Context, teamID, userID string, manager bool) error
 	Managers(ctx context.Context, teamID string) ([]string, error)
 	SetCurrency(ctx context.Context, teamID, currency string) error
+
+	slackStore // buttons, modals, events and profiles: see bot/interact.go
 }
 
 // Request is one command from a user, from Slack or the console.
@@ -56,6 +60,11 @@ type App struct {
 	managers map[string]bool
 	slack    Clients
 	commands []Command
+
+	http      *http.Client   // posts to response_url
+	retention time.Duration  // how long an uninstalled workspace's data is kept
+	bg        sync.WaitGroup // work that runs after Slack has its answer
+	profiles  profileRefresher
 }
 
 // Config configures an App.
@@ -65,11 +74,21 @@ type Config struct {
 	Log      *slog.Logger     // discarded when nil
 	Managers []string         // Slack user ids who are always managers
 	Slack    Clients          // Web API clients; calls fail with ErrNoSlack when nil
+
+	HTTP      *http.Client  // for response_url posts; one with a 10 s time-out when nil
+	Retention time.Duration // an uninstalled workspace's data is deleted after it; 30 days when 0
 }
 
 // New returns an App.
 func New(cfg Config) *App {
-	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[string]bool{}, slack: cfg.Slack}
+	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[string]bool{}, slack: cfg.Slack,
+		http: cfg.HTTP, retention: cfg.Retention, profiles: newProfileRefresher()}
+	if a.http == nil {
+		a.http = &http.Client{Timeout: 10 * time.Second}
+	}
+	if a.retention <= 0 {
+		a.retention = 30 * 24 * time.Hour
+	}
 	if a.slack == nil {
 		a.slack = StaticClients{}
 	}
@@ -86,6 +105,20 @@ func New(cfg Config) *App {
 	}
 	a.commands = a.table()
 	return a
+}
+
+// start fills in the time and the caller of a request from what the store
+// knows, and asks for the caller's Slack profile to be refreshed in the
+// background when it is old.
+func (a *App) start(ctx context.Context, req Request) (Request, error) {
+	req.Now = a.now().UTC()
+	m, err := a.store.Member(ctx, req.TeamID, req.UserID)
+	if err != nil {
+		return req, err
+	}
+	req.Caller = a.caller(m)
+	a.wantProfile(m, req.Now)
+	return req, nil
 }
 
 // caller builds the caller of a request from what the store knows.
@@ -109,12 +142,10 @@ func (a *App) caller(m coach.Member) coach.Caller {
 // Handle answers one command. It never fails: errors become friendly replies,
 // and what went wrong on our side is logged.
 func (a *App) Handle(ctx context.Context, req Request) Reply {
-	req.Now = a.now().UTC()
-	m, err := a.store.Member(ctx, req.TeamID, req.UserID)
+	req, err := a.start(ctx, req)
 	if err != nil {
 		return a.failure(ctx, &req, err)
 	}
-	req.Caller = a.caller(m)
 	reply, err := a.dispatch(ctx, &req)
 	if err != nil {
 		return a.failure(ctx, &req, err)

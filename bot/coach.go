@@ -40,7 +40,7 @@ func (a *App) coachDefault(ctx context.Context, r *Request, args string) (Reply,
 		return Reply{}, err
 	}
 	return Reply{Text: fmt.Sprintf("%s — %s, %s", dealTitle(d), describe(r, d), days(r, d.DaysInStage(r.Now))),
-		Sections: a.coaching(r, d)}, nil
+		Sections: a.coaching(r, d), Actions: dealButtons(r, d, true)}, nil
 }
 
 // coachAttention lists the caller's open deals, longest in their stage first,

@@ -69,7 +69,7 @@ func (a *App) coaching(r *Request, d coach.Deal) []Section {
 
 // coachingReply is the answer to a change: what happened, then the coaching.
 func (a *App) coachingReply(r *Request, d coach.Deal, _ []coach.Event, text string) Reply {
-	return Reply{Text: text, Sections: a.coaching(r, d)}
+	return Reply{Text: text, Sections: a.coaching(r, d), Actions: dealButtons(r, d, true)}
 }
 
 // changeReply reports a stage change from the deal as it was to the deal as it is.

@@ -140,6 +140,7 @@ func (a *App) showReply(r *Request, d coach.Deal, log []coach.Event) Reply {
 	}
 	if !d.Archived {
 		reply.Sections = append(reply.Sections, a.coaching(r, d)...)
+		reply.Actions = dealButtons(r, d, true)
 	}
 	return reply
 }
