@@ -129,7 +129,8 @@ func buttonValue(t *testing.T, blocks []map[string]any, actionID string) string 
 		for _, e := range els {
 			e, _ := e.(map[string]any)
 			if e["action_id"] == actionID {
-				return e["value"].(string)
+				v, _ := e["value"].(string)
+				return v
 			}
 		}
 	}
