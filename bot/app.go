@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"salescoach/coach"
@@ -61,9 +60,9 @@ type App struct {
 	slack    Clients
 	commands []Command
 
-	http      *http.Client   // posts to response_url
-	retention time.Duration  // how long an uninstalled workspace's data is kept
-	bg        sync.WaitGroup // work that runs after Slack has its answer
+	http      *http.Client  // posts to response_url
+	retention time.Duration // how long an uninstalled workspace's data is kept
+	bg        background    // work that runs after Slack has its answer
 	profiles  profileRefresher
 }
 

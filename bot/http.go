@@ -145,6 +145,16 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, in Inbound) {
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
 	out := s.App.Dispatch(ctx, in)
+	// The work that follows the answer is counted before the answer goes
+	// (so Drain cannot miss it) and starts once Slack has the answer.
+	if later := out.Later; later != nil {
+		answered := make(chan struct{})
+		defer close(answered)
+		s.App.Go(func(ctx context.Context) {
+			<-answered
+			later(ctx)
+		})
+	}
 	if out.Body != nil {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	}
@@ -154,9 +164,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, in Inbound) {
 	if out.Body != nil {
 		json.NewEncoder(w).Encode(out.Body)
 	}
-	// Slack has its answer before the work that follows it begins.
 	http.NewResponseController(w).Flush()
-	s.App.Go(out.Later)
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

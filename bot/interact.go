@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -76,23 +77,60 @@ func (a *App) Go(fn func(ctx context.Context)) {
 	if fn == nil {
 		return
 	}
-	a.bg.Go(func() {
+	a.bg.add()
+	go func() {
+		defer a.bg.done()
 		ctx, cancel := context.WithTimeout(context.Background(), laterTimeout)
 		defer cancel()
 		fn(ctx)
-	})
+	}()
 }
 
 // Drain waits until the background work started with Go is done, or ctx ends.
+// Work may still be started while it waits (a sync.WaitGroup forbids that).
 func (a *App) Drain(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() { a.bg.Wait(); close(done) }()
 	select {
-	case <-done:
+	case <-a.bg.idle():
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// background counts the work in flight.
+type background struct {
+	mu    sync.Mutex
+	n     int
+	empty chan struct{} // closed when n drops to 0
+}
+
+func (b *background) add() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.n == 0 {
+		b.empty = make(chan struct{})
+	}
+	b.n++
+}
+
+func (b *background) done() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.n--; b.n == 0 {
+		close(b.empty)
+	}
+}
+
+// idle returns a channel closed once no work is in flight.
+func (b *background) idle() <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.n == 0 {
+		c := make(chan struct{})
+		close(c)
+		return c
+	}
+	return b.empty
 }
 
 func (a *App) slashCommand(ctx context.Context, sc *slack.SlashCommand) Outcome {
