@@ -146,6 +146,7 @@ func callBlocks(c bottest.Call) []map[string]any {
 }
 
 func TestCoachingReplyHasButtons(t *testing.T) {
+	t.Parallel()
 	u := newUI(t, uiOptions{})
 	reply := u.add("T1", "U1", "Acme Corp 12k")
 	for _, id := range []string{"deal_next", "deal_won", "deal_lost", "deal_note", "deal_share"} {
@@ -160,7 +161,9 @@ func TestCoachingReplyHasButtons(t *testing.T) {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestNextStageClickedTwiceMovesOnce(t *testing.T) {
+	t.Parallel()
 	t.Run("OneAfterTheOther", func(t *testing.T) {
+		t.Parallel()
 		u := newUI(t, uiOptions{})
 		v := buttonValue(t, u.add("T1", "U1", "Acme Corp 12k").Blocks, "deal_next")
 		for _, name := range []string{"first", "second"} {
@@ -184,6 +187,7 @@ func TestNextStageClickedTwiceMovesOnce(t *testing.T) {
 		}
 	})
 	t.Run("AtTheSameTime", func(t *testing.T) {
+		t.Parallel()
 		u := newUI(t, uiOptions{})
 		v := buttonValue(t, u.add("T1", "U1", "Globex 5k").Blocks, "deal_next")
 		var wg sync.WaitGroup
@@ -216,6 +220,7 @@ func TestNextStageClickedTwiceMovesOnce(t *testing.T) {
 }
 
 func TestReplayedClickRefused(t *testing.T) {
+	t.Parallel()
 	u := newUI(t, uiOptions{})
 	v := buttonValue(t, u.add("T1", "U1", "Acme 12k").Blocks, "deal_won")
 	b, _ := json.Marshal(bottest.Button("T1", "U1", "deal_won", v, u.api.ResponseURL("won")))
@@ -242,7 +247,9 @@ func TestReplayedClickRefused(t *testing.T) {
 }
 
 func TestClickRefused(t *testing.T) {
+	t.Parallel()
 	t.Run("OutOfDateMessage", func(t *testing.T) {
+		t.Parallel()
 		u := newUI(t, uiOptions{})
 		v := buttonValue(t, u.add("T1", "U1", "Acme 12k").Blocks, "deal_next")
 		u.command("T1", "U1", "/deal", "move acme demo")
@@ -267,6 +274,7 @@ func TestClickRefused(t *testing.T) {
 		}
 	})
 	t.Run("AnotherRepsDeal", func(t *testing.T) {
+		t.Parallel()
 		u := newUI(t, uiOptions{})
 		v := buttonValue(t, u.add("T1", "U1", "Acme 12k").Blocks, "deal_won")
 		u.click("T1", "U2", "deal_won", v, "intruder")
@@ -282,6 +290,7 @@ func TestClickRefused(t *testing.T) {
 		}
 	})
 	t.Run("ManagerMayClick", func(t *testing.T) {
+		t.Parallel()
 		u := newUI(t, uiOptions{managers: []string{"UBOSS"}})
 		v := buttonValue(t, u.add("T1", "U1", "Acme 12k").Blocks, "deal_won")
 		u.click("T1", "UBOSS", "deal_won", v, "boss")
@@ -291,6 +300,7 @@ func TestClickRefused(t *testing.T) {
 		}
 	})
 	t.Run("GarbledValue", func(t *testing.T) {
+		t.Parallel()
 		u := newUI(t, uiOptions{})
 		u.add("T1", "U1", "Acme 12k")
 		u.click("T1", "U1", "deal_next", "1;DROP TABLE deals", "bad")
@@ -305,6 +315,7 @@ func TestClickRefused(t *testing.T) {
 }
 
 func TestLostModal(t *testing.T) {
+	t.Parallel()
 	u := newUI(t, uiOptions{})
 	v := buttonValue(t, u.add("T1", "U1", "Acme 12k").Blocks, "deal_lost")
 	if r := u.click("T1", "U1", "deal_lost", v, "msg"); r.Status != http.StatusOK || len(strings.TrimSpace(string(r.Body))) != 0 {
@@ -362,6 +373,7 @@ func TestLostModal(t *testing.T) {
 }
 
 func TestLostModalNotOpenedForLostDeal(t *testing.T) {
+	t.Parallel()
 	u := newUI(t, uiOptions{})
 	u.add("T1", "U1", "Acme 12k")
 	u.command("T1", "U1", "/deal", "lost acme timing")
@@ -377,6 +389,7 @@ func TestLostModalNotOpenedForLostDeal(t *testing.T) {
 }
 
 func TestNoteModal(t *testing.T) {
+	t.Parallel()
 	u := newUI(t, uiOptions{})
 	v := buttonValue(t, u.add("T1", "U1", "Acme 12k").Blocks, "deal_note")
 	u.click("T1", "U1", "deal_note", v, "msg")
@@ -418,6 +431,7 @@ func TestNoteModal(t *testing.T) {
 }
 
 func TestShare(t *testing.T) {
+	t.Parallel()
 	u := newUI(t, uiOptions{})
 	v := buttonValue(t, u.add("T1", "U1", "Acme Corp 12k").Blocks, "deal_share")
 	u.click("T1", "U1", "deal_share", v, "one")

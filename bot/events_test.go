@@ -53,6 +53,7 @@ func blocksOf(view map[string]any) []map[string]any {
 }
 
 func TestURLVerification(t *testing.T) {
+	t.Parallel()
 	u := newUI(t, uiOptions{})
 	r := u.slack.Event(map[string]any{"token": "legacy", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"}, 0)
 	var got struct{ Challenge string }
@@ -62,6 +63,7 @@ func TestURLVerification(t *testing.T) {
 }
 
 func TestEventsRefusedUnsigned(t *testing.T) {
+	t.Parallel()
 	u := newUI(t, uiOptions{})
 	b, _ := json.Marshal(envelope("T1", "Ev1", homeOpened("U1")))
 	if r := u.slack.Post("/slack/events", "application/json", b, false); r.Status != http.StatusUnauthorized {
@@ -74,7 +76,9 @@ func TestEventsRefusedUnsigned(t *testing.T) {
 }
 
 func TestAppHome(t *testing.T) {
+	t.Parallel()
 	t.Run("Rep", func(t *testing.T) {
+		t.Parallel()
 		u := newUI(t, uiOptions{})
 		u.add("T1", "U1", "Acme Corp 12k")
 		u.add("T1", "U1", "Globex 5k demo")
@@ -97,6 +101,7 @@ func TestAppHome(t *testing.T) {
 		buttonValue(t, blocksOf(view), "deal_next")
 	})
 	t.Run("Manager", func(t *testing.T) {
+		t.Parallel()
 		u := newUI(t, uiOptions{managers: []string{"UBOSS"}})
 		u.add("T1", "U1", "Acme Corp 12k")
 		u.add("T1", "U2", "Globex 5k")
@@ -109,6 +114,7 @@ func TestAppHome(t *testing.T) {
 		}
 	})
 	t.Run("ManyDealsFitInOneView", func(t *testing.T) {
+		t.Parallel()
 		u := newUI(t, uiOptions{})
 		ctx := context.Background()
 		if _, err := u.store.Member(ctx, "T1", "U1"); err != nil {
@@ -139,6 +145,7 @@ func TestAppHome(t *testing.T) {
 		}
 	})
 	t.Run("NoDeals", func(t *testing.T) {
+		t.Parallel()
 		u := newUI(t, uiOptions{})
 		text := bottest.Call{JSON: u.home("T1", "U1")}.Text()
 		if !strings.Contains(text, "no open deals") {
@@ -147,6 +154,7 @@ func TestAppHome(t *testing.T) {
 		buttonValue(t, blocksOf(u.home("T1", "U1")), "deal_add")
 	})
 	t.Run("ButtonInHome", func(t *testing.T) {
+		t.Parallel()
 		u := newUI(t, uiOptions{})
 		u.add("T1", "U1", "Acme Corp 12k")
 		v := buttonValue(t, blocksOf(u.home("T1", "U1")), "deal_next")
@@ -161,6 +169,7 @@ func TestAppHome(t *testing.T) {
 		}
 	})
 	t.Run("MessagesTab", func(t *testing.T) {
+		t.Parallel()
 		u := newUI(t, uiOptions{})
 		ev := homeOpened("U1")
 		ev["tab"] = "messages"
@@ -173,6 +182,7 @@ func TestAppHome(t *testing.T) {
 }
 
 func TestEventRetriedIsHandledOnce(t *testing.T) {
+	t.Parallel()
 	u := newUI(t, uiOptions{})
 	base := time.Now()
 	for retry := range 3 {
@@ -192,6 +202,7 @@ func TestEventRetriedIsHandledOnce(t *testing.T) {
 }
 
 func TestUninstall(t *testing.T) {
+	t.Parallel()
 	events := []struct {
 		name  string
 		inner map[string]any
@@ -201,6 +212,7 @@ func TestUninstall(t *testing.T) {
 	}
 	for _, ev := range events {
 		t.Run(ev.name, func(t *testing.T) {
+			t.Parallel()
 			now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 			u := newUI(t, uiOptions{now: func() time.Time { return now }})
 			ctx := context.Background()
@@ -239,6 +251,7 @@ func TestUninstall(t *testing.T) {
 		})
 	}
 	t.Run("UserTokensOnly", func(t *testing.T) {
+		t.Parallel()
 		u := newUI(t, uiOptions{})
 		u.add("T1", "U1", "Acme 12k")
 		u.slack.Event(envelope("T1", "EvUser", map[string]any{"type": "tokens_revoked", "tokens": map[string]any{"oauth": []string{"U1"}}}), 0)
@@ -247,6 +260,7 @@ func TestUninstall(t *testing.T) {
 		}
 	})
 	t.Run("ReinstallKeepsData", func(t *testing.T) {
+		t.Parallel()
 		now := time.Now()
 		u := newUI(t, uiOptions{})
 		ctx := context.Background()

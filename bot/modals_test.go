@@ -31,6 +31,7 @@ func openAddModal(t *testing.T, u *ui) map[string]any {
 }
 
 func TestAddModal(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		values    map[string]string
@@ -48,6 +49,7 @@ func TestAddModal(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			u := newUI(t, uiOptions{})
 			view := openAddModal(t, u)
 			r := u.slack.Interaction(submitForm(view, tt.values))
@@ -113,6 +115,7 @@ func mapValues(m map[string]string) []string {
 }
 
 func TestAddModalInChinese(t *testing.T) {
+	t.Parallel()
 	u := newUI(t, uiOptions{})
 	u.command("T1", "U1", "/coach", "lang zh")
 	view := openAddModal(t, u)
@@ -126,6 +129,7 @@ func TestAddModalInChinese(t *testing.T) {
 }
 
 func TestAddWithoutTextInConsole(t *testing.T) {
+	t.Parallel()
 	u := newUI(t, uiOptions{})
 	reply := u.app.Handle(context.Background(), bot.Request{TeamID: "T1", UserID: "U1", Command: "/deal", Text: "add"})
 	if !reply.Failed || !strings.Contains(reply.PlainText(), "/deal add Acme Corp") {
@@ -137,6 +141,7 @@ func TestAddWithoutTextInConsole(t *testing.T) {
 }
 
 func TestAddModalFromHome(t *testing.T) {
+	t.Parallel()
 	u := newUI(t, uiOptions{})
 	u.click("T1", "U1", "deal_add", "", "")
 	opens := u.api.Calls("views.open")

@@ -115,6 +115,7 @@ func (in *installer) callback(code, state string, cookie *http.Cookie) (int, str
 }
 
 func TestInstallRedirect(t *testing.T) {
+	t.Parallel()
 	in := newInstaller(t)
 	loc, cookie := in.start()
 	if got := loc.Scheme + "://" + loc.Host + loc.Path; got != "https://slack.com/oauth/v2/authorize" {
@@ -130,6 +131,7 @@ func TestInstallRedirect(t *testing.T) {
 }
 
 func TestInstallStoresTokenSealed(t *testing.T) {
+	t.Parallel()
 	in := newInstaller(t)
 	ctx := context.Background()
 	for _, code := range []string{"code-a", "code-b"} {
@@ -185,6 +187,7 @@ func TestInstallStoresTokenSealed(t *testing.T) {
 }
 
 func TestInstallRefused(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		tweak func(in *installer, state string, cookie *http.Cookie) (string, *http.Cookie)
@@ -206,6 +209,7 @@ func TestInstallRefused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			in := newInstaller(t)
 			loc, cookie := in.start()
 			state, cookie := tt.tweak(in, loc.Query().Get("state"), cookie)
@@ -222,6 +226,7 @@ func TestInstallRefused(t *testing.T) {
 		})
 	}
 	t.Run("BadCode", func(t *testing.T) {
+		t.Parallel()
 		in := newInstaller(t)
 		loc, cookie := in.start()
 		if status, _ := in.callback("code-x", loc.Query().Get("state"), cookie); status != http.StatusBadGateway {
@@ -231,6 +236,7 @@ func TestInstallRefused(t *testing.T) {
 }
 
 func TestInstalledClientsFallback(t *testing.T) {
+	t.Parallel()
 	in := newInstaller(t)
 	ctx := context.Background()
 	c := in.clients

@@ -21,6 +21,7 @@ func users(admins map[string]bool) http.HandlerFunc {
 }
 
 func TestWorkspaceAdminIsManager(t *testing.T) {
+	t.Parallel()
 	u := newUI(t, uiOptions{handlers: bottest.Handlers{"/users.info": users(map[string]bool{"UADMIN": true})}})
 	ctx := context.Background()
 	u.add("T1", "U1", "Acme 12k")
@@ -51,6 +52,7 @@ func TestWorkspaceAdminIsManager(t *testing.T) {
 }
 
 func TestProfilesAreFetchedOffTheReplyPath(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	fetched := make(chan string, 10)
 	u := newUI(t, uiOptions{handlers: bottest.Handlers{"/users.info": func(w http.ResponseWriter, r *http.Request) {
@@ -82,6 +84,7 @@ func TestProfilesAreFetchedOffTheReplyPath(t *testing.T) {
 }
 
 func TestManagersCommand(t *testing.T) {
+	t.Parallel()
 	u := newUI(t, uiOptions{managers: []string{"UBOSS"}, handlers: bottest.Handlers{"/users.info": users(map[string]bool{"UADMIN": true})}})
 	ctx := context.Background()
 	u.add("T1", "U1", "Acme 12k")

@@ -94,6 +94,7 @@ func ackBlocks(ack map[string]any) []map[string]any {
 }
 
 func TestSocketMode(t *testing.T) {
+	t.Parallel()
 	// The first two connections are refused as invalid_auth: slack-go gives
 	// up each time, and the supervisor connects again.
 	s := newSocket(t, 2)
@@ -136,6 +137,7 @@ func TestSocketMode(t *testing.T) {
 }
 
 func TestSocketModeLargeReply(t *testing.T) {
+	t.Parallel()
 	s := newSocket(t, 0)
 	ctx := context.Background()
 	if _, err := s.store.Member(ctx, "T1", "U1"); err != nil {
