@@ -23,6 +23,7 @@ import (
 // that signs its requests, and a fake Web API (with response_url) that
 // records what the bot sends.
 type ui struct {
+	dbURL string
 	store *db.DB
 	app   *bot.App
 	slack *bottest.Slack
@@ -38,13 +39,18 @@ type uiOptions struct {
 
 func newUI(t *testing.T, opts uiOptions) *ui {
 	t.Helper()
-	store := dbtest.New(t)
+	dbURL := dbtest.URL(t)
+	store, err := db.Open(context.Background(), dbURL, db.Options{MaxOpen: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
 	api := bottest.NewAPI(t, opts.handlers)
 	app := bot.New(bot.Config{Store: store, Managers: opts.managers, Now: opts.now,
 		Slack: bot.StaticClients{Token: "xoxb-test", APIURL: api.URL()}})
 	srv := httptest.NewServer((&bot.Server{App: app, SigningSecret: bottest.Secret}).Handler())
 	t.Cleanup(srv.Close)
-	u := &ui{store: store, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}, api: api, t: t}
+	u := &ui{dbURL: dbURL, store: store, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}, api: api, t: t}
 	t.Cleanup(u.drain)
 	return u
 }
@@ -217,6 +223,42 @@ func TestNextStageClickedTwiceMovesOnce(t *testing.T) {
 			t.Errorf("answers: %d moved, %d already done; want 1 and 2", moved, done)
 		}
 	})
+}
+
+func TestClickOnceAcrossServers(t *testing.T) {
+	t.Parallel()
+	// Two bots on one database, as two replicas of serve: the database, not
+	// a lock in one process, makes the click count once.
+	u := newUI(t, uiOptions{})
+	second, err := db.Open(context.Background(), u.dbURL, db.Options{MaxOpen: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { second.Close() })
+	app2 := bot.New(bot.Config{Store: second, Slack: bot.StaticClients{Token: "xoxb-test", APIURL: u.api.URL()}})
+	srv2 := httptest.NewServer((&bot.Server{App: app2, SigningSecret: bottest.Secret}).Handler())
+	t.Cleanup(srv2.Close)
+	slack2 := &bottest.Slack{T: t, BaseURL: srv2.URL}
+
+	v := buttonValue(t, u.add("T1", "U1", "Acme 12k").Blocks, "deal_next")
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i, s := range []*bottest.Slack{u.slack, slack2, u.slack, slack2} {
+		wg.Go(func() {
+			<-start
+			s.Interaction(bottest.Button("T1", "U1", "deal_next", v, u.api.ResponseURL(itoa(int64(i)))))
+		})
+	}
+	close(start)
+	wg.Wait()
+	u.drain()
+	app2.Drain(context.Background())
+	if n := u.count(`SELECT count(*) FROM events WHERE kind = 'move'`); n != 1 {
+		t.Errorf("%d moves for four clicks on two servers, want 1", n)
+	}
+	if n := u.count(`SELECT count(*) FROM deal_clicks`); n != 1 {
+		t.Errorf("%d clicks recorded, want 1", n)
+	}
 }
 
 func TestReplayedClickRefused(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"salescoach/bot"
 	"salescoach/bot/bottest"
 	"salescoach/coach"
+	"salescoach/db/dbtest"
 )
 
 // envelope is an Events API delivery of inner for team.
@@ -59,6 +61,29 @@ func TestURLVerification(t *testing.T) {
 	var got struct{ Challenge string }
 	if err := json.Unmarshal(r.Body, &got); r.Status != http.StatusOK || err != nil || got.Challenge != "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" {
 		t.Errorf("status %d body %s, want the challenge back", r.Status, r.Body)
+	}
+}
+
+func TestNoSigningSecretRefusesEverything(t *testing.T) {
+	t.Parallel()
+	// Socket Mode only: with no signing secret anyone could sign, so
+	// Slack's routes refuse every request.
+	store := dbtest.New(t)
+	srv := httptest.NewServer((&bot.Server{App: bot.New(bot.Config{Store: store}), SigningSecret: ""}).Handler())
+	t.Cleanup(srv.Close)
+	s := &bottest.Slack{T: t, BaseURL: srv.URL}
+	for _, path := range []string{"/slack/commands", "/slack/interactions", "/slack/events"} {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader("command=/deal&text=add+Acme&team_id=T1&user_id=U1"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		bot.Sign(req.Header, "", []byte("command=/deal&text=add+Acme&team_id=T1&user_id=U1"), time.Now())
+		if r := s.Do(req); r.Status != http.StatusNotFound {
+			t.Errorf("%s signed with an empty secret: status %d, want 404", path, r.Status)
+		}
+	}
+	var n int
+	store.SQL().QueryRow(`SELECT count(*) FROM deals`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d deals stored", n)
 	}
 }
 

@@ -1,7 +1,5 @@
 package coach
 
-import "time"
-
 // Buttons and modals in Slack act on a deal as it was when they were drawn.
 // The store records every click it acted on (see Store.ChangeOnce in bot), so
 // that a double click, a double submit or a replayed action changes a deal
@@ -16,26 +14,3 @@ var ErrAlreadyDone = Fail(EConflict, "Already done: that button had already work
 // the deal: something changed it since, so the click is not acted on.
 var ErrStale = Fail(EConflict, "That message was out of date: the deal changed after it was shown, so nothing was done.",
 	"这条消息已经过时：交易在显示之后又有了变化，所以这次没有执行任何操作。")
-
-// StageTotal is one line of a team's pipeline: the open deals in a stage and
-// their value in the team's reporting currency.
-type StageTotal struct {
-	Stage    Stage
-	Deals    int
-	Cents    int64 // the sum of the amounts in the reporting currency
-	Excluded int   // deals with an amount in another currency, left out of Cents
-}
-
-// Installation is a workspace that installed the app through Slack's OAuth
-// flow. BotToken is sealed (encrypted) by the bot before it reaches the store.
-type Installation struct {
-	TeamID       string
-	TeamName     string
-	EnterpriseID string
-	AppID        string
-	BotUserID    string
-	BotToken     []byte // sealed; never the plaintext token
-	Scopes       string
-	InstalledBy  string
-	InstalledAt  time.Time
-}
