@@ -179,8 +179,8 @@ func (s *DB) FindDeals(ctx context.Context, c coach.Caller, ref coach.DealRef, a
 	const q = `
 SELECT id, number, name FROM deals
 WHERE team_id = $1 AND ($2 OR owner_id = $3) AND ($4 OR NOT archived)
-  AND CASE WHEN $5 > 0 THEN number = $5 ELSE lower(name) LIKE '%' || lower($6) || '%' ESCAPE '\' END
-ORDER BY number
+  AND ((number = $5 AND $5 > 0) OR lower(name) LIKE '%' || lower($6) || '%' ESCAPE '\')
+ORDER BY number = $5 DESC, number
 LIMIT 200`
 	var rows []struct {
 		ID     int64  `db:"id"`
