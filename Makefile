@@ -27,3 +27,7 @@ test: postgres
 
 clean:
 	rm -rf bin
+
+# bench: the §14 load test of the real serve binary against a floor, on a real PostgreSQL.
+bench: postgres build
+	$(GO) run ./cmd/bench --bin $(BIN)
