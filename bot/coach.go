@@ -35,12 +35,12 @@ func (a *App) coachDefault(ctx context.Context, r *Request, args string) (Reply,
 		}
 		return Reply{}, err
 	}
-	d, _, err := a.store.Deal(ctx, r.Caller, dn.ID)
+	d, log, err := a.store.Deal(ctx, r.Caller, dn.ID)
 	if err != nil {
 		return Reply{}, err
 	}
 	return Reply{Text: fmt.Sprintf("%s — %s, %s", dealTitle(d), describe(r, d), days(r, d.DaysInStage(r.Now))),
-		Sections: a.coaching(r, d)}, nil
+		Sections: a.coaching(ctx, r, d, log)}, nil
 }
 
 // coachAttention lists the caller's open deals, longest in their stage first,
