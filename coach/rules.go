@@ -485,6 +485,7 @@ func lost(d Deal, now time.Time) Advice {
 
 // fmtDays renders a number of days for a sentence: "12", "3.5", "0.4".
 func fmtDays(v float64) string {
+	v = max(v, 0) // a stage entered this very moment, with the clock's rounding
 	if v < 10 {
 		return strings.TrimSuffix(strconv.FormatFloat(v, 'f', 1, 64), ".0")
 	}
