@@ -126,6 +126,7 @@ func (a *App) Handle(ctx context.Context, req Request) Reply {
 		return a.failure(ctx, &req, err)
 	}
 	req.Caller = a.caller(m)
+	a.wantProfile(m, req.Now)
 	reply, err := a.dispatch(ctx, &req)
 	if err != nil {
 		return a.failure(ctx, &req, err)
@@ -141,5 +142,14 @@ func (a *App) failure(ctx context.Context, req *Request, err error) Reply {
 	case coach.EUnavailable:
 		a.log.WarnContext(ctx, "database unavailable", "team", req.TeamID, "command", req.Command, "err", err)
 	}
+	if lang == "" { // the caller is not known yet (the database is down): say it in both languages
+		return fail(bilingual(err))
+	}
 	return fail(coach.ErrorMessage(err, lang))
+}
+
+// bilingual returns err's message in English and in Chinese, for a reply to
+// someone whose language is not known.
+func bilingual(err error) string {
+	return coach.ErrorMessage(err, coach.EN) + "\n" + coach.ErrorMessage(err, coach.ZH)
 }
