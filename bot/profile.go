@@ -27,21 +27,9 @@ func (a *App) wantProfile(m coach.Member, now time.Time) {
 	if !m.FetchedAt.IsZero() && now.Sub(m.FetchedAt) < cs.profileTTL {
 		return
 	}
-	key := m.TeamID + "/" + m.UserID
-	cs.mu.Lock()
-	if at, ok := cs.profiles[key]; ok && now.Sub(at) < profileRetryAfter && !now.Before(at) {
-		cs.mu.Unlock()
+	if !a.startProfileFetch(m, now) {
 		return
 	}
-	cs.profiles[key] = now
-	if len(cs.profiles) > 10_000 {
-		for k, at := range cs.profiles {
-			if now.Sub(at) >= profileRetryAfter {
-				delete(cs.profiles, k)
-			}
-		}
-	}
-	cs.mu.Unlock()
 	cs.bg.Add(1)
 	go func() {
 		defer cs.bg.Done()
@@ -51,6 +39,27 @@ func (a *App) wantProfile(m coach.Member, now time.Time) {
 			a.log.WarnContext(ctx, "slack profile not refreshed", "team", m.TeamID, "user", m.UserID, "err", err)
 		}
 	}()
+}
+
+// startProfileFetch reports whether a fetch of m's profile may start at now:
+// not when one started in the last few minutes (pending, or failed recently).
+func (a *App) startProfileFetch(m coach.Member, now time.Time) bool {
+	cs := a.cs
+	key := m.TeamID + "/" + m.UserID
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if at, ok := cs.profiles[key]; ok && now.Sub(at) < profileRetryAfter && !now.Before(at) {
+		return false
+	}
+	cs.profiles[key] = now
+	if len(cs.profiles) > 10_000 {
+		for k, at := range cs.profiles {
+			if now.Sub(at) >= profileRetryAfter {
+				delete(cs.profiles, k)
+			}
+		}
+	}
+	return true
 }
 
 // RefreshProfile reads a user's profile from Slack (users.info with their

@@ -38,6 +38,8 @@ type fakeWebAPI struct {
 	calls map[string]int
 	dms   []fakeDM
 	hold  chan struct{} // when set, users.info waits until it is closed
+	// failPosts is how many of the next chat.postMessage calls get a 500.
+	failPosts int
 }
 
 func newFakeWebAPI(t *testing.T, users map[string]fakeUser) *fakeWebAPI {
@@ -78,6 +80,12 @@ func newFakeWebAPI(t *testing.T, users map[string]fakeUser) *fakeWebAPI {
 		r.ParseForm()
 		f.count("chat.postMessage")
 		f.mu.Lock()
+		if f.failPosts > 0 {
+			f.failPosts--
+			f.mu.Unlock()
+			http.Error(w, "server error", http.StatusInternalServerError)
+			return
+		}
 		f.dms = append(f.dms, fakeDM{User: strings.TrimPrefix(r.Form.Get("channel"), "D"), Text: r.Form.Get("text"), Blocks: r.Form.Get("blocks")})
 		f.mu.Unlock()
 		reply(w, map[string]any{"channel": r.Form.Get("channel"), "ts": "1700000000.000100"})
