@@ -37,6 +37,8 @@ type coachState struct {
 	stats    map[string]cachedStats
 	profiles map[string]time.Time // team/user → when its last fetch started
 	bg       sync.WaitGroup
+	bgCtx    context.Context // background work runs under it; Close cancels it
+	stop     context.CancelFunc
 }
 
 type cachedStats struct {
@@ -47,6 +49,7 @@ type cachedStats struct {
 func newCoachState(cfg Config) *coachState {
 	cs := &coachState{statsTTL: cfg.StatsTTL, profileTTL: cfg.ProfileTTL, retry: cfg.Retry,
 		stats: map[string]cachedStats{}, profiles: map[string]time.Time{}}
+	cs.bgCtx, cs.stop = context.WithCancel(context.Background())
 	if cs.statsTTL == 0 {
 		cs.statsTTL = defaultStatsTTL
 	}
@@ -59,6 +62,12 @@ func newCoachState(cfg Config) *coachState {
 // Wait waits for the background work the App started (profile fetches) to
 // finish.
 func (a *App) Wait() { a.cs.bg.Wait() }
+
+// Close cancels the background work the App started and waits for it to end.
+func (a *App) Close() {
+	a.cs.stop()
+	a.cs.bg.Wait()
+}
 
 // teamStats returns the team's numbers as of now, cached for the stats TTL
 // (a negative TTL turns the cache off). When the database fails it logs and

@@ -33,7 +33,7 @@ func (a *App) wantProfile(m coach.Member, now time.Time) {
 	cs.bg.Add(1)
 	go func() {
 		defer cs.bg.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), profileFetchTimeout)
+		ctx, cancel := context.WithTimeout(cs.bgCtx, profileFetchTimeout)
 		defer cancel()
 		if err := a.RefreshProfile(ctx, m.TeamID, m.UserID); err != nil {
 			a.log.WarnContext(ctx, "slack profile not refreshed", "team", m.TeamID, "user", m.UserID, "err", err)
