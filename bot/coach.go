@@ -80,15 +80,7 @@ func (a *App) coachAttention(ctx context.Context, r *Request) (Reply, error) {
 		reply.Text = r.T(fmt.Sprintf("All %d of your open deals are on track. The ones longest in their stage:", total),
 			fmt.Sprintf("您的 %d 笔进行中交易进度都正常。在当前阶段停留最久的几笔：", total))
 	}
-	for _, i := range coach.Rank(advice)[:min(attentionShown, len(deals))] {
-		d, adv := deals[i], advice[i]
-		lang := r.Lang()
-		reply.Sections = append(reply.Sections, Section{Lines: []Line{
-			T(fmt.Sprintf("#%d %s · %s · %s", d.Number, d.Name, describe(r, d), days(r, d.DaysInStage(r.Now)))),
-			L(r.T("Why", "原因")+" · "+string(adv.Rule), adv.Reason.In(lang)),
-			L(r.T("Next step", "下一步"), adv.Step.In(lang)),
-		}})
-	}
+	reply.Sections = ranked(r, deals, advice, attentionShown)
 	reply.Note = r.T("/coach <deal> explains one deal; /coach <stage> shows a stage's playbook; /deal list shows every deal.",
 		"/coach <交易> 查看某笔交易的建议；/coach <阶段> 查看该阶段的打法；/deal list 列出所有交易。")
 	if more := need - attentionShown; more > 0 {

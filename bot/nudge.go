@@ -130,21 +130,12 @@ func (a *App) nudge(ctx context.Context, rep coach.NudgeRep, now time.Time) (boo
 // nudgeReply lists a rep's stale deals, most urgent first, each with why and
 // the next step.
 func nudgeReply(r *Request, deals []coach.Deal, advice []coach.Advice) Reply {
-	lang := r.Lang()
 	reply := Reply{Text: r.T(fmt.Sprintf("Good morning! %d of your deals need attention today:", len(deals)),
-		fmt.Sprintf("早上好！您有 %d 笔交易今天需要关注：", len(deals)))}
-	order := coach.Rank(advice)
-	for _, i := range order[:min(nudgeShown, len(order))] {
-		d, adv := deals[i], advice[i]
-		reply.Sections = append(reply.Sections, Section{Lines: []Line{
-			T(fmt.Sprintf("#%d %s · %s · %s", d.Number, d.Name, describe(r, d), days(r, d.DaysInStage(r.Now)))),
-			L(r.T("Why", "原因")+" · "+string(adv.Rule), adv.Reason.In(lang)),
-			L(r.T("Next step", "下一步"), adv.Step.In(lang)),
-		}})
-	}
+		fmt.Sprintf("早上好！您有 %d 笔交易今天需要关注：", len(deals))),
+		Sections: ranked(r, deals, advice, nudgeShown)}
 	reply.Note = r.T("Waiting on the buyer for a while? /deal pause #N 2w [reason] mutes a deal. /coach ranks all your deals.",
 		"客户那边需要等一段时间？用 /deal pause #编号 2w [原因] 暂停某笔交易的提醒。/coach 可查看您所有交易的优先顺序。")
-	if more := len(order) - nudgeShown; more > 0 {
+	if more := len(deals) - nudgeShown; more > 0 {
 		reply.Note = r.T(fmt.Sprintf("%d more are stale: /coach ranks them all.", more),
 			fmt.Sprintf("还有 %d 笔处于停滞状态：/coach 可查看全部。", more)) + " " + reply.Note
 	}

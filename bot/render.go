@@ -60,7 +60,28 @@ func adviceLines(r *Request, adv coach.Advice) []Line {
 	if adv.Today != (coach.Text{}) {
 		lines = append(lines, L(r.T("Try today", "今天试试"), adv.Today.In(lang)))
 	}
-	return append(lines, L(r.T("Why", "原因")+" · "+string(adv.Rule), adv.Reason.In(lang)))
+	return append(lines, whyLine(r, adv))
+}
+
+// whyLine is the reason of advice, labelled with the rule that fired.
+func whyLine(r *Request, adv coach.Advice) Line {
+	return L(r.T("Why", "原因")+" · "+string(adv.Rule), adv.Reason.In(r.Lang()))
+}
+
+// ranked returns one section per deal, at most limit, in the order the rules
+// rank their advice: the deal, why, and its next step.
+func ranked(r *Request, deals []coach.Deal, advice []coach.Advice, limit int) []Section {
+	order := coach.Rank(advice)
+	var out []Section
+	for _, i := range order[:min(limit, len(order))] {
+		d, adv := deals[i], advice[i]
+		out = append(out, Section{Lines: []Line{
+			T(fmt.Sprintf("#%d %s · %s · %s", d.Number, d.Name, describe(r, d), days(r, d.DaysInStage(r.Now)))),
+			whyLine(r, adv),
+			L(r.T("Next step", "下一步"), adv.Step.In(r.Lang())),
+		}})
+	}
+	return out
 }
 
 // coachingReply is the answer to a change: what happened, then the coaching.
