@@ -24,12 +24,16 @@ func (s *DB) TeamStats(ctx context.Context, teamID string, now time.Time) (coach
 	window := time.Duration(coach.StatsWindowDays) * 24 * time.Hour
 
 	// A visit runs from an entry into an open stage to the deal's next stage
-	// entry; it counts when it ended inside the window.
+	// entry; it counts when it ended inside the window. Only deals with a
+	// stage entry in the window can have such a visit.
 	const visits = `
-WITH entries AS (
+WITH recent AS (
+	SELECT DISTINCT deal_id FROM events
+	WHERE team_id = $1 AND entry IS NOT NULL AND at >= $3 AND at < $2
+), entries AS (
 	SELECT e.entry, e.at, lead(e.at) OVER (PARTITION BY e.deal_id ORDER BY e.at, e.id) AS ended
 	FROM events e JOIN deals d ON d.id = e.deal_id AND NOT d.archived
-	WHERE e.team_id = $1 AND e.entry IS NOT NULL AND e.at < $2
+	WHERE e.team_id = $1 AND e.entry IS NOT NULL AND e.at < $2 AND e.deal_id IN (SELECT deal_id FROM recent)
 	  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.reverts = e.id)
 ), done AS (
 	SELECT entry, extract(epoch FROM ended - at) / 86400 AS days FROM entries
