@@ -33,7 +33,9 @@ func serve(ctx context.Context, e *env, args []string) error {
 	}
 	defer store.Close()
 
-	app := bot.New(bot.Config{Store: store, Log: log, Managers: e.cfg.Managers})
+	app := bot.New(bot.Config{Store: store, Log: log, Managers: e.cfg.Managers,
+		Slack: bot.StaticClients{Token: e.cfg.BotToken, APIURL: e.cfg.SlackAPIURL}})
+	defer app.Close()
 	srv := &bot.Server{App: app, SigningSecret: e.cfg.SigningSecret}
 	ln, err := net.Listen("tcp", e.cfg.ListenAddr)
 	if err != nil {
@@ -47,6 +49,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 		IdleTimeout:       90 * time.Second,
 	}
 	go forgetRequests(ctx, store)
+	go app.RunNudges(ctx, time.Minute)
 	log.Info("serving", "addr", ln.Addr().String())
 
 	errc := make(chan error, 1)
