@@ -202,8 +202,10 @@ func Advise(d Deal, log []Event, stats TeamStats, now time.Time) Advice {
 func fiveALabel(s Stage) Text {
 	a := s.A()
 	return Text{
-		EN: fmt.Sprintf("5A · %s %s", a.Name(EN), a.BuyerState(EN)),
-		ZH: fmt.Sprintf("5A · %s %s", a.Name(ZH), a.BuyerState(ZH)),
+		// The playbook's 5A text starts with the phase's name; the label
+		// gives the buyer's state instead of repeating it.
+		EN: "5A " + a.BuyerState(EN),
+		ZH: "5A " + a.BuyerState(ZH),
 	}
 }
 
