@@ -27,8 +27,9 @@ type Store interface {
 	SetManager(ctx context.Context, teamID, userID string, manager bool) error
 	Managers(ctx context.Context, teamID string) ([]string, error)
 	SetCurrency(ctx context.Context, teamID, currency string) error
+	CoachStore
 
-	slackStore // buttons, modals, events and profiles: see bot/interact.go
+	slackStore // buttons, modals and events: see bot/interact.go
 }
 
 // Request is one command from a user, from Slack or the console.
@@ -59,11 +60,11 @@ type App struct {
 	managers map[string]bool
 	slack    Clients
 	commands []Command
+	cs       *coachState
 
 	http      *http.Client  // posts to response_url
 	retention time.Duration // how long an uninstalled workspace's data is kept
 	bg        background    // work that runs after Slack has its answer
-	profiles  profileRefresher
 }
 
 // Config configures an App.
@@ -73,6 +74,14 @@ type Config struct {
 	Log      *slog.Logger     // discarded when nil
 	Managers []string         // Slack user ids who are always managers
 	Slack    Clients          // Web API clients; calls fail with ErrNoSlack when nil
+	// StatsTTL is how long the team's numbers for coaching are cached: 10
+	// minutes when 0, not at all when negative.
+	StatsTTL time.Duration
+	// ProfileTTL is how long a user's cached Slack profile (locale, time zone,
+	// admin) stays fresh before it is fetched again in the background: 7 days
+	// when 0.
+	ProfileTTL time.Duration
+	Retry      Retry // how Slack Web API calls are retried
 
 	HTTP      *http.Client  // for response_url posts; one with a 10 s time-out when nil
 	Retention time.Duration // an uninstalled workspace's data is deleted after it; 30 days when 0
@@ -81,7 +90,7 @@ type Config struct {
 // New returns an App.
 func New(cfg Config) *App {
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[string]bool{}, slack: cfg.Slack,
-		http: cfg.HTTP, retention: cfg.Retention, profiles: newProfileRefresher()}
+		http: cfg.HTTP, retention: cfg.Retention}
 	if a.http == nil {
 		a.http = &http.Client{Timeout: 10 * time.Second}
 	}
@@ -103,6 +112,7 @@ func New(cfg Config) *App {
 		}
 	}
 	a.commands = a.table()
+	a.cs = newCoachState(cfg)
 	return a
 }
 
@@ -141,6 +151,9 @@ func (a *App) caller(m coach.Member) coach.Caller {
 // Handle answers one command. It never fails: errors become friendly replies,
 // and what went wrong on our side is logged.
 func (a *App) Handle(ctx context.Context, req Request) Reply {
+	// PostgreSQL stores UTF-8 only; a stray invalid byte must not become a
+	// database error.
+	req.Text = strings.ToValidUTF8(req.Text, "\uFFFD")
 	req, err := a.start(ctx, req)
 	if err != nil {
 		return a.failure(ctx, &req, err)
@@ -160,5 +173,14 @@ func (a *App) failure(ctx context.Context, req *Request, err error) Reply {
 	case coach.EUnavailable:
 		a.log.WarnContext(ctx, "database unavailable", "team", req.TeamID, "command", req.Command, "err", err)
 	}
+	if lang == "" { // the caller is not known yet (the database is down): say it in both languages
+		return fail(bilingual(err))
+	}
 	return fail(coach.ErrorMessage(err, lang))
+}
+
+// bilingual returns err's message in English and in Chinese, for a reply to
+// someone whose language is not known.
+func bilingual(err error) string {
+	return coach.ErrorMessage(err, coach.EN) + "\n" + coach.ErrorMessage(err, coach.ZH)
 }

@@ -114,7 +114,7 @@ func (a *App) blockActions(ctx context.Context, cb *slack.InteractionCallback) O
 // the place of the message clicked.
 func (a *App) clickChange(ctx context.Context, r *Request, action string, id, version int64) (Reply, bool) {
 	var from coach.Deal
-	d, ev, err := a.store.ChangeOnce(ctx, r.Caller, id, clickKey(version), version, func(d coach.Deal, _ []coach.Event) (coach.Event, error) {
+	d, log, ev, err := a.changeOnce(ctx, r, id, clickKey(version), version, func(d coach.Deal, _ []coach.Event) (coach.Event, error) {
 		from = d
 		if action == actWon {
 			return coach.Win(r.Caller, d, r.Now)
@@ -124,7 +124,21 @@ func (a *App) clickChange(ctx context.Context, r *Request, action string, id, ve
 	if err != nil {
 		return a.clickRefused(ctx, r, id, err)
 	}
-	return a.changeReply(r, from, d, ev), true
+	return a.changeReply(ctx, r, from, d, log, ev), true
+}
+
+// changeOnce is the store's ChangeOnce that also returns the deal's log with
+// the change, which the coaching reads.
+func (a *App) changeOnce(ctx context.Context, r *Request, id int64, key string, version int64, decide coach.Decide) (coach.Deal, []coach.Event, coach.Event, error) {
+	var log []coach.Event
+	d, ev, err := a.store.ChangeOnce(ctx, r.Caller, id, key, version, func(d coach.Deal, l []coach.Event) (coach.Event, error) {
+		log = l
+		return decide(d, l)
+	})
+	if err != nil {
+		return d, nil, ev, err
+	}
+	return d, append(log[:len(log):len(log)], ev), ev, nil
 }
 
 // clickRefused answers a click that changed nothing. When it came too late
@@ -134,11 +148,11 @@ func (a *App) clickRefused(ctx context.Context, r *Request, id int64, err error)
 	if coach.ErrorCode(err) != coach.EConflict {
 		return a.failure(ctx, r, err), false
 	}
-	d, _, derr := a.store.Deal(ctx, r.Caller, id)
+	d, log, derr := a.store.Deal(ctx, r.Caller, id)
 	if derr != nil {
 		return a.failure(ctx, r, err), false
 	}
-	reply := a.coachingReply(r, d, nil, coach.ErrorMessage(err, r.Lang())+" "+
+	reply := a.coachingReply(ctx, r, d, log, coach.ErrorMessage(err, r.Lang())+" "+
 		r.T(fmt.Sprintf("%s is now %s.", dealTitle(d), describe(r, d)), fmt.Sprintf("%s 现在是%s。", dealTitle(d), describe(r, d))))
 	reply.Failed = true
 	return reply, errors.Is(err, coach.ErrStale)
@@ -147,7 +161,7 @@ func (a *App) clickRefused(ctx context.Context, r *Request, id int64, err error)
 // share re-posts the deal's state and coaching in the channel, once per
 // version of the deal.
 func (a *App) share(ctx context.Context, r *Request, id, version int64, o origin) Outcome {
-	d, _, err := a.store.Deal(ctx, r.Caller, id)
+	d, log, err := a.store.Deal(ctx, r.Caller, id)
 	if err == nil {
 		err = a.store.ClickOnce(ctx, r.Caller, id, "share:"+clickKey(version), r.Now)
 	}
@@ -160,7 +174,7 @@ func (a *App) share(ctx context.Context, r *Request, id, version int64, o origin
 	reply := Reply{
 		Text: r.T(fmt.Sprintf("<@%s> shared %s — %s.", r.UserID, dealTitle(d), describe(r, d)),
 			fmt.Sprintf("<@%s> 分享了 %s：%s。", r.UserID, dealTitle(d), describe(r, d))),
-		Sections: a.coaching(r, d),
+		Sections: a.coaching(ctx, r, d, log),
 		Public:   true,
 	}
 	return Outcome{Later: a.deliver(*r, o, reply, false)}

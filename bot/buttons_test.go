@@ -51,7 +51,7 @@ func newUI(t *testing.T, opts uiOptions) *ui {
 	srv := httptest.NewServer((&bot.Server{App: app, SigningSecret: bottest.Secret}).Handler())
 	t.Cleanup(srv.Close)
 	u := &ui{dbURL: dbURL, store: store, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}, api: api, t: t}
-	t.Cleanup(u.drain)
+	t.Cleanup(func() { u.drain(); app.Close() })
 	return u
 }
 

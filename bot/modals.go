@@ -256,7 +256,7 @@ func (a *App) submitAdd(ctx context.Context, r *Request, values map[string]strin
 	if err != nil {
 		return formErrors(map[string]string{"name": a.failure(ctx, r, err).Text})
 	}
-	return Outcome{Later: a.deliver(*r, meta.origin, a.addedReply(r, d, created), false)}
+	return Outcome{Later: a.deliver(*r, meta.origin, a.addedReply(ctx, r, d, created), false)}
 }
 
 func (a *App) submitLost(ctx context.Context, r *Request, values map[string]string, meta modalMeta) Outcome {
@@ -274,14 +274,14 @@ func (a *App) submitLost(ctx context.Context, r *Request, values map[string]stri
 			fmt.Sprintf("请控制在 %d 个字符以内，现在有 %d 个。", coach.MaxNoteLen, n))})
 	}
 	var from coach.Deal
-	d, ev, err := a.store.ChangeOnce(ctx, r.Caller, meta.Deal, clickKey(meta.Version), meta.Version, func(d coach.Deal, _ []coach.Event) (coach.Event, error) {
+	d, log, ev, err := a.changeOnce(ctx, r, meta.Deal, clickKey(meta.Version), meta.Version, func(d coach.Deal, _ []coach.Event) (coach.Event, error) {
 		from = d
 		return coach.Lose(r.Caller, d, reason, details, r.Now)
 	})
 	if err != nil {
 		return formErrors(map[string]string{"reason": a.failure(ctx, r, err).Text})
 	}
-	return Outcome{Later: a.deliver(*r, meta.origin, a.changeReply(r, from, d, ev), true)}
+	return Outcome{Later: a.deliver(*r, meta.origin, a.changeReply(ctx, r, from, d, log, ev), true)}
 }
 
 func (a *App) submitNote(ctx context.Context, r *Request, values map[string]string, meta modalMeta, viewID string) Outcome {
@@ -289,7 +289,7 @@ func (a *App) submitNote(ctx context.Context, r *Request, values map[string]stri
 	if err != nil {
 		return formErrors(map[string]string{"note": coach.ErrorMessage(err, r.Lang())})
 	}
-	d, _, err := a.store.ChangeOnce(ctx, r.Caller, meta.Deal, "view:"+viewID, 0, func(d coach.Deal, _ []coach.Event) (coach.Event, error) {
+	d, log, _, err := a.changeOnce(ctx, r, meta.Deal, "view:"+viewID, 0, func(d coach.Deal, _ []coach.Event) (coach.Event, error) {
 		return coach.AddNote(r.Caller, d, text, r.Now)
 	})
 	if errors.Is(err, coach.ErrAlreadyDone) {
@@ -298,5 +298,5 @@ func (a *App) submitNote(ctx context.Context, r *Request, values map[string]stri
 	if err != nil {
 		return formErrors(map[string]string{"note": a.failure(ctx, r, err).Text})
 	}
-	return Outcome{Later: a.deliver(*r, meta.origin, a.notedReply(r, d), true)}
+	return Outcome{Later: a.deliver(*r, meta.origin, a.notedReply(ctx, r, d, log), true)}
 }

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -13,80 +12,59 @@ import (
 
 // What Slack says of a user — locale, time zone, whether they are a workspace
 // admin or owner — is read with users.info in the background and cached in
-// the store (db SetProfile), so that no reply waits for Slack's API. A request
-// from a user whose profile is missing or older than profileMaxAge asks for a
-// refresh; RunProfiles does the fetching. This is the one place that calls
-// users.info for profiles.
+// the store, so no reply ever waits for Slack's API (§7). A request from a
+// user whose profile is missing or older than the profile TTL starts one
+// fetch; the first reply may be in English, the next ones follow the locale.
 
-const (
-	profileMaxAge  = 24 * time.Hour
-	profileRetry   = 10 * time.Minute // after a failed or pending fetch
-	profileWorkers = 2
-)
+// profileFetchTimeout bounds one background fetch, retries included.
+const profileFetchTimeout = 30 * time.Second
 
-type profileKey struct{ team, user string }
-
-// profileRefresher queues the users whose profile to fetch. Asking never
-// blocks: when the queue is full the request is dropped and asked again later.
-type profileRefresher struct {
-	queue chan profileKey
-	mu    *sync.Mutex
-	asked map[profileKey]time.Time // when a fetch was last queued
-}
-
-func newProfileRefresher() profileRefresher {
-	return profileRefresher{queue: make(chan profileKey, 256), mu: &sync.Mutex{}, asked: map[profileKey]time.Time{}}
-}
-
-// wantProfile queues a fetch of m's Slack profile when it is missing or old
-// and was not asked for recently.
+// wantProfile starts a background fetch of m's Slack profile when it is
+// missing or stale and no fetch for m started in the last few minutes. It
+// never blocks.
 func (a *App) wantProfile(m coach.Member, now time.Time) {
-	if !m.FetchedAt.IsZero() && now.Sub(m.FetchedAt) < profileMaxAge {
+	cs := a.cs
+	if !m.FetchedAt.IsZero() && now.Sub(m.FetchedAt) < cs.profileTTL {
 		return
 	}
-	p := a.profiles
-	k := profileKey{m.TeamID, m.UserID}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if at, ok := p.asked[k]; ok && now.Sub(at) < profileRetry {
+	if !a.startProfileFetch(m, now) {
 		return
 	}
-	select {
-	case p.queue <- k:
-		p.asked[k] = now
-	default:
+	cs.bg.Add(1)
+	go func() {
+		defer cs.bg.Done()
+		ctx, cancel := context.WithTimeout(cs.bgCtx, profileFetchTimeout)
+		defer cancel()
+		if err := a.RefreshProfile(ctx, m.TeamID, m.UserID); err != nil {
+			a.log.WarnContext(ctx, "slack profile not refreshed", "team", m.TeamID, "user", m.UserID, "err", err)
+		}
+	}()
+}
+
+// startProfileFetch reports whether a fetch of m's profile may start at now:
+// not when one started in the last few minutes (pending, or failed recently).
+func (a *App) startProfileFetch(m coach.Member, now time.Time) bool {
+	cs := a.cs
+	key := m.TeamID + "/" + m.UserID
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if at, ok := cs.profiles[key]; ok && now.Sub(at) < profileRetryAfter && !now.Before(at) {
+		return false
 	}
-	if len(p.asked) > 10_000 {
-		for k, at := range p.asked {
-			if now.Sub(at) >= profileRetry {
-				delete(p.asked, k)
+	cs.profiles[key] = now
+	if len(cs.profiles) > 10_000 {
+		for k, at := range cs.profiles {
+			if now.Sub(at) >= profileRetryAfter {
+				delete(cs.profiles, k)
 			}
 		}
 	}
+	return true
 }
 
-// RunProfiles fetches the profiles asked for until ctx ends.
-func (a *App) RunProfiles(ctx context.Context) {
-	var wg sync.WaitGroup
-	for range profileWorkers {
-		wg.Go(func() {
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case k := <-a.profiles.queue:
-					if err := a.RefreshProfile(ctx, k.team, k.user); err != nil && ctx.Err() == nil {
-						a.log.WarnContext(ctx, "profile refresh failed", "team", k.team, "user", k.user, "err", err)
-					}
-				}
-			}
-		})
-	}
-	wg.Wait()
-}
-
-// RefreshProfile reads a user's profile from Slack and caches it. A team with
-// no Slack token is not an error: there is nothing to read.
+// RefreshProfile reads a user's profile from Slack (users.info with their
+// locale) and caches it. A team with no Slack token is not an error: there is
+// nothing to read.
 func (a *App) RefreshProfile(ctx context.Context, teamID, userID string) error {
 	client, err := a.slack.Client(ctx, teamID)
 	if errors.Is(err, ErrNoSlack) {
@@ -95,10 +73,14 @@ func (a *App) RefreshProfile(ctx context.Context, teamID, userID string) error {
 	if err != nil {
 		return err
 	}
+	retry := a.cs.retry
+	if retry.Attempts == 0 {
+		retry.Attempts = 3
+	}
 	var u *slack.User
-	err = Retry{Attempts: 3}.Do(ctx, func(ctx context.Context) error {
+	err = retry.Do(ctx, func(ctx context.Context) error {
 		var err error
-		u, err = client.GetUserInfoContext(ctx, userID)
+		u, err = client.GetUserInfoContext(ctx, userID, slack.GetUserInfoOptionIncludeLocale(true))
 		return err
 	})
 	if err != nil {

@@ -1,126 +1,73 @@
 package bot_test
 
 import (
-	"context"
-	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 
-	"salescoach/bot/bottest"
+	"salescoach/bot"
 )
 
-// users answers users.info from a table of user id → admin.
-func users(admins map[string]bool) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		r.ParseForm()
-		id := r.PostForm.Get("user")
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, bottest.UserJSON(id, admins[id], "zh-CN", "Asia/Shanghai"))
-	}
-}
+// TestLanguageFromSlackLocale: a rep whose Slack locale is zh-CN gets Chinese
+// replies without configuring anything; /coach lang en switches back. The
+// locale is read once, in the background, and cached.
+func TestLanguageFromSlackLocale(t *testing.T) {
+	api := newFakeWebAPI(t, map[string]fakeUser{
+		"UZH": {Locale: "zh-CN", TZ: "Asia/Shanghai"},
+		"UEN": {Locale: "en-US", TZ: "America/New_York"},
+	})
+	f := newSlackFixture(t, api, bot.Config{})
 
-func TestWorkspaceAdminIsManager(t *testing.T) {
-	t.Parallel()
-	u := newUI(t, uiOptions{handlers: bottest.Handlers{"/users.info": users(map[string]bool{"UADMIN": true})}})
-	ctx := context.Background()
-	u.add("T1", "U1", "Acme 12k")
+	// The first reply may come before Slack has told us the locale.
+	f.slack.Command("T1", "UZH", "/deal", "add Acme Corp 12k")
+	f.app.Wait()
 
-	// Before Slack was asked, an admin is a rep like any other.
-	if r := u.command("T1", "UADMIN", "/deal", "list team").Message(t); !strings.Contains(r.Text, "Only a manager") {
-		t.Fatalf("an unknown admin listed the team: %q", r.Text)
-	}
-	for _, user := range []string{"UADMIN", "U1"} {
-		if err := u.app.RefreshProfile(ctx, "T1", user); err != nil {
-			t.Fatal(err)
-		}
-	}
-	r := u.command("T1", "UADMIN", "/deal", "list team").Message(t)
-	if !strings.Contains(r.AllText(), "#1 Acme") {
-		t.Errorf("a workspace admin cannot list the team: %q", r.AllText())
-	}
-	// The Slack locale (zh-CN) now picks the language.
-	if !strings.Contains(r.Text, "团队的") {
-		t.Errorf("reply %q is not in the user's Slack language", r.Text)
-	}
-	if r := u.command("T1", "U1", "/deal", "list team").Message(t); !strings.Contains(r.Text, "经理") {
-		t.Errorf("a rep who is no admin listed the team: %q", r.Text)
-	}
-	if r := u.command("T1", "U1", "/coach", "managers").Message(t); !strings.Contains(r.Text, "<@UADMIN>") {
-		t.Errorf("managers %q do not list the admin", r.Text)
-	}
-}
-
-func TestProfilesAreFetchedOffTheReplyPath(t *testing.T) {
-	t.Parallel()
-	release := make(chan struct{})
-	fetched := make(chan string, 10)
-	u := newUI(t, uiOptions{handlers: bottest.Handlers{"/users.info": func(w http.ResponseWriter, r *http.Request) {
-		<-release // Slack hangs
-		r.ParseForm()
-		fmt.Fprint(w, bottest.UserJSON(r.PostForm.Get("user"), true, "en-US", "America/New_York"))
-		fetched <- r.PostForm.Get("user")
-	}}})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { u.app.RunProfiles(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
-
-	// The reply comes while users.info hangs.
-	if r := u.add("T1", "U7", "Acme 12k"); !strings.Contains(r.Text, "Added #1 Acme") {
-		t.Fatalf("reply %q", r.Text)
-	}
-	close(release)
-	if got := <-fetched; got != "U7" {
-		t.Errorf("fetched the profile of %s, want U7", got)
-	}
-	u.api.Wait("users.info", 1)
-	// Asked once: the next commands do not fetch it again.
-	u.command("T1", "U7", "/deal", "list")
-	u.command("T1", "U7", "/deal", "list")
-	if n := len(u.api.Calls("users.info")); n != 1 {
-		t.Errorf("%d users.info calls, want 1", n)
-	}
-}
-
-func TestManagersCommand(t *testing.T) {
-	t.Parallel()
-	u := newUI(t, uiOptions{managers: []string{"UBOSS"}, handlers: bottest.Handlers{"/users.info": users(map[string]bool{"UADMIN": true})}})
-	ctx := context.Background()
-	u.add("T1", "U1", "Acme 12k")
-	say := func(user, text string) string {
-		t.Helper()
-		return u.command("T1", user, "/coach", text).Message(t).Text
-	}
-	steps := []struct {
-		user, text, want string
+	tests := []struct {
+		name, user, command, text string
+		want                      []string
 	}{
-		{"U2", "managers add <@U3|carol>", "Only a manager"},
-		{"UBOSS", "managers add <@U2|bob>", "<@U2> is now a manager"},
-		{"U2", "managers", "<@U2>"},
-		{"U2", "managers add <@U3|carol>", "<@U3> is now a manager"},
-		{"U3", "managers remove <@U2|bob>", "<@U2> is no longer a manager"},
-		{"U3", "managers remove <@UBOSS>", "SALESCOACH_MANAGERS"},
-		{"U3", "managers remove <@UADMIN>", "workspace admin"},
-		{"U3", "managers add", "Mention the user"},
-		{"U3", "managers promote <@U2>", "/coach managers add @user"},
+		{"ChineseLocale", "UZH", "/deal", "add Globex 5k", []string{"已新建 #2 Globex", "下一步", "原因 · on_track"}},
+		{"ChineseHelp", "UZH", "/coach", "help", []string{"用 /coach 获取辅导"}},
+		{"ChineseError", "UZH", "/deal", "move globex nowhere", []string{"未知阶段"}},
+		{"EnglishLocale", "UEN", "/deal", "add Initech 5k", []string{"Added #3 Initech", "Next step"}},
+		{"SwitchToEnglish", "UZH", "/coach", "lang en", []string{"I will answer you in English."}},
+		{"EnglishFromNowOn", "UZH", "/deal", "note acme called the CFO", []string{"Noted on #1 Acme Corp", "Next step", "Why · on_track"}},
+		{"BackToChinese", "UZH", "/coach", "lang zh", []string{"之后我会用中文回复您。"}},
 	}
-	if err := u.app.RefreshProfile(ctx, "T1", "UADMIN"); err != nil {
-		t.Fatal(err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			all := f.slack.Command("T1", tt.user, tt.command, tt.text).AllText()
+			f.app.Wait()
+			for _, w := range tt.want {
+				if !strings.Contains(all, w) {
+					t.Errorf("%s %s: reply lacks %q:\n%s", tt.command, tt.text, w, all)
+				}
+			}
+		})
 	}
-	for _, s := range steps {
-		if got := say(s.user, s.text); !strings.Contains(got, s.want) {
-			t.Errorf("%s: /coach %s → %q, want %q", s.user, s.text, got, s.want)
-		}
+	if n := api.Calls("users.info"); n != 2 {
+		t.Errorf("users.info called %d times for 2 users, want once each", n)
 	}
-	// What the list says is what the commands allow.
-	if r := u.command("T1", "U2", "/deal", "list team").Message(t); !strings.Contains(r.Text, "Only a manager") {
-		t.Errorf("a removed manager still lists the team: %q", r.Text)
+}
+
+// TestProfileNeverOnReplyPath: while Slack's users.info hangs, commands are
+// still answered; the profile arrives later.
+func TestProfileNeverOnReplyPath(t *testing.T) {
+	api := newFakeWebAPI(t, map[string]fakeUser{"U1": {Locale: "zh-CN", TZ: "Asia/Shanghai", Admin: true}})
+	api.hold = make(chan struct{})
+	f := newSlackFixture(t, api, bot.Config{})
+
+	first := f.slack.Command("T1", "U1", "/deal", "add Acme Corp 12k")
+	second := f.slack.Command("T1", "U1", "/deal", "list")
+	if !strings.Contains(first.Text, "Added #1 Acme Corp") || !strings.Contains(second.AllText(), "#1 Acme Corp") {
+		t.Errorf("replies while Slack hangs:\n%s\n%s", first.AllText(), second.AllText())
 	}
-	if r := u.command("T1", "U3", "/deal", "list team").Message(t); !strings.Contains(r.AllText(), "#1 Acme") {
-		t.Errorf("an added manager cannot list the team: %q", r.AllText())
+	close(api.hold)
+	f.app.Wait()
+	if n := api.Calls("users.info"); n != 1 {
+		t.Errorf("users.info called %d times, want 1", n)
 	}
-	if r := u.command("T1", "UADMIN", "/deal", "list team").Message(t); !strings.Contains(r.AllText(), "#1 Acme") {
-		t.Errorf("the workspace admin is no manager after a remove: %q", r.AllText())
+	// Now known: Chinese, and a workspace admin is a manager.
+	if got := f.slack.Command("T1", "U1", "/deal", "list team").Text; !strings.Contains(got, "团队的进行中交易") {
+		t.Errorf("after the profile arrived: %q", got)
 	}
 }

@@ -41,6 +41,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 	}
 	app := bot.New(bot.Config{Store: store, Log: log, Managers: e.cfg.Managers, Slack: clients,
 		Retention: time.Duration(e.cfg.RetentionDays) * 24 * time.Hour})
+	defer app.Close()
 	srv := &bot.Server{App: app, SigningSecret: e.cfg.SigningSecret, Install: install}
 	ln, err := net.Listen("tcp", e.cfg.ListenAddr)
 	if err != nil {
@@ -55,7 +56,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 	}
 	go forgetRequests(ctx, store)
 	go housekeeping(ctx, store, log)
-	go app.RunProfiles(ctx)
+	go app.RunNudges(ctx, time.Minute)
 	if e.cfg.AppToken != "" {
 		sm := &bot.SocketMode{App: app, Client: bot.NewSocketModeClient(e.cfg.AppToken, e.cfg.SlackAPIURL, nil)}
 		go sm.Run(ctx)

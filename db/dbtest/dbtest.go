@@ -10,12 +10,10 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -75,7 +73,8 @@ func templateName() string {
 var template = sync.OnceValues(ensureTemplate)
 
 // ensureTemplate builds the migrated template of the current schema unless it
-// exists, and returns its name.
+// exists, and returns its name. Templates of other schemas are left alone:
+// other checkouts testing against the same server may be using them.
 func ensureTemplate() (string, error) {
 	a, err := admin()
 	if err != nil {
@@ -98,12 +97,7 @@ func ensureTemplate() (string, error) {
 	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
 		return "", err
 	}
-	// A template's comment says when a test binary last used it: several
-	// checkouts (branches with other schemas) test against the same server,
-	// and only templates nobody used for a day are dropped below.
-	touch := "COMMENT ON DATABASE %s IS '" + strconv.FormatInt(time.Now().Unix(), 10) + "'"
 	if exists {
-		conn.ExecContext(ctx, fmt.Sprintf(touch, pq.QuoteIdentifier(name)))
 		return name, nil
 	}
 	building := name + "_building"
@@ -122,26 +116,6 @@ func ensureTemplate() (string, error) {
 	}
 	if _, err := conn.ExecContext(ctx, "ALTER DATABASE "+pq.QuoteIdentifier(building)+" RENAME TO "+pq.QuoteIdentifier(name)); err != nil {
 		return "", fmt.Errorf("finish template: %w", err)
-	}
-	conn.ExecContext(ctx, fmt.Sprintf(touch, pq.QuoteIdentifier(name)))
-	// Templates of other schemas that no test used for a day are of no
-	// further use.
-	rows, err := conn.QueryContext(ctx, `
-SELECT datname FROM pg_database d
-WHERE datname LIKE 'salescoach\_tmpl\_%' AND datname <> $1 AND datname NOT LIKE '%\_building'
-  AND coalesce(substring(shobj_description(d.oid, 'pg_database') FROM '^[0-9]+$')::bigint, 0) < $2`,
-		name, time.Now().Add(-24*time.Hour).Unix())
-	if err == nil {
-		var old []string
-		for rows.Next() {
-			var n string
-			rows.Scan(&n)
-			old = append(old, n)
-		}
-		rows.Close()
-		for _, n := range old {
-			conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pq.QuoteIdentifier(n)+" WITH (FORCE)")
-		}
 	}
 	return name, nil
 }
@@ -164,18 +138,15 @@ func create(prefix string) (string, error) {
 	q := "CREATE DATABASE " + pq.QuoteIdentifier(name) + " TEMPLATE " + pq.QuoteIdentifier(tmpl) + " STRATEGY FILE_COPY"
 	for attempt := 0; ; attempt++ {
 		_, err = a.Exec(q)
-		// A checkout of another branch, testing against the same server with
-		// an older dbtest, may have dropped the template: build it again.
-		var pqErr *pq.Error
-		if errors.As(err, &pqErr) && pqErr.Code == "3D000" && attempt < 20 {
-			if tmpl, err = ensureTemplate(); err != nil {
-				return "", err
-			}
-			q = "CREATE DATABASE " + pq.QuoteIdentifier(name) + " TEMPLATE " + pq.QuoteIdentifier(tmpl) + " STRATEGY FILE_COPY"
-			continue
-		}
 		// Another session copying the same template at this instant makes
 		// PostgreSQL refuse ("source database is being accessed"): retry.
+		if err != nil && attempt < 20 && strings.Contains(err.Error(), "does not exist") {
+			// The template was dropped under us: build it again.
+			if _, berr := ensureTemplate(); berr != nil {
+				return "", berr
+			}
+			continue
+		}
 		if err == nil || attempt == 20 || !strings.Contains(err.Error(), "being accessed by other users") {
 			break
 		}
