@@ -17,7 +17,7 @@ const maxBlocksView = 100
 const homeDeals = 100
 
 // PublishHome draws a user's App Home tab — their open deals by stage, each
-// with its next step and buttons, and for a manager the team's pipeline — and
+// with why it needs attention, its next step and buttons, and for a manager the team's pipeline — and
 // publishes it. status, when not nil, is the result of what the user just did
 // there, shown on top.
 func (a *App) PublishHome(ctx context.Context, teamID, userID string, status *Reply) error {
@@ -41,6 +41,14 @@ func (a *App) PublishHome(ctx context.Context, teamID, userID string, status *Re
 
 func (a *App) homeView(ctx context.Context, r *Request, status *Reply) (slack.HomeTabViewRequest, error) {
 	deals, total, err := a.store.ListDeals(ctx, r.TeamID, coach.ListFilter{Owner: r.UserID, Statuses: []coach.Status{coach.StatusOpen}, Limit: homeDeals})
+	if err != nil {
+		return slack.HomeTabViewRequest{}, err
+	}
+	ids := make([]int64, len(deals))
+	for i, d := range deals {
+		ids[i] = d.ID
+	}
+	logs, err := a.store.Logs(ctx, r.TeamID, ids)
 	if err != nil {
 		return slack.HomeTabViewRequest{}, err
 	}
@@ -90,7 +98,7 @@ func (a *App) homeView(ctx context.Context, r *Request, status *Reply) (slack.Ho
 				break
 			}
 			body = append(body,
-				slack.NewSectionBlock(mrkdwn(dealLine(r, d).mrkdwn()), nil, nil),
+				slack.NewSectionBlock(mrkdwn(adviceSection(r, d, a.advise(ctx, r, d, logs[d.ID])).mrkdwn()), nil, nil),
 				actionsBlock("deal_"+strconv.FormatInt(d.ID, 10), dealButtons(r, d, false)))
 			room -= 2
 			shown++
