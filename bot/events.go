@@ -74,7 +74,7 @@ func (a *App) event(ctx context.Context, raw json.RawMessage) Outcome {
 // of its data after the retention period (an install before then cancels it).
 func (a *App) uninstall(ctx context.Context, team, eventID, reason string, now time.Time) Outcome {
 	purge := now.Add(a.retention)
-	if err := a.store.Uninstall(ctx, team, reason, purge); err != nil {
+	if err := a.store.Uninstall(ctx, team, reason, now, purge); err != nil {
 		a.log.ErrorContext(ctx, "uninstall not recorded; Slack will deliver it again", "team", team, "err", err)
 		if err := a.store.UnmarkEvent(ctx, eventID); err != nil {
 			a.log.ErrorContext(ctx, "event not unmarked", "event", eventID, "err", err)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -282,6 +283,28 @@ func TestUninstall(t *testing.T) {
 		u.slack.Event(envelope("T1", "EvUser", map[string]any{"type": "tokens_revoked", "tokens": map[string]any{"oauth": []string{"U1"}}}), 0)
 		if n := u.count(`SELECT count(*) FROM team_purges`); n != 0 {
 			t.Error("revoking a user's token scheduled the workspace's deletion")
+		}
+	})
+	t.Run("UsedAgainKeepsData", func(t *testing.T) {
+		t.Parallel()
+		// With a single workspace's token a reinstall goes through Slack
+		// alone: the workspace using the bot again is the sign.
+		now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+		var mu sync.Mutex
+		clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+		u := newUI(t, uiOptions{now: clock})
+		ctx := context.Background()
+		u.add("T1", "U1", "Acme 12k")
+		u.slack.Event(envelope("T1", "EvGone1", map[string]any{"type": "app_uninstalled"}), 0)
+		mu.Lock()
+		now = now.Add(3 * 24 * time.Hour)
+		mu.Unlock()
+		u.command("T1", "U1", "/deal", "note acme back with the bot")
+		if ids, _ := u.store.PurgeTeams(ctx, now.Add(60*24*time.Hour)); len(ids) != 0 {
+			t.Errorf("purged %v though it was used after the uninstall", ids)
+		}
+		if n := u.count(`SELECT count(*) FROM team_purges`); n != 0 {
+			t.Errorf("the deletion is still scheduled")
 		}
 	})
 	t.Run("ReinstallKeepsData", func(t *testing.T) {

@@ -27,7 +27,7 @@ type slackStore interface {
 	ClickOnce(ctx context.Context, c coach.Caller, id int64, key string, at time.Time) error
 	FirstEvent(ctx context.Context, eventID, teamID, typ string, at time.Time) (bool, error)
 	UnmarkEvent(ctx context.Context, eventID string) error
-	Uninstall(ctx context.Context, teamID, reason string, purgeAfter time.Time) error
+	Uninstall(ctx context.Context, teamID, reason string, now, purgeAfter time.Time) error
 	PipelineTotals(ctx context.Context, teamID string) ([]coach.StageTotal, error)
 	SetProfile(ctx context.Context, teamID, userID, locale, tz string, admin bool, at time.Time) error
 }

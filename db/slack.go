@@ -149,27 +149,38 @@ FROM installations WHERE team_id = $1`, teamID)
 }
 
 // Uninstall forgets a workspace's bot token at once and schedules the deletion
-// of all its data at purgeAfter; an earlier schedule is kept.
-func (s *DB) Uninstall(ctx context.Context, teamID, reason string, purgeAfter time.Time) error {
+// of all its data at purgeAfter; an earlier schedule is kept. now is when it
+// uninstalled: activity after it means it installed the app again.
+func (s *DB) Uninstall(ctx context.Context, teamID, reason string, now, purgeAfter time.Time) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM installations WHERE team_id = $1`, teamID); err != nil {
 			return translate(err)
 		}
 		const q = `
-INSERT INTO team_purges (team_id, reason, purge_after)
-SELECT id, $2, $3 FROM teams WHERE id = $1
+INSERT INTO team_purges (team_id, reason, uninstalled_at, purge_after)
+SELECT id, $2, $3, $4 FROM teams WHERE id = $1
 ON CONFLICT (team_id) DO NOTHING`
-		_, err := tx.ExecContext(ctx, q, teamID, reason, purgeAfter)
+		_, err := tx.ExecContext(ctx, q, teamID, reason, now, purgeAfter)
 		return translate(err)
 	})
 }
 
 // PurgeTeams deletes every workspace whose deletion is due at now, with all
 // its rows (every table references teams with ON DELETE CASCADE), and returns
-// their ids.
+// their ids. A workspace active since it uninstalled the app (a deal changed,
+// an event from Slack) installed it again: its deletion is called off. With a
+// single workspace's token (no OAuth) that is the only sign of a reinstall.
 func (s *DB) PurgeTeams(ctx context.Context, now time.Time) ([]string, error) {
 	var ids []string
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		const back = `
+DELETE FROM team_purges p
+WHERE EXISTS (SELECT 1 FROM events e WHERE e.team_id = p.team_id AND e.at > p.uninstalled_at)
+   OR EXISTS (SELECT 1 FROM slack_events v WHERE v.team_id = p.team_id AND v.received_at > p.uninstalled_at
+              AND v.type NOT IN ('app_uninstalled', 'tokens_revoked'))`
+		if _, err := tx.ExecContext(ctx, back); err != nil {
+			return translate(err)
+		}
 		err := tx.SelectContext(ctx, &ids, `
 DELETE FROM teams WHERE id IN (SELECT team_id FROM team_purges WHERE purge_after <= $1)
 RETURNING id`, now)

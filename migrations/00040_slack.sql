@@ -58,11 +58,13 @@ CREATE TABLE installations (
 );
 
 -- Workspaces that uninstalled the app: their data is deleted after the
--- retention period unless they install it again first.
+-- retention period unless they install it again first (through OAuth, or —
+-- with a single workspace's token — seen by any activity after uninstalled_at).
 CREATE TABLE team_purges (
-    team_id     text PRIMARY KEY REFERENCES teams (id) ON DELETE CASCADE,
-    reason      text NOT NULL,
-    purge_after timestamptz NOT NULL
+    team_id        text PRIMARY KEY REFERENCES teams (id) ON DELETE CASCADE,
+    reason         text NOT NULL,
+    uninstalled_at timestamptz NOT NULL,
+    purge_after    timestamptz NOT NULL
 );
 
 -- +goose Down
