@@ -222,3 +222,59 @@ func TestChineseRenders(t *testing.T) {
 		t.Errorf("中文 left %.3f ink inside its node", ink)
 	}
 }
+
+// fixtureDeal is a deal that skipped a stage, looped back from objections,
+// stayed too long in presentation and was lost.
+func fixtureDeal(lang coach.Lang) Blueprint {
+	t0 := time.Date(2026, 2, 2, 9, 0, 0, 0, time.UTC)
+	at := func(days float64) time.Time { return t0.Add(time.Duration(days * 24 * float64(time.Hour))) }
+	id := int64(0)
+	ev := func(days float64, kind coach.EventKind, entry coach.Stage, text string, f coach.Fields) coach.Event {
+		id++
+		return coach.Event{ID: id, DealID: 1, Kind: kind, Entry: entry, Text: text, Fields: f, ActorID: "U1", At: at(days)}
+	}
+	cents := int64(4_500_000)
+	events := []coach.Event{
+		ev(0, coach.EvCreate, coach.Contact, "", coach.Fields{Name: "Acme Corp", Owner: "U1", Currency: "USD"}),
+		ev(1, coach.EvNote, "", "First call with Dana (Head of Ops): 3 people re-key orders by hand every day", coach.Fields{}),
+		ev(2, coach.EvCheck, "", "", coach.Fields{Criterion: "meeting", Stage: coach.Contact}),
+		ev(3, coach.EvMove, coach.Presentation, "", coach.Fields{}), // skips qualification
+		ev(4, coach.EvNote, "", "Demo for Dana and two team leads; sent the recap and a draft action plan", coach.Fields{}),
+		ev(5, coach.EvEdit, "", "", coach.Fields{AmountCents: &cents, Currency: "USD"}),
+		ev(19, coach.EvMove, coach.Objections, "", coach.Fields{}),
+		ev(20, coach.EvNote, "", "CFO says the price is above budget; prepared a phased quote internally", coach.Fields{}),
+		ev(24, coach.EvMove, coach.Presentation, "", coach.Fields{}), // loops back
+		ev(26, coach.EvNote, "", "客户要求再做一次演示，重点讲报表", coach.Fields{}),
+		ev(30, coach.EvMove, coach.Objections, "", coach.Fields{}),
+		ev(33, coach.EvLost, coach.Lost, "chose a cheaper tool", coach.Fields{}),
+	}
+	events[len(events)-1].Reason = coach.ReasonPrice
+	p90 := 9.5
+	rep := &coach.Report{Stages: []coach.StageStats{
+		{Stage: coach.Contact, CompletedVisits: 15, P90Days: f64(6)},
+		{Stage: coach.Presentation, CompletedVisits: 14, P90Days: &p90},
+		{Stage: coach.Objections, CompletedVisits: 4, P90Days: f64(3)}, // too few visits to judge by
+	}}
+	d := coach.Deal{ID: 1, Number: 12, Name: "Acme Corp", OwnerID: "U1", HasAmount: true,
+		Amount: coach.Money{Cents: cents, Currency: "USD"}, Status: coach.StatusLost, Stage: coach.Objections, StageSince: at(33)}
+	return Blueprint{Team: "T0FIXTURE", DealBlueprint: coach.Blueprint(d, events, rep, at(40), lang)}
+}
+
+func TestBlueprint(t *testing.T) {
+	for _, lang := range []coach.Lang{coach.EN, coach.ZH} {
+		t.Run(string(lang), func(t *testing.T) {
+			b := fixtureDeal(lang)
+			s, err := b.scene(lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, "blueprint-"+string(lang)+".golden", s.describe())
+			checkLayout(t, s)
+			png, err := b.PNG(lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkPNG(t, "blueprint-"+string(lang)+".png", png)
+		})
+	}
+}

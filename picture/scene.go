@@ -163,8 +163,15 @@ func (s *scene) wrapPara(str string, size float64, bold bool, width float64) []s
 		if cur == "" {
 			next = strings.TrimLeft(tok, " ")
 		}
-		if cur == "" || s.faces.width(next, size, bold) <= width || closing(tok) {
+		if cur == "" || s.faces.width(next, size, bold) <= width {
 			cur = next
+			continue
+		}
+		if r := []rune(cur); closing(tok) && len(r) > 1 && wide(r[len(r)-1]) {
+			// A closing mark never starts a line: take the character before
+			// it along.
+			lines = append(lines, string(r[:len(r)-1]))
+			cur = string(r[len(r)-1]) + tok
 			continue
 		}
 		lines = append(lines, strings.TrimRight(cur, " "))
@@ -238,8 +245,10 @@ func wide(r rune) bool {
 		(r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFFEF)
 }
 
+// closing reports whether tok is a Chinese punctuation mark that must not
+// start a line.
 func closing(tok string) bool {
-	return strings.ContainsAny(tok, "，。、；：！？）》」』】,.;:!?)")
+	return len([]rune(tok)) == 1 && strings.ContainsAny(tok, "，。、；：！？）》」』】")
 }
 
 // render draws the scene and encodes it as PNG.
