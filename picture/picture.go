@@ -69,11 +69,13 @@ func daysUnit(v float64, lang coach.Lang) string {
 func pct(v float64) string { return fmt.Sprintf("%.0f%%", math.Round(100*v)) }
 
 // date renders a day in loc (UTC when nil).
-func date(t time.Time, loc *time.Location) string {
+func date(t time.Time, loc *time.Location) string { return t.In(locOr(loc)).Format("2006-01-02") }
+
+func locOr(loc *time.Location) *time.Location {
 	if loc == nil {
-		loc = time.UTC
+		return time.UTC
 	}
-	return t.In(loc).Format("2006-01-02")
+	return loc
 }
 
 // title adds the picture's title and subtitle at the top and returns the y

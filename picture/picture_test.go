@@ -278,3 +278,62 @@ func TestBlueprint(t *testing.T) {
 		})
 	}
 }
+
+// fixtureTrend is twelve weeks of won deals: some weeks with none, some with
+// too few for a median to mean much.
+func fixtureTrend() Trend {
+	ns := []int{0, 2, 6, 5, 0, 1, 7, 5, 3, 8, 6, 4}
+	medians := []float64{0, 41, 38.5, 44, 0, 29, 36, 39.25, 52, 35, 33.5, 31}
+	var weeks []coach.WeekCycle
+	start := fixTo.AddDate(0, 0, -7*len(ns))
+	rn := 0
+	for i, n := range ns {
+		w := coach.WeekCycle{Start: start.AddDate(0, 0, 7*i), End: start.AddDate(0, 0, 7*(i+1)), N: n}
+		if n > 0 {
+			w.Median = f64(medians[i])
+		}
+		rn += n
+		if i >= 4 {
+			rn -= ns[i-4]
+		}
+		w.RollingN = rn
+		if rn > 0 {
+			w.Rolling = f64(37 - float64(i)/2)
+		}
+		weeks = append(weeks, w)
+	}
+	return Trend{Team: "T0FIXTURE", Weeks: weeks}
+}
+
+func TestTrend(t *testing.T) {
+	for _, lang := range []coach.Lang{coach.EN, coach.ZH} {
+		t.Run(string(lang), func(t *testing.T) {
+			tr := fixtureTrend()
+			s, err := tr.scene(lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, "trend-"+string(lang)+".golden", s.describe())
+			checkLayout(t, s)
+			png, err := tr.PNG(lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkPNG(t, "trend-"+string(lang)+".png", png)
+		})
+	}
+	t.Run("NoWins", func(t *testing.T) {
+		tr := fixtureTrend()
+		for i := range tr.Weeks {
+			tr.Weeks[i].N, tr.Weeks[i].Median, tr.Weeks[i].RollingN, tr.Weeks[i].Rolling = 0, nil, 0, nil
+		}
+		s, err := tr.scene(coach.EN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := s.describe(); !strings.Contains(d, "No deal was won") || strings.Contains(d, "text median") {
+			t.Errorf("weeks without wins should say so and draw no medians:\n%s", d)
+		}
+		checkLayout(t, s)
+	})
+}
