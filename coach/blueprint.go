@@ -71,8 +71,8 @@ type DealBlueprint struct {
 // Each column holds only what was logged while the deal was in it — notes,
 // confirmed exit criteria, edits, the outcome — and nothing is invented: a
 // note goes to the frontstage, or the backstage when it speaks of internal
-// work, and the artifacts a note names (a proposal, a contract …) show as
-// physical evidence. The support lane holds the stage playbook's next step,
+// work, and the artifacts a frontstage note names (a proposal, a contract …)
+// show as physical evidence. The support lane holds the stage playbook's next step,
 // marked Expected. rep gives the team's p90 per stage (a visit past it is a
 // fail point) and may be nil; a p90 is used only when it rests on at least
 // MinVisitsForBottleneck completed visits.
@@ -142,6 +142,9 @@ func blueprintItems(e Event, lang Lang) map[Lane][]string {
 			lane = LaneBackstage
 		}
 		out[lane] = append(out[lane], e.Text)
+		if lane == LaneBackstage {
+			break // an artifact worked on backstage is not yet evidence the buyer sees
+		}
 		for _, a := range artifacts {
 			if a.re.MatchString(e.Text) {
 				out[LaneEvidence] = append(out[LaneEvidence], lang.T(a.en, a.zh))
