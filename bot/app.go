@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"salescoach/coach"
@@ -56,6 +57,10 @@ type App struct {
 	managers map[string]bool
 	slack    Clients
 	commands []Command
+
+	pictures   PictureStore
+	pictureDir string
+	background sync.WaitGroup // pictures being drawn and uploaded
 }
 
 // Config configures an App.
@@ -65,11 +70,16 @@ type Config struct {
 	Log      *slog.Logger     // discarded when nil
 	Managers []string         // Slack user ids who are always managers
 	Slack    Clients          // Web API clients; calls fail with ErrNoSlack when nil
+	Pictures PictureStore     // the data of the pictures; without it they fail
+	// PictureDir, when set (the console), is where pictures are written
+	// instead of being uploaded to Slack.
+	PictureDir string
 }
 
 // New returns an App.
 func New(cfg Config) *App {
-	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[string]bool{}, slack: cfg.Slack}
+	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[string]bool{}, slack: cfg.Slack,
+		pictures: cfg.Pictures, pictureDir: cfg.PictureDir}
 	if a.slack == nil {
 		a.slack = StaticClients{}
 	}

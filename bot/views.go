@@ -141,5 +141,6 @@ func (a *App) showReply(r *Request, d coach.Deal, log []coach.Event) Reply {
 	if !d.Archived {
 		reply.Sections = append(reply.Sections, a.coaching(r, d)...)
 	}
+	reply.Actions = append(reply.Actions, Action{ID: ActionBlueprint, Label: r.T("Blueprint", "服务蓝图"), Value: fmt.Sprint(d.ID)})
 	return reply
 }
