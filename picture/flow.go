@@ -138,7 +138,7 @@ func (f Flow) scene(lang coach.Lang) (*scene, error) {
 
 	skipLevels := levels(skips)
 	backLevels := levels(backs)
-	top := y + 40 + float64(len(skipLevels))*flowLevel
+	top := y + 40 + float64(maxLevel(skipLevels))*flowLevel
 	if len(skipLevels) > 0 {
 		top += 16
 	}
@@ -157,12 +157,7 @@ func (f Flow) scene(lang coach.Lang) (*scene, error) {
 	cols[n] = &flowCol{stage: coach.Won, r: wonR}
 	s.boxes = append(s.boxes, &box{ID: "won", Kind: "outcome", R: wonR,
 		Style: style{Fill: wonFill, Stroke: wonC, Width: 2, Radius: 12}, Lines: wonLines, Pad: flowPad})
-	col := func(st coach.Stage) *flowCol {
-		if st == coach.Won {
-			return cols[n]
-		}
-		return cols[st.Index()]
-	}
+	col := func(st coach.Stage) *flowCol { return cols[column(st)] }
 
 	edge := func(m coach.Transition) (string, style) {
 		width := 2 + 5*math.Sqrt(float64(m.Count)/float64(maxCount))
@@ -218,11 +213,11 @@ func (f Flow) scene(lang coach.Lang) (*scene, error) {
 		if up {
 			x1, x2 = port(from.r, from.topOut, m, +1), port(to.r, to.topIn, m, -1)
 			base = top
-			apex = top - 40 - float64(skipLevels[m.Span()]-1)*flowLevel
+			apex = top - 40 - float64(skipLevels[m]-1)*flowLevel
 		} else {
 			x1, x2 = port(from.r, from.botOut, m, -1), port(to.r, to.botIn, m, +1)
 			base = top + boxH
-			apex = base + 40 + float64(backLevels[m.Span()]-1)*flowLevel
+			apex = base + 40 + float64(backLevels[m]-1)*flowLevel
 		}
 		c := base + (apex-base)/0.75 // a cubic with both handles at c peaks at apex
 		id, st := edge(m)
@@ -243,7 +238,7 @@ func (f Flow) scene(lang coach.Lang) (*scene, error) {
 	// Lost: an arrow down from every stage that lost deals into one bar.
 	y = top + boxH + 30
 	if len(backLevels) > 0 {
-		y = top + boxH + 40 + float64(len(backLevels)-1)*flowLevel + 40
+		y = top + boxH + 40 + float64(maxLevel(backLevels)-1)*flowLevel + 40
 	}
 	lostTop := y + lineHeight(sizeLabel) + 20
 	lostR := rect{cols[0].r.X, lostTop, cols[n-1].r.right() - cols[0].r.X, 60}
@@ -311,22 +306,63 @@ func (f Flow) stageLines(s *scene, st coach.StageStats, hot bool, lang coach.Lan
 	return ls
 }
 
-// levels gives each span of moves a height: the shortest span 1, the next 2 …
-func levels(moves []coach.Transition) map[int]int {
-	var spans []int
-	seen := map[int]bool{}
-	for _, m := range moves {
-		if sp := m.Span(); !seen[sp] {
-			seen[sp] = true
-			spans = append(spans, sp)
-		}
+// levels gives each arc a height, 1 the lowest: arcs that share a column
+// get different heights, and an arc sits above every arc that
+// lies within it, so arcs nest and their labels, at the apexes, never meet.
+func levels(moves []coach.Transition) map[coach.Transition]int {
+	span := func(m coach.Transition) (int, int) {
+		a, b := column(m.From), column(m.To)
+		return min(a, b), max(a, b)
 	}
-	sort.Ints(spans)
-	out := map[int]int{}
-	for i, sp := range spans {
-		out[sp] = i + 1
+	sorted := append([]coach.Transition(nil), moves...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		ai, bi := span(sorted[i])
+		aj, bj := span(sorted[j])
+		if bi-ai != bj-aj {
+			return bi-ai < bj-aj
+		}
+		return ai < aj
+	})
+	out := map[coach.Transition]int{}
+	var placed []coach.Transition
+	for _, m := range sorted {
+		a, b := span(m)
+		used := map[int]bool{}
+		floor := 1
+		for _, o := range placed {
+			oa, ob := span(o)
+			if oa <= b && a <= ob { // sharing a column counts: the lines would meet there
+				used[out[o]] = true
+			}
+			if a <= oa && ob <= b {
+				floor = max(floor, out[o]+1)
+			}
+		}
+		l := floor
+		for used[l] {
+			l++
+		}
+		out[m] = l
+		placed = append(placed, m)
 	}
 	return out
+}
+
+// column is a stage's column in the flowchart: won comes after closing.
+func column(s coach.Stage) int {
+	if s == coach.Won {
+		return len(coach.OpenStages)
+	}
+	return s.Index()
+}
+
+// maxLevel returns the highest level in ls, 0 with none.
+func maxLevel(ls map[coach.Transition]int) int {
+	top := 0
+	for _, l := range ls {
+		top = max(top, l)
+	}
+	return top
 }
 
 // port returns where move m meets a box's edge among the moves that share
