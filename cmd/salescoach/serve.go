@@ -33,7 +33,8 @@ func serve(ctx context.Context, e *env, args []string) error {
 	}
 	defer store.Close()
 
-	app := bot.New(bot.Config{Store: store, Log: log, Managers: e.cfg.Managers})
+	app := bot.New(bot.Config{Store: store, Log: log, Managers: e.cfg.Managers,
+		Slack: bot.StaticClients{Token: e.cfg.BotToken, APIURL: e.cfg.SlackAPIURL}, Pictures: pictureStore{store}})
 	srv := &bot.Server{App: app, SigningSecret: e.cfg.SigningSecret}
 	ln, err := net.Listen("tcp", e.cfg.ListenAddr)
 	if err != nil {
@@ -61,6 +62,9 @@ func serve(ctx context.Context, e *env, args []string) error {
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
+	}
+	if err := app.Wait(sctx); err != nil {
+		log.Warn("pictures still being sent at shutdown were dropped", "err", err)
 	}
 	log.Info("stopped")
 	return nil
