@@ -6,7 +6,6 @@ import (
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"salescoach/coach"
@@ -27,6 +26,7 @@ type Store interface {
 	SetManager(ctx context.Context, teamID, userID string, manager bool) error
 	Managers(ctx context.Context, teamID string) ([]string, error)
 	SetCurrency(ctx context.Context, teamID, currency string) error
+	CoachStore
 }
 
 // Request is one command from a user, from Slack or the console.
@@ -57,10 +57,10 @@ type App struct {
 	managers map[string]bool
 	slack    Clients
 	commands []Command
+	cs       *coachState
 
 	pictures   PictureStore
 	pictureDir string
-	background sync.WaitGroup // pictures being drawn and uploaded
 }
 
 // Config configures an App.
@@ -70,7 +70,16 @@ type Config struct {
 	Log      *slog.Logger     // discarded when nil
 	Managers []string         // Slack user ids who are always managers
 	Slack    Clients          // Web API clients; calls fail with ErrNoSlack when nil
-	Pictures PictureStore     // the data of the pictures; without it they fail
+	// StatsTTL is how long the team's numbers for coaching are cached: 10
+	// minutes when 0, not at all when negative.
+	StatsTTL time.Duration
+	// ProfileTTL is how long a user's cached Slack profile (locale, time zone,
+	// admin) stays fresh before it is fetched again in the background: 7 days
+	// when 0.
+	ProfileTTL time.Duration
+	Retry      Retry // how Slack Web API calls are retried
+	// Pictures gives the pictures their data; without it they fail.
+	Pictures PictureStore
 	// PictureDir, when set (the console), is where pictures are written
 	// instead of being uploaded to Slack.
 	PictureDir string
@@ -95,6 +104,7 @@ func New(cfg Config) *App {
 		}
 	}
 	a.commands = a.table()
+	a.cs = newCoachState(cfg)
 	return a
 }
 
@@ -120,11 +130,15 @@ func (a *App) caller(m coach.Member) coach.Caller {
 // and what went wrong on our side is logged.
 func (a *App) Handle(ctx context.Context, req Request) Reply {
 	req.Now = a.now().UTC()
+	// PostgreSQL stores UTF-8 only; a stray invalid byte must not become a
+	// database error.
+	req.Text = strings.ToValidUTF8(req.Text, "\uFFFD")
 	m, err := a.store.Member(ctx, req.TeamID, req.UserID)
 	if err != nil {
 		return a.failure(ctx, &req, err)
 	}
 	req.Caller = a.caller(m)
+	a.wantProfile(m, req.Now)
 	reply, err := a.dispatch(ctx, &req)
 	if err != nil {
 		return a.failure(ctx, &req, err)
@@ -140,5 +154,14 @@ func (a *App) failure(ctx context.Context, req *Request, err error) Reply {
 	case coach.EUnavailable:
 		a.log.WarnContext(ctx, "database unavailable", "team", req.TeamID, "command", req.Command, "err", err)
 	}
+	if lang == "" { // the caller is not known yet (the database is down): say it in both languages
+		return fail(bilingual(err))
+	}
 	return fail(coach.ErrorMessage(err, lang))
+}
+
+// bilingual returns err's message in English and in Chinese, for a reply to
+// someone whose language is not known.
+func bilingual(err error) string {
+	return coach.ErrorMessage(err, coach.EN) + "\n" + coach.ErrorMessage(err, coach.ZH)
 }

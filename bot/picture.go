@@ -205,10 +205,11 @@ func (a *App) sendPicture(ctx context.Context, c coach.Caller, job pictureJob) R
 		return fail(c.Lang.T("Pictures go to your direct messages, but this Sales Coach has no Slack token to send them with. Ask whoever runs it to set SLACK_BOT_TOKEN.",
 			"图片会发到您的私信，但这个 Sales Coach 没有配置可用的 Slack 令牌。请联系管理员设置 SLACK_BOT_TOKEN。"))
 	}
-	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), pictureTimeout)
-	a.background.Add(1)
+	// Background work runs under the App's context, which Close cancels.
+	bg, cancel := context.WithTimeout(a.cs.bgCtx, pictureTimeout)
+	a.cs.bg.Add(1)
 	go func() {
-		defer a.background.Done()
+		defer a.cs.bg.Done()
 		defer cancel()
 		if err := a.uploadPicture(bg, c, job); err != nil {
 			a.log.ErrorContext(bg, "picture not delivered", "team", c.TeamID, "user", c.UserID, "picture", job.name, "err", err)
@@ -244,7 +245,7 @@ func (a *App) uploadPicture(ctx context.Context, c coach.Caller, job pictureJob)
 		return err
 	}
 	var channel string
-	err = Retry{}.Do(ctx, func(ctx context.Context) error {
+	err = a.cs.retry.Do(ctx, func(ctx context.Context) error {
 		ch, _, _, err := api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{c.UserID}, ReturnIM: true})
 		if err == nil {
 			channel = ch.ID
@@ -258,13 +259,13 @@ func (a *App) uploadPicture(ctx context.Context, c coach.Caller, job pictureJob)
 	if rerr != nil {
 		msg := coach.ErrorMessage(rerr, c.Lang)
 		text := c.Lang.T("Sorry, I could not draw "+job.what[0]+": "+msg, "抱歉，未能绘制"+job.what[1]+"："+msg)
-		err := Retry{}.Do(ctx, func(ctx context.Context) error {
+		err := a.cs.retry.Do(ctx, func(ctx context.Context) error {
 			_, _, err := api.PostMessageContext(ctx, channel, slack.MsgOptionText(text, false))
 			return err
 		})
 		return errors.Join(fmt.Errorf("draw %s: %w", job.name, rerr), err)
 	}
-	err = Retry{}.Do(ctx, func(ctx context.Context) error {
+	err = a.cs.retry.Do(ctx, func(ctx context.Context) error {
 		_, err := api.UploadFileContext(ctx, slack.UploadFileParameters{
 			Reader: bytes.NewReader(png), FileSize: len(png), Filename: job.name,
 			Title: job.title, InitialComment: job.comment, Channel: channel, AltTxt: job.title,
@@ -275,20 +276,4 @@ func (a *App) uploadPicture(ctx context.Context, c coach.Caller, job pictureJob)
 		return fmt.Errorf("upload %s: %w", job.name, err)
 	}
 	return nil
-}
-
-// Wait waits for the pictures still being drawn or uploaded in the
-// background, or for ctx to end.
-func (a *App) Wait(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() {
-		a.background.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

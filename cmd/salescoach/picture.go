@@ -84,14 +84,22 @@ func pictureCmd(ctx context.Context, e *env, args []string) error {
 			return errors.New("picture blueprint: --deal N (the deal's number) is required")
 		}
 		c := coach.Caller{TeamID: *team, UserID: "salescoach", Manager: true, Lang: l, Loc: time.UTC}
-		found, ferr := store.FindDeals(ctx, c, coach.DealRef{Number: *deal}, true)
+		ref, rerr := coach.ParseDealRef(fmt.Sprintf("#%d", *deal))
+		if rerr != nil {
+			return rerr
+		}
+		found, ferr := store.FindDeals(ctx, c, ref, true)
 		if ferr != nil {
 			return ferr
 		}
-		if len(found) == 0 {
+		dn, _, rerr := coach.ResolveDeal(ref, found)
+		if coach.ErrorCode(rerr) == coach.ENotFound {
 			return fmt.Errorf("picture blueprint: team %s has no deal #%d", *team, *deal)
 		}
-		png, _, err = app.BlueprintPNG(ctx, c, found[0].ID, now)
+		if rerr != nil {
+			return rerr
+		}
+		png, _, err = app.BlueprintPNG(ctx, c, dn.ID, now)
 	default:
 		return fmt.Errorf("picture: unknown picture %q: use flow, trend or blueprint", kind)
 	}

@@ -84,25 +84,24 @@ func annotate(t *testing.T, s *db.DB, team string, id int64) {
 	note := func(at, text string) {
 		change(t, s, c, id, func(d coach.Deal) (coach.Event, error) { return coach.AddNote(c, d, text, day(at)) })
 	}
-	check := func(at string, st coach.Stage, key string) {
-		change(t, s, c, id, func(d coach.Deal) (coach.Event, error) {
-			return coach.Event{DealID: d.ID, Kind: coach.EvCheck, ActorID: c.UserID, At: day(at),
-				Fields: coach.Fields{Criterion: key, Stage: st}}, nil
-		})
+	check := func(at, key string) {
+		if _, _, err := s.Change(context.Background(), c, id, func(d coach.Deal, log []coach.Event) (coach.Event, error) {
+			return coach.Check(c, d, log, key, day(at))
+		}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	note("2026-01-28T10:00:00Z", "Researched their fleet size and the new COO's priorities")
 	note("2026-02-03T09:00:00Z", "Sent a short intro email naming our referral from Hooli")
 	note("2026-02-07T15:00:00Z", "Call with the COO: dispatch delays cost them two big accounts last quarter")
-	check("2026-02-07T16:00:00Z", coach.Contact, "pain")
-	check("2026-02-08T09:00:00Z", coach.Contact, "meeting")
+	check("2026-02-07T16:00:00Z", "pain")
+	check("2026-02-08T09:00:00Z", "meeting")
 	note("2026-02-10T10:00:00Z", "Demo of route planning for the COO and two dispatchers")
 	note("2026-02-14T11:00:00Z", "Finance worries about rollout risk; sent a case study from a similar fleet")
 	note("2026-02-22T17:00:00Z", "Drafted a pilot plan internally with our onboarding lead")
 	note("2026-03-02T10:00:00Z", "Sent the order form; the COO wants to sign after the board meeting")
-	until := day("2026-03-16T00:00:00Z")
 	change(t, s, c, id, func(d coach.Deal) (coach.Event, error) {
-		return coach.Event{DealID: d.ID, Kind: coach.EvPause, Text: "board meets on the 15th", ActorID: c.UserID,
-			At: day("2026-03-05T10:00:00Z"), Fields: coach.Fields{Until: &until}}, nil
+		return coach.Pause(c, d, coach.PauseArgs{Until: day("2026-03-16T00:00:00Z"), Reason: "board meets on the 15th"}, day("2026-03-05T10:00:00Z"))
 	})
 	note("2026-03-18T10:00:00Z", "The COO left; the new one wants to start over from discovery")
 }

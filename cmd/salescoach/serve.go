@@ -35,6 +35,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 
 	app := bot.New(bot.Config{Store: store, Log: log, Managers: e.cfg.Managers,
 		Slack: bot.StaticClients{Token: e.cfg.BotToken, APIURL: e.cfg.SlackAPIURL}, Pictures: pictureStore{store}})
+	defer app.Close()
 	srv := &bot.Server{App: app, SigningSecret: e.cfg.SigningSecret}
 	ln, err := net.Listen("tcp", e.cfg.ListenAddr)
 	if err != nil {
@@ -48,6 +49,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 		IdleTimeout:       90 * time.Second,
 	}
 	go forgetRequests(ctx, store)
+	go app.RunNudges(ctx, time.Minute)
 	log.Info("serving", "addr", ln.Addr().String())
 
 	errc := make(chan error, 1)
@@ -62,9 +64,6 @@ func serve(ctx context.Context, e *env, args []string) error {
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
-	}
-	if err := app.Wait(sctx); err != nil {
-		log.Warn("pictures still being sent at shutdown were dropped", "err", err)
 	}
 	log.Info("stopped")
 	return nil
