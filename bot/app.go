@@ -61,6 +61,7 @@ type App struct {
 
 	pictures   PictureStore
 	pictureDir string
+	drawing    chan struct{} // one slot per picture drawn at a time
 }
 
 // Config configures an App.
@@ -88,7 +89,7 @@ type Config struct {
 // New returns an App.
 func New(cfg Config) *App {
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[string]bool{}, slack: cfg.Slack,
-		pictures: cfg.Pictures, pictureDir: cfg.PictureDir}
+		pictures: cfg.Pictures, pictureDir: cfg.PictureDir, drawing: make(chan struct{}, maxDrawing)}
 	if a.slack == nil {
 		a.slack = StaticClients{}
 	}

@@ -35,6 +35,9 @@ const (
 	blueprintDays    = 90 // the team's p90s come from the 90 days before now
 	pictureTimeout   = 2 * time.Minute
 	pictureTimestamp = "20060102-150405"
+	// maxDrawing bounds the pictures drawn at once: each holds a canvas of
+	// about 8 MB while it is drawn, and the CPU is the limit anyway.
+	maxDrawing = 2
 )
 
 // errNoPictures is returned when the App was built without a PictureStore.
@@ -54,7 +57,19 @@ func (a *App) FlowPNG(ctx context.Context, teamID string, from, to time.Time, la
 	if err != nil {
 		return nil, err
 	}
-	return picture.FlowOf(teamID, rep, moves, loc).PNG(lang)
+	return a.draw(ctx, func() ([]byte, error) { return picture.FlowOf(teamID, rep, moves, loc).PNG(lang) })
+}
+
+// draw runs one drawing when a slot is free, so a burst of requests cannot
+// draw many pictures at once.
+func (a *App) draw(ctx context.Context, fn func() ([]byte, error)) ([]byte, error) {
+	select {
+	case a.drawing <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-a.drawing }()
+	return fn()
 }
 
 // TrendPNG draws a team's won sales cycle for each of the weeks that end at
@@ -67,7 +82,7 @@ func (a *App) TrendPNG(ctx context.Context, teamID string, to time.Time, weeks i
 	if err != nil {
 		return nil, err
 	}
-	return picture.Trend{Team: teamID, Weeks: ws, Loc: loc}.PNG(lang)
+	return a.draw(ctx, func() ([]byte, error) { return picture.Trend{Team: teamID, Weeks: ws, Loc: loc}.PNG(lang) })
 }
 
 // BlueprintPNG draws the service blueprint of a deal the caller may see, as
@@ -85,7 +100,7 @@ func (a *App) BlueprintPNG(ctx context.Context, c coach.Caller, dealID int64, no
 		return nil, d, err
 	}
 	bp := picture.Blueprint{Team: c.TeamID, DealBlueprint: coach.Blueprint(d, log, &rep, now, c.Lang), Loc: c.Loc}
-	png, err := bp.PNG(c.Lang)
+	png, err := a.draw(ctx, func() ([]byte, error) { return bp.PNG(c.Lang) })
 	return png, d, err
 }
 
