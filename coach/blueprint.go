@@ -69,10 +69,9 @@ type DealBlueprint struct {
 
 // Blueprint lays a deal's log out as a service blueprint as of now, in lang.
 // Each column holds only what was logged while the deal was in it — notes,
-// confirmed exit criteria, edits, the outcome — and nothing is invented: a
-// note goes to the frontstage, or the backstage when it speaks of internal
-// work, and the artifacts a frontstage note names (a proposal, a contract …)
-// show as physical evidence. The support lane holds the stage playbook's next step,
+// confirmed exit criteria, edits, the outcome — and nothing is invented: each
+// note goes to one lane by what it says (NoteLane), and the artifacts a note
+// the buyer saw names (a proposal, a contract …) show as physical evidence. The support lane holds the stage playbook's next step,
 // marked Expected. rep gives the team's p90 per stage (a visit past it is a
 // fail point) and may be nil; a p90 is used only when it rests on at least
 // MinVisitsForBottleneck completed visits.
@@ -137,12 +136,9 @@ func blueprintItems(e Event, lang Lang) map[Lane][]string {
 	out := map[Lane][]string{}
 	switch e.Kind {
 	case EvNote:
-		lane := LaneFrontstage
-		if internalWork.MatchString(e.Text) && !withBuyer.MatchString(e.Text) {
-			lane = LaneBackstage
-		}
+		lane := NoteLane(e.Text)
 		out[lane] = append(out[lane], e.Text)
-		if lane == LaneBackstage {
+		if internalWork.MatchString(e.Text) && !repWithBuyer.MatchString(e.Text) {
 			break // an artifact worked on backstage is not yet evidence the buyer sees
 		}
 		for _, a := range artifacts {
@@ -194,11 +190,29 @@ func criterionText(s Stage, key string, lang Lang) string {
 	return key
 }
 
-// internalWork matches a note about work the buyer does not see, and
-// withBuyer one about time with the buyer, which wins when a note has both.
+// NoteLane returns the lane a note belongs to, by what it says: what the
+// buyer did or said ("they asked about the API", "客户要求…") is a customer
+// action, unless the rep also did something with them in it ("CFO pushed
+// back; sent a phased proposal"), which is frontstage; work the buyer does
+// not see ("prepared the ROI model internally") is backstage; anything else
+// is the rep's frontstage work, the usual subject of a note.
+func NoteLane(text string) Lane {
+	switch repActs := repWithBuyer.MatchString(text); {
+	case buyerActs.MatchString(text) && !repActs:
+		return LaneCustomer
+	case internalWork.MatchString(text) && !repActs:
+		return LaneBackstage
+	}
+	return LaneFrontstage
+}
+
+// The words NoteLane goes by.
 var (
+	buyerActs = regexp.MustCompile(`(?i)\b(they|customer|client|buyer|prospect|cfo|ceo|coo|cto|cio|vp|procurement|champion|decision maker)\s+(\w+\s+)?` +
+		`(said|says|asked|asks|wants?|wanted|agreed|agrees|signed|signs|confirmed|confirms|requested|requests|declined|declines|pushed|pushes|chose|chooses|approved|approves|accepted|accepts|rejected|rejects|needs?|needed|raised|raises|replied|replies)\b` +
+		`|(客户|对方|买方)(说|要求|希望|同意|提出|表示|确认|拒绝|选择|签|问|想)`)
+	repWithBuyer = regexp.MustCompile(`(?i)\b(sent|send|emailed|called|visited|presented|shared|walked|met)\b|发给|发送|拜访|见面|通话`)
 	internalWork = regexp.MustCompile(`(?i)\b(internal(ly)?|prepar(ed|ing)|drafted|drafting|research(ed)?|crm|approval|legal review|pricing desk|forecast)\b|内部|准备|起草|草拟|审批|调研|法务|预测`)
-	withBuyer    = regexp.MustCompile(`(?i)\b(sent|send|emailed|called|call|met|meeting|visited|demo(ed)?|presented|walked .* through|told|asked)\b|发给|发送|通话|电话|拜访|见面|会议|演示|沟通`)
 )
 
 // artifacts are the tangible things a note may name, with their names.

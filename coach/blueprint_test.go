@@ -106,3 +106,27 @@ func TestBlueprint(t *testing.T) {
 		}
 	})
 }
+
+func TestNoteLane(t *testing.T) {
+	tests := []struct {
+		note string
+		want Lane
+	}{
+		{"Demo went well; they asked about the API", LaneCustomer},
+		{"Timeline: they want to go live before the summer", LaneCustomer},
+		{"Their new CFO wants the business case redone", LaneCustomer},
+		{"客户要求再做一次演示，重点讲报表", LaneCustomer},
+		{"CFO pushed back on price; sent a phased proposal", LaneFrontstage},
+		{"Sent the recap and a draft action plan", LaneFrontstage},
+		{"已加微信，约了下周电话", LaneFrontstage},
+		{"Budget confirmed for this fiscal year", LaneFrontstage},
+		{"Prepared the ROI model internally", LaneBackstage},
+		{"内部评审了报价方案", LaneBackstage},
+		{"Prepared the deck and presented it to the board", LaneFrontstage},
+	}
+	for _, tt := range tests {
+		if got := NoteLane(tt.note); got != tt.want {
+			t.Errorf("NoteLane(%q) = %s, want %s", tt.note, got.Name(EN), tt.want.Name(EN))
+		}
+	}
+}

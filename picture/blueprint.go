@@ -33,7 +33,7 @@ const (
 	bpGap      = 14.0  // between columns
 	bpPad      = 12.0
 	bpMinW     = 1600.0
-	bpMaxCols  = 8    // the most recent stays; older ones are counted in the subtitle
+	bpMaxCols  = 7    // the most recent stays; older ones are counted in the subtitle
 	bpMaxLines = 6    // per cell
 	bpLaneGap  = 14.0 // between two lanes
 	bpLineGap  = 38.0 // between two lanes with a line of the blueprint between them
