@@ -53,11 +53,20 @@ func (a *App) FlowPNG(ctx context.Context, teamID string, from, to time.Time, la
 	if err != nil {
 		return nil, err
 	}
-	moves, err := a.pictures.Transitions(ctx, teamID, from, to)
+	return a.FlowPNGOf(ctx, rep, lang, loc)
+}
+
+// FlowPNGOf draws the flowchart of a report already computed (the digest's
+// own), adding only the moves observed in its window.
+func (a *App) FlowPNGOf(ctx context.Context, rep coach.Report, lang coach.Lang, loc *time.Location) ([]byte, error) {
+	if a.pictures == nil {
+		return nil, errNoPictures
+	}
+	moves, err := a.pictures.Transitions(ctx, rep.TeamID, rep.From, rep.To)
 	if err != nil {
 		return nil, err
 	}
-	return a.draw(ctx, func() ([]byte, error) { return picture.FlowOf(teamID, rep, moves, loc).PNG(lang) })
+	return a.draw(ctx, func() ([]byte, error) { return picture.FlowOf(rep.TeamID, rep, moves, loc).PNG(lang) })
 }
 
 // draw runs one drawing when a slot is free, so a burst of requests cannot
@@ -280,15 +289,23 @@ func (a *App) uploadPicture(ctx context.Context, c coach.Caller, job pictureJob)
 		})
 		return errors.Join(fmt.Errorf("draw %s: %w", job.name, rerr), err)
 	}
-	err = a.cs.retry.Do(ctx, func(ctx context.Context) error {
+	return a.UploadPNG(ctx, api, channel, "", job.name, job.title, job.comment, png)
+}
+
+// UploadPNG shares a picture in a channel (in the thread of thread when it is
+// not empty) with Slack's external upload: getUploadURLExternal, the upload,
+// completeUploadExternal. Failures Slack surely did not act on are retried.
+// The weekly digest attaches its pictures with it.
+func (a *App) UploadPNG(ctx context.Context, api *slack.Client, channel, thread, name, title, comment string, png []byte) error {
+	err := a.cs.retry.Do(ctx, func(ctx context.Context) error {
 		_, err := api.UploadFileContext(ctx, slack.UploadFileParameters{
-			Reader: bytes.NewReader(png), FileSize: len(png), Filename: job.name,
-			Title: job.title, InitialComment: job.comment, Channel: channel, AltTxt: job.title,
+			Reader: bytes.NewReader(png), FileSize: len(png), Filename: name, Title: title, AltTxt: title,
+			InitialComment: comment, Channel: channel, ThreadTimestamp: thread,
 		})
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("upload %s: %w", job.name, err)
+		return fmt.Errorf("upload %s: %w", name, err)
 	}
 	return nil
 }

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
 	"salescoach/bot"
 	"salescoach/bot/bottest"
 	"salescoach/coach"
@@ -49,6 +51,7 @@ type fakeSlack struct {
 	fileName string
 	declared string // the length given to files.getUploadURLExternal
 	channel  string // where files.completeUploadExternal shared the file
+	thread   string // and in which thread
 	title    string
 	messages []string // text posted with chat.postMessage
 }
@@ -91,7 +94,7 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 	mux.HandleFunc("/files.completeUploadExternal", func(w http.ResponseWriter, r *http.Request) {
 		record("files.completeUploadExternal")
 		f.mu.Lock()
-		f.channel = r.FormValue("channel_id")
+		f.channel, f.thread = r.FormValue("channel_id"), r.FormValue("thread_ts")
 		f.title = r.FormValue("files")
 		f.mu.Unlock()
 		io.WriteString(w, `{"ok":true,"files":[{"id":"F1","title":"picture"}]}`)
@@ -280,5 +283,28 @@ func TestDealShowOffersBlueprint(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("/deal show has no Blueprint button: %v", reply.Blocks)
+	}
+}
+
+// TestDigestAttachment draws the flowchart of a report the digest already has
+// and shares it in the digest's thread.
+func TestDigestAttachment(t *testing.T) {
+	f := newPictureFixture(t, storeData, "")
+	to := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	rep := coach.Report{TeamID: "T1", From: to.AddDate(0, 0, -90), To: to}
+	png, err := f.app.FlowPNGOf(context.Background(), rep, coach.ZH, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := slack.New("xoxb-test", slack.OptionAPIURL(f.api.srv.URL+"/"))
+	if err := f.app.UploadPNG(context.Background(), api, "C1", "1712.0001", "flow.png", "流程图", "", png); err != nil {
+		t.Fatal(err)
+	}
+	want := "files.getUploadURLExternal upload files.completeUploadExternal"
+	if got := strings.Join(f.api.seen(), " "); got != want {
+		t.Errorf("Slack saw %s, want %s", got, want)
+	}
+	if f.api.channel != "C1" || f.api.thread != "1712.0001" || !bytes.Equal(f.api.file, png) {
+		t.Errorf("shared in %s thread %s (%d bytes), want C1 thread 1712.0001 (%d bytes)", f.api.channel, f.api.thread, len(f.api.file), len(png))
 	}
 }
