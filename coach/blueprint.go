@@ -80,6 +80,9 @@ func Blueprint(d Deal, events []Event, rep *Report, now time.Time, lang Lang) De
 	live := Live(events)
 	visits := map[Stage]int{}
 	for _, e := range live {
+		if !e.At.Before(now) {
+			break // the blueprint is as of now; the log is oldest first
+		}
 		if e.Entry != "" {
 			if n := len(bp.Columns); n > 0 {
 				bp.Columns[n-1].End = e.At

@@ -95,6 +95,12 @@ func TestBlueprint(t *testing.T) {
 			}
 		}
 	})
+	t.Run("AsOfEarlier", func(t *testing.T) {
+		bp := Blueprint(Deal{}, events, rep, at(10), EN)
+		if len(bp.Columns) != 2 || !bp.Columns[1].End.IsZero() || bp.Columns[1].Days != 6 {
+			t.Errorf("as of day 10: %+v, want qualification then presentation, still open after 6 days", bp.Columns)
+		}
+	})
 	t.Run("CurrentVisitRunsToNow", func(t *testing.T) {
 		bp := Blueprint(Deal{}, events[:6], rep, at(30), ZH)
 		last := bp.Columns[len(bp.Columns)-1]

@@ -91,15 +91,14 @@ type path struct {
 }
 
 // text is a line of free text whose top-left corner is R's; with Bg it is
-// drawn on a padded background that hides what lies beneath. Solid texts
-// (labels) must not overlap each other or a box.
+// drawn on a padded background that hides what lies beneath. No text may
+// overlap another or a box that names something (collisions).
 type text struct {
-	ID    string
-	Line  line
-	R     rect // the ink box, padding included
-	Bg    color.Color
-	Solid bool
-	Pad   float64
+	ID   string
+	Line line
+	R    rect // the ink box, padding included
+	Bg   color.Color
+	Pad  float64
 }
 
 // dot is a filled or hollow circle.
@@ -137,7 +136,7 @@ func (s *scene) label(id string, l line, x, y, ax, ay float64, bg color.Color, p
 func (s *scene) newText(id string, l line, x, y, ax, ay float64, bg color.Color, pad float64) *text {
 	w, h := s.measure(l)
 	w, h = w+2*pad, h+2*pad
-	return &text{ID: id, Line: l, R: rect{x - ax*w, y - ay*h, w, h}, Bg: bg, Solid: true, Pad: pad}
+	return &text{ID: id, Line: l, R: rect{x - ax*w, y - ay*h, w, h}, Bg: bg, Pad: pad}
 }
 
 // wrap breaks s into lines no wider than width at size: between words, and
@@ -469,11 +468,8 @@ func (s *scene) collisions() []string {
 		if !a.R.inside(canvas) {
 			out = append(out, fmt.Sprintf("%q %v leaves the canvas", a.Line.Text, a.R))
 		}
-		if !a.Solid {
-			continue
-		}
 		for _, b := range labels[i+1:] {
-			if b.Solid && a.R.overlaps(b.R) {
+			if a.R.overlaps(b.R) {
 				out = append(out, fmt.Sprintf("%q %v overlaps %q %v", a.Line.Text, a.R, b.Line.Text, b.R))
 			}
 		}
