@@ -62,6 +62,10 @@ type App struct {
 	commands []Command
 	cs       *coachState
 
+	pictures   PictureStore
+	pictureDir string
+	drawing    chan struct{} // one slot per picture drawn at a time
+
 	http      *http.Client  // posts to response_url
 	retention time.Duration // how long an uninstalled workspace's data is kept
 	bg        background    // work that runs after Slack has its answer
@@ -82,6 +86,11 @@ type Config struct {
 	// when 0.
 	ProfileTTL time.Duration
 	Retry      Retry // how Slack Web API calls are retried
+	// Pictures gives the pictures their data; without it they fail.
+	Pictures PictureStore
+	// PictureDir, when set (the console), is where pictures are written
+	// instead of being uploaded to Slack.
+	PictureDir string
 
 	HTTP      *http.Client  // for response_url posts; one with a 10 s time-out when nil
 	Retention time.Duration // an uninstalled workspace's data is deleted after it; 30 days when 0
@@ -90,6 +99,7 @@ type Config struct {
 // New returns an App.
 func New(cfg Config) *App {
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[string]bool{}, slack: cfg.Slack,
+		pictures: cfg.Pictures, pictureDir: cfg.PictureDir, drawing: make(chan struct{}, maxDrawing),
 		http: cfg.HTTP, retention: cfg.Retention}
 	if a.http == nil {
 		a.http = &http.Client{Timeout: 10 * time.Second}

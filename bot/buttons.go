@@ -87,6 +87,9 @@ func (a *App) blockActions(ctx context.Context, cb *slack.InteractionCallback) O
 		}
 		return Outcome{}
 	}
+	if act.ActionID == ActionBlueprint {
+		return Outcome{Later: a.deliver(r, o, a.blueprintClick(ctx, &r, act.Value), false)}
+	}
 	id, version, err := parseButton(act.Value)
 	if err != nil {
 		return Outcome{Later: a.deliver(r, o, a.failure(ctx, &r, err), false)}
@@ -108,6 +111,20 @@ func (a *App) blockActions(ctx context.Context, cb *slack.InteractionCallback) O
 		return Outcome{}
 	}
 	return Outcome{Later: a.deliver(r, o, reply, replace)}
+}
+
+// blueprintClick answers the Blueprint button of /deal show (its value is the
+// deal's id): refused like /deal blueprint for a deal the caller may not see,
+// otherwise the picture goes to their direct messages.
+func (a *App) blueprintClick(ctx context.Context, r *Request, value string) Reply {
+	id, err := strconv.ParseInt(value, 10, 64)
+	if err != nil {
+		return a.failure(ctx, r, errBadButton)
+	}
+	if _, _, err := a.store.Deal(ctx, r.Caller, id); err != nil {
+		return a.failure(ctx, r, err)
+	}
+	return a.sendBlueprint(ctx, r.Caller, id)
 }
 
 // clickChange acts on Next stage or Won, and says whether the answer takes

@@ -492,3 +492,20 @@ func TestShare(t *testing.T) {
 }
 
 func jsonString(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+func TestBlueprintButton(t *testing.T) {
+	t.Parallel()
+	u := newUI(t, uiOptions{})
+	u.add("T1", "U1", "Acme 12k")
+	show := u.command("T1", "U1", "/deal", "show acme").Message(t)
+	v := buttonValue(t, show.Blocks, bot.ActionBlueprint)
+	u.click("T1", "U1", bot.ActionBlueprint, v, "mine")
+	u.click("T1", "U2", bot.ActionBlueprint, v, "theirs")
+	u.drain()
+	if c := u.posted("mine"); !strings.Contains(c.Text(), "service blueprint") || c.JSON["response_type"] != "ephemeral" {
+		t.Errorf("owner's click answered %q", c.Text())
+	}
+	if c := u.posted("theirs"); !strings.Contains(c.Text(), "not among your deals") && !strings.Contains(c.Text(), "no longer exists") {
+		t.Errorf("another rep's click answered %q, want a refusal", c.Text())
+	}
+}
