@@ -45,7 +45,7 @@ func (s *DB) ReportFor(ctx context.Context, teamID, owner string, from, to time.
 
 // reportQuery computes every figure of the report in one statement over the
 // team's event log, and returns them as one JSON object (reportRow). The
-// parameters: $1 team, $2 from, $3 to, $4 owner or ”, $5 to − 90 days, $6
+// parameters: $1 team, $2 from, $3 to, $4 owner (empty for all), $5 to − 90 days, $6
 // the visits a stage's own p90 needs, $7 the days after which a deal is stale
 // without one.
 //
