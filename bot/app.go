@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"salescoach/coach"
@@ -26,6 +27,9 @@ type Store interface {
 	SetManager(ctx context.Context, teamID, userID string, manager bool) error
 	Managers(ctx context.Context, teamID string) ([]string, error)
 	SetCurrency(ctx context.Context, teamID, currency string) error
+	Report(ctx context.Context, teamID string, from, to time.Time) (coach.Report, error)
+	ReportFor(ctx context.Context, teamID, owner string, from, to time.Time) (coach.Report, error)
+	History(ctx context.Context, teamID, owner string) ([]coach.HistoryRow, error)
 }
 
 // Request is one command from a user, from Slack or the console.
@@ -56,6 +60,8 @@ type App struct {
 	managers map[string]bool
 	slack    Clients
 	commands []Command
+	filesDir string         // the console: files are written here instead of sent to Slack
+	bg       sync.WaitGroup // background work (uploads)
 }
 
 // Config configures an App.
@@ -65,11 +71,12 @@ type Config struct {
 	Log      *slog.Logger     // discarded when nil
 	Managers []string         // Slack user ids who are always managers
 	Slack    Clients          // Web API clients; calls fail with ErrNoSlack when nil
+	FilesDir string           // the console: where files go when there is no Slack
 }
 
 // New returns an App.
 func New(cfg Config) *App {
-	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[string]bool{}, slack: cfg.Slack}
+	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[string]bool{}, slack: cfg.Slack, filesDir: cfg.FilesDir}
 	if a.slack == nil {
 		a.slack = StaticClients{}
 	}

@@ -133,6 +133,7 @@ WITH stages (stage, pos) AS (
 	WHERE l.mine AND l.pos BETWEEN 0 AND 5 AND (d.paused_until IS NULL OR d.paused_until <= $3)
 )
 SELECT json_build_object(
+	'currency', (SELECT currency FROM team),
 	'cycles', (
 		SELECT coalesce(json_agg(c), '[]') FROM (
 			SELECT outcome, count(*) AS n,
@@ -191,7 +192,8 @@ SELECT json_build_object(
 
 // reportRow is the JSON reportQuery returns.
 type reportRow struct {
-	Cycles []struct {
+	Currency string `json:"currency"`
+	Cycles   []struct {
 		Outcome string   `json:"outcome"`
 		N       int      `json:"n"`
 		Median  *float64 `json:"median"`
@@ -229,6 +231,7 @@ const staleAfterDays = 14
 // fill completes rep from the query's figures: the ratios, and which rule
 // made each stale deal stale.
 func (r reportRow) fill(rep *coach.Report) {
+	rep.Currency = r.Currency
 	for _, c := range r.Cycles {
 		sum := coach.Summary{N: c.N, Median: c.Median, P75: c.P75, P90: c.P90}
 		switch coach.Stage(c.Outcome) {
