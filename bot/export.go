@@ -55,7 +55,7 @@ func (a *App) dealExport(ctx context.Context, r *Request, _ string) (Reply, erro
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			return Reply{}, fmt.Errorf("write export: %w", err)
 		}
-		return Reply{Text: r.T(fmt.Sprintf("Exported %s to %s", what, path), fmt.Sprintf("已导出%s：%s", what, path))}, nil
+		return Reply{Text: r.T(fmt.Sprintf("Exported %s to %s", what, path), fmt.Sprintf("已导出 %s：%s", what, path))}, nil
 	}
 
 	req := *r

@@ -447,3 +447,11 @@ ORDER BY d.number, e.at, e.id`
 	}
 	return coach.Exportable(out), nil
 }
+
+// CountDeals returns how many deals of the team have an external id that
+// starts with prefix (archived ones included).
+func (s *DB) CountDeals(ctx context.Context, teamID, prefix string) (int, error) {
+	var n int
+	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM deals WHERE team_id = $1 AND starts_with(external_id, $2)`, teamID, prefix)
+	return n, translate(err)
+}

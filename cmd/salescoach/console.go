@@ -32,7 +32,7 @@ func console(ctx context.Context, e *env, args []string) error {
 	if *manager {
 		managers = append(managers, *user)
 	}
-	app := bot.New(bot.Config{Store: store, Log: e.logger(), Managers: managers})
+	app := bot.New(bot.Config{Store: store, Log: e.logger(), Managers: managers, FilesDir: os.TempDir()})
 	prompt := ""
 	if f, ok := e.stdin.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {

@@ -33,7 +33,8 @@ func serve(ctx context.Context, e *env, args []string) error {
 	}
 	defer store.Close()
 
-	app := bot.New(bot.Config{Store: store, Log: log, Managers: e.cfg.Managers})
+	app := bot.New(bot.Config{Store: store, Log: log, Managers: e.cfg.Managers,
+		Slack: bot.StaticClients{Token: e.cfg.BotToken, APIURL: e.cfg.SlackAPIURL}})
 	srv := &bot.Server{App: app, SigningSecret: e.cfg.SigningSecret}
 	ln, err := net.Listen("tcp", e.cfg.ListenAddr)
 	if err != nil {
