@@ -3,10 +3,13 @@ package db
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 
 	"salescoach/coach"
 )
@@ -31,8 +34,16 @@ func (s *DB) ReportFor(ctx context.Context, teamID, owner string, from, to time.
 			fmt.Sprintf("报告的时间范围是空的：%s 不早于 %s。", from.Format(time.RFC3339), to.Format(time.RFC3339)))
 	}
 	var raw []byte
-	if err := s.db.GetContext(ctx, &raw, reportQuery, teamID, from, to, owner, to.Add(-90*24*time.Hour),
-		coach.MinVisitsForBottleneck, staleAfterDays); err != nil {
+	err := s.readTx(ctx, func(tx *sqlx.Tx) error {
+		// The report sorts and hashes tens of thousands of rows: give it the
+		// memory to do so without spilling to disk.
+		if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '32MB'`); err != nil {
+			return err
+		}
+		return tx.GetContext(ctx, &raw, reportQuery, teamID, from, to, owner, to.Add(-90*24*time.Hour),
+			coach.MinVisitsForBottleneck, staleAfterDays)
+	})
+	if err != nil {
 		return rep, translate(err)
 	}
 	var r reportRow
@@ -45,102 +56,121 @@ func (s *DB) ReportFor(ctx context.Context, teamID, owner string, from, to time.
 
 // reportQuery computes every figure of the report in one statement over the
 // team's event log, and returns them as one JSON object (reportRow). The
-// parameters: $1 team, $2 from, $3 to, $4 owner (empty for all), $5 to − 90 days, $6
-// the visits a stage's own p90 needs, $7 the days after which a deal is stale
-// without one.
+// parameters: $1 team, $2 from, $3 to, $4 owner (empty for all), $5 to − 90
+// days, $6 the visits a stage's own p90 needs, $7 the days after which a deal
+// is stale without one.
 //
-// s numbers each deal's live stage entries before to (reverted entries and
-// the reverts themselves are skipped; a revert at or after to does not count
-// yet) and carries, per entry, what the metrics ask of its neighbours: the
-// previous entry, when the next entry came, the furthest stage reached after
-// it, and the deal's cycle start. pos ranks an entry in process order:
-// prospecting 0 … closing 5, won 6, lost -1.
+// s is each deal's live stage entries before to — reverted entries and the
+// reverts themselves skipped; a revert at or after to does not count yet —
+// each with the entry after it. It takes one pass over an index in the log's
+// order (events_team_deal_entries). pos ranks an entry in process order:
+// prospecting 0 … closing 5, won 6, lost -1. Everything else aggregates s
+// twice, by deal and by stage; archived deals drop out in the joins with d.
 const reportQuery = `
-WITH stages (stage, pos) AS (
-	VALUES ('prospecting', 0), ('contact', 1), ('qualification', 2), ('presentation', 3), ('objections', 4), ('closing', 5)
-), team AS (
+WITH team AS (
 	SELECT coalesce((SELECT currency FROM teams WHERE id = $1), 'USD') AS currency
 ), d AS (
+	-- the deals that can count: made before to, and not closed for good
+	-- (as the deal stands now) before the earliest time a figure looks at
 	SELECT id, number, name, owner_id, amount_cents, currency, paused_until, ($4 = '' OR owner_id = $4) AS mine
-	FROM deals WHERE team_id = $1 AND NOT archived
-), e AS (
-	SELECT e.deal_id, e.id, e.entry, e.at, d.mine,
-		coalesce(st.pos, CASE e.entry WHEN 'won' THEN 6 ELSE -1 END) AS pos
+	FROM deals
+	WHERE team_id = $1 AND NOT archived AND created_at < $3
+	  AND NOT (status IN ('won', 'lost') AND stage_since < least($2::timestamptz, $5::timestamptz))
+), reverted AS (
+	SELECT reverts FROM events WHERE team_id = $1 AND kind = 'revert' AND at < $3 AND reverts IS NOT NULL
+), p AS (
+	SELECT e.deal_id, e.at, e.id,
+		CASE e.entry WHEN 'prospecting' THEN 0 WHEN 'contact' THEN 1 WHEN 'qualification' THEN 2
+			WHEN 'presentation' THEN 3 WHEN 'objections' THEN 4 WHEN 'closing' THEN 5 WHEN 'won' THEN 6 ELSE -1 END AS pos
 	FROM events e
 	JOIN d ON d.id = e.deal_id
-	LEFT JOIN stages st ON st.stage = e.entry
 	WHERE e.team_id = $1 AND e.entry IS NOT NULL AND e.at < $3
-	  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.reverts = e.id AND r.at < $3)
+	  -- most teams never undo: then no entry is looked up among the reverted
+	  AND (NOT EXISTS (SELECT 1 FROM reverted) OR e.id NOT IN (SELECT reverts FROM reverted))
+	ORDER BY e.deal_id, e.at, e.id
 ), s AS (
-	SELECT deal_id, entry, at, mine, pos,
-		row_number() OVER w AS seq,
-		lag(entry) OVER w AS prev_entry,
-		lead(at) OVER w AS next_at,
-		coalesce(max(pos) OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), -1) AS later_max,
-		coalesce(min(at) FILTER (WHERE pos BETWEEN 1 AND 5) OVER p, min(at) OVER p) AS cycle_start
-	FROM e
-	WINDOW p AS (PARTITION BY deal_id), w AS (p ORDER BY at, id)
-), last AS (
-	-- each deal's latest entry before to: where it stands at to
-	SELECT deal_id, entry, at, mine, pos, cycle_start, extract(epoch FROM at - cycle_start) / 86400 AS cycle
-	FROM s WHERE next_at IS NULL
-), closed AS (
-	SELECT l.deal_id, l.entry AS outcome, l.at, l.cycle, d.amount_cents, d.currency = t.currency AS reporting
-	FROM last l JOIN d ON d.id = l.deal_id CROSS JOIN team t
-	WHERE l.mine AND l.entry IN ('won', 'lost')
-), visits AS (
-	SELECT entry AS stage, mine, next_at AS ended, extract(epoch FROM next_at - at) / 86400 AS days
-	FROM s WHERE pos BETWEEN 0 AND 5 AND next_at IS NOT NULL
-), firsts AS (
-	SELECT deal_id, min(seq) AS seq FROM s WHERE mine AND pos BETWEEN 0 AND 5 GROUP BY deal_id, entry
+	SELECT deal_id, at, pos, lead(pos) OVER w AS next_pos, lead(at) OVER w AS next_at
+	FROM p WINDOW w AS (PARTITION BY deal_id ORDER BY at, id)
+), deal AS (
+	-- per deal: where it stands at to (its latest entry), its cycle from its
+	-- cycle start to that entry, and for each open stage S (by position k)
+	-- when it first entered S (tk) and when it last entered a stage after S
+	-- or won (mk): it advanced from S when mk > tk.
+	SELECT x.*, n.entry, d.mine FROM (
+		SELECT deal_id, min(pos) FILTER (WHERE next_at IS NULL) AS pos,
+			max(at) AS at, date_part('epoch', max(at) - coalesce(min(at) FILTER (WHERE pos BETWEEN 1 AND 5), min(at))) / 86400 AS cycle,
+			min(at) FILTER (WHERE pos = 0) AS t0, max(at) FILTER (WHERE pos > 0) AS m0,
+			min(at) FILTER (WHERE pos = 1) AS t1, max(at) FILTER (WHERE pos > 1) AS m1,
+			min(at) FILTER (WHERE pos = 2) AS t2, max(at) FILTER (WHERE pos > 2) AS m2,
+			min(at) FILTER (WHERE pos = 3) AS t3, max(at) FILTER (WHERE pos > 3) AS m3,
+			min(at) FILTER (WHERE pos = 4) AS t4, max(at) FILTER (WHERE pos > 4) AS m4,
+			min(at) FILTER (WHERE pos = 5) AS t5, max(at) FILTER (WHERE pos > 5) AS m5
+		FROM s GROUP BY deal_id
+	) x JOIN d ON d.id = x.deal_id
+	CROSS JOIN LATERAL (SELECT (ARRAY['lost', 'prospecting', 'contact', 'qualification', 'presentation', 'objections', 'closing', 'won'])[x.pos + 2] AS entry) n
+), stage AS (
+	-- per open stage: its visits (an entry to the next entry) completed in the
+	-- window, the losses straight from it in the window, and the team's p90
+	-- over the visits completed in the 90 days before to
+	SELECT pos,
+		count(*) FILTER (WHERE mine AND next_at >= $2) AS completed_visits,
+		percentile_cont(ARRAY[0.5, 0.75, 0.9]) WITHIN GROUP (ORDER BY days) FILTER (WHERE mine AND next_at >= $2) AS q,
+		count(*) FILTER (WHERE mine AND next_pos = -1 AND next_at >= $2) AS lost_from,
+		CASE WHEN count(*) FILTER (WHERE next_at >= $5) >= $6
+			THEN percentile_cont(0.9) WITHIN GROUP (ORDER BY days) FILTER (WHERE next_at >= $5) END AS limit_days
+	FROM (
+		SELECT s.pos, s.next_pos, s.next_at, d.mine, date_part('epoch', s.next_at - s.at) / 86400 AS days
+		FROM s JOIN d ON d.id = s.deal_id
+		WHERE s.pos BETWEEN 0 AND 5 AND s.next_at >= least($2::timestamptz, $5::timestamptz)
+	) v
+	GROUP BY pos
 ), cohort AS (
-	-- a stage's cohort: deals whose first-ever entry into it lies in the window
-	SELECT x.entry AS stage, count(*) AS entered,
-		count(*) FILTER (WHERE x.later_max > x.pos) AS advanced,
-		count(*) FILTER (WHERE x.later_max <= x.pos AND l.entry = 'lost') AS lost
-	FROM firsts f
-	JOIN s x ON x.deal_id = f.deal_id AND x.seq = f.seq
-	JOIN last l ON l.deal_id = f.deal_id
-	WHERE x.at >= $2
-	GROUP BY x.entry
-), visit_stats AS (
-	SELECT stage, count(*) AS n,
-		percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median,
-		percentile_cont(0.75) WITHIN GROUP (ORDER BY days) AS p75,
-		percentile_cont(0.9) WITHIN GROUP (ORDER BY days) AS p90
-	FROM visits WHERE mine AND ended >= $2 GROUP BY stage
+	-- each stage's cohort (k = 0…5): deals whose first-ever entry into it
+	-- lies in the window, and of those the ones that advanced, and the ones
+	-- that did not and are lost at to
+	SELECT
+		ARRAY[count(*) FILTER (WHERE t0 >= $2), count(*) FILTER (WHERE t1 >= $2), count(*) FILTER (WHERE t2 >= $2),
+			count(*) FILTER (WHERE t3 >= $2), count(*) FILTER (WHERE t4 >= $2), count(*) FILTER (WHERE t5 >= $2)] AS entered,
+		ARRAY[count(*) FILTER (WHERE t0 >= $2 AND m0 > t0), count(*) FILTER (WHERE t1 >= $2 AND m1 > t1),
+			count(*) FILTER (WHERE t2 >= $2 AND m2 > t2), count(*) FILTER (WHERE t3 >= $2 AND m3 > t3),
+			count(*) FILTER (WHERE t4 >= $2 AND m4 > t4), count(*) FILTER (WHERE t5 >= $2 AND m5 > t5)] AS advanced,
+		ARRAY[count(*) FILTER (WHERE t0 >= $2 AND (m0 > t0) IS NOT TRUE AND pos = -1),
+			count(*) FILTER (WHERE t1 >= $2 AND (m1 > t1) IS NOT TRUE AND pos = -1),
+			count(*) FILTER (WHERE t2 >= $2 AND (m2 > t2) IS NOT TRUE AND pos = -1),
+			count(*) FILTER (WHERE t3 >= $2 AND (m3 > t3) IS NOT TRUE AND pos = -1),
+			count(*) FILTER (WHERE t4 >= $2 AND (m4 > t4) IS NOT TRUE AND pos = -1),
+			count(*) FILTER (WHERE t5 >= $2 AND (m5 > t5) IS NOT TRUE AND pos = -1)] AS lost
+	FROM deal WHERE mine
 ), open_now AS (
-	SELECT entry AS stage, count(*) AS n FROM last WHERE mine AND pos BETWEEN 0 AND 5 GROUP BY entry
-), drops AS (
-	SELECT prev_entry AS stage, count(*) AS n FROM s WHERE mine AND entry = 'lost' AND at >= $2 GROUP BY prev_entry
-), limits AS (
-	-- the team's p90 per stage over the visits completed in the 90 days before to, on enough visits
-	SELECT stage, percentile_cont(0.9) WITHIN GROUP (ORDER BY days) AS p90
-	FROM visits WHERE ended >= $5 GROUP BY stage HAVING count(*) >= $6
+	SELECT pos, count(*) AS n FROM deal WHERE mine AND pos BETWEEN 0 AND 5 GROUP BY pos
+), closed AS (
+	SELECT deal.entry AS outcome, deal.at, deal.cycle, d.amount_cents, d.currency = t.currency AS reporting
+	FROM deal JOIN d ON d.id = deal.deal_id CROSS JOIN team t
+	WHERE deal.mine AND deal.entry IN ('won', 'lost')
+), noted AS (
+	-- each deal's latest live note before to
+	SELECT deal_id, max(at) AS at FROM events
+	WHERE team_id = $1 AND kind = 'note' AND at < $3 AND id NOT IN (SELECT reverts FROM reverted)
+	GROUP BY deal_id
 ), stale AS (
-	SELECT d.number AS deal, d.name, d.owner_id AS owner, l.entry AS stage,
-		extract(epoch FROM $3 - l.at) / 86400 AS days_in_stage,
-		extract(epoch FROM $3 - greatest(l.at, nt.at)) / 86400 AS idle,
-		lim.p90
-	FROM last l
-	JOIN d ON d.id = l.deal_id
-	LEFT JOIN limits lim ON lim.stage = l.entry
-	LEFT JOIN LATERAL (
-		SELECT max(n.at) AS at FROM events n
-		WHERE n.deal_id = l.deal_id AND n.kind = 'note' AND n.at < $3
-		  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.reverts = n.id AND r.at < $3)
-	) nt ON true
-	WHERE l.mine AND l.pos BETWEEN 0 AND 5 AND (d.paused_until IS NULL OR d.paused_until <= $3)
+	SELECT d.number AS deal, d.name, d.owner_id AS owner, deal.entry AS stage,
+		date_part('epoch', $3 - deal.at) / 86400 AS days_in_stage,
+		date_part('epoch', $3 - greatest(deal.at, nt.at)) / 86400 AS idle,
+		st.limit_days AS p90
+	FROM deal
+	JOIN d ON d.id = deal.deal_id
+	LEFT JOIN stage st ON st.pos = deal.pos
+	LEFT JOIN noted nt ON nt.deal_id = deal.deal_id
+	WHERE deal.mine AND deal.pos BETWEEN 0 AND 5 AND (d.paused_until IS NULL OR d.paused_until <= $3)
 )
 SELECT json_build_object(
 	'currency', (SELECT currency FROM team),
 	'cycles', (
 		SELECT coalesce(json_agg(c), '[]') FROM (
-			SELECT outcome, count(*) AS n,
-				percentile_cont(0.5) WITHIN GROUP (ORDER BY cycle) AS median,
-				percentile_cont(0.75) WITHIN GROUP (ORDER BY cycle) AS p75,
-				percentile_cont(0.9) WITHIN GROUP (ORDER BY cycle) AS p90
-			FROM closed WHERE at >= $2 GROUP BY outcome
+			SELECT outcome, n, q[1] AS median, q[2] AS p75, q[3] AS p90 FROM (
+				SELECT outcome, count(*) AS n, percentile_cont(ARRAY[0.5, 0.75, 0.9]) WITHIN GROUP (ORDER BY cycle) AS q
+				FROM closed WHERE at >= $2 GROUP BY outcome
+			) c
 		) c),
 	'win', (
 		SELECT row_to_json(w) FROM (
@@ -153,35 +183,38 @@ SELECT json_build_object(
 		) w),
 	'stages', (
 		SELECT json_agg(x ORDER BY x.pos) FROM (
-			SELECT st.stage, st.pos, coalesce(v.n, 0) AS completed_visits,
-				v.median AS median_days, v.p75 AS p75_days, v.p90 AS p90_days,
-				coalesce(o.n, 0) AS open_now, coalesce(c.entered, 0) AS entered,
-				coalesce(c.advanced, 0) AS advanced, coalesce(c.lost, 0) AS lost,
-				coalesce(dr.n, 0) AS lost_from
-			FROM stages st
-			LEFT JOIN visit_stats v ON v.stage = st.stage
-			LEFT JOIN open_now o ON o.stage = st.stage
-			LEFT JOIN cohort c ON c.stage = st.stage
-			LEFT JOIN drops dr ON dr.stage = st.stage
+			SELECT o.stage, o.pos, coalesce(v.completed_visits, 0) AS completed_visits,
+				v.q[1] AS median_days, v.q[2] AS p75_days, v.q[3] AS p90_days,
+				coalesce(n.n, 0) AS open_now, c.entered[o.pos + 1] AS entered,
+				c.advanced[o.pos + 1] AS advanced, c.lost[o.pos + 1] AS lost,
+				coalesce(v.lost_from, 0) AS lost_from
+			FROM (VALUES ('prospecting', 0), ('contact', 1), ('qualification', 2), ('presentation', 3),
+				('objections', 4), ('closing', 5)) AS o (stage, pos)
+			LEFT JOIN stage v ON v.pos = o.pos
+			LEFT JOIN open_now n ON n.pos = o.pos
+			CROSS JOIN cohort c
 		) x),
 	'stale', (
 		SELECT coalesce(json_agg(x ORDER BY x.days_in_stage DESC, x.deal), '[]') FROM (
 			SELECT * FROM stale WHERE days_in_stage > coalesce(p90, $7) OR idle > $7
 		) x),
 	'reps', (
+		-- every owner of a deal made before to, even one with nothing to count
 		SELECT coalesce(json_agg(x), '[]') FROM (
-			SELECT d.owner_id AS "user",
-				count(*) FILTER (WHERE l.entry = 'won' AND l.at >= $2) AS won,
-				count(*) FILTER (WHERE l.entry = 'lost' AND l.at >= $2) AS lost,
-				percentile_cont(0.5) WITHIN GROUP (ORDER BY l.cycle) FILTER (WHERE l.entry = 'won' AND l.at >= $2) AS median_won_cycle_days,
-				count(*) FILTER (WHERE l.pos BETWEEN 0 AND 5) AS open
-			FROM last l JOIN d ON d.id = l.deal_id
-			WHERE l.mine
-			GROUP BY d.owner_id
+			SELECT o.owner_id AS "user",
+				count(deal.deal_id) FILTER (WHERE deal.entry = 'won' AND deal.at >= $2) AS won,
+				count(deal.deal_id) FILTER (WHERE deal.entry = 'lost' AND deal.at >= $2) AS lost,
+				percentile_cont(0.5) WITHIN GROUP (ORDER BY deal.cycle) FILTER (WHERE deal.entry = 'won' AND deal.at >= $2) AS median_won_cycle_days,
+				count(deal.deal_id) FILTER (WHERE deal.pos BETWEEN 0 AND 5) AS open
+			FROM (SELECT DISTINCT owner_id FROM deals
+				WHERE team_id = $1 AND NOT archived AND created_at < $3 AND ($4 = '' OR owner_id = $4)) o
+			LEFT JOIN d ON d.owner_id = o.owner_id
+			LEFT JOIN deal ON deal.deal_id = d.id
+			GROUP BY o.owner_id
 		) x),
 	'velocity', (
 		SELECT row_to_json(v) FROM (
-			SELECT (SELECT count(*) FROM last WHERE mine AND pos BETWEEN 3 AND 5) AS open_late,
+			SELECT (SELECT count(*) FROM deal WHERE mine AND pos BETWEEN 3 AND 5) AS open_late,
 				avg(amount_cents) FILTER (WHERE outcome = 'won' AND reporting) AS avg_won_cents,
 				count(*) FILTER (WHERE outcome = 'won') AS won,
 				count(*) FILTER (WHERE outcome = 'lost') AS lost,
@@ -189,6 +222,19 @@ SELECT json_build_object(
 			FROM closed WHERE at >= $5
 		) v)
 )`
+
+// readTx runs fn in a read-only transaction.
+func (s *DB) readTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
 
 // reportRow is the JSON reportQuery returns.
 type reportRow struct {
