@@ -71,11 +71,13 @@ WITH team AS (
 	SELECT coalesce((SELECT currency FROM teams WHERE id = $1), 'USD') AS currency
 ), d AS (
 	-- the deals that can count: made before to, and not closed for good
-	-- (as the deal stands now) before the earliest time a figure looks at
+	-- before the earliest time a figure looks at — as the deal stands now,
+	-- which is as it stood at to unless an undo after to changed its past
 	SELECT id, number, name, owner_id, amount_cents, currency, paused_until, ($4 = '' OR owner_id = $4) AS mine
 	FROM deals
 	WHERE team_id = $1 AND NOT archived AND created_at < $3
-	  AND NOT (status IN ('won', 'lost') AND stage_since < least($2::timestamptz, $5::timestamptz))
+	  AND NOT (status IN ('won', 'lost') AND stage_since < least($2::timestamptz, $5::timestamptz)
+		AND id NOT IN (SELECT deal_id FROM events WHERE team_id = $1 AND kind = 'revert' AND at >= $3))
 ), reverted AS (
 	SELECT reverts FROM events WHERE team_id = $1 AND kind = 'revert' AND at < $3 AND reverts IS NOT NULL
 ), p AS (

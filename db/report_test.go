@@ -351,3 +351,31 @@ func TestReportStaleRules(t *testing.T) {
 		t.Errorf("bottleneck = %q, want prospecting (the only stage with 10 visits)", b)
 	}
 }
+
+// An undo after to does not count as of to, even for a deal that, as it
+// stands now, closed long before the window.
+func TestReportUndoAfterTo(t *testing.T) {
+	s := dbtest.Shared(t)
+	team := dbtest.TeamID(t)
+	ids := loadHistory(t, s, team, []hrow{
+		{"Z", "U1", "1000", "USD", "prospecting", -80, ""},
+		{"Z", "U1", "1000", "USD", "lost", -70, "timing"},
+	})
+	// Reopened on day 30.5, undone on day 31.4: the undo is after to (day 31).
+	change(t, s, team, ids["Z"], func(c coach.Caller, d coach.Deal) (coach.Event, error) { return coach.Reopen(c, d, day(30.5)) })
+	if _, _, err := s.Undo(context.Background(), coach.Caller{TeamID: team, UserID: "U9", Manager: true}, day(31.4)); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		to   float64
+		open int
+	}{{31, 1}, {31.5, 0}} {
+		r, err := s.Report(context.Background(), team, day(0), day(tt.to))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Stage(coach.Prospecting).OpenNow; got != tt.open {
+			t.Errorf("as of day %v: %d open in prospecting, want %d", tt.to, got, tt.open)
+		}
+	}
+}
