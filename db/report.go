@@ -149,11 +149,6 @@ WITH team AS (
 	SELECT deal.entry AS outcome, deal.at, deal.cycle, d.amount_cents, d.currency = t.currency AS reporting
 	FROM deal JOIN d ON d.id = deal.deal_id CROSS JOIN team t
 	WHERE deal.mine AND deal.entry IN ('won', 'lost')
-), noted AS (
-	-- each deal's latest live note before to
-	SELECT deal_id, max(at) AS at FROM events
-	WHERE team_id = $1 AND kind = 'note' AND at < $3 AND id NOT IN (SELECT reverts FROM reverted)
-	GROUP BY deal_id
 ), stale AS (
 	SELECT d.number AS deal, d.name, d.owner_id AS owner, deal.entry AS stage,
 		date_part('epoch', $3 - deal.at) / 86400 AS days_in_stage,
@@ -162,7 +157,12 @@ WITH team AS (
 	FROM deal
 	JOIN d ON d.id = deal.deal_id
 	LEFT JOIN stage st ON st.pos = deal.pos
-	LEFT JOIN noted nt ON nt.deal_id = deal.deal_id
+	-- the deal's latest live note before to, looked up for open deals only
+	LEFT JOIN LATERAL (
+		SELECT max(n.at) AS at FROM events n
+		WHERE n.team_id = $1 AND n.deal_id = deal.deal_id AND n.kind = 'note' AND n.at < $3
+		  AND (NOT EXISTS (SELECT 1 FROM reverted) OR n.id NOT IN (SELECT reverts FROM reverted))
+	) nt ON true
 	WHERE deal.mine AND deal.pos BETWEEN 0 AND 5 AND (d.paused_until IS NULL OR d.paused_until <= $3)
 )
 SELECT json_build_object(

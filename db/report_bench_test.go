@@ -16,7 +16,7 @@ import (
 // 150,000 stage entries over the year before to. Deals move forward, skip,
 // loop back, are lost and reopened at random; those that ended more than six
 // weeks before to closed won or lost, the rest are open at to (about one in
-// six), as in a real pipeline.
+// six), as in a real pipeline; reps log notes on two visits in three.
 func bigTeam(tb testing.TB, s *db.DB, team string, to time.Time, seed uint64) {
 	tb.Helper()
 	rnd := rand.New(rand.NewPCG(seed, 14))
@@ -69,6 +69,9 @@ func bigTeam(tb testing.TB, s *db.DB, team string, to time.Time, seed uint64) {
 			}
 			h.Rows = append(h.Rows, coach.HistoryRow{DealID: id, Name: "Deal " + id, Owner: owner,
 				Amount: amount, HasAmount: true, Stage: st, At: at})
+			if st.IsOpen() && rnd.IntN(3) > 0 { // two notes in three visits
+				h.Notes = append(h.Notes, coach.HistoryNote{DealID: id, Author: owner, At: at.Add(time.Hour), Text: "Called the buyer"})
+			}
 		}
 	}
 	if _, err := s.Import(context.Background(), team, h, to); err != nil {
@@ -89,9 +92,9 @@ func BenchmarkReport(b *testing.B) {
 	to := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	bigTeam(b, s, "TOTHER", to, 1) // a neighbour: the report reads one team's rows
 	bigTeam(b, s, "TBIG", to, 14)
-	var n int
-	s.SQL().QueryRow(`SELECT count(*) FROM events WHERE entry IS NOT NULL`).Scan(&n)
-	b.Logf("%d stage entries", n)
+	var entries, notes int
+	s.SQL().QueryRow(`SELECT count(*) FILTER (WHERE entry IS NOT NULL), count(*) FILTER (WHERE kind = 'note') FROM events WHERE team_id = 'TBIG'`).Scan(&entries, &notes)
+	b.Logf("team TBIG: %d stage entries, %d notes", entries, notes)
 	ctx := context.Background()
 	for _, bm := range []struct {
 		name  string
