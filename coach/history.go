@@ -187,7 +187,7 @@ func historyHeader(header []string) (map[string]int, []RowError) {
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))) // a spreadsheet's byte-order mark
 		if _, dup := col[h]; dup && h != "" {
-			return nil, []RowError{rowErr(1, fmt.Sprintf("The header names the column %q twice.", h), fmt.Sprintf("表头中的列“%s”出现了两次。", h))}
+			return nil, []RowError{rowErr(1, "The header names the column "+quoteInput(h)+" twice.", "表头中的列"+quoteInputZH(h)+"出现了两次。")}
 		}
 		col[h] = i
 	}
@@ -291,6 +291,9 @@ func parseHistoryRow(line int, field func(string) string) (HistoryRow, []RowErro
 			fmt.Sprintf("原因（%s）只能写在 lost 行上；这一行是 %s。", quoteInputZH(reason), st)))
 	case st == Lost:
 		row.Reason, row.Text = ParseLostReason(reason)
+		// Text never starts with what could separate it from a code, so that
+		// "code: text" reads back the same.
+		row.Text = strings.TrimLeftFunc(row.Text, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(reasonPunct, r) })
 		if utf8.RuneCountInString(row.Text) > MaxNoteLen {
 			bad(Fail(EInvalid, fmt.Sprintf("The reason is too long; keep it under %d characters.", MaxNoteLen),
 				fmt.Sprintf("原因太长，请控制在 %d 个字符以内。", MaxNoteLen)))
