@@ -25,19 +25,14 @@ import (
 	"salescoach/db/dbtest"
 )
 
-// pictureData gives the pictures their data from the store; its Report
-// carries the stage figures the pictures draw.
-type pictureData struct {
-	*db.DB
-	fail error // when set, Report fails with it
+// failingReport is a store whose §9 report fails with err.
+type failingReport struct {
+	bot.PictureStore
+	err error
 }
 
-func (p pictureData) Report(ctx context.Context, teamID string, from, to time.Time) (coach.Report, error) {
-	if p.fail != nil {
-		return coach.Report{}, p.fail
-	}
-	stages, err := p.StageFigures(ctx, teamID, from, to)
-	return coach.Report{TeamID: teamID, From: from, To: to, Stages: stages}, err
+func (f failingReport) Report(context.Context, string, time.Time, time.Time) (coach.Report, error) {
+	return coach.Report{}, f.err
 }
 
 // fakeSlack is the part of Slack's Web API a picture upload uses. It records
@@ -138,7 +133,7 @@ func newPictureFixture(t *testing.T, data func(*db.DB) bot.PictureStore, dir str
 	return &pictureFixture{store: store, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}, api: api}
 }
 
-func storeData(s *db.DB) bot.PictureStore { return pictureData{DB: s} }
+func storeData(s *db.DB) bot.PictureStore { return s }
 
 func (f *pictureFixture) wait(t *testing.T) {
 	t.Helper()
@@ -199,7 +194,7 @@ func TestPictureUpload(t *testing.T) {
 // when a picture cannot be drawn, and uploads nothing.
 func TestPictureFailureIsReported(t *testing.T) {
 	f := newPictureFixture(t, func(s *db.DB) bot.PictureStore {
-		return pictureData{DB: s, fail: errors.New("report: connection reset")}
+		return failingReport{PictureStore: s, err: errors.New("report: connection reset")}
 	}, "")
 	f.slack.Command("T1", "U1", "/coach", "flow")
 	f.wait(t)
@@ -232,7 +227,7 @@ func TestPictureBadInput(t *testing.T) {
 
 func TestPictureWithoutSlackToken(t *testing.T) {
 	store := dbtest.New(t)
-	app := bot.New(bot.Config{Store: store, Pictures: pictureData{DB: store}})
+	app := bot.New(bot.Config{Store: store, Pictures: store})
 	reply := app.Handle(context.Background(), bot.Request{TeamID: "T1", UserID: "U1", Command: "/coach", Text: "flow"})
 	if !reply.Failed || !strings.Contains(reply.Text, "SLACK_BOT_TOKEN") {
 		t.Errorf("reply %+v, want a failure naming the missing token", reply)
