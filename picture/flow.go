@@ -268,6 +268,8 @@ func (f Flow) scene(lang coach.Lang) (*scene, error) {
 		{lang.T("lost", "丢单"), lineSample(lostC, 3, nil, true)},
 		{lang.T(fmt.Sprintf("bottleneck: longest median time, on ≥ %d visits", coach.MinVisitsForBottleneck),
 			fmt.Sprintf("瓶颈：停留中位时间最长（至少 %d 次停留）", coach.MinVisitsForBottleneck)), boxSample(hotFill, hotC, 3)},
+		{lang.T("conversion: of the deals that first entered the stage in this window, the share that moved on rather than being lost",
+			"转化率：本期首次进入该阶段的交易中，推进到后面阶段（而不是丢单）的比例"), nil},
 		{lang.T(fmt.Sprintf("medians on fewer than %d visits are too few to say", coach.MinValuesForMedian),
 			fmt.Sprintf("停留少于 %d 次时不给中位数", coach.MinValuesForMedian)), nil},
 	}
@@ -298,7 +300,7 @@ func (f Flow) stageLines(s *scene, st coach.StageStats, hot bool, lang coach.Lan
 		line{Text: med, Size: sizeBody},
 		line{Text: lang.T(fmt.Sprintf("%d visits", st.CompletedVisits), fmt.Sprintf("%d 次停留", st.CompletedVisits)), Size: sizeSmall, Color: muted})
 	if st.Conversion != nil {
-		ls = append(ls, line{Text: lang.T("advance ", "推进率 ") + pct(*st.Conversion), Size: sizeSmall, Color: muted})
+		ls = append(ls, line{Text: lang.T("conversion ", "转化率 ") + pct(*st.Conversion), Size: sizeSmall, Color: muted})
 	}
 	if hot {
 		ls = append(ls, line{Text: lang.T("⚠ bottleneck", "⚠ 瓶颈"), Size: sizeBody, Bold: true, Color: hotC})
