@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -31,7 +29,6 @@ type PictureStore interface {
 const (
 	FlowWeeks        = 13 // /coach flow: about the 90 days the bottleneck is judged over
 	TrendWeeks       = 12
-	maxPictureWeeks  = 104
 	blueprintDays    = 90 // the team's p90s come from the 90 days before now
 	pictureTimeout   = 2 * time.Minute
 	pictureTimestamp = "20060102-150405"
@@ -111,25 +108,6 @@ func (a *App) BlueprintPNG(ctx context.Context, c coach.Caller, dealID int64, no
 	bp := picture.Blueprint{Team: c.TeamID, DealBlueprint: coach.Blueprint(d, log, &rep, now, c.Lang), Loc: c.Loc}
 	png, err := a.draw(ctx, func() ([]byte, error) { return bp.PNG(c.Lang) })
 	return png, d, err
-}
-
-// parseWeeks reads "[weeks N]" ("weeks 8", "8 weeks", "8w", "8", "8周"),
-// returning def when args is empty.
-func parseWeeks(args string, def int) (int, error) {
-	s := strings.ToLower(strings.Join(strings.Fields(args), " "))
-	if s == "" {
-		return def, nil
-	}
-	for _, w := range []string{"weeks", "week", "wks", "w", "周", "星期"} {
-		s = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(s, w), w))
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > maxPictureWeeks {
-		return 0, coach.Fail(coach.EInvalid,
-			fmt.Sprintf("%q is not a number of weeks. Give 1 to %d, e.g. weeks 8.", args, maxPictureWeeks),
-			fmt.Sprintf("“%s”不是有效的周数。请填 1 到 %d，例如 weeks 8。", args, maxPictureWeeks))
-	}
-	return n, nil
 }
 
 // coachFlow answers /coach flow [weeks N]: the team's process flowchart,
