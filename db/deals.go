@@ -70,6 +70,11 @@ type eventRow struct {
 
 const eventCols = `id, deal_id, kind, entry, reason, body, fields, actor_id, at, reverts`
 
+// notReverted holds for an event e that no revert has cancelled: the live
+// log as it stands. (A figure as of an earlier time counts only the reverts
+// made before it, and spells that out.)
+const notReverted = `NOT EXISTS (SELECT 1 FROM events r WHERE r.reverts = e.id)`
+
 func (r eventRow) event() (coach.Event, error) {
 	e := coach.Event{
 		ID: r.ID, DealID: r.DealID, Kind: coach.EventKind(r.Kind), Entry: coach.Stage(r.Entry.String),
@@ -341,7 +346,7 @@ func (s *DB) Undo(ctx context.Context, c coach.Caller, now time.Time) (coach.Dea
 	const q = `
 SELECT e.deal_id FROM events e
 WHERE e.team_id = $1 AND e.actor_id = $2 AND e.kind <> 'revert' AND e.at > $3
-  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.reverts = e.id)
+  AND ` + notReverted + `
 ORDER BY e.id DESC LIMIT 1`
 	var dealID int64
 	err := s.db.GetContext(ctx, &dealID, q, c.TeamID, c.UserID, now.Add(-24*time.Hour))
