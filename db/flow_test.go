@@ -95,6 +95,22 @@ func TestTransitions(t *testing.T) {
 		t.Errorf("Transitions:\n got %v\nwant %v", got, want)
 	}
 
+	t.Run("UndoneAfterTheWindow", func(t *testing.T) {
+		// As of day 4.05 the move into presentation at day 4 still stands:
+		// it is undone at day 4.1.
+		got, err := s.Transitions(context.Background(), team, day(3), day(4.05))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []coach.Transition{
+			{From: coach.Closing, To: coach.Lost, Count: 1},
+			{From: coach.Contact, To: coach.Qualification, Count: 1},
+			{From: coach.Qualification, To: coach.Presentation, Count: 1},
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Transitions as of day 4.05:\n got %v\nwant %v", got, want)
+		}
+	})
 	t.Run("EmptyWindow", func(t *testing.T) {
 		got, err := s.Transitions(context.Background(), team, day(30), day(40))
 		if err != nil || len(got) != 0 {
@@ -151,6 +167,17 @@ func TestWonCycleWeeks(t *testing.T) {
 		t.Errorf("WonCycleWeeks:\n got %+v\nwant %+v", gotW, want)
 	}
 
+	t.Run("UndoneAfterTheWeek", func(t *testing.T) {
+		// As of day 41.2 the win at day 41 (21 days) still stands: it is
+		// undone at day 41.5. The week is days 34.2–41.2.
+		got, err := s.WonCycleWeeks(context.Background(), team, t0.Add(time.Duration(41.2*24*float64(time.Hour))), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].N != 3 || val(got[0].Median) != 18.0 {
+			t.Errorf("got %+v, want one week of 3 wins (15, 18 and 21 days), median 18", got)
+		}
+	})
 	t.Run("NoWins", func(t *testing.T) {
 		got, err := s.WonCycleWeeks(context.Background(), "T9", to, 12)
 		if err != nil {
