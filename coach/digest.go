@@ -309,3 +309,8 @@ type DigestOutcome struct {
 	RetryAt time.Time // zero: final
 	At      time.Time
 }
+
+// ErrNoDigest is returned when a channel has no active digest subscription.
+var ErrNoDigest = Fail(ENotFound,
+	"There is no weekly digest in this channel. /coach digest here starts one.",
+	"本频道没有订阅每周摘要。用 /coach digest here 开始订阅。")
