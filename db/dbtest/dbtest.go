@@ -70,7 +70,12 @@ func templateName() string {
 	return "salescoach_tmpl_" + hex.EncodeToString(h.Sum(nil))[:12]
 }
 
-var template = sync.OnceValues(func() (string, error) {
+var template = sync.OnceValues(ensureTemplate)
+
+// ensureTemplate builds the migrated template of the current schema unless it
+// exists, and returns its name. Templates of other schemas are left alone:
+// other checkouts testing against the same server may be using them.
+func ensureTemplate() (string, error) {
 	a, err := admin()
 	if err != nil {
 		return "", err
@@ -112,22 +117,8 @@ var template = sync.OnceValues(func() (string, error) {
 	if _, err := conn.ExecContext(ctx, "ALTER DATABASE "+pq.QuoteIdentifier(building)+" RENAME TO "+pq.QuoteIdentifier(name)); err != nil {
 		return "", fmt.Errorf("finish template: %w", err)
 	}
-	// Templates of older schemas are of no further use.
-	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'salescoach\_tmpl\_%' AND datname <> $1 AND datname NOT LIKE '%\_building'`, name)
-	if err == nil {
-		var old []string
-		for rows.Next() {
-			var n string
-			rows.Scan(&n)
-			old = append(old, n)
-		}
-		rows.Close()
-		for _, n := range old {
-			conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pq.QuoteIdentifier(n)+" WITH (FORCE)")
-		}
-	}
 	return name, nil
-})
+}
 
 // create clones the template into a new database and returns its name.
 func create(prefix string) (string, error) {
@@ -149,6 +140,13 @@ func create(prefix string) (string, error) {
 		_, err = a.Exec(q)
 		// Another session copying the same template at this instant makes
 		// PostgreSQL refuse ("source database is being accessed"): retry.
+		if err != nil && attempt < 20 && strings.Contains(err.Error(), "does not exist") {
+			// The template was dropped under us: build it again.
+			if _, berr := ensureTemplate(); berr != nil {
+				return "", berr
+			}
+			continue
+		}
 		if err == nil || attempt == 20 || !strings.Contains(err.Error(), "being accessed by other users") {
 			break
 		}
