@@ -26,6 +26,7 @@ type Store interface {
 	SetManager(ctx context.Context, teamID, userID string, manager bool) error
 	Managers(ctx context.Context, teamID string) ([]string, error)
 	SetCurrency(ctx context.Context, teamID, currency string) error
+	DigestStore
 }
 
 // Request is one command from a user, from Slack or the console.
@@ -56,6 +57,9 @@ type App struct {
 	managers map[string]bool
 	slack    Clients
 	commands []Command
+	reporter Reporter
+	retry    Retry
+	attach   func(ctx context.Context, p PostedDigest) error
 }
 
 // Config configures an App.
@@ -65,11 +69,17 @@ type Config struct {
 	Log      *slog.Logger     // discarded when nil
 	Managers []string         // Slack user ids who are always managers
 	Slack    Clients          // Web API clients; calls fail with ErrNoSlack when nil
+	Reporter Reporter         // the team's metrics, for the digest and stats
+	Retry    Retry            // how Slack calls made on the bot's own are retried
+	// DigestAttach, when set, adds files (the flowchart picture) to a digest
+	// once it is posted. A failure is logged; the digest stays posted.
+	DigestAttach func(ctx context.Context, p PostedDigest) error
 }
 
 // New returns an App.
 func New(cfg Config) *App {
-	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[string]bool{}, slack: cfg.Slack}
+	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[string]bool{}, slack: cfg.Slack,
+		reporter: cfg.Reporter, retry: cfg.Retry, attach: cfg.DigestAttach}
 	if a.slack == nil {
 		a.slack = StaticClients{}
 	}
