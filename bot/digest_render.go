@@ -46,7 +46,7 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 	day := digestDate(r, at)
 	reply := Reply{
 		Text: r.T(fmt.Sprintf("Weekly sales digest, the 7 days to %s: %s closed (%d won, %d lost).", day, plural(closed, "deal", "deals"), wk.Won, wk.Lost),
-			fmt.Sprintf("每周销售摘要（截至%s的 7 天）：关闭 %d 笔交易（赢单 %d 笔，丢单 %d 笔）。", day, closed, wk.Won, wk.Lost)),
+			fmt.Sprintf("每周销售摘要（截至 %s 的 7 天）：关闭 %d 笔交易（赢单 %d 笔，丢单 %d 笔）。", day, closed, wk.Won, wk.Lost)),
 	}
 
 	// This week against the 4 weeks before.
@@ -88,17 +88,17 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 		fmt.Sprintf("销售周期从初次接触算到赢单或丢单。中位数至少基于 %d 个数据才显示，瓶颈至少基于 %d 次停留才指定。数据截至 %s %s（%s）。",
 			coach.MinValuesForMedian, coach.MinVisitsForBottleneck, digestDate(r, at), at.In(v.Loc).Format("15:04"), v.Loc))
 	if !v.Names {
-		note += r.T(" Deal names are hidden here: /coach digest names on shows them.", " 本频道隐藏了交易名称：/coach digest names on 可以显示。")
+		note += r.T(" Deal names are hidden here: /coach digest names on shows them.", "本频道隐藏了交易名称：/coach digest names on 可以显示。")
 	}
 	reply.Note = note
 	return reply
 }
 
-// digestDate returns at's local date, e.g. "Mon 2 Nov" or "11月2日（周一）".
+// digestDate returns at's local date, e.g. "Mon 2 Nov" or "11月2日周一".
 func digestDate(r *Request, at time.Time) string {
 	t := at.In(r.Caller.Loc)
 	if r.Lang() == coach.ZH {
-		return fmt.Sprintf("%d月%d日（%s）", t.Month(), t.Day(), coach.Schedule{Weekday: t.Weekday()}.WeekdayName(coach.ZH))
+		return fmt.Sprintf("%d月%d日%s", t.Month(), t.Day(), coach.Schedule{Weekday: t.Weekday()}.WeekdayName(coach.ZH))
 	}
 	return t.Format("Mon 2 Jan")
 }
@@ -129,6 +129,10 @@ func closedLine(r *Request, wk, before coach.WinRate) string {
 		cmpEN, cmpZH = "up from", "高于"
 	default:
 		cmpEN, cmpZH = "down from", "低于"
+	}
+	if b == 0 {
+		return r.T(fmt.Sprintf("%s (%d won, %d lost); none in the 4 weeks before", plural(n, "deal", "deals"), wk.Won, wk.Lost),
+			fmt.Sprintf("%d 笔（赢单 %d，丢单 %d）；此前 4 周没有", n, wk.Won, wk.Lost))
 	}
 	if n == 0 {
 		return r.T(fmt.Sprintf("none this week, down from %s a week over the 4 weeks before (%s won, %s lost)", perWeek(b), perWeek(before.Won), perWeek(before.Lost)),
