@@ -24,6 +24,15 @@ test: postgres
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 10m ./...
+	@scripts/fuzz.sh
+
+# fuzz: every fuzz target for FUZZTIME (default 3s) on its seed corpus.
+fuzz:
+	@scripts/fuzz.sh
 
 clean:
 	rm -rf bin
+
+# bench: the §14 load test of the real serve binary against a floor, on a real PostgreSQL.
+bench: postgres build
+	$(GO) run ./cmd/bench --bin $(BIN)

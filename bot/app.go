@@ -120,6 +120,9 @@ func (a *App) caller(m coach.Member) coach.Caller {
 // and what went wrong on our side is logged.
 func (a *App) Handle(ctx context.Context, req Request) Reply {
 	req.Now = a.now().UTC()
+	// PostgreSQL stores UTF-8 only; a stray invalid byte must not become a
+	// database error.
+	req.Text = strings.ToValidUTF8(req.Text, "\uFFFD")
 	m, err := a.store.Member(ctx, req.TeamID, req.UserID)
 	if err != nil {
 		return a.failure(ctx, &req, err)

@@ -84,7 +84,7 @@ func (a *App) playbookReply(r *Request, s coach.Stage) Reply {
 	reply.Sections = append(reply.Sections, Section{Title: r.T("Exit criteria", "出阶段标准"), Lines: crit})
 	reply.Sections = append(reply.Sections, Section{Lines: []Line{
 		L(r.T("Next step", "下一步"), p.NextStep.In(lang)),
-		L("5A · "+fa.Name(lang), p.FiveA.In(lang)),
+		L("5A "+fa.BuyerState(lang), p.FiveA.In(lang)),
 	}})
 	var tactics []Line
 	for _, t := range p.Tactics {

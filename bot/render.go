@@ -62,7 +62,7 @@ func (a *App) coaching(r *Request, d coach.Deal) []Section {
 	fa := stage.A()
 	return []Section{{Lines: []Line{
 		L(r.T("Next step", "下一步"), p.NextStep.In(lang)),
-		L(fmt.Sprintf("5A · %s %s", fa.Name(lang), fa.BuyerState(lang)), p.FiveA.In(lang)),
+		L("5A "+fa.BuyerState(lang), p.FiveA.In(lang)),
 		L(r.T("Try today", "今天试试"), p.TacticFor(d.Number+r.Now.YearDay()).In(lang)),
 	}}}
 }

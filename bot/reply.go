@@ -75,13 +75,17 @@ func escapeMrkdwn(s string) string {
 	return b.String()
 }
 
-func escapeAll(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
+// The replacers are built once: building one costs far more than using it.
+var (
+	slackEscaper   = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	slackUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+)
+
+func escapeAll(s string) string { return slackEscaper.Replace(s) }
 
 // unescapeSlack undoes Slack's escaping of user text (&amp; &lt; &gt;).
 func unescapeSlack(s string) string {
-	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+	return slackUnescaper.Replace(s)
 }
 
 // plainMentions renders <@U123|bob> as @bob, <@U123> as @U123 and <#C123>

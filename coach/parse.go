@@ -398,8 +398,14 @@ type DealName struct {
 // when nothing matches and an EAmbiguous error listing the candidates when
 // several do.
 func ResolveDeal(r DealRef, candidates []DealName) (DealName, string, error) {
+	names := make([]string, len(candidates))
+	longest := 0
+	for i, c := range candidates {
+		names[i] = foldName(c.Name)
+		longest = max(longest, len(names[i]))
+	}
 	if r.Phrase != "" {
-		if d, ok, err := pick(foldName(r.Phrase), r.Phrase, candidates); ok || err != nil {
+		if d, ok, err := pick(foldName(r.Phrase), r.Phrase, candidates, names); ok || err != nil {
 			return d, r.Rest, err
 		}
 		return DealName{}, "", notFound(r.Phrase)
@@ -417,17 +423,26 @@ func ResolveDeal(r DealRef, candidates []DealName) (DealName, string, error) {
 	if len(r.Words) == 0 {
 		return DealName{}, "", errWhichDeal
 	}
-	longest := 0
-	for _, c := range candidates {
-		longest = max(longest, len(foldName(c.Name)))
+	typedLen := len(r.Words) - 1
+	for _, w := range r.Words {
+		typedLen += len(w)
 	}
 	for k := len(r.Words); k >= 1; k-- {
-		phrase := foldName(strings.Join(r.Words[:k], " "))
+		if k < len(r.Words) {
+			typedLen -= len(r.Words[k]) + 1
+		}
+		// Lower-casing changes a character's length at most threefold, so a
+		// run this long cannot be part of any name.
+		if typedLen > 3*longest+3 {
+			continue
+		}
+		typed := strings.Join(r.Words[:k], " ")
+		phrase := foldName(typed)
 		for i, p := range []string{phrase, strings.TrimRight(phrase, refPunct)} {
 			if p == "" || len(p) > longest || (i > 0 && p == phrase) {
 				continue
 			}
-			if d, ok, err := pick(p, strings.Join(r.Words[:k], " "), candidates); ok || err != nil {
+			if d, ok, err := pick(p, typed, candidates, names); ok || err != nil {
 				return d, r.restAfter(k), err
 			}
 		}
@@ -438,16 +453,15 @@ func ResolveDeal(r DealRef, candidates []DealName) (DealName, string, error) {
 	return DealName{}, "", notFound(r.Search())
 }
 
-// pick chooses among the candidates whose folded name contains p: the only
-// one, or the only exact match. ok is false when none contains p; err is an
-// EAmbiguous error when several do.
-func pick(p, typed string, candidates []DealName) (d DealName, ok bool, err error) {
+// pick chooses among the candidates whose folded name (in names) contains p:
+// the only one, or the only exact match. ok is false when none contains p;
+// err is an EAmbiguous error when several do.
+func pick(p, typed string, candidates []DealName, names []string) (d DealName, ok bool, err error) {
 	var part, exact []DealName
-	for _, c := range candidates {
-		n := foldName(c.Name)
-		if strings.Contains(n, p) {
+	for i, c := range candidates {
+		if strings.Contains(names[i], p) {
 			part = append(part, c)
-			if n == p {
+			if names[i] == p {
 				exact = append(exact, c)
 			}
 		}
@@ -497,7 +511,7 @@ func ambiguous(typed string, deals []DealName) error {
 	slices.SortStableFunc(deals, func(a, b DealName) int { return a.Number - b.Number })
 	var names []string
 	for _, d := range deals[:min(len(deals), maxListed)] {
-		names = append(names, "#"+strconv.Itoa(d.Number)+" "+shorten(d.Name, 60))
+		names = append(names, "#"+strconv.Itoa(d.Number)+" "+shorten(oneLine(d.Name), 60))
 	}
 	more, moreZH := "", ""
 	if n := len(deals) - maxListed; n > 0 {

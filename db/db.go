@@ -38,7 +38,7 @@ type Options struct {
 // Open connects to the database at dsn, creating the database first when it
 // does not exist. It returns an error when the server cannot be reached.
 func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
-	sdb, err := sqlx.Open("postgres", dsn)
+	sdb, err := sqlx.Open("postgres", withBinaryParameters(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -66,6 +66,20 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("connect to %s: %w", Redact(dsn), err)
 	}
 	return &DB{db: sdb}, nil
+}
+
+// withBinaryParameters turns on lib/pq's binary_parameters unless the URL
+// says otherwise: a query with arguments then takes one round trip instead
+// of two.
+func withBinaryParameters(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.Query().Has("binary_parameters") {
+		return dsn
+	}
+	q := u.Query()
+	q.Set("binary_parameters", "yes")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // CreateDatabase creates the database named in dsn, connecting to the server's

@@ -85,11 +85,14 @@ func (r eventRow) event() (coach.Event, error) {
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 
-func fieldsJSON(f coach.Fields) ([]byte, error) {
+// fieldsJSON encodes what an event sets for the jsonb column, as text: with
+// binary_parameters, lib/pq would send []byte in jsonb's binary format.
+func fieldsJSON(f coach.Fields) (sql.NullString, error) {
 	if f == (coach.Fields{}) {
-		return nil, nil
+		return sql.NullString{}, nil
 	}
-	return json.Marshal(f)
+	b, err := json.Marshal(f)
+	return sql.NullString{String: string(b), Valid: true}, err
 }
 
 // CreateDeal adds a deal to the caller's team with its first stage entry and
@@ -109,21 +112,18 @@ func (s *DB) CreateDeal(ctx context.Context, teamID string, nd coach.NewDeal) (d
 	if err != nil {
 		return d, false, err
 	}
-	// One statement: number the deal under the team row's lock, insert the deal
-	// and its creation event. A recent twin stops it before a number is taken.
+	// One statement: a recent twin stops it; otherwise number the deal and
+	// insert it with its creation event.
 	const q = `
 WITH twin AS (
 	SELECT id FROM deals
 	WHERE team_id = $1 AND owner_id = $3 AND lower(name) = lower($2) AND NOT archived
 	  AND created_at > $7::timestamptz - interval '30 seconds'
 	LIMIT 1
-), seq AS (
-	UPDATE teams SET deal_seq = deal_seq + 1
-	WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM twin)
-	RETURNING deal_seq
 ), deal AS (
 	INSERT INTO deals (team_id, number, name, owner_id, amount_cents, currency, stage, stage_since, last_active, created_at)
-	SELECT $1, seq.deal_seq, $2, $3, $4, $5, $6, $7, $7, $7 FROM seq
+	SELECT $1, next_deal_number($1), $2, $3, $4, $5, $6, $7, $7, $7
+	WHERE NOT EXISTS (SELECT 1 FROM twin)
 	RETURNING id
 ), ev AS (
 	INSERT INTO events (team_id, deal_id, kind, entry, fields, actor_id, at)
@@ -179,8 +179,8 @@ func (s *DB) FindDeals(ctx context.Context, c coach.Caller, ref coach.DealRef, a
 	const q = `
 SELECT id, number, name FROM deals
 WHERE team_id = $1 AND ($2 OR owner_id = $3) AND ($4 OR NOT archived)
-  AND CASE WHEN $5 > 0 THEN number = $5 ELSE lower(name) LIKE '%' || lower($6) || '%' ESCAPE '\' END
-ORDER BY number
+  AND ((number = $5 AND $5 > 0) OR lower(name) LIKE '%' || lower($6) || '%' ESCAPE '\')
+ORDER BY number = $5 DESC, number
 LIMIT 200`
 	var rows []struct {
 		ID     int64  `db:"id"`

@@ -5,7 +5,6 @@ CREATE TABLE teams (
     id         text PRIMARY KEY,
     name       text NOT NULL DEFAULT '',
     currency   text NOT NULL DEFAULT 'USD',
-    deal_seq   integer NOT NULL DEFAULT 0,     -- the last deal number handed out
     created_at timestamptz NOT NULL DEFAULT now()
 );
 
@@ -47,6 +46,26 @@ CREATE TABLE deals (
     UNIQUE (team_id, external_id)
 );
 
+-- next_deal_number hands out a team's deal numbers (#1, #2, …) from a
+-- sequence of the team's own, so adding deals never waits on a lock held
+-- through another add's commit. A number can be skipped when an insert fails.
+-- +goose StatementBegin
+CREATE FUNCTION next_deal_number(team text) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+    seq text := 'deal_numbers_' || md5(team);
+BEGIN
+    IF to_regclass(seq) IS NULL THEN
+        BEGIN
+            EXECUTE format('CREATE SEQUENCE IF NOT EXISTS %I', seq);
+        EXCEPTION WHEN unique_violation OR duplicate_table THEN
+            NULL; -- another session created it at the same moment
+        END;
+    END IF;
+    RETURN nextval(seq);
+END;
+$$;
+-- +goose StatementEnd
+
 CREATE INDEX deals_owner ON deals (team_id, owner_id, status, stage_since) WHERE NOT archived;
 CREATE INDEX deals_team_name ON deals (team_id, lower(name)) WHERE NOT archived;
 
@@ -87,7 +106,7 @@ CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 
 -- Signatures of Slack requests accepted in the last few minutes: a second
 -- request with the same signature is a replay.
-CREATE TABLE slack_requests (
+CREATE UNLOGGED TABLE slack_requests (
     signature text PRIMARY KEY,
     seen_at   timestamptz NOT NULL DEFAULT now()
 );
@@ -100,3 +119,4 @@ DROP FUNCTION events_append_only;
 DROP TABLE deals;
 DROP TABLE users;
 DROP TABLE teams;
+DROP FUNCTION next_deal_number;

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+
+	"github.com/lib/pq"
+)
+
+// createDatabase creates an empty database on the server of adminURL and
+// returns its URL and a function that drops it.
+func createDatabase(ctx context.Context, adminURL, name string) (string, func(), error) {
+	admin, err := sql.Open("postgres", adminURL)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := admin.PingContext(ctx); err != nil {
+		return "", nil, fmt.Errorf("PostgreSQL at %s: %w (make bench starts it; or set BENCH_ADMIN_URL)", adminURL, err)
+	}
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(name)); err != nil {
+		return "", nil, fmt.Errorf("create bench database: %w", err)
+	}
+	u, _ := url.Parse(adminURL)
+	u.Path = "/" + name
+	drop := func() {
+		admin.Exec("DROP DATABASE IF EXISTS " + pq.QuoteIdentifier(name) + " WITH (FORCE)")
+		admin.Close()
+	}
+	return u.String(), drop, nil
+}
