@@ -66,8 +66,9 @@ func (a *App) NewScheduler(cfg SchedulerConfig) *Scheduler {
 	return &Scheduler{app: a, cfg: cfg}
 }
 
-// Run ticks until ctx is done. A tick that fails is logged and the next one
-// tries again.
+// Run ticks until ctx is done, then returns once the weeks already started
+// are finished: a post is not cut off halfway, which would leave it
+// ambiguous. A tick that fails is logged and the next one tries again.
 func (s *Scheduler) Run(ctx context.Context) {
 	t := time.NewTicker(s.cfg.Interval)
 	defer t.Stop()
@@ -85,7 +86,8 @@ func (s *Scheduler) Run(ctx context.Context) {
 
 // Tick does one pass at the app's now: it posts the digests that are due,
 // looks again at weeks whose claim expired or whose retry time came, and
-// checks the channels of new subscriptions. It returns when that work is
+// checks the channels of new subscriptions. Once ctx is done it starts no
+// more weeks, and finishes those it started. It returns when that work is
 // done, or an error when the subscriptions cannot be read.
 func (s *Scheduler) Tick(ctx context.Context) error {
 	subs, err := s.app.store.ActiveDigests(ctx)
@@ -93,9 +95,13 @@ func (s *Scheduler) Tick(ctx context.Context) error {
 		return fmt.Errorf("digest subscriptions: %w", err)
 	}
 	now := s.app.now()
+	work := context.WithoutCancel(ctx)
 	sem := make(chan struct{}, s.cfg.Workers)
 	var wg sync.WaitGroup
 	for _, sub := range subs {
+		if ctx.Err() != nil {
+			break
+		}
 		slot, week, due := sub.Due(now)
 		if !due {
 			if sub.Channel == coach.ChannelUnchecked {
@@ -108,7 +114,7 @@ func (s *Scheduler) Tick(ctx context.Context) error {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			s.runWeek(ctx, sub, slot, week)
+			s.runWeek(work, sub, slot, week)
 		}()
 	}
 	wg.Wait()

@@ -33,7 +33,8 @@ func serve(ctx context.Context, e *env, args []string) error {
 	}
 	defer store.Close()
 
-	app := bot.New(bot.Config{Store: store, Log: log, Managers: e.cfg.Managers})
+	app := bot.New(bot.Config{Store: store, Log: log, Managers: e.cfg.Managers,
+		Slack: e.cfg.slackClients(), Reporter: reporterFor(store)})
 	srv := &bot.Server{App: app, SigningSecret: e.cfg.SigningSecret}
 	ln, err := net.Listen("tcp", e.cfg.ListenAddr)
 	if err != nil {
@@ -47,6 +48,11 @@ func serve(ctx context.Context, e *env, args []string) error {
 		IdleTimeout:       90 * time.Second,
 	}
 	go forgetRequests(ctx, store)
+	schedDone := make(chan struct{})
+	go func() {
+		defer close(schedDone)
+		app.NewScheduler(bot.SchedulerConfig{}).Run(ctx)
+	}()
 	log.Info("serving", "addr", ln.Addr().String())
 
 	errc := make(chan error, 1)
@@ -61,6 +67,13 @@ func serve(ctx context.Context, e *env, args []string) error {
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
+	}
+	// A digest being posted is finished if it can be within the drain time;
+	// otherwise its claim's lease runs out and a process looks again.
+	select {
+	case <-schedDone:
+	case <-sctx.Done():
+		log.Warn("stopped while posting a digest; its week will be checked again")
 	}
 	log.Info("stopped")
 	return nil
