@@ -72,12 +72,7 @@ func (f *digestFixture) subs(t *testing.T) []coach.DigestSub {
 
 func contains(t *testing.T, got bottest.Reply, wants ...string) {
 	t.Helper()
-	all := got.AllText()
-	for _, w := range wants {
-		if !strings.Contains(all, w) {
-			t.Errorf("reply lacks %q:\n%s", w, all)
-		}
-	}
+	hasAll(t, got.AllText(), wants...)
 }
 
 func TestDigestCommandsManagersOnly(t *testing.T) {

@@ -90,17 +90,8 @@ ON CONFLICT (team_id, channel_id) DO UPDATE SET
 	lang = excluded.lang, created_by = excluded.created_by, since = excluded.since, active = true,
 	channel_state = 'unchecked', checked_at = NULL
 RETURNING id`
-	var id int64
-	err := s.db.GetContext(ctx, &id, q, sub.TeamID, sub.ChannelID, int(sub.Schedule.Weekday),
+	return s.updateDigest(ctx, q, sub.TeamID, sub.ChannelID, int(sub.Schedule.Weekday),
 		sub.Schedule.Hour*60+sub.Schedule.Minute, sub.Schedule.Zone, sub.Names, string(sub.Lang), sub.CreatedBy, sub.Since)
-	if err != nil {
-		return coach.DigestSub{}, translate(err)
-	}
-	subs, err := s.selectDigests(ctx, `WHERE s.id = $1`, id)
-	if err != nil {
-		return coach.DigestSub{}, err
-	}
-	return subs[0], nil
 }
 
 // DigestIn returns the active digest subscription of a channel, or
@@ -141,6 +132,8 @@ func (s *DB) SetDigestNames(ctx context.Context, teamID, channelID string, on bo
 WHERE team_id = $1 AND channel_id = $2 AND active RETURNING id`, teamID, channelID, on)
 }
 
+// updateDigest runs q, which returns a subscription's id, and returns that
+// subscription, or coach.ErrNoDigest when q changed no row.
 func (s *DB) updateDigest(ctx context.Context, q string, args ...any) (coach.DigestSub, error) {
 	var id int64
 	err := s.db.GetContext(ctx, &id, q, args...)
