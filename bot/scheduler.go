@@ -98,6 +98,7 @@ func (s *Scheduler) Tick(ctx context.Context) error {
 	work := context.WithoutCancel(ctx)
 	sem := make(chan struct{}, s.cfg.Workers)
 	var wg sync.WaitGroup
+	var unchecked []coach.DigestSub
 	for _, sub := range subs {
 		if ctx.Err() != nil {
 			break
@@ -105,8 +106,7 @@ func (s *Scheduler) Tick(ctx context.Context) error {
 		slot, week, due := sub.Due(now)
 		if !due {
 			if sub.Channel == coach.ChannelUnchecked {
-				// A new subscription: say early if the channel will not do.
-				s.checkChannel(ctx, sub)
+				unchecked = append(unchecked, sub)
 			}
 			continue
 		}
@@ -118,6 +118,14 @@ func (s *Scheduler) Tick(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
+	// New subscriptions: say early if their channel will not do, rather
+	// than at their first digest.
+	for _, sub := range unchecked {
+		if ctx.Err() != nil {
+			break
+		}
+		s.checkChannel(ctx, sub)
+	}
 	return nil
 }
 

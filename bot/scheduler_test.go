@@ -417,3 +417,31 @@ func digestMeta(subID int64, week time.Time) slack.SlackMetadata {
 		"subscription": strconv.FormatInt(subID, 10), "week": week.Format("2006-01-02"),
 	}}
 }
+
+func TestSchedulerServerErrorsTriedAgainLater(t *testing.T) {
+	due := at("2026-11-02T09:00:00Z")
+	f := newSchedFixture(t, due)
+	p := f.process("p1")
+	f.subscribe(p, "C1", coach.Schedule{Weekday: time.Monday, Hour: 9, Zone: "UTC"}, due.Add(-time.Hour))
+	// Five 503s use up one tick's attempts; Slack surely posted nothing.
+	f.api.Fail("chat.postMessage", repeat(bottest.Fault{Status: 503}, 5)...)
+
+	f.tick(p)
+	r := f.lastRun(p, "C1")
+	if r.State != coach.RunFailed || r.RetryAt.IsZero() || len(f.api.Messages("C1")) != 0 {
+		t.Fatalf("after five 503s: run %+v, %d messages; want failed, to try again", r, len(f.api.Messages("C1")))
+	}
+	f.clock.Set(r.RetryAt.Add(-time.Second))
+	f.tick(p)
+	if n := f.api.Calls("chat.postMessage"); n != 5 {
+		t.Fatalf("tried again before the retry time (%d calls)", n)
+	}
+	f.clock.Set(r.RetryAt)
+	f.tick(p)
+	if n := len(f.api.Messages("C1")); n != 1 {
+		t.Errorf("%d messages, want 1", n)
+	}
+	if r := f.lastRun(p, "C1"); r.State != coach.RunPosted || r.Attempts != 2 {
+		t.Errorf("run = %+v, want posted on the second attempt", r)
+	}
+}
