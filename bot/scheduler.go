@@ -143,7 +143,7 @@ func (s *Scheduler) runWeek(ctx context.Context, sub coach.DigestSub, slot, week
 	if !ok {
 		return // another process holds the week, or it is done
 	}
-	out := s.work(ctx, sub, claim)
+	out, posted := s.work(ctx, sub, claim)
 	out.At = s.app.now()
 	// Record the outcome even when shutting down: the work is done.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -168,46 +168,54 @@ func (s *Scheduler) runWeek(ctx context.Context, sub coach.DigestSub, slot, week
 	default:
 		s.app.log.InfoContext(ctx, "digest will be tried again", append(attrs, "retry_at", out.RetryAt)...)
 	}
+	// Files come after the outcome is safe: a failure here cannot make the
+	// digest itself look unposted.
+	if posted != nil && s.app.attach != nil {
+		if err := s.app.attach(ctx, *posted); err != nil {
+			s.app.log.WarnContext(ctx, "digest attachment failed", append(attrs, "attach_err", err)...)
+		}
+	}
 }
 
 // errLeaseEnding stops a post that could outlive the claim's lease: another
 // process might take the week over while the post is in flight.
 var errLeaseEnding = errors.New("the claim's lease is about to run out")
 
-// work posts one claimed week and says how it went. Any attempt after the
-// first looks for the digest in the channel before posting: an earlier
-// attempt may have posted it and died, or timed out after Slack got it.
-func (s *Scheduler) work(ctx context.Context, sub coach.DigestSub, c coach.DigestClaim) coach.DigestOutcome {
+// work posts one claimed week and says how it went, and what it posted when
+// it posted. Any attempt after the first looks for the digest in the channel
+// before posting: an earlier attempt may have posted it and died, or timed
+// out after Slack got it.
+func (s *Scheduler) work(ctx context.Context, sub coach.DigestSub, c coach.DigestClaim) (coach.DigestOutcome, *PostedDigest) {
 	client, err := s.app.slack.Client(ctx, sub.TeamID)
 	if err != nil {
 		if c.Attempt > 1 {
-			return s.later(c, coach.RunAmbiguous, "cannot look for an earlier post: "+err.Error())
+			return s.later(c, coach.RunAmbiguous, "cannot look for an earlier post: "+err.Error()), nil
 		}
-		return s.later(c, coach.RunFailed, err.Error())
+		return s.later(c, coach.RunFailed, err.Error()), nil
 	}
 	if c.Attempt > 1 {
 		ts, found, err := s.findPosted(ctx, client, sub, c)
 		if err != nil {
-			return s.later(c, coach.RunAmbiguous, "cannot look for an earlier post: "+err.Error())
+			return s.later(c, coach.RunAmbiguous, "cannot look for an earlier post: "+err.Error()), nil
 		}
 		if found {
-			return coach.DigestOutcome{State: coach.RunPosted, TS: ts}
+			return coach.DigestOutcome{State: coach.RunPosted, TS: ts}, nil
 		}
 	}
 	if s.app.now().After(c.Due.Add(s.cfg.Grace)) {
-		return coach.DigestOutcome{State: coach.RunFailed, Error: fmt.Sprintf("missed: more than %s after its time", s.cfg.Grace)}
+		return coach.DigestOutcome{State: coach.RunFailed, Error: fmt.Sprintf("missed: more than %s after its time", s.cfg.Grace)}, nil
 	}
 	state, err := s.checkChannel(ctx, sub)
 	if err != nil {
-		return s.later(c, coach.RunFailed, "conversations.info: "+err.Error())
+		return s.later(c, coach.RunFailed, "conversations.info: "+err.Error()), nil
 	}
 	if !state.Postable() {
-		return coach.DigestOutcome{State: coach.RunFailed, Error: "channel " + string(state)}
+		return coach.DigestOutcome{State: coach.RunFailed, Error: "channel " + string(state)}, nil
 	}
 	view := DigestView{Lang: sub.Lang, Loc: sub.Schedule.Location(), Names: sub.Names}
 	rep, reply, err := s.app.BuildDigest(ctx, sub.TeamID, c.Due, view)
 	if err != nil {
-		return s.later(c, coach.RunFailed, err.Error())
+		return s.later(c, coach.RunFailed, err.Error()), nil
 	}
 	meta := slack.MsgOptionMetadata(digestMetadata(sub.ID, c.Week))
 	var ts string
@@ -222,24 +230,19 @@ func (s *Scheduler) work(ctx context.Context, sub coach.DigestSub, c coach.Diges
 		return err
 	})
 	if err == nil {
-		if s.app.attach != nil {
-			p := PostedDigest{Client: client, TeamID: sub.TeamID, ChannelID: sub.ChannelID, TS: ts, At: c.Due, View: view, Reports: rep}
-			if err := s.app.attach(ctx, p); err != nil {
-				s.app.log.WarnContext(ctx, "digest attachment failed", "subscription", sub.ID, "err", err)
-			}
-		}
-		return coach.DigestOutcome{State: coach.RunPosted, TS: ts}
+		return coach.DigestOutcome{State: coach.RunPosted, TS: ts},
+			&PostedDigest{Client: client, TeamID: sub.TeamID, ChannelID: sub.ChannelID, TS: ts, At: c.Due, View: view, Reports: rep}
 	}
 	if errors.Is(err, ErrAmbiguous) || ctx.Err() != nil {
-		return s.later(c, coach.RunAmbiguous, err.Error())
+		return s.later(c, coach.RunAmbiguous, err.Error()), nil
 	}
 	var se slack.SlackErrorResponse
 	if errors.As(err, &se) {
 		// Slack answered and refused (not_in_channel, is_archived,
 		// invalid_auth…): trying again this week will not help.
-		return coach.DigestOutcome{State: coach.RunFailed, Error: err.Error()}
+		return coach.DigestOutcome{State: coach.RunFailed, Error: err.Error()}, nil
 	}
-	return s.later(c, coach.RunFailed, err.Error())
+	return s.later(c, coach.RunFailed, err.Error()), nil
 }
 
 // later returns an outcome to look at again: an ambiguous one after Recheck,

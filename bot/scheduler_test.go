@@ -3,6 +3,7 @@ package bot_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -72,6 +73,8 @@ type schedFixture struct {
 	clock *clock
 	log   *syncBuffer
 	mu    sync.Mutex
+	// attach, when set, is the processes' hook for files added to a posted digest.
+	attach func(ctx context.Context, p bot.PostedDigest) error
 }
 
 func newSchedFixture(t *testing.T, start time.Time) *schedFixture {
@@ -91,7 +94,7 @@ func (f *schedFixture) process(id string) *process {
 	app := bot.New(bot.Config{
 		Store: store, Now: f.clock.Now, Reporter: staticReporter{},
 		Log:   slog.New(slog.NewTextHandler(f.log, nil)),
-		Slack: bot.StaticClients{Token: "xoxb-test", APIURL: f.api.URL},
+		Slack: bot.StaticClients{Token: "xoxb-test", APIURL: f.api.URL}, DigestAttach: f.attach,
 		Retry: bot.Retry{Sleep: func(_ context.Context, d time.Duration) error {
 			f.mu.Lock()
 			defer f.mu.Unlock()
@@ -443,5 +446,28 @@ func TestSchedulerServerErrorsTriedAgainLater(t *testing.T) {
 	}
 	if r := f.lastRun(p, "C1"); r.State != coach.RunPosted || r.Attempts != 2 {
 		t.Errorf("run = %+v, want posted on the second attempt", r)
+	}
+}
+
+func TestSchedulerAttachHook(t *testing.T) {
+	due := at("2026-11-02T09:00:00Z")
+	f := newSchedFixture(t, due)
+	var got []bot.PostedDigest
+	f.attach = func(_ context.Context, p bot.PostedDigest) error {
+		got = append(got, p)
+		return errors.New("upload refused")
+	}
+	p := f.process("p1")
+	f.subscribe(p, "C1", coach.Schedule{Weekday: time.Monday, Hour: 9, Zone: "UTC"}, due.Add(-time.Hour))
+	f.tick(p)
+	f.clock.Set(due.Add(time.Hour))
+	f.tick(p)
+
+	msgs := f.api.Messages("C1")
+	if len(got) != 1 || len(msgs) != 1 || got[0].TS != msgs[0].TS || got[0].ChannelID != "C1" || got[0].Client == nil {
+		t.Fatalf("hook called with %+v for messages %+v, want once with the digest's ts", got, msgs)
+	}
+	if r := f.lastRun(p, "C1"); r.State != coach.RunPosted {
+		t.Errorf("a failed attachment changed the run: %+v", r)
 	}
 }
