@@ -26,6 +26,7 @@ type Store interface {
 	SetManager(ctx context.Context, teamID, userID string, manager bool) error
 	Managers(ctx context.Context, teamID string) ([]string, error)
 	SetCurrency(ctx context.Context, teamID, currency string) error
+	CoachStore
 	DigestStore
 }
 
@@ -57,6 +58,7 @@ type App struct {
 	managers map[string]bool
 	slack    Clients
 	commands []Command
+	cs       *coachState
 	reporter Reporter
 	retry    Retry
 	attach   func(ctx context.Context, p PostedDigest) error
@@ -69,8 +71,15 @@ type Config struct {
 	Log      *slog.Logger     // discarded when nil
 	Managers []string         // Slack user ids who are always managers
 	Slack    Clients          // Web API clients; calls fail with ErrNoSlack when nil
-	Reporter Reporter         // the team's metrics, for the digest and stats
-	Retry    Retry            // how Slack calls made on the bot's own are retried
+	// StatsTTL is how long the team's numbers for coaching are cached: 10
+	// minutes when 0, not at all when negative.
+	StatsTTL time.Duration
+	// ProfileTTL is how long a user's cached Slack profile (locale, time zone,
+	// admin) stays fresh before it is fetched again in the background: 7 days
+	// when 0.
+	ProfileTTL time.Duration
+	Retry      Retry    // how Slack Web API calls are retried
+	Reporter   Reporter // the team's metrics, for the weekly digest
 	// DigestAttach, when set, adds files (the flowchart picture) to a digest
 	// once it is posted. A failure is logged; the digest stays posted.
 	DigestAttach func(ctx context.Context, p PostedDigest) error
@@ -95,6 +104,7 @@ func New(cfg Config) *App {
 		}
 	}
 	a.commands = a.table()
+	a.cs = newCoachState(cfg)
 	return a
 }
 
@@ -128,6 +138,7 @@ func (a *App) Handle(ctx context.Context, req Request) Reply {
 		return a.failure(ctx, &req, err)
 	}
 	req.Caller = a.caller(m)
+	a.wantProfile(m, req.Now)
 	reply, err := a.dispatch(ctx, &req)
 	if err != nil {
 		return a.failure(ctx, &req, err)
@@ -143,5 +154,14 @@ func (a *App) failure(ctx context.Context, req *Request, err error) Reply {
 	case coach.EUnavailable:
 		a.log.WarnContext(ctx, "database unavailable", "team", req.TeamID, "command", req.Command, "err", err)
 	}
+	if lang == "" { // the caller is not known yet (the database is down): say it in both languages
+		return fail(bilingual(err))
+	}
 	return fail(coach.ErrorMessage(err, lang))
+}
+
+// bilingual returns err's message in English and in Chinese, for a reply to
+// someone whose language is not known.
+func bilingual(err error) string {
+	return coach.ErrorMessage(err, coach.EN) + "\n" + coach.ErrorMessage(err, coach.ZH)
 }

@@ -22,7 +22,7 @@ func (a *App) coachDefault(ctx context.Context, r *Request, args string) (Reply,
 	}
 	if ref.Number == 0 {
 		if s, err := coach.ParseStage(args); err == nil {
-			return a.playbookReply(r, s), nil
+			return a.playbookReply(ctx, r, s), nil
 		}
 	}
 	dn, _, err := a.resolve(ctx, r, args, false)
@@ -35,18 +35,22 @@ func (a *App) coachDefault(ctx context.Context, r *Request, args string) (Reply,
 		}
 		return Reply{}, err
 	}
-	d, _, err := a.store.Deal(ctx, r.Caller, dn.ID)
+	d, log, err := a.store.Deal(ctx, r.Caller, dn.ID)
 	if err != nil {
 		return Reply{}, err
 	}
 	return Reply{Text: fmt.Sprintf("%s — %s, %s", dealTitle(d), describe(r, d), days(r, d.DaysInStage(r.Now))),
-		Sections: a.coaching(r, d)}, nil
+		Sections: a.coaching(ctx, r, d, log)}, nil
 }
 
-// coachAttention lists the caller's open deals, longest in their stage first,
-// each with its next step.
+// attentionShown is how many deals /coach shows.
+const attentionShown = 5
+
+// coachAttention lists the caller's open deals that most need attention,
+// ranked by the rules (the most urgent rule first, then the deal furthest
+// past its mark), each with why and its next step.
 func (a *App) coachAttention(ctx context.Context, r *Request) (Reply, error) {
-	deals, total, err := a.store.ListDeals(ctx, r.TeamID, coach.ListFilter{Owner: r.UserID, Statuses: []coach.Status{coach.StatusOpen}, Limit: 5})
+	deals, total, err := a.store.ListDeals(ctx, r.TeamID, coach.ListFilter{Owner: r.UserID, Statuses: []coach.Status{coach.StatusOpen}, Limit: 200})
 	if err != nil {
 		return Reply{}, err
 	}
@@ -54,17 +58,40 @@ func (a *App) coachAttention(ctx context.Context, r *Request) (Reply, error) {
 		return Reply{Text: r.T("You have no open deals. Add one with /deal add Acme Corp $12,000, or read a stage's playbook with /coach qualification.",
 			"您目前没有进行中的交易。用 /deal add Acme Corp $12,000 新建一笔，或用 /coach 资格审查 查看某个阶段的打法。")}, nil
 	}
-	reply := Reply{Text: r.T("Your deals that most need attention:", "最需要您关注的交易：")}
-	for _, d := range deals {
-		reply.Sections = append(reply.Sections, dealLine(r, d))
+	ids := make([]int64, len(deals))
+	for i, d := range deals {
+		ids[i] = d.ID
 	}
-	reply.Note = r.T("/coach <deal> explains one deal; /coach <stage> shows a stage's playbook.",
-		"/coach <交易> 查看某笔交易的建议；/coach <阶段> 查看该阶段的打法。")
+	logs, err := a.store.Logs(ctx, r.TeamID, ids)
+	if err != nil {
+		return Reply{}, err
+	}
+	advice := make([]coach.Advice, len(deals))
+	need := 0
+	for i, d := range deals {
+		advice[i] = a.advise(ctx, r, d, logs[d.ID])
+		if advice[i].NeedsAttention() {
+			need++
+		}
+	}
+	reply := Reply{Text: r.T(fmt.Sprintf("%d of your %d open deals need attention, most urgent first:", need, total),
+		fmt.Sprintf("您的 %d 笔进行中交易里，有 %d 笔需要关注，最紧急的在前：", total, need))}
+	if need == 0 {
+		reply.Text = r.T(fmt.Sprintf("All %d of your open deals are on track. The ones longest in their stage:", total),
+			fmt.Sprintf("您的 %d 笔进行中交易进度都正常。在当前阶段停留最久的几笔：", total))
+	}
+	reply.Sections = ranked(r, deals, advice, attentionShown)
+	reply.Note = r.T("/coach <deal> explains one deal; /coach <stage> shows a stage's playbook; /deal list shows every deal.",
+		"/coach <交易> 查看某笔交易的建议；/coach <阶段> 查看该阶段的打法；/deal list 列出所有交易。")
+	if more := need - attentionShown; more > 0 {
+		reply.Note = r.T(fmt.Sprintf("%d more need attention: /deal list shows every deal, /coach <deal> explains one.", more),
+			fmt.Sprintf("还有 %d 笔需要关注：/deal list 列出所有交易，/coach <交易> 查看某笔交易的建议。", more))
+	}
 	return reply, nil
 }
 
-// playbookReply shows a stage's playbook.
-func (a *App) playbookReply(r *Request, s coach.Stage) Reply {
+// playbookReply shows a stage's playbook, with the team's own numbers for it.
+func (a *App) playbookReply(ctx context.Context, r *Request, s coach.Stage) Reply {
 	lang := r.Lang()
 	if s == coach.Won {
 		s = coach.Retention
@@ -77,6 +104,9 @@ func (a *App) playbookReply(r *Request, s coach.Stage) Reply {
 	reply := Reply{Text: r.T(fmt.Sprintf("Playbook: %s — 5A %s %s", s.Name(lang), fa.Name(lang), fa.BuyerState(lang)),
 		fmt.Sprintf("打法：%s（5A：%s %s）", s.Name(lang), fa.Name(lang), fa.BuyerState(lang)))}
 	reply.Sections = append(reply.Sections, Section{Lines: []Line{T(p.Goal.In(lang))}})
+	if s.IsOpen() {
+		reply.Sections = append(reply.Sections, teamNumbers(r, s, a.teamStats(ctx, r.TeamID, r.Now)))
+	}
 	var crit []Line
 	for _, c := range p.ExitCriteria {
 		crit = append(crit, T("• "+c.In(lang)+" ("+c.Key+")"))
@@ -101,6 +131,42 @@ func (a *App) playbookReply(r *Request, s coach.Stage) Reply {
 		reply.Sections = append(reply.Sections, Section{Title: r.T("Objections by type", "按类型处理异议"), Lines: obj})
 	}
 	return reply
+}
+
+// teamNumbers says how long the team's visits of stage s take, the marks the
+// rules use, and a lost reason that recurs.
+func teamNumbers(r *Request, s coach.Stage, stats coach.TeamStats) Section {
+	lang := r.Lang()
+	th := stats.Threshold(s)
+	var lines []Line
+	switch {
+	case th.Team:
+		lines = append(lines, L(r.T("Your team", "您的团队"), r.T(
+			fmt.Sprintf("%d visits of %s completed in the last %d days: median %s, p75 %s, p90 %s. Past the p90 a deal counts as stale.",
+				th.Visits, s.Name(lang), coach.StatsWindowDays, days(r, th.Median), days(r, th.P75), days(r, th.P90)),
+			fmt.Sprintf("过去 %d 天完成了 %d 次%s阶段的停留：中位数 %s，p75 %s，p90 %s。超过 p90 即视为停滞。",
+				coach.StatsWindowDays, th.Visits, s.Name(lang), days(r, th.Median), days(r, th.P75), days(r, th.P90)))))
+	default:
+		lines = append(lines, L(r.T("Your team", "您的团队"), r.T(
+			fmt.Sprintf("%d visits of %s completed in the last %d days — too few to judge by (%d needed), so the marks are %s (slow) and %s (stale).",
+				th.Visits, s.Name(lang), coach.StatsWindowDays, coach.MinVisitsForBottleneck, days(r, th.P75), days(r, th.P90)),
+			fmt.Sprintf("过去 %d 天只完成了 %d 次%s阶段的停留，数据太少（需要 %d 次），所以暂用固定的提醒线：%s 算偏慢，%s 算停滞。",
+				coach.StatsWindowDays, th.Visits, s.Name(lang), coach.MinVisitsForBottleneck, days(r, th.P75), days(r, th.P90)))))
+	}
+	if i := s.Index(); i >= coach.Qualification.Index() {
+		for _, rc := range stats.LostReasons {
+			o, ok := rc.Reason.Objection()
+			if !ok || rc.N < coach.RecurringLossMin {
+				continue
+			}
+			lines = append(lines, L(r.T("Pre-empt: ", "提前化解：")+o.Name(lang), r.T(
+				fmt.Sprintf("%d of your team's last %d lost deals were lost on %s. ", rc.N, stats.Losses, rc.Reason.Name(lang)),
+				fmt.Sprintf("团队最近 %d 笔丢单中，有 %d 笔是因为%s。", stats.Losses, rc.N, rc.Reason.Name(lang)))+
+				coach.PlaybookFor(coach.Objections).Objections[o].In(lang)))
+			break
+		}
+	}
+	return Section{Lines: lines}
 }
 
 func (a *App) coachLang(ctx context.Context, r *Request, args string) (Reply, error) {

@@ -31,6 +31,7 @@ func (a *App) Console(ctx context.Context, in io.Reader, out io.Writer, teamID, 
 		cmd, text, _ := strings.Cut(line, " ")
 		if !strings.HasPrefix(cmd, "/") {
 			fmt.Fprintln(out, `Type a command as in Slack, e.g. /deal add Acme Corp $12,000, /deal help or /coach help. "exit" leaves.`)
+			fmt.Fprintln(out, `请像在 Slack 里一样输入命令，例如 /deal add Acme Corp $12,000、/deal help 或 /coach help。输入 exit 退出。`)
 			continue
 		}
 		reply := a.Handle(ctx, Request{TeamID: teamID, UserID: userID, ChannelID: "console", Command: cmd, Text: text})

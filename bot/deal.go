@@ -23,19 +23,26 @@ func (a *App) resolve(ctx context.Context, r *Request, args string, archived boo
 }
 
 // change resolves the deal at the start of args and applies one decided change.
-// decide receives the rest of the line.
-func (a *App) change(ctx context.Context, r *Request, args string, decide func(d coach.Deal, log []coach.Event, rest string) (coach.Event, error)) (coach.Deal, coach.Event, error) {
+// decide receives the rest of the line. It returns the deal after the change,
+// its log with the new event, and the event.
+func (a *App) change(ctx context.Context, r *Request, args string, decide func(d coach.Deal, log []coach.Event, rest string) (coach.Event, error)) (coach.Deal, []coach.Event, coach.Event, error) {
 	return a.changeArchived(ctx, r, args, false, decide)
 }
 
-func (a *App) changeArchived(ctx context.Context, r *Request, args string, archived bool, decide func(d coach.Deal, log []coach.Event, rest string) (coach.Event, error)) (coach.Deal, coach.Event, error) {
+func (a *App) changeArchived(ctx context.Context, r *Request, args string, archived bool, decide func(d coach.Deal, log []coach.Event, rest string) (coach.Event, error)) (coach.Deal, []coach.Event, coach.Event, error) {
 	dn, rest, err := a.resolve(ctx, r, args, archived)
 	if err != nil {
-		return coach.Deal{}, coach.Event{}, err
+		return coach.Deal{}, nil, coach.Event{}, err
 	}
-	return a.store.Change(ctx, r.Caller, dn.ID, func(d coach.Deal, log []coach.Event) (coach.Event, error) {
-		return decide(d, log, rest)
+	var log []coach.Event
+	d, ev, err := a.store.Change(ctx, r.Caller, dn.ID, func(d coach.Deal, l []coach.Event) (coach.Event, error) {
+		log = l
+		return decide(d, l, rest)
 	})
+	if err != nil {
+		return d, nil, ev, err
+	}
+	return d, append(log[:len(log):len(log)], ev), ev, nil
 }
 
 func (a *App) dealAdd(ctx context.Context, r *Request, args string) (Reply, error) {
@@ -63,12 +70,12 @@ func (a *App) dealAdd(ctx context.Context, r *Request, args string) (Reply, erro
 		text = r.T(fmt.Sprintf("You just added %s — not adding it twice.", dealTitle(d)),
 			fmt.Sprintf("您刚刚已经新建了 %s，不会重复添加。", dealTitle(d)))
 	}
-	return a.coachingReply(r, d, nil, text), nil
+	return a.coachingReply(ctx, r, d, nil, text), nil
 }
 
 func (a *App) dealMove(ctx context.Context, r *Request, args string) (Reply, error) {
 	var from coach.Deal
-	d, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
+	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
 		from = d
 		if strings.TrimSpace(rest) == "" {
 			return coach.Event{}, coach.Fail(coach.EInvalid,
@@ -88,36 +95,36 @@ func (a *App) dealMove(ctx context.Context, r *Request, args string) (Reply, err
 	if err != nil {
 		return Reply{}, err
 	}
-	return a.changeReply(r, from, d, ev), nil
+	return a.changeReply(ctx, r, from, d, log, ev), nil
 }
 
 func (a *App) dealNext(ctx context.Context, r *Request, args string) (Reply, error) {
 	var from coach.Deal
-	d, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, _ string) (coach.Event, error) {
+	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, _ string) (coach.Event, error) {
 		from = d
 		return coach.Advance(r.Caller, d, r.Now)
 	})
 	if err != nil {
 		return Reply{}, err
 	}
-	return a.changeReply(r, from, d, ev), nil
+	return a.changeReply(ctx, r, from, d, log, ev), nil
 }
 
 func (a *App) dealWon(ctx context.Context, r *Request, args string) (Reply, error) {
 	var from coach.Deal
-	d, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, _ string) (coach.Event, error) {
+	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, _ string) (coach.Event, error) {
 		from = d
 		return coach.Win(r.Caller, d, r.Now)
 	})
 	if err != nil {
 		return Reply{}, err
 	}
-	return a.changeReply(r, from, d, ev), nil
+	return a.changeReply(ctx, r, from, d, log, ev), nil
 }
 
 func (a *App) dealLost(ctx context.Context, r *Request, args string) (Reply, error) {
 	var from coach.Deal
-	d, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
+	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
 		from = d
 		reason, text := coach.ParseLostReason(rest)
 		return coach.Lose(r.Caller, d, reason, text, r.Now)
@@ -125,23 +132,23 @@ func (a *App) dealLost(ctx context.Context, r *Request, args string) (Reply, err
 	if err != nil {
 		return Reply{}, err
 	}
-	return a.changeReply(r, from, d, ev), nil
+	return a.changeReply(ctx, r, from, d, log, ev), nil
 }
 
 func (a *App) dealReopen(ctx context.Context, r *Request, args string) (Reply, error) {
 	var from coach.Deal
-	d, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, _ string) (coach.Event, error) {
+	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, _ string) (coach.Event, error) {
 		from = d
 		return coach.Reopen(r.Caller, d, r.Now)
 	})
 	if err != nil {
 		return Reply{}, err
 	}
-	return a.changeReply(r, from, d, ev), nil
+	return a.changeReply(ctx, r, from, d, log, ev), nil
 }
 
 func (a *App) dealNote(ctx context.Context, r *Request, args string) (Reply, error) {
-	d, _, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
+	d, log, _, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
 		if strings.TrimSpace(rest) == "" {
 			return coach.Event{}, coach.Fail(coach.EInvalid,
 				fmt.Sprintf("What should the note on #%d say? E.g. /deal note #%d sent pricing to the CFO.", d.Number, d.Number),
@@ -152,11 +159,11 @@ func (a *App) dealNote(ctx context.Context, r *Request, args string) (Reply, err
 	if err != nil {
 		return Reply{}, err
 	}
-	return a.coachingReply(r, d, nil, r.T(fmt.Sprintf("Noted on %s.", dealTitle(d)), fmt.Sprintf("已为 %s 添加备注。", dealTitle(d)))), nil
+	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("Noted on %s.", dealTitle(d)), fmt.Sprintf("已为 %s 添加备注。", dealTitle(d)))), nil
 }
 
 func (a *App) dealAssign(ctx context.Context, r *Request, args string) (Reply, error) {
-	d, _, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
+	d, log, _, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
 		owner, ok := parseUser(rest)
 		if !ok {
 			return coach.Event{}, coach.Fail(coach.EInvalid,
@@ -168,12 +175,12 @@ func (a *App) dealAssign(ctx context.Context, r *Request, args string) (Reply, e
 	if err != nil {
 		return Reply{}, err
 	}
-	return a.coachingReply(r, d, nil, r.T(fmt.Sprintf("%s now belongs to <@%s>.", dealTitle(d), d.OwnerID),
+	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("%s now belongs to <@%s>.", dealTitle(d), d.OwnerID),
 		fmt.Sprintf("%s 现在归 <@%s> 负责。", dealTitle(d), d.OwnerID))), nil
 }
 
 func (a *App) dealAmount(ctx context.Context, r *Request, args string) (Reply, error) {
-	d, _, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
+	d, log, _, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
 		m, err := coach.ParseAmount(rest, d.Amount.Currency)
 		if err != nil {
 			return coach.Event{}, err
@@ -183,25 +190,25 @@ func (a *App) dealAmount(ctx context.Context, r *Request, args string) (Reply, e
 	if err != nil {
 		return Reply{}, err
 	}
-	return a.coachingReply(r, d, nil, r.T(fmt.Sprintf("%s is now %s.", dealTitle(d), coach.FormatMoney(d.Amount)),
+	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("%s is now %s.", dealTitle(d), coach.FormatMoney(d.Amount)),
 		fmt.Sprintf("%s 的金额已改为 %s。", dealTitle(d), coach.FormatMoney(d.Amount)))), nil
 }
 
 func (a *App) dealRename(ctx context.Context, r *Request, args string) (Reply, error) {
 	var old string
-	d, _, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
+	d, log, _, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
 		old = d.Name
 		return coach.Rename(r.Caller, d, rest, r.Now)
 	})
 	if err != nil {
 		return Reply{}, err
 	}
-	return a.coachingReply(r, d, nil, r.T(fmt.Sprintf("Renamed %s to %s.", old, dealTitle(d)),
+	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("Renamed %s to %s.", old, dealTitle(d)),
 		fmt.Sprintf("已把 %s 改名为 %s。", old, dealTitle(d)))), nil
 }
 
 func (a *App) dealArchive(ctx context.Context, r *Request, args string) (Reply, error) {
-	d, _, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, _ string) (coach.Event, error) {
+	d, _, _, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, _ string) (coach.Event, error) {
 		return coach.Archive(r.Caller, d, r.Now)
 	})
 	if err != nil {
@@ -213,13 +220,13 @@ func (a *App) dealArchive(ctx context.Context, r *Request, args string) (Reply, 
 }
 
 func (a *App) dealRestore(ctx context.Context, r *Request, args string) (Reply, error) {
-	d, _, err := a.changeArchived(ctx, r, args, true, func(d coach.Deal, _ []coach.Event, _ string) (coach.Event, error) {
+	d, log, _, err := a.changeArchived(ctx, r, args, true, func(d coach.Deal, _ []coach.Event, _ string) (coach.Event, error) {
 		return coach.Restore(r.Caller, d, r.Now)
 	})
 	if err != nil {
 		return Reply{}, err
 	}
-	return a.coachingReply(r, d, nil, r.T(fmt.Sprintf("Restored %s.", dealTitle(d)), fmt.Sprintf("已恢复 %s。", dealTitle(d)))), nil
+	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("Restored %s.", dealTitle(d)), fmt.Sprintf("已恢复 %s。", dealTitle(d)))), nil
 }
 
 func (a *App) dealUndo(ctx context.Context, r *Request, _ string) (Reply, error) {
@@ -232,7 +239,11 @@ func (a *App) dealUndo(ctx context.Context, r *Request, _ string) (Reply, error)
 	if d.Archived {
 		return Reply{Text: text}, nil
 	}
-	return a.coachingReply(r, d, nil, text), nil
+	logs, err := a.store.Logs(ctx, r.TeamID, []int64{d.ID})
+	if err != nil { // the undo is done: coach without the history rather than fail
+		a.log.WarnContext(ctx, "load deal log", "team", r.TeamID, "deal", d.ID, "err", err)
+	}
+	return a.coachingReply(ctx, r, d, logs[d.ID], text), nil
 }
 
 // parseUser reads a user reference: a Slack mention (<@U123|name>, <@U123>)

@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
-
-	"salescoach/coach"
 )
 
 // maxBody caps what the bot reads of a request from Slack.
@@ -75,7 +73,7 @@ func (s *Server) verified(next http.Handler) http.Handler {
 		first, err := s.App.store.FirstSighting(r.Context(), r.Header.Get("X-Slack-Signature"), s.App.now())
 		if err != nil {
 			s.App.log.WarnContext(r.Context(), "replay check failed", "err", err)
-			writeJSON(w, fail(coach.ErrorMessage(err, coach.EN)).Message())
+			writeJSON(w, fail(bilingual(err)).Message())
 			return
 		}
 		if !first {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -41,39 +42,57 @@ func days(r *Request, v float64) string {
 	return r.T(n+" days", n+" 天")
 }
 
-// coaching returns what to do next with a deal: the stage's next step, its 5A
-// tactic and one concrete tactic for today.
-func (a *App) coaching(r *Request, d coach.Deal) []Section {
+// coaching returns what to do next with a deal, as the rules decide from its
+// log and the team's numbers: the next step, the tactic, one tactic to try
+// today, and why — naming the rule that fired.
+func (a *App) coaching(ctx context.Context, r *Request, d coach.Deal, log []coach.Event) []Section {
+	return []Section{{Lines: adviceLines(r, a.advise(ctx, r, d, log))}}
+}
+
+// adviceLines renders advice: the next step, the tactic, today's tactic and
+// the reason with the rule's name.
+func adviceLines(r *Request, adv coach.Advice) []Line {
 	lang := r.Lang()
-	if d.Status == coach.StatusLost {
-		var lines []Line
-		if o, ok := d.LostReason.Objection(); ok {
-			if t, ok := coach.PlaybookFor(coach.Objections).Objections[o]; ok {
-				lines = append(lines, L(r.T("Next time ("+d.LostReason.Name(lang)+")", "下次遇到（"+d.LostReason.Name(lang)+"）"), t.In(lang)))
-			}
-		}
-		lines = append(lines, T(r.T(
-			fmt.Sprintf("If their situation changes, /deal reopen #%d brings it back to %s.", d.Number, d.Stage.Name(lang)),
-			fmt.Sprintf("如果客户情况有变，用 /deal reopen #%d 把它恢复到%s阶段。", d.Number, d.Stage.Name(lang)))))
-		return []Section{{Lines: lines}}
+	lines := []Line{L(r.T("Next step", "下一步"), adv.Step.In(lang))}
+	if adv.Tactic != (coach.Text{}) {
+		lines = append(lines, L(adv.TacticLabel.In(lang), adv.Tactic.In(lang)))
 	}
-	stage := d.ShownStage()
-	p := coach.PlaybookFor(stage)
-	fa := stage.A()
-	return []Section{{Lines: []Line{
-		L(r.T("Next step", "下一步"), p.NextStep.In(lang)),
-		L("5A "+fa.BuyerState(lang), p.FiveA.In(lang)),
-		L(r.T("Try today", "今天试试"), p.TacticFor(d.Number+r.Now.YearDay()).In(lang)),
-	}}}
+	if adv.Today != (coach.Text{}) {
+		lines = append(lines, L(r.T("Try today", "今天试试"), adv.Today.In(lang)))
+	}
+	return append(lines, whyLine(r, adv))
+}
+
+// whyLine is the reason of advice, labelled with the rule that fired.
+func whyLine(r *Request, adv coach.Advice) Line {
+	return L(r.T("Why", "原因")+" · "+string(adv.Rule), adv.Reason.In(r.Lang()))
+}
+
+// ranked returns one section per deal, at most limit, in the order the rules
+// rank their advice: the deal, why, and its next step.
+func ranked(r *Request, deals []coach.Deal, advice []coach.Advice, limit int) []Section {
+	order := coach.Rank(advice)
+	var out []Section
+	for _, i := range order[:min(limit, len(order))] {
+		d, adv := deals[i], advice[i]
+		out = append(out, Section{Lines: []Line{
+			T(fmt.Sprintf("#%d %s · %s · %s", d.Number, d.Name, describe(r, d), days(r, d.DaysInStage(r.Now)))),
+			whyLine(r, adv),
+			L(r.T("Next step", "下一步"), adv.Step.In(r.Lang())),
+		}})
+	}
+	return out
 }
 
 // coachingReply is the answer to a change: what happened, then the coaching.
-func (a *App) coachingReply(r *Request, d coach.Deal, _ []coach.Event, text string) Reply {
-	return Reply{Text: text, Sections: a.coaching(r, d)}
+func (a *App) coachingReply(ctx context.Context, r *Request, d coach.Deal, log []coach.Event, text string) Reply {
+	return Reply{Text: text, Sections: a.coaching(ctx, r, d, log)}
 }
 
-// changeReply reports a stage change from the deal as it was to the deal as it is.
-func (a *App) changeReply(r *Request, from, d coach.Deal, ev coach.Event) Reply {
+// changeReply reports a stage change from the deal as it was to the deal as it
+// is (log: its log with the change), with the coaching and, when the deal
+// moved past a stage, that stage's exit criteria left unconfirmed.
+func (a *App) changeReply(ctx context.Context, r *Request, from, d coach.Deal, log []coach.Event, ev coach.Event) Reply {
 	lang := r.Lang()
 	title := dealTitle(d)
 	var text string
@@ -104,7 +123,31 @@ func (a *App) changeReply(r *Request, from, d coach.Deal, ev coach.Event) Reply 
 			text += r.T(" Skipped: "+strings.Join(skipped, ", ")+".", " 跳过了："+strings.Join(skipped, "、")+"。")
 		}
 	}
-	return a.coachingReply(r, d, nil, text)
+	reply := a.coachingReply(ctx, r, d, log, text)
+	if left, ok := coach.LeftStage(from, ev); ok {
+		reply.Sections = append(reply.Sections, checklist(r, left, log, from.StageSince))
+	}
+	return reply
+}
+
+// checklist lists the exit criteria of the stage a deal just left that the
+// rep did not confirm during that visit. It never blocks the move.
+func checklist(r *Request, left coach.Stage, log []coach.Event, since time.Time) Section {
+	lang := r.Lang()
+	p := coach.PlaybookFor(left)
+	missing := p.Unconfirmed(log, since)
+	if len(missing) == 0 {
+		return Section{Lines: []Line{T(r.T(
+			fmt.Sprintf("✓ All %d exit criteria of %s were confirmed before the move.", len(p.ExitCriteria), left.Name(lang)),
+			fmt.Sprintf("✓ 离开%s阶段之前，%d 条出阶段标准都已确认。", left.Name(lang), len(p.ExitCriteria))))}}
+	}
+	sec := Section{Title: r.T(
+		fmt.Sprintf("Not confirmed before leaving %s (%d of %d) — worth settling soon:", left.Name(lang), len(missing), len(p.ExitCriteria)),
+		fmt.Sprintf("离开%s阶段时还有 %d/%d 条标准未确认，建议尽快补上：", left.Name(lang), len(missing), len(p.ExitCriteria)))}
+	for _, c := range missing {
+		sec.Lines = append(sec.Lines, T("☐ "+c.Label(lang)+" — "+c.In(lang)))
+	}
+	return sec
 }
 
 // eventSummary says in a few words what an event did, for /deal undo.

@@ -78,10 +78,10 @@ func (a *App) dealShow(ctx context.Context, r *Request, args string) (Reply, err
 	if err != nil {
 		return Reply{}, err
 	}
-	return a.showReply(r, d, log), nil
+	return a.showReply(ctx, r, d, log), nil
 }
 
-func (a *App) showReply(r *Request, d coach.Deal, log []coach.Event) Reply {
+func (a *App) showReply(ctx context.Context, r *Request, d coach.Deal, log []coach.Event) Reply {
 	lang := r.Lang()
 	reply := Reply{Text: fmt.Sprintf("%s — %s", dealTitle(d), describe(r, d))}
 	facts := []Line{
@@ -139,7 +139,7 @@ func (a *App) showReply(r *Request, d coach.Deal, log []coach.Event) Reply {
 		reply.Sections = append(reply.Sections, Section{Title: r.T("Notes (latest first)", "备注（最新在前）"), Lines: notes})
 	}
 	if !d.Archived {
-		reply.Sections = append(reply.Sections, a.coaching(r, d)...)
+		reply.Sections = append(reply.Sections, a.coaching(ctx, r, d, log)...)
 	}
 	return reply
 }

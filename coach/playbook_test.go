@@ -54,6 +54,10 @@ var genericPhrases = []string{
 // objection answer that can still name a concrete action.
 const minActionRunes = 40
 
+// minActionRunesZH is the same bar for Chinese, which says as much in about
+// half the characters.
+const minActionRunesZH = 20
+
 // playbookText is one text of a playbook, named by its path in the YAML file.
 type playbookText struct {
 	field  string
@@ -161,6 +165,9 @@ func checkPlaybookLang(t *testing.T, p *Playbook, lang Lang) {
 				t.Errorf("%s.en contains Chinese: %q", f.field, got)
 			}
 		case ZH:
+			if n := utf8.RuneCountInString(got); f.action && n < minActionRunesZH {
+				t.Errorf("%s.zh has %d characters, want at least %d: %q", f.field, n, minActionRunesZH, got)
+			}
 			if !hasHan(got) {
 				t.Errorf("%s.zh has no Chinese characters: %q", f.field, got)
 			}

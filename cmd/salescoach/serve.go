@@ -35,6 +35,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 
 	app := bot.New(bot.Config{Store: store, Log: log, Managers: e.cfg.Managers,
 		Slack: e.cfg.slackClients(), Reporter: reporterFor(store)})
+	defer app.Close()
 	srv := &bot.Server{App: app, SigningSecret: e.cfg.SigningSecret}
 	ln, err := net.Listen("tcp", e.cfg.ListenAddr)
 	if err != nil {
@@ -48,6 +49,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 		IdleTimeout:       90 * time.Second,
 	}
 	go forgetRequests(ctx, store)
+	go app.RunNudges(ctx, time.Minute)
 	schedDone := make(chan struct{})
 	go func() {
 		defer close(schedDone)
