@@ -20,24 +20,6 @@ import (
 	"salescoach/db/dbtest"
 )
 
-// clock is a fake clock the tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
 // syncBuffer is a log sink safe for concurrent writers.
 type syncBuffer struct {
 	mu sync.Mutex
@@ -70,7 +52,7 @@ type schedFixture struct {
 	t     *testing.T
 	url   string
 	api   *bottest.WebAPI
-	clock *clock
+	clock *fakeClock
 	log   *syncBuffer
 	mu    sync.Mutex
 	// attach, when set, is the processes' hook for files added to a posted digest.
@@ -78,7 +60,7 @@ type schedFixture struct {
 }
 
 func newSchedFixture(t *testing.T, start time.Time) *schedFixture {
-	f := &schedFixture{t: t, url: dbtest.URL(t), api: bottest.NewWebAPI(t), clock: &clock{t: start}, log: &syncBuffer{}}
+	f := &schedFixture{t: t, url: dbtest.URL(t), api: bottest.NewWebAPI(t), clock: &fakeClock{t: start}, log: &syncBuffer{}}
 	f.api.Now = f.clock.Now
 	return f
 }
