@@ -5,6 +5,7 @@ package bot
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
@@ -28,6 +29,8 @@ type Store interface {
 	SetCurrency(ctx context.Context, teamID, currency string) error
 	CoachStore
 	DigestStore
+
+	slackStore // buttons, modals and events: see bot/interact.go
 }
 
 // Request is one command from a user, from Slack or the console.
@@ -62,6 +65,14 @@ type App struct {
 	reporter Reporter
 	retry    Retry
 	attach   func(ctx context.Context, p PostedDigest) error
+
+	pictures   PictureStore
+	pictureDir string
+	drawing    chan struct{} // one slot per picture drawn at a time
+
+	http      *http.Client  // posts to response_url
+	retention time.Duration // how long an uninstalled workspace's data is kept
+	bg        background    // work that runs after Slack has its answer
 }
 
 // Config configures an App.
@@ -83,12 +94,28 @@ type Config struct {
 	// DigestAttach, when set, adds files (the flowchart picture) to a digest
 	// once it is posted. A failure is logged; the digest stays posted.
 	DigestAttach func(ctx context.Context, p PostedDigest) error
+	// Pictures gives the pictures their data; without it they fail.
+	Pictures PictureStore
+	// PictureDir, when set (the console), is where pictures are written
+	// instead of being uploaded to Slack.
+	PictureDir string
+
+	HTTP      *http.Client  // for response_url posts; one with a 10 s time-out when nil
+	Retention time.Duration // an uninstalled workspace's data is deleted after it; 30 days when 0
 }
 
 // New returns an App.
 func New(cfg Config) *App {
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[string]bool{}, slack: cfg.Slack,
+		pictures: cfg.Pictures, pictureDir: cfg.PictureDir, drawing: make(chan struct{}, maxDrawing),
+		http: cfg.HTTP, retention: cfg.Retention,
 		reporter: cfg.Reporter, retry: cfg.Retry, attach: cfg.DigestAttach}
+	if a.http == nil {
+		a.http = &http.Client{Timeout: 10 * time.Second}
+	}
+	if a.retention <= 0 {
+		a.retention = 30 * 24 * time.Hour
+	}
 	if a.slack == nil {
 		a.slack = StaticClients{}
 	}
@@ -106,6 +133,20 @@ func New(cfg Config) *App {
 	a.commands = a.table()
 	a.cs = newCoachState(cfg)
 	return a
+}
+
+// start fills in the time and the caller of a request from what the store
+// knows, and asks for the caller's Slack profile to be refreshed in the
+// background when it is old.
+func (a *App) start(ctx context.Context, req Request) (Request, error) {
+	req.Now = a.now().UTC()
+	m, err := a.store.Member(ctx, req.TeamID, req.UserID)
+	if err != nil {
+		return req, err
+	}
+	req.Caller = a.caller(m)
+	a.wantProfile(m, req.Now)
+	return req, nil
 }
 
 // caller builds the caller of a request from what the store knows.
@@ -129,16 +170,13 @@ func (a *App) caller(m coach.Member) coach.Caller {
 // Handle answers one command. It never fails: errors become friendly replies,
 // and what went wrong on our side is logged.
 func (a *App) Handle(ctx context.Context, req Request) Reply {
-	req.Now = a.now().UTC()
 	// PostgreSQL stores UTF-8 only; a stray invalid byte must not become a
 	// database error.
 	req.Text = strings.ToValidUTF8(req.Text, "\uFFFD")
-	m, err := a.store.Member(ctx, req.TeamID, req.UserID)
+	req, err := a.start(ctx, req)
 	if err != nil {
 		return a.failure(ctx, &req, err)
 	}
-	req.Caller = a.caller(m)
-	a.wantProfile(m, req.Now)
 	reply, err := a.dispatch(ctx, &req)
 	if err != nil {
 		return a.failure(ctx, &req, err)

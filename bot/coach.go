@@ -40,7 +40,7 @@ func (a *App) coachDefault(ctx context.Context, r *Request, args string) (Reply,
 		return Reply{}, err
 	}
 	return Reply{Text: fmt.Sprintf("%s — %s, %s", dealTitle(d), describe(r, d), days(r, d.DaysInStage(r.Now))),
-		Sections: a.coaching(ctx, r, d, log)}, nil
+		Sections: a.coaching(ctx, r, d, log), Actions: dealButtons(r, d, true)}, nil
 }
 
 // attentionShown is how many deals /coach shows.
@@ -233,6 +233,16 @@ func (a *App) coachManagers(ctx context.Context, r *Request, args string) (Reply
 		if !add && a.managers[id] {
 			return fail(r.T(fmt.Sprintf("<@%s> is a manager through SALESCOACH_MANAGERS; change that setting instead.", id),
 				fmt.Sprintf("<@%s> 是通过 SALESCOACH_MANAGERS 设置的经理，请修改该配置。", id))), nil
+		}
+		if !add {
+			m, err := a.store.Member(ctx, r.TeamID, id)
+			if err != nil {
+				return Reply{}, err
+			}
+			if m.SlackAdmin {
+				return fail(r.T(fmt.Sprintf("<@%s> is a workspace admin or owner in Slack, and so stays a manager.", id),
+					fmt.Sprintf("<@%s> 是 Slack 工作区的管理员或所有者，因此仍然是经理。", id))), nil
+			}
 		}
 		if err := a.store.SetManager(ctx, r.TeamID, id, add); err != nil {
 			return Reply{}, err

@@ -64,6 +64,8 @@ func (a *App) table() []Command {
 			Help: [2]string{"hide a deal made by mistake from lists and metrics", "隐藏误建的交易（不再出现在列表和统计中）"}},
 		{Root: "deal", Name: "restore", Args: "<deal>", Run: a.dealRestore,
 			Help: [2]string{"bring back an archived deal", "恢复已归档的交易"}},
+		{Root: "deal", Name: "blueprint", Aliases: []string{"bp", "蓝图"}, Args: "<deal>", Run: a.dealBlueprint,
+			Help: [2]string{"the deal's service blueprint as a picture, sent to your direct messages", "把这笔交易的服务蓝图以图片发到您的私信"}},
 		{Root: "deal", Name: "help", Run: a.help("deal"),
 			Help: [2]string{"this help", "显示本帮助"}},
 
@@ -77,6 +79,10 @@ func (a *App) table() []Command {
 			Help: [2]string{"the weekly team digest in this channel (managers): post it here, stop it, preview it, show or hide deal names", "本频道的每周团队摘要（经理）：订阅、停止、预览，显示或隐藏交易名称"}},
 		{Root: "coach", Name: "managers", Args: "[add|remove @user]", Run: a.coachManagers,
 			Help: [2]string{"list managers; a manager may add or remove one", "查看经理名单；经理可以添加或移除经理"}},
+		{Root: "coach", Name: "flow", Aliases: []string{"flowchart", "流程图"}, Args: "[weeks N]", Run: a.coachFlow,
+			Help: [2]string{"the team's process flowchart (13 weeks unless you say), sent to your direct messages", "团队销售流程图（默认最近 13 周），发到您的私信"}},
+		{Root: "coach", Name: "trend", Aliases: []string{"趋势"}, Args: "[weeks N]", Run: a.coachTrend,
+			Help: [2]string{"the won sales cycle week by week (12 weeks unless you say), sent to your direct messages", "赢单销售周期的周趋势图（默认最近 12 周），发到您的私信"}},
 		{Root: "coach", Name: "help", Run: a.help("coach"),
 			Help: [2]string{"this help", "显示本帮助"}},
 	}

@@ -46,6 +46,9 @@ func (a *App) changeArchived(ctx context.Context, r *Request, args string, archi
 }
 
 func (a *App) dealAdd(ctx context.Context, r *Request, args string) (Reply, error) {
+	if strings.TrimSpace(args) == "" && a.openAddModal(ctx, r, origin{ResponseURL: r.ResponseURL}) {
+		return Reply{Silent: true}, nil
+	}
 	if strings.TrimSpace(args) == "" {
 		return fail(r.T("What is the deal called? Try /deal add Acme Corp $12,000 (amount and stage are optional).",
 			"交易叫什么名字？例如 /deal add Acme Corp $12,000（金额和阶段可以不填）。")), nil
@@ -64,13 +67,18 @@ func (a *App) dealAdd(ctx context.Context, r *Request, args string) (Reply, erro
 	if err != nil {
 		return Reply{}, err
 	}
+	return a.addedReply(ctx, r, d, created), nil
+}
+
+// addedReply answers the creation of a deal (or a double submit of it).
+func (a *App) addedReply(ctx context.Context, r *Request, d coach.Deal, created bool) Reply {
 	text := r.T(fmt.Sprintf("Added %s — %s.", dealTitle(d), describe(r, d)),
 		fmt.Sprintf("已新建 %s，%s。", dealTitle(d), describe(r, d)))
 	if !created {
 		text = r.T(fmt.Sprintf("You just added %s — not adding it twice.", dealTitle(d)),
 			fmt.Sprintf("您刚刚已经新建了 %s，不会重复添加。", dealTitle(d)))
 	}
-	return a.coachingReply(ctx, r, d, nil, text), nil
+	return a.coachingReply(ctx, r, d, nil, text)
 }
 
 func (a *App) dealMove(ctx context.Context, r *Request, args string) (Reply, error) {
@@ -159,7 +167,12 @@ func (a *App) dealNote(ctx context.Context, r *Request, args string) (Reply, err
 	if err != nil {
 		return Reply{}, err
 	}
-	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("Noted on %s.", dealTitle(d)), fmt.Sprintf("已为 %s 添加备注。", dealTitle(d)))), nil
+	return a.notedReply(ctx, r, d, log), nil
+}
+
+// notedReply answers a note logged on a deal (log: its log with the note).
+func (a *App) notedReply(ctx context.Context, r *Request, d coach.Deal, log []coach.Event) Reply {
+	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("Noted on %s.", dealTitle(d)), fmt.Sprintf("已为 %s 添加备注。", dealTitle(d))))
 }
 
 func (a *App) dealAssign(ctx context.Context, r *Request, args string) (Reply, error) {

@@ -133,16 +133,17 @@ func (a *App) coachDigest(ctx context.Context, r *Request, args string) (Reply, 
 		fmt.Sprintf("无法识别摘要命令“%s”。试试 /coach digest here [星期几] [HH:MM] [时区]、/coach digest off、/coach digest preview 或 /coach digest names on|off。", verb))), nil
 }
 
-// postableChannel reports whether id looks like a Slack channel, private
-// channel or direct message, where a digest can go.
+// postableChannel reports whether id looks like a Slack channel, public or
+// private, where a digest can go. A direct message cannot: the digest is the
+// team's, and the bot's scopes do not reach direct messages' history.
 func postableChannel(id string) bool {
-	return len(id) >= 2 && strings.ContainsRune("CGD", rune(id[0])) && strings.ToUpper(id) == id
+	return len(id) >= 2 && strings.ContainsRune("CG", rune(id[0])) && strings.ToUpper(id) == id
 }
 
 func (a *App) digestHere(ctx context.Context, r *Request, args string) (Reply, error) {
 	if !postableChannel(r.ChannelID) {
-		return fail(r.T("Run /coach digest here in the Slack channel that should get the digest. /coach digest preview shows it anywhere.",
-			"请在要接收摘要的 Slack 频道里运行 /coach digest here。/coach digest preview 在任何地方都能预览。")), nil
+		return fail(r.T("Run /coach digest here in the Slack channel, public or private, that should get the digest. /coach digest preview shows it anywhere.",
+			"请在要接收摘要的 Slack 频道（公开或私有均可）里运行 /coach digest here。/coach digest preview 在任何地方都能预览。")), nil
 	}
 	sched, gaveZone, err := coach.ParseSchedule(args, coach.DefaultSchedule(r.Caller.Loc))
 	if err != nil {

@@ -211,3 +211,14 @@ func TestDigestHereFromTheConsole(t *testing.T) {
 		}
 	}
 }
+
+func TestDigestNotInADirectMessage(t *testing.T) {
+	f := newDigestFixture(t)
+	body := bottest.Form("T1", "UBOSS", "/coach", "digest here")
+	body.Set("channel_id", "D0123")
+	reply := f.slack.Post("/slack/commands", "application/x-www-form-urlencoded", []byte(body.Encode()), true).Message(t)
+	contains(t, reply, "Run /coach digest here in the Slack channel, public or private")
+	if subs := f.subs(t); len(subs) != 0 {
+		t.Errorf("subscribed a direct message: %+v", subs)
+	}
+}

@@ -18,15 +18,22 @@ const maxBody = 1 << 20
 // Server serves the bot over HTTP.
 type Server struct {
 	App           *App
-	SigningSecret string
+	SigningSecret string // "": Slack's POSTs are refused (Socket Mode only)
 	// Timeout bounds the work on a slash command, inside Slack's 3 seconds.
 	Timeout time.Duration
+	Install *Install // the OAuth install routes; nil when not configured
 }
 
 // Handler returns every HTTP route of the bot.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("POST /slack/commands", s.verified(http.HandlerFunc(s.slashCommand)))
+	mux.Handle("POST /slack/interactions", s.verified(http.HandlerFunc(s.interactions)))
+	mux.Handle("POST /slack/events", s.verified(http.HandlerFunc(s.events)))
+	if s.Install != nil {
+		mux.HandleFunc("GET /slack/install", s.Install.Start)
+		mux.HandleFunc("GET /slack/oauth/callback", s.Install.Callback)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ok\n")
 	})
@@ -50,6 +57,11 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 // side effect. The body is restored for the next handler.
 func (s *Server) verified(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.SigningSecret == "" {
+			// Anyone could sign with an empty secret.
+			http.Error(w, "requests over HTTP are off: SLACK_SIGNING_SECRET is not set", http.StatusNotFound)
+			return
+		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 		if err != nil {
 			var tooBig *http.MaxBytesError
@@ -100,18 +112,57 @@ func (s *Server) slashCommand(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not a slash command", http.StatusBadRequest)
 		return
 	}
+	s.dispatch(w, r, Inbound{Command: &sc})
+}
+
+func (s *Server) interactions(w http.ResponseWriter, r *http.Request) {
+	cb, err := slack.InteractionCallbackParse(r)
+	if err != nil {
+		http.Error(w, "not an interaction", http.StatusBadRequest)
+		return
+	}
+	s.dispatch(w, r, Inbound{Interaction: &cb})
+}
+
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body) // capped and verified by s.verified
+	if err != nil || !json.Valid(body) {
+		http.Error(w, "not an event", http.StatusBadRequest)
+		return
+	}
+	s.dispatch(w, r, Inbound{Event: body})
+}
+
+// dispatch answers a verified request through the App, inside Slack's 3
+// seconds, then starts the work that follows the answer.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, in Inbound) {
 	timeout := s.Timeout
 	if timeout <= 0 {
 		timeout = 2500 * time.Millisecond
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
-	reply := s.App.Handle(ctx, Request{
-		TeamID: sc.TeamID, UserID: sc.UserID, ChannelID: sc.ChannelID,
-		Command: sc.Command, Text: unescapeSlack(sc.Text),
-		ResponseURL: sc.ResponseURL, TriggerID: sc.TriggerID,
-	})
-	writeJSON(w, reply.Message())
+	out := s.App.Dispatch(ctx, in)
+	// The work that follows the answer is counted before the answer goes
+	// (so Drain cannot miss it) and starts once Slack has the answer.
+	if later := out.Later; later != nil {
+		answered := make(chan struct{})
+		defer close(answered)
+		s.App.Go(func(ctx context.Context) {
+			<-answered
+			later(ctx)
+		})
+	}
+	if out.Body != nil {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	}
+	if out.Status != 0 {
+		w.WriteHeader(out.Status)
+	}
+	if out.Body != nil {
+		json.NewEncoder(w).Encode(out.Body)
+	}
+	http.NewResponseController(w).Flush()
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

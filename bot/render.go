@@ -74,19 +74,23 @@ func ranked(r *Request, deals []coach.Deal, advice []coach.Advice, limit int) []
 	order := coach.Rank(advice)
 	var out []Section
 	for _, i := range order[:min(limit, len(order))] {
-		d, adv := deals[i], advice[i]
-		out = append(out, Section{Lines: []Line{
-			T(fmt.Sprintf("#%d %s · %s · %s", d.Number, d.Name, describe(r, d), days(r, d.DaysInStage(r.Now)))),
-			whyLine(r, adv),
-			L(r.T("Next step", "下一步"), adv.Step.In(r.Lang())),
-		}})
+		out = append(out, adviceSection(r, deals[i], advice[i]))
 	}
 	return out
 }
 
+// adviceSection is a deal with its advice: the deal, why, and its next step.
+func adviceSection(r *Request, d coach.Deal, adv coach.Advice) Section {
+	return Section{Lines: []Line{
+		T(fmt.Sprintf("#%d %s · %s · %s", d.Number, d.Name, describe(r, d), days(r, d.DaysInStage(r.Now)))),
+		whyLine(r, adv),
+		L(r.T("Next step", "下一步"), adv.Step.In(r.Lang())),
+	}}
+}
+
 // coachingReply is the answer to a change: what happened, then the coaching.
 func (a *App) coachingReply(ctx context.Context, r *Request, d coach.Deal, log []coach.Event, text string) Reply {
-	return Reply{Text: text, Sections: a.coaching(ctx, r, d, log)}
+	return Reply{Text: text, Sections: a.coaching(ctx, r, d, log), Actions: dealButtons(r, d, true)}
 }
 
 // changeReply reports a stage change from the deal as it was to the deal as it

@@ -18,6 +18,7 @@ type Reply struct {
 	Note     string    // small print at the end
 	Public   bool      // post in the channel instead of to the requester only
 	Failed   bool      // the reply reports an error; nothing changed
+	Silent   bool      // nothing to post: the answer is a modal, Slack gets an empty 200
 }
 
 // Section is a block of the body: an optional bold title and lines.
@@ -179,13 +180,7 @@ func (r Reply) Blocks() []slack.Block {
 		blocks = append(blocks, slack.NewContextBlock("", text(fmt.Sprintf("+%d …", dropped))))
 	}
 	if len(r.Actions) > 0 {
-		var els []slack.BlockElement
-		for _, a := range r.Actions {
-			btn := slack.NewButtonBlockElement(a.ID, a.Value, slack.NewTextBlockObject(slack.PlainTextType, a.Label, false, false))
-			btn.Style = slack.Style(a.Style)
-			els = append(els, btn)
-		}
-		blocks = append(blocks, slack.NewActionBlock("actions", els...))
+		blocks = append(blocks, actionsBlock("actions", r.Actions))
 	}
 	if r.Note != "" {
 		blocks = append(blocks, slack.NewContextBlock("note", text(truncate(escapeMrkdwn(r.Note), maxSectionText))))
@@ -204,4 +199,15 @@ func (r Reply) Message() slack.Msg {
 		Text:         truncate(escapeMrkdwn(r.Text), maxSectionText),
 		Blocks:       slack.Blocks{BlockSet: r.Blocks()},
 	}
+}
+
+// actionsBlock renders buttons as an actions block.
+func actionsBlock(blockID string, acts []Action) *slack.ActionBlock {
+	var els []slack.BlockElement
+	for _, a := range acts {
+		btn := slack.NewButtonBlockElement(a.ID, a.Value, slack.NewTextBlockObject(slack.PlainTextType, a.Label, false, false))
+		btn.Style = slack.Style(a.Style)
+		els = append(els, btn)
+	}
+	return slack.NewActionBlock(blockID, els...)
 }

@@ -336,7 +336,7 @@ func (s *Scheduler) checkChannel(ctx context.Context, sub coach.DigestSub) (coac
 		return "", err
 	case ch.IsExtShared || ch.IsPendingExtShared || ch.IsShared && !ch.IsOrgShared:
 		state = coach.ChannelExternal
-	case ch.IsIM || ch.IsMember:
+	case ch.IsMember:
 		state = coach.ChannelOK
 	default:
 		state = coach.ChannelNotMember

@@ -140,6 +140,8 @@ func (a *App) showReply(ctx context.Context, r *Request, d coach.Deal, log []coa
 	}
 	if !d.Archived {
 		reply.Sections = append(reply.Sections, a.coaching(ctx, r, d, log)...)
+		reply.Actions = dealButtons(r, d, true)
 	}
+	reply.Actions = append(reply.Actions, Action{ID: ActionBlueprint, Label: r.T("Blueprint", "服务蓝图"), Value: fmt.Sprint(d.ID)})
 	return reply
 }

@@ -29,6 +29,7 @@ type Deal struct {
 	PauseReason string
 	LostReason  LostReason
 	CreatedAt   time.Time
+	Version     int64 // the id of the latest event in the log, reverts included; buttons carry it
 }
 
 // Status says whether a deal is open, won or lost.
@@ -145,6 +146,10 @@ func Replay(base Deal, events []Event) Deal {
 		ID: base.ID, TeamID: base.TeamID, Number: base.Number, ExternalID: base.ExternalID,
 		CreatedAt: base.CreatedAt, Status: StatusOpen, Stage: Prospecting,
 		Archived: true, // until a live create is seen
+		Version:  base.Version,
+	}
+	for _, e := range events {
+		d.Version = max(d.Version, e.ID)
 	}
 	for _, e := range Live(events) {
 		switch e.Kind {

@@ -34,10 +34,11 @@ type dealRow struct {
 	PausedUntil sql.NullTime   `db:"paused_until"`
 	PauseReason sql.NullString `db:"pause_reason"`
 	CreatedAt   time.Time      `db:"created_at"`
+	Version     int64          `db:"version"`
 }
 
 const dealCols = `id, team_id, number, external_id, name, owner_id, amount_cents, currency, status, stage,
-	stage_since, last_active, lost_reason, archived, paused_until, pause_reason, created_at`
+	stage_since, last_active, lost_reason, archived, paused_until, pause_reason, created_at, version`
 
 func (r dealRow) deal() coach.Deal {
 	return coach.Deal{
@@ -49,7 +50,7 @@ func (r dealRow) deal() coach.Deal {
 		StageSince: r.StageSince.UTC(), LastActive: r.LastActive.UTC(),
 		LostReason: coach.LostReason(r.LostReason.String), Archived: r.Archived,
 		PausedUntil: r.PausedUntil.Time.UTC(), PauseReason: r.PauseReason.String,
-		CreatedAt: r.CreatedAt.UTC(),
+		CreatedAt: r.CreatedAt.UTC(), Version: r.Version,
 	}
 }
 
@@ -236,6 +237,14 @@ func (s *DB) events(ctx context.Context, q queryer, dealID int64) ([]coach.Event
 // deal are serialised, so the second decides on the first's result. It returns
 // the deal after the change and the appended event.
 func (s *DB) Change(ctx context.Context, c coach.Caller, id int64, decide coach.Decide) (coach.Deal, coach.Event, error) {
+	return s.change(ctx, c, id, nil, decide)
+}
+
+// guard runs in a change's transaction, under the deal's lock: before the
+// decision (ev is zero) and once the event is appended. An error undoes it all.
+type guard func(ctx context.Context, tx *sqlx.Tx, d coach.Deal, ev coach.Event) error
+
+func (s *DB) change(ctx context.Context, c coach.Caller, id int64, g guard, decide coach.Decide) (coach.Deal, coach.Event, error) {
 	var (
 		after coach.Deal
 		ev    coach.Event
@@ -248,6 +257,11 @@ func (s *DB) Change(ctx context.Context, c coach.Caller, id int64, decide coach.
 		if !c.CanSee(d) {
 			return errNoDeal
 		}
+		if g != nil {
+			if err := g(ctx, tx, d, coach.Event{}); err != nil {
+				return err
+			}
+		}
 		log, err := s.events(ctx, tx, id)
 		if err != nil {
 			return err
@@ -259,6 +273,11 @@ func (s *DB) Change(ctx context.Context, c coach.Caller, id int64, decide coach.
 		ev.DealID = d.ID
 		if ev.ID, err = appendEvent(ctx, tx, c.TeamID, ev); err != nil {
 			return err
+		}
+		if g != nil {
+			if err := g(ctx, tx, d, ev); err != nil {
+				return err
+			}
 		}
 		after, err = project(ctx, tx, d, append(log, ev))
 		return err

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"testing"
 	"time"
 
@@ -151,4 +152,95 @@ func (s *Slack) now() time.Time {
 		return time.Now()
 	}
 	return s.Now()
+}
+
+// Interaction sends a signed interaction (a button click, a modal submit)
+// whose JSON payload is payload, as Slack does: a form with one field.
+func (s *Slack) Interaction(payload any) Response {
+	s.T.Helper()
+	b, err := json.Marshal(payload)
+	if err != nil {
+		s.T.Fatal(err)
+	}
+	return s.Post("/slack/interactions", "application/x-www-form-urlencoded", []byte(url.Values{"payload": {string(b)}}.Encode()), true)
+}
+
+// Event sends a signed Events API envelope; retry > 0 marks it as Slack's
+// retry number retry, as X-Slack-Retry-Num does.
+func (s *Slack) Event(envelope any, retry int) Response {
+	s.T.Helper()
+	b, err := json.Marshal(envelope)
+	if err != nil {
+		s.T.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, s.BaseURL+"/slack/events", bytes.NewReader(b))
+	if err != nil {
+		s.T.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if retry > 0 {
+		req.Header.Set("X-Slack-Retry-Num", strconv.Itoa(retry))
+		req.Header.Set("X-Slack-Retry-Reason", "http_timeout")
+	}
+	bot.Sign(req.Header, s.secret(), b, s.now())
+	return s.Do(req)
+}
+
+// Button returns a block_actions payload: user of team clicks the button
+// actionID with value, under a message answered through responseURL ("" for
+// a click in the App Home tab).
+func Button(team, user, actionID, value, responseURL string) map[string]any {
+	p := map[string]any{
+		"type": "block_actions", "team": map[string]any{"id": team, "domain": "acme"},
+		"user":       map[string]any{"id": user, "team_id": team},
+		"api_app_id": "A0001", "trigger_id": TriggerID(),
+		"actions": []any{map[string]any{
+			"type": "button", "action_id": actionID, "block_id": "actions", "value": value,
+			"action_ts": strconv.FormatInt(time.Now().UnixNano(), 10),
+		}},
+	}
+	if responseURL != "" {
+		p["response_url"] = responseURL
+		p["channel"] = map[string]any{"id": "C0001"}
+		p["container"] = map[string]any{"type": "message", "is_ephemeral": true, "channel_id": "C0001"}
+	} else {
+		p["container"] = map[string]any{"type": "view", "view_id": "V0HOME"}
+		p["view"] = map[string]any{"id": "V0HOME", "type": "home"}
+	}
+	return p
+}
+
+// Submit returns a view_submission payload for the modal view (as the bot
+// opened it: callback_id and private_metadata are read from it), with values
+// typed as block_id → text, or → the chosen option for a select.
+func Submit(team, user, viewID string, view map[string]any, values map[string]string) map[string]any {
+	state := map[string]any{}
+	blocks, _ := view["blocks"].([]any)
+	for _, b := range blocks {
+		b, _ := b.(map[string]any)
+		if b["type"] != "input" {
+			continue
+		}
+		id, _ := b["block_id"].(string)
+		el, _ := b["element"].(map[string]any)
+		v, ok := values[id]
+		if !ok {
+			continue
+		}
+		act := map[string]any{"type": el["type"]}
+		if el["type"] == "static_select" {
+			act["selected_option"] = map[string]any{"value": v}
+		} else {
+			act["value"] = v
+		}
+		state[id] = map[string]any{el["action_id"].(string): act}
+	}
+	return map[string]any{
+		"type": "view_submission", "team": map[string]any{"id": team}, "user": map[string]any{"id": user, "team_id": team},
+		"api_app_id": "A0001", "trigger_id": TriggerID(),
+		"view": map[string]any{
+			"id": viewID, "team_id": team, "type": "modal", "callback_id": view["callback_id"],
+			"private_metadata": view["private_metadata"], "state": map[string]any{"values": state},
+		},
+	}
 }

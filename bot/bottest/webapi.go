@@ -45,7 +45,6 @@ type Message struct {
 type Channel struct {
 	IsMember    bool
 	IsExtShared bool
-	IsIM        bool
 	NotFound    bool
 }
 
@@ -233,7 +232,7 @@ func (api *WebAPI) info(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{
-		"id": id, "is_channel": !c.IsIM, "is_im": c.IsIM, "is_member": c.IsMember,
+		"id": id, "is_channel": true, "is_member": c.IsMember,
 		"is_shared": c.IsExtShared, "is_ext_shared": c.IsExtShared,
 	}})
 }

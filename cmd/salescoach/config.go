@@ -150,6 +150,22 @@ func (c *config) validate() error {
 	return nil
 }
 
+// serveSettings checks what serve needs on top of validate: a way for Slack to
+// reach the bot, a bot token for Socket Mode, and the public address OAuth
+// redirects to.
+func (c *config) serveSettings() error {
+	if c.SigningSecret == "" && c.AppToken == "" {
+		return &settingError{"SLACK_SIGNING_SECRET", "is required by serve over HTTP (find it under Basic Information in your Slack app's settings), unless SLACK_APP_TOKEN turns on Socket Mode"}
+	}
+	if c.AppToken != "" && c.BotToken == "" && c.ClientID == "" {
+		return &settingError{"SLACK_BOT_TOKEN", "is required with SLACK_APP_TOKEN (or SLACK_CLIENT_ID for OAuth installs): Socket Mode brings requests, the bot token answers them"}
+	}
+	if c.ClientID != "" && c.PublicURL == "" {
+		return &settingError{"SALESCOACH_PUBLIC_URL", "is required with SLACK_CLIENT_ID: Slack sends installers back to <SALESCOACH_PUBLIC_URL>/slack/oauth/callback"}
+	}
+	return nil
+}
+
 func validUserID(s string) bool {
 	if len(s) < 2 || (s[0] != 'U' && s[0] != 'W') {
 		return false

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"salescoach/bot"
 	"salescoach/db"
@@ -15,6 +16,7 @@ func console(ctx context.Context, e *env, args []string) error {
 	team := fs.String("team", "", "Slack team (workspace) id, e.g. T0001")
 	user := fs.String("user", "", "Slack user id, e.g. U0001")
 	manager := fs.Bool("manager", false, "act as a manager of the team")
+	pictures := fs.String("pictures", filepath.Join(os.TempDir(), "salescoach-pictures"), "folder for the pictures /coach flow and /deal blueprint draw")
 	e.cfg.databaseFlag(fs)
 	if err := e.parse(fs, args); err != nil {
 		return err
@@ -32,7 +34,8 @@ func console(ctx context.Context, e *env, args []string) error {
 	if *manager {
 		managers = append(managers, *user)
 	}
-	app := bot.New(bot.Config{Store: store, Log: e.logger(), Managers: managers})
+	app := bot.New(bot.Config{Store: store, Log: e.logger(), Managers: managers,
+		Pictures: pictureStore{store}, PictureDir: *pictures})
 	prompt := ""
 	if f, ok := e.stdin.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -12,15 +11,6 @@ import (
 	"salescoach/coach"
 	"salescoach/db"
 )
-
-// slackClients returns the Web API clients of the configuration: the bot
-// token of single-workspace mode, or none.
-func (c *config) slackClients() bot.Clients {
-	if c.BotToken == "" {
-		return bot.StaticClients{}
-	}
-	return bot.StaticClients{Token: c.BotToken, APIURL: c.SlackAPIURL, HTTP: &http.Client{Timeout: time.Minute}}
-}
 
 // reporterFor returns the store's §9 metrics for the digest, or nil when this
 // build's store does not compute them.
@@ -64,7 +54,7 @@ func digest(ctx context.Context, e *env, args []string) error {
 	if view.Lang != coach.EN && view.Lang != coach.ZH {
 		return fmt.Errorf("digest: --lang must be en or zh, not %q", *lang)
 	}
-	if *post != "" && e.cfg.BotToken == "" {
+	if *post != "" && e.cfg.BotToken == "" && e.cfg.ClientID == "" {
 		return &settingError{"SLACK_BOT_TOKEN", "is required by digest --post: the bot token (xoxb-…) of the workspace"}
 	}
 
@@ -73,7 +63,17 @@ func digest(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	app := bot.New(bot.Config{Store: store, Log: e.logger(), Slack: e.cfg.slackClients(), Reporter: reporterFor(store)})
+	log := e.logger()
+	cfg := bot.Config{Store: store, Log: log, Reporter: reporterFor(store)}
+	if *post != "" {
+		clients, _, err := slackClients(ctx, e.cfg, store, log)
+		if err != nil {
+			return err
+		}
+		cfg.Slack = clients
+	}
+	app := bot.New(cfg)
+	defer app.Close()
 	if *post != "" {
 		ts, err := app.PostDigest(ctx, *team, *post, at, view)
 		if err != nil {

@@ -48,6 +48,7 @@ func subcommands() []subcommand {
 		{"serve", "serve [--listen ADDR] [--database URL]", "answer Slack over HTTP (and Socket Mode), run the digest scheduler; applies migrations first", serve},
 		{"console", "console --team T --user U [--manager]", "type /deal and /coach commands as in Slack and read the replies as plain text", console},
 		{"migrate", "migrate [--database URL]", "apply database migrations and exit", migrate},
+		{"picture", pictureUsage, "draw the team's flowchart, the won-cycle trend or a deal's blueprint as PNG", pictureCmd},
 		{"digest", "digest --team T [--at TIME] [--print | --post CHANNEL]", "build the weekly digest as of a time: print it, or post it to a channel", digest},
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"salescoach/bot"
@@ -23,8 +25,8 @@ func serve(ctx context.Context, e *env, args []string) error {
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
-	if e.cfg.SigningSecret == "" {
-		return &settingError{"SLACK_SIGNING_SECRET", "is required by serve: find it under Basic Information in your Slack app's settings"}
+	if err := e.cfg.serveSettings(); err != nil {
+		return err
 	}
 	log := e.logger()
 	store, err := e.openDB(ctx, log, db.Options{MaxOpen: 16})
@@ -33,10 +35,15 @@ func serve(ctx context.Context, e *env, args []string) error {
 	}
 	defer store.Close()
 
-	app := bot.New(bot.Config{Store: store, Log: log, Managers: e.cfg.Managers,
-		Slack: e.cfg.slackClients(), Reporter: reporterFor(store)})
+	clients, install, err := slackClients(ctx, e.cfg, store, log)
+	if err != nil {
+		return err
+	}
+	app := bot.New(bot.Config{Store: store, Log: log, Managers: e.cfg.Managers, Slack: clients,
+		Pictures: pictureStore{store}, Retention: time.Duration(e.cfg.RetentionDays) * 24 * time.Hour,
+		Reporter: reporterFor(store)})
 	defer app.Close()
-	srv := &bot.Server{App: app, SigningSecret: e.cfg.SigningSecret}
+	srv := &bot.Server{App: app, SigningSecret: e.cfg.SigningSecret, Install: install}
 	ln, err := net.Listen("tcp", e.cfg.ListenAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", e.cfg.ListenAddr, err)
@@ -49,13 +56,19 @@ func serve(ctx context.Context, e *env, args []string) error {
 		IdleTimeout:       90 * time.Second,
 	}
 	go forgetRequests(ctx, store)
+	go housekeeping(ctx, store, log)
 	go app.RunNudges(ctx, time.Minute)
 	schedDone := make(chan struct{})
 	go func() {
 		defer close(schedDone)
 		app.NewScheduler(bot.SchedulerConfig{}).Run(ctx)
 	}()
-	log.Info("serving", "addr", ln.Addr().String())
+	if e.cfg.AppToken != "" {
+		sm := &bot.SocketMode{App: app, Client: bot.NewSocketModeClient(e.cfg.AppToken, e.cfg.SlackAPIURL, nil)}
+		go sm.Run(ctx)
+		log.Info("socket mode on")
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "http_from_slack", e.cfg.SigningSecret != "", "oauth_install", install != nil)
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -69,6 +82,9 @@ func serve(ctx context.Context, e *env, args []string) error {
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
+	}
+	if err := app.Drain(sctx); err != nil {
+		log.Warn("stopped before all work after replies was done", "err", err)
 	}
 	// A digest being posted is finished if it can be within the drain time;
 	// otherwise its claim's lease runs out and a process looks again.
@@ -92,6 +108,67 @@ func forgetRequests(ctx context.Context, store *db.DB) {
 			return
 		case now := <-t.C:
 			store.ForgetRequests(ctx, now.Add(-10*time.Minute))
+		}
+	}
+}
+
+// slackClients returns the Web API clients: the single workspace's token
+// (SLACK_BOT_TOKEN), or with OAuth configured the tokens of the installed
+// workspaces, falling back to SLACK_BOT_TOKEN for its own workspace only. It
+// also returns the OAuth install routes, nil without OAuth.
+func slackClients(ctx context.Context, cfg *config, store *db.DB, log *slog.Logger) (bot.Clients, *bot.Install, error) {
+	static := bot.StaticClients{Token: cfg.BotToken, APIURL: cfg.SlackAPIURL}
+	if cfg.ClientID == "" {
+		return static, nil, nil
+	}
+	sealer, err := bot.NewSealer(cfg.SecretKey)
+	if err != nil {
+		return nil, nil, &settingError{"SALESCOACH_SECRET_KEY", err.Error()}
+	}
+	clients := bot.InstalledClients{Store: store, Sealer: sealer, APIURL: cfg.SlackAPIURL, Fallback: static}
+	if static.Token != "" {
+		// Which workspace SLACK_BOT_TOKEN belongs to, so that no other
+		// workspace's calls ever use it.
+		actx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		client, _ := static.Client(actx, "")
+		if at, err := client.AuthTestContext(actx); err == nil && at.TeamID != "" {
+			clients.FallbackTeam = at.TeamID
+		} else {
+			log.Warn("SLACK_BOT_TOKEN is not used: auth.test did not say which workspace it belongs to", "err", err)
+			clients.Fallback = bot.StaticClients{}
+		}
+	}
+	install := &bot.Install{
+		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
+		RedirectURL: strings.TrimSuffix(cfg.PublicURL, "/") + "/slack/oauth/callback",
+		APIURL:      cfg.SlackAPIURL, Sealer: sealer, Store: store, Log: log,
+	}
+	return clients, install, nil
+}
+
+// housekeeping deletes, every hour, the event deliveries too old to be
+// retried and the data of workspaces uninstalled longer ago than the
+// retention period.
+func housekeeping(ctx context.Context, store *db.DB, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		now := time.Now()
+		if err := store.ForgetEvents(ctx, now.Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Warn("forget old events failed", "err", err)
+		}
+		ids, err := store.PurgeTeams(ctx, now)
+		if err != nil && ctx.Err() == nil {
+			log.Warn("deleting uninstalled workspaces failed", "err", err)
+		}
+		for _, id := range ids {
+			log.Info("uninstalled workspace deleted after the retention period", "team", id)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }

@@ -1,0 +1,311 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"salescoach/coach"
+	"salescoach/picture"
+)
+
+// PictureStore is what the pictures need of the database.
+type PictureStore interface {
+	// Report returns the §9 metrics of a team over [from, to).
+	Report(ctx context.Context, teamID string, from, to time.Time) (coach.Report, error)
+	// Transitions counts the moves between stages observed in [from, to).
+	Transitions(ctx context.Context, teamID string, from, to time.Time) ([]coach.Transition, error)
+	// WonCycleWeeks returns the won cycle of each of the weeks that end at to.
+	WonCycleWeeks(ctx context.Context, teamID string, to time.Time, weeks int) ([]coach.WeekCycle, error)
+}
+
+// Defaults of the pictures.
+const (
+	FlowWeeks        = 13 // /coach flow: about the 90 days the bottleneck is judged over
+	TrendWeeks       = 12
+	maxPictureWeeks  = 104
+	blueprintDays    = 90 // the team's p90s come from the 90 days before now
+	pictureTimeout   = 2 * time.Minute
+	pictureTimestamp = "20060102-150405"
+	// maxDrawing bounds the pictures drawn at once: each holds a canvas of
+	// about 8 MB while it is drawn, and the CPU is the limit anyway.
+	maxDrawing = 2
+)
+
+// errNoPictures is returned when the App was built without a PictureStore.
+var errNoPictures = errors.New("pictures: no picture store configured")
+
+// FlowPNG draws a team's process flowchart over [from, to) in lang, with
+// dates in loc. The weekly digest attaches it.
+func (a *App) FlowPNG(ctx context.Context, teamID string, from, to time.Time, lang coach.Lang, loc *time.Location) ([]byte, error) {
+	if a.pictures == nil {
+		return nil, errNoPictures
+	}
+	rep, err := a.pictures.Report(ctx, teamID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return a.FlowPNGOf(ctx, rep, lang, loc)
+}
+
+// FlowPNGOf draws the flowchart of a report already computed (the digest's
+// own), adding only the moves observed in its window.
+func (a *App) FlowPNGOf(ctx context.Context, rep coach.Report, lang coach.Lang, loc *time.Location) ([]byte, error) {
+	if a.pictures == nil {
+		return nil, errNoPictures
+	}
+	moves, err := a.pictures.Transitions(ctx, rep.TeamID, rep.From, rep.To)
+	if err != nil {
+		return nil, err
+	}
+	return a.draw(ctx, func() ([]byte, error) { return picture.FlowOf(rep.TeamID, rep, moves, loc).PNG(lang) })
+}
+
+// draw runs one drawing when a slot is free, so a burst of requests cannot
+// draw many pictures at once.
+func (a *App) draw(ctx context.Context, fn func() ([]byte, error)) ([]byte, error) {
+	select {
+	case a.drawing <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-a.drawing }()
+	return fn()
+}
+
+// TrendPNG draws a team's won sales cycle for each of the weeks that end at
+// to, in lang with dates in loc. The weekly digest attaches it.
+func (a *App) TrendPNG(ctx context.Context, teamID string, to time.Time, weeks int, lang coach.Lang, loc *time.Location) ([]byte, error) {
+	if a.pictures == nil {
+		return nil, errNoPictures
+	}
+	ws, err := a.pictures.WonCycleWeeks(ctx, teamID, to, weeks)
+	if err != nil {
+		return nil, err
+	}
+	return a.draw(ctx, func() ([]byte, error) { return picture.Trend{Team: teamID, Weeks: ws, Loc: loc}.PNG(lang) })
+}
+
+// BlueprintPNG draws the service blueprint of a deal the caller may see, as
+// of now.
+func (a *App) BlueprintPNG(ctx context.Context, c coach.Caller, dealID int64, now time.Time) ([]byte, coach.Deal, error) {
+	if a.pictures == nil {
+		return nil, coach.Deal{}, errNoPictures
+	}
+	d, log, err := a.store.Deal(ctx, c, dealID)
+	if err != nil {
+		return nil, d, err
+	}
+	rep, err := a.pictures.Report(ctx, c.TeamID, now.AddDate(0, 0, -blueprintDays), now)
+	if err != nil {
+		return nil, d, err
+	}
+	bp := picture.Blueprint{Team: c.TeamID, DealBlueprint: coach.Blueprint(d, log, &rep, now, c.Lang), Loc: c.Loc}
+	png, err := a.draw(ctx, func() ([]byte, error) { return bp.PNG(c.Lang) })
+	return png, d, err
+}
+
+// parseWeeks reads "[weeks N]" ("weeks 8", "8 weeks", "8w", "8", "8周"),
+// returning def when args is empty.
+func parseWeeks(args string, def int) (int, error) {
+	s := strings.ToLower(strings.Join(strings.Fields(args), " "))
+	if s == "" {
+		return def, nil
+	}
+	for _, w := range []string{"weeks", "week", "wks", "w", "周", "星期"} {
+		s = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(s, w), w))
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > maxPictureWeeks {
+		return 0, coach.Fail(coach.EInvalid,
+			fmt.Sprintf("%q is not a number of weeks. Give 1 to %d, e.g. weeks 8.", args, maxPictureWeeks),
+			fmt.Sprintf("“%s”不是有效的周数。请填 1 到 %d，例如 weeks 8。", args, maxPictureWeeks))
+	}
+	return n, nil
+}
+
+// coachFlow answers /coach flow [weeks N]: the team's process flowchart,
+// sent to the caller's direct messages.
+func (a *App) coachFlow(ctx context.Context, r *Request, args string) (Reply, error) {
+	weeks, err := parseWeeks(args, FlowWeeks)
+	if err != nil {
+		return Reply{}, err
+	}
+	to := r.Now
+	from := to.AddDate(0, 0, -7*weeks)
+	c := r.Caller
+	return a.sendPicture(ctx, c, pictureJob{
+		name:    fmt.Sprintf("flow-%s-%s.png", c.TeamID, to.Format(pictureTimestamp)),
+		what:    [2]string{"the flowchart of your team's sales process", "团队销售流程图"},
+		title:   c.Lang.T(fmt.Sprintf("Sales process, last %d weeks", weeks), fmt.Sprintf("销售流程（最近 %d 周）", weeks)),
+		comment: c.Lang.T(fmt.Sprintf("Your team's sales process over the last %d weeks: where deals move, skip, loop back and drop out.", weeks), fmt.Sprintf("团队最近 %d 周的销售流程：交易在哪里推进、跳过、退回和流失。", weeks)),
+		render: func(ctx context.Context) ([]byte, error) {
+			return a.FlowPNG(ctx, c.TeamID, from, to, c.Lang, c.Loc)
+		},
+	}), nil
+}
+
+// coachTrend answers /coach trend [weeks N]: the won cycle week by week.
+func (a *App) coachTrend(ctx context.Context, r *Request, args string) (Reply, error) {
+	weeks, err := parseWeeks(args, TrendWeeks)
+	if err != nil {
+		return Reply{}, err
+	}
+	to := r.Now
+	c := r.Caller
+	return a.sendPicture(ctx, c, pictureJob{
+		name:    fmt.Sprintf("trend-%s-%s.png", c.TeamID, to.Format(pictureTimestamp)),
+		what:    [2]string{"the won sales cycle chart", "赢单周期趋势图"},
+		title:   c.Lang.T(fmt.Sprintf("Won sales cycle, last %d weeks", weeks), fmt.Sprintf("赢单销售周期（最近 %d 周）", weeks)),
+		comment: c.Lang.T("How long your team's won deals took, week by week.", "团队赢单所用的时间，按周统计。"),
+		render: func(ctx context.Context) ([]byte, error) {
+			return a.TrendPNG(ctx, c.TeamID, to, weeks, c.Lang, c.Loc)
+		},
+	}), nil
+}
+
+// ActionBlueprint is the action_id of the Blueprint button of /deal show;
+// its value is the deal's id, for sendBlueprint.
+const ActionBlueprint = "deal_blueprint"
+
+// dealBlueprint answers /deal blueprint <deal>.
+func (a *App) dealBlueprint(ctx context.Context, r *Request, args string) (Reply, error) {
+	dn, _, err := a.resolve(ctx, r, args, true)
+	if err != nil {
+		return Reply{}, err
+	}
+	return a.sendBlueprint(ctx, r.Caller, dn.ID), nil
+}
+
+// sendBlueprint sends the service blueprint of a deal the caller may see to
+// their direct messages and returns the reply to show at once. The Blueprint
+// button of /deal show calls it with the deal's id.
+func (a *App) sendBlueprint(ctx context.Context, c coach.Caller, dealID int64) Reply {
+	now := a.now().UTC()
+	return a.sendPicture(ctx, c, pictureJob{
+		name:    fmt.Sprintf("blueprint-%s-%d-%s.png", c.TeamID, dealID, now.Format(pictureTimestamp)),
+		what:    [2]string{"the deal's service blueprint", "这笔交易的服务蓝图"},
+		title:   c.Lang.T("Service blueprint", "服务蓝图"),
+		comment: c.Lang.T("The deal's stays stage by stage, with what was logged in each.", "这笔交易在各阶段的停留，以及每段停留期间的记录。"),
+		render: func(ctx context.Context) ([]byte, error) {
+			png, _, err := a.BlueprintPNG(ctx, c, dealID, now)
+			return png, err
+		},
+	})
+}
+
+// pictureJob is a picture to draw and deliver.
+type pictureJob struct {
+	name    string    // the file name
+	what    [2]string // what it is, in English and Chinese, for the replies
+	title   string
+	comment string
+	render  func(ctx context.Context) ([]byte, error)
+}
+
+// sendPicture delivers a picture. In the console (PictureDir set) it draws
+// it at once, writes the file and replies with its path. In Slack it replies
+// at once and draws and uploads it to the caller's direct messages in the
+// background, with a context of its own: nothing slow sits on the reply path.
+func (a *App) sendPicture(ctx context.Context, c coach.Caller, job pictureJob) Reply {
+	if a.pictureDir != "" {
+		path, err := a.writePicture(ctx, job)
+		if err != nil {
+			a.log.ErrorContext(ctx, "picture failed", "team", c.TeamID, "picture", job.name, "err", err)
+			return fail(coach.ErrorMessage(err, c.Lang))
+		}
+		return Reply{Text: c.Lang.T("Wrote "+job.what[0]+" to "+path, "已把"+job.what[1]+"保存到 "+path)}
+	}
+	if _, err := a.slack.Client(ctx, c.TeamID); err != nil {
+		a.log.WarnContext(ctx, "picture not sent: no Slack client", "team", c.TeamID, "err", err)
+		return fail(c.Lang.T("Pictures go to your direct messages, but this Sales Coach has no Slack token to send them with. Ask whoever runs it to set SLACK_BOT_TOKEN.",
+			"图片会发到您的私信，但这个 Sales Coach 没有配置可用的 Slack 令牌。请联系管理员设置 SLACK_BOT_TOKEN。"))
+	}
+	// Background work runs under the App's context, which Close cancels.
+	bg, cancel := context.WithTimeout(a.cs.bgCtx, pictureTimeout)
+	a.cs.bg.Add(1)
+	go func() {
+		defer a.cs.bg.Done()
+		defer cancel()
+		if err := a.uploadPicture(bg, c, job); err != nil {
+			a.log.ErrorContext(bg, "picture not delivered", "team", c.TeamID, "user", c.UserID, "picture", job.name, "err", err)
+		}
+	}()
+	return Reply{Text: c.Lang.T("Drawing "+job.what[0]+"; it will be in your direct messages in a moment.",
+		"正在绘制"+job.what[1]+"，稍后会发到您的私信。")}
+}
+
+// writePicture draws a picture into the console's picture folder and returns
+// the file's path.
+func (a *App) writePicture(ctx context.Context, job pictureJob) (string, error) {
+	png, err := job.render(ctx)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(a.pictureDir, 0o755); err != nil {
+		return "", fmt.Errorf("picture folder: %w", err)
+	}
+	path := filepath.Join(a.pictureDir, job.name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		return "", fmt.Errorf("write picture: %w", err)
+	}
+	return path, nil
+}
+
+// uploadPicture draws a picture and uploads it to the caller's direct
+// messages with Slack's external upload (getUploadURLExternal, the upload,
+// completeUploadExternal). When drawing fails it tells the caller there.
+func (a *App) uploadPicture(ctx context.Context, c coach.Caller, job pictureJob) error {
+	api, err := a.slack.Client(ctx, c.TeamID)
+	if err != nil {
+		return err
+	}
+	var channel string
+	err = a.cs.retry.Do(ctx, func(ctx context.Context) error {
+		ch, _, _, err := api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{c.UserID}, ReturnIM: true})
+		if err == nil {
+			channel = ch.ID
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("open direct message: %w", err)
+	}
+	png, rerr := job.render(ctx)
+	if rerr != nil {
+		msg := coach.ErrorMessage(rerr, c.Lang)
+		text := c.Lang.T("Sorry, I could not draw "+job.what[0]+": "+msg, "抱歉，未能绘制"+job.what[1]+"："+msg)
+		err := a.cs.retry.Do(ctx, func(ctx context.Context) error {
+			_, _, err := api.PostMessageContext(ctx, channel, slack.MsgOptionText(text, false))
+			return err
+		})
+		return errors.Join(fmt.Errorf("draw %s: %w", job.name, rerr), err)
+	}
+	return a.UploadPNG(ctx, api, channel, "", job.name, job.title, job.comment, png)
+}
+
+// UploadPNG shares a picture in a channel (in the thread of thread when it is
+// not empty) with Slack's external upload: getUploadURLExternal, the upload,
+// completeUploadExternal. Failures Slack surely did not act on are retried.
+// The weekly digest attaches its pictures with it.
+func (a *App) UploadPNG(ctx context.Context, api *slack.Client, channel, thread, name, title, comment string, png []byte) error {
+	err := a.cs.retry.Do(ctx, func(ctx context.Context) error {
+		_, err := api.UploadFileContext(ctx, slack.UploadFileParameters{
+			Reader: bytes.NewReader(png), FileSize: len(png), Filename: name, Title: title, AltTxt: title,
+			InitialComment: comment, Channel: channel, ThreadTimestamp: thread,
+		})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("upload %s: %w", name, err)
+	}
+	return nil
+}

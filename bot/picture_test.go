@@ -1,0 +1,310 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image/png"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"salescoach/bot"
+	"salescoach/bot/bottest"
+	"salescoach/coach"
+	"salescoach/db"
+	"salescoach/db/dbtest"
+)
+
+// pictureData gives the pictures their data from the store; its Report
+// carries the stage figures the pictures draw.
+type pictureData struct {
+	*db.DB
+	fail error // when set, Report fails with it
+}
+
+func (p pictureData) Report(ctx context.Context, teamID string, from, to time.Time) (coach.Report, error) {
+	if p.fail != nil {
+		return coach.Report{}, p.fail
+	}
+	stages, err := p.StageFigures(ctx, teamID, from, to)
+	return coach.Report{TeamID: teamID, From: from, To: to, Stages: stages}, err
+}
+
+// fakeSlack is the part of Slack's Web API a picture upload uses. It records
+// every call in order, and the file uploaded.
+type fakeSlack struct {
+	srv *httptest.Server
+
+	mu       sync.Mutex
+	calls    []string
+	file     []byte
+	fileName string
+	declared string // the length given to files.getUploadURLExternal
+	channel  string // where files.completeUploadExternal shared the file
+	thread   string // and in which thread
+	title    string
+	messages []string // text posted with chat.postMessage
+}
+
+func newFakeSlack(t *testing.T) *fakeSlack {
+	f := &fakeSlack{}
+	mux := http.NewServeMux()
+	record := func(name string) {
+		f.mu.Lock()
+		f.calls = append(f.calls, name)
+		f.mu.Unlock()
+	}
+	mux.HandleFunc("/conversations.open", func(w http.ResponseWriter, r *http.Request) {
+		record("conversations.open")
+		if r.FormValue("users") != "U1" {
+			t.Errorf("conversations.open users = %q, want the requester U1", r.FormValue("users"))
+		}
+		io.WriteString(w, `{"ok":true,"channel":{"id":"D0U1"}}`)
+	})
+	mux.HandleFunc("/files.getUploadURLExternal", func(w http.ResponseWriter, r *http.Request) {
+		record("files.getUploadURLExternal")
+		f.mu.Lock()
+		f.declared, f.fileName = r.FormValue("length"), r.FormValue("filename")
+		f.mu.Unlock()
+		io.WriteString(w, `{"ok":true,"upload_url":"`+f.srv.URL+`/upload/F1","file_id":"F1"}`)
+	})
+	mux.HandleFunc("/upload/F1", func(w http.ResponseWriter, r *http.Request) {
+		record("upload")
+		file, _, err := r.FormFile("file")
+		if err != nil {
+			t.Errorf("upload without a file: %v", err)
+			return
+		}
+		b, _ := io.ReadAll(file)
+		f.mu.Lock()
+		f.file = b
+		f.mu.Unlock()
+		io.WriteString(w, "OK")
+	})
+	mux.HandleFunc("/files.completeUploadExternal", func(w http.ResponseWriter, r *http.Request) {
+		record("files.completeUploadExternal")
+		f.mu.Lock()
+		f.channel, f.thread = r.FormValue("channel_id"), r.FormValue("thread_ts")
+		f.title = r.FormValue("files")
+		f.mu.Unlock()
+		io.WriteString(w, `{"ok":true,"files":[{"id":"F1","title":"picture"}]}`)
+	})
+	mux.HandleFunc("/chat.postMessage", func(w http.ResponseWriter, r *http.Request) {
+		record("chat.postMessage")
+		f.mu.Lock()
+		f.messages = append(f.messages, r.FormValue("text"))
+		f.mu.Unlock()
+		io.WriteString(w, `{"ok":true,"channel":"D0U1","ts":"1.2"}`)
+	})
+	f.srv = httptest.NewServer(mux)
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fakeSlack) seen() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.calls...)
+}
+
+type pictureFixture struct {
+	store *db.DB
+	app   *bot.App
+	slack *bottest.Slack
+	api   *fakeSlack
+}
+
+// newPictureFixture is a bot whose Slack Web API is a local fake; with dir
+// set it is a console bot that writes pictures there instead.
+func newPictureFixture(t *testing.T, data func(*db.DB) bot.PictureStore, dir string) *pictureFixture {
+	t.Helper()
+	store := dbtest.New(t)
+	api := newFakeSlack(t)
+	app := bot.New(bot.Config{Store: store, Managers: []string{"U1"},
+		Slack:    bot.StaticClients{Token: "xoxb-test", APIURL: api.srv.URL + "/"},
+		Pictures: data(store), PictureDir: dir})
+	srv := httptest.NewServer((&bot.Server{App: app, SigningSecret: bottest.Secret}).Handler())
+	t.Cleanup(srv.Close)
+	return &pictureFixture{store: store, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}, api: api}
+}
+
+func storeData(s *db.DB) bot.PictureStore { return pictureData{DB: s} }
+
+func (f *pictureFixture) wait(t *testing.T) {
+	t.Helper()
+	f.app.Wait()
+}
+
+// TestPictureUpload sends each picture to the requester's direct messages:
+// the reply comes at once, then the three steps of Slack's external upload
+// run in order and share a PNG in the direct message.
+func TestPictureUpload(t *testing.T) {
+	tests := []struct {
+		name, command, text, file string
+	}{
+		{"Flow", "/coach", "flow", "flow-T1-"},
+		{"FlowWeeks", "/coach", "flow weeks 4", "flow-T1-"},
+		{"Trend", "/coach", "trend", "trend-T1-"},
+		{"Blueprint", "/deal", "blueprint acme", "blueprint-T1-"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newPictureFixture(t, storeData, "")
+			f.slack.Command("T1", "U1", "/deal", "add Acme Corp $12,000")
+			f.slack.Command("T1", "U1", "/deal", "move acme demo")
+			f.slack.Command("T1", "U1", "/deal", "note acme sent the proposal")
+			before := len(f.api.seen())
+
+			reply := f.slack.Command("T1", "U1", tt.command, tt.text)
+			if !strings.Contains(reply.AllText(), "direct messages") {
+				t.Errorf("reply %q does not say the picture goes to the direct messages", reply.AllText())
+			}
+			f.wait(t)
+			got := f.api.seen()[before:]
+			want := []string{"conversations.open", "files.getUploadURLExternal", "upload", "files.completeUploadExternal"}
+			if strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Fatalf("Slack saw %v, want %v", got, want)
+			}
+			img, err := png.Decode(bytes.NewReader(f.api.file))
+			if err != nil {
+				t.Fatalf("the uploaded file is not a PNG: %v", err)
+			}
+			if w := img.Bounds().Dx(); w < 800 {
+				t.Errorf("uploaded picture is %d px wide", w)
+			}
+			if f.api.declared == "0" || f.api.declared != strconv.Itoa(len(f.api.file)) {
+				t.Errorf("declared length %s, uploaded %d bytes", f.api.declared, len(f.api.file))
+			}
+			if !strings.HasPrefix(f.api.fileName, tt.file) || !strings.HasSuffix(f.api.fileName, ".png") {
+				t.Errorf("file name %q, want %s….png", f.api.fileName, tt.file)
+			}
+			if f.api.channel != "D0U1" {
+				t.Errorf("shared in %q, want the direct message D0U1", f.api.channel)
+			}
+		})
+	}
+}
+
+// TestPictureFailureIsReported tells the requester in their direct messages
+// when a picture cannot be drawn, and uploads nothing.
+func TestPictureFailureIsReported(t *testing.T) {
+	f := newPictureFixture(t, func(s *db.DB) bot.PictureStore {
+		return pictureData{DB: s, fail: errors.New("report: connection reset")}
+	}, "")
+	f.slack.Command("T1", "U1", "/coach", "flow")
+	f.wait(t)
+	got := f.api.seen()
+	if strings.Join(got, " ") != "conversations.open chat.postMessage" {
+		t.Fatalf("Slack saw %v, want the direct message opened and one message", got)
+	}
+	if msg := f.api.messages[0]; !strings.Contains(msg, "could not draw") || strings.Contains(msg, "connection reset") {
+		t.Errorf("message %q should apologise without internals", msg)
+	}
+}
+
+func TestPictureBadInput(t *testing.T) {
+	f := newPictureFixture(t, storeData, "")
+	for _, text := range []string{"flow weeks x", "flow weeks 0", "trend 500"} {
+		reply := f.slack.Command("T1", "U1", "/coach", text)
+		if !strings.Contains(reply.AllText(), "number of weeks") {
+			t.Errorf("/coach %s: reply %q, want the correct form", text, reply.AllText())
+		}
+	}
+	reply := f.slack.Command("T1", "U1", "/deal", "blueprint nosuchdeal")
+	if strings.Contains(reply.AllText(), "direct messages") {
+		t.Errorf("/deal blueprint of an unknown deal promised a picture: %q", reply.AllText())
+	}
+	f.wait(t)
+	if got := f.api.seen(); len(got) != 0 {
+		t.Errorf("bad input reached Slack: %v", got)
+	}
+}
+
+func TestPictureWithoutSlackToken(t *testing.T) {
+	store := dbtest.New(t)
+	app := bot.New(bot.Config{Store: store, Pictures: pictureData{DB: store}})
+	reply := app.Handle(context.Background(), bot.Request{TeamID: "T1", UserID: "U1", Command: "/coach", Text: "flow"})
+	if !reply.Failed || !strings.Contains(reply.Text, "SLACK_BOT_TOKEN") {
+		t.Errorf("reply %+v, want a failure naming the missing token", reply)
+	}
+}
+
+// TestPictureInConsole writes the picture to a file and replies with its path.
+func TestPictureInConsole(t *testing.T) {
+	dir := t.TempDir()
+	f := newPictureFixture(t, storeData, dir)
+	var out bytes.Buffer
+	in := strings.NewReader("/deal add Acme Corp\n/coach flow\n/deal blueprint acme\n/coach trend weeks 6\n")
+	if err := f.app.Console(context.Background(), in, &out, "T1", "U1", ""); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.png"))
+	if len(files) != 3 {
+		t.Fatalf("wrote %v, want 3 pictures\n%s", files, out.String())
+	}
+	for _, file := range files {
+		if !strings.Contains(out.String(), file) {
+			t.Errorf("console did not print the path %s:\n%s", file, out.String())
+		}
+		b, _ := os.ReadFile(file)
+		if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+			t.Errorf("%s: %v", file, err)
+		}
+	}
+	if got := f.api.seen(); len(got) != 0 {
+		t.Errorf("the console reached Slack: %v", got)
+	}
+}
+
+func TestDealShowOffersBlueprint(t *testing.T) {
+	f := newPictureFixture(t, storeData, "")
+	f.slack.Command("T1", "U1", "/deal", "add Acme Corp")
+	reply := f.slack.Command("T1", "U1", "/deal", "show acme")
+	found := false
+	for _, b := range reply.Blocks {
+		if b["type"] != "actions" {
+			continue
+		}
+		for _, el := range b["elements"].([]any) {
+			if el.(map[string]any)["action_id"] == bot.ActionBlueprint {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Errorf("/deal show has no Blueprint button: %v", reply.Blocks)
+	}
+}
+
+// TestDigestAttachment draws the flowchart of a report the digest already has
+// and shares it in the digest's thread.
+func TestDigestAttachment(t *testing.T) {
+	f := newPictureFixture(t, storeData, "")
+	to := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	rep := coach.Report{TeamID: "T1", From: to.AddDate(0, 0, -90), To: to}
+	png, err := f.app.FlowPNGOf(context.Background(), rep, coach.ZH, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := slack.New("xoxb-test", slack.OptionAPIURL(f.api.srv.URL+"/"))
+	if err := f.app.UploadPNG(context.Background(), api, "C1", "1712.0001", "flow.png", "流程图", "", png); err != nil {
+		t.Fatal(err)
+	}
+	want := "files.getUploadURLExternal upload files.completeUploadExternal"
+	if got := strings.Join(f.api.seen(), " "); got != want {
+		t.Errorf("Slack saw %s, want %s", got, want)
+	}
+	if f.api.channel != "C1" || f.api.thread != "1712.0001" || !bytes.Equal(f.api.file, png) {
+		t.Errorf("shared in %s thread %s (%d bytes), want C1 thread 1712.0001 (%d bytes)", f.api.channel, f.api.thread, len(f.api.file), len(png))
+	}
+}

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"salescoach/bot"
+	"salescoach/coach"
+	"salescoach/db"
+)
+
+// pictureStore gives the pictures their data from the store. Until the
+// store computes the whole §9 report, the stage figures the pictures draw
+// stand in for it.
+type pictureStore struct{ *db.DB }
+
+func (p pictureStore) Report(ctx context.Context, teamID string, from, to time.Time) (coach.Report, error) {
+	stages, err := p.StageFigures(ctx, teamID, from, to)
+	if err != nil {
+		return coach.Report{}, err
+	}
+	return coach.Report{TeamID: teamID, From: from, To: to, Stages: stages}, nil
+}
+
+const pictureUsage = "picture flow|trend|blueprint --team T [--deal N] [--weeks N] [--lang en|zh] [--at TIME] --out FILE.png"
+
+// pictureCmd draws one picture of a team into a PNG file.
+func pictureCmd(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fs := e.flags("picture", pictureUsage)
+		fs.Usage()
+		if len(args) == 0 {
+			return errors.New("picture: say which: flow, trend or blueprint")
+		}
+		return nil
+	}
+	kind := args[0]
+	fs := e.flags("picture "+kind, pictureUsage)
+	team := fs.String("team", "", "Slack team (workspace) id, e.g. T0001")
+	deal := fs.Int("deal", 0, "the deal's number, for blueprint")
+	weeks := fs.Int("weeks", 0, fmt.Sprintf("weeks to draw (flow: %d, trend: %d)", bot.FlowWeeks, bot.TrendWeeks))
+	lang := fs.String("lang", "en", "en or zh")
+	at := fs.String("at", "", "draw as of this time (RFC 3339 or YYYY-MM-DD); now by default")
+	out := fs.String("out", "", "the PNG file to write")
+	e.cfg.databaseFlag(fs)
+	if err := e.parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if *team == "" || *out == "" {
+		fs.Usage()
+		return errors.New("picture: --team and --out are required")
+	}
+	if *lang != string(coach.EN) && *lang != string(coach.ZH) {
+		return fmt.Errorf("picture: --lang must be en or zh, not %q", *lang)
+	}
+	now := time.Now().UTC()
+	if *at != "" {
+		t, err := parseTime(*at)
+		if err != nil {
+			return fmt.Errorf("picture: --at: %w", err)
+		}
+		now = t
+	}
+	store, err := e.openDB(ctx, nil, db.Options{MaxOpen: 2})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	app := bot.New(bot.Config{Store: store, Log: e.logger(), Pictures: pictureStore{store}})
+	l := coach.Lang(*lang)
+
+	var png []byte
+	switch kind {
+	case "flow":
+		w := orDefault(*weeks, bot.FlowWeeks)
+		png, err = app.FlowPNG(ctx, *team, now.AddDate(0, 0, -7*w), now, l, time.UTC)
+	case "trend":
+		png, err = app.TrendPNG(ctx, *team, now, orDefault(*weeks, bot.TrendWeeks), l, time.UTC)
+	case "blueprint":
+		if *deal <= 0 {
+			return errors.New("picture blueprint: --deal N (the deal's number) is required")
+		}
+		c := coach.Caller{TeamID: *team, UserID: "salescoach", Manager: true, Lang: l, Loc: time.UTC}
+		ref, rerr := coach.ParseDealRef(fmt.Sprintf("#%d", *deal))
+		if rerr != nil {
+			return rerr
+		}
+		found, ferr := store.FindDeals(ctx, c, ref, true)
+		if ferr != nil {
+			return ferr
+		}
+		dn, _, rerr := coach.ResolveDeal(ref, found)
+		if coach.ErrorCode(rerr) == coach.ENotFound {
+			return fmt.Errorf("picture blueprint: team %s has no deal #%d", *team, *deal)
+		}
+		if rerr != nil {
+			return rerr
+		}
+		png, _, err = app.BlueprintPNG(ctx, c, dn.ID, now)
+	default:
+		return fmt.Errorf("picture: unknown picture %q: use flow, trend or blueprint", kind)
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(*out, png, 0o644); err != nil {
+		return fmt.Errorf("picture: %w", err)
+	}
+	fmt.Fprintln(e.stdout, *out)
+	return nil
+}
+
+func orDefault(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+// parseTime reads an RFC 3339 time or a date (midnight UTC).
+func parseTime(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a time like 2026-04-01 or 2026-04-01T09:00:00Z", s)
+	}
+	return t, nil
+}
