@@ -45,7 +45,7 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 	closed := wk.Won + wk.Lost
 	day := digestDate(r, at)
 	reply := Reply{
-		Text: r.T(fmt.Sprintf("Weekly sales digest, the 7 days to %s: %s closed (%d won, %d lost).", day, plural(closed, "deal", "deals"), wk.Won, wk.Lost),
+		Text: r.T(fmt.Sprintf("Weekly sales digest, the 7 days to %s: %s closed (%d won, %d lost).", day, quantity(closed, "deal", "deals"), wk.Won, wk.Lost),
 			fmt.Sprintf("每周销售摘要（截至 %s 的 7 天）：关闭 %d 笔交易（赢单 %d 笔，丢单 %d 笔）。", day, closed, wk.Won, wk.Lost)),
 	}
 
@@ -71,7 +71,7 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 		if st == nil {
 			st = &coach.StageStats{Stage: s}
 		}
-		stages = append(stages, L(s.Name(v.Lang), stageLine(r, *st)))
+		stages = append(stages, L(s.Name(v.Lang), digestStageLine(r, *st)))
 	}
 	stages = append(stages, L(r.T("Bottleneck", "瓶颈"), bottleneckLine(r, rep.Quarter)))
 	reply.Sections = append(reply.Sections, Section{Title: r.T("Stages over the last 90 days", "过去 90 天的各阶段"), Lines: stages})
@@ -103,7 +103,8 @@ func digestDate(r *Request, at time.Time) string {
 	return t.Format("Mon 2 Jan")
 }
 
-func plural(n int, one, many string) string {
+// quantity returns n with its noun, e.g. "1 deal", "3 deals".
+func quantity(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
@@ -131,7 +132,7 @@ func closedLine(r *Request, wk, before coach.WinRate) string {
 		cmpEN, cmpZH = "down from", "低于"
 	}
 	if b == 0 {
-		return r.T(fmt.Sprintf("%s (%d won, %d lost); none in the 4 weeks before", plural(n, "deal", "deals"), wk.Won, wk.Lost),
+		return r.T(fmt.Sprintf("%s (%d won, %d lost); none in the 4 weeks before", quantity(n, "deal", "deals"), wk.Won, wk.Lost),
 			fmt.Sprintf("%d 笔（赢单 %d，丢单 %d）；此前 4 周没有", n, wk.Won, wk.Lost))
 	}
 	if n == 0 {
@@ -139,7 +140,7 @@ func closedLine(r *Request, wk, before coach.WinRate) string {
 			fmt.Sprintf("本周没有，低于此前 4 周的每周平均 %s 笔（赢单 %s，丢单 %s）", perWeek(b), perWeek(before.Won), perWeek(before.Lost)))
 	}
 	return r.T(fmt.Sprintf("%s (%d won, %d lost), %s %s a week over the 4 weeks before (%s won, %s lost)",
-		plural(n, "deal", "deals"), wk.Won, wk.Lost, cmpEN, perWeek(b), perWeek(before.Won), perWeek(before.Lost)),
+		quantity(n, "deal", "deals"), wk.Won, wk.Lost, cmpEN, perWeek(b), perWeek(before.Won), perWeek(before.Lost)),
 		fmt.Sprintf("%d 笔（赢单 %d，丢单 %d），%s此前 4 周的每周平均 %s 笔（赢单 %s，丢单 %s）",
 			n, wk.Won, wk.Lost, cmpZH, perWeek(b), perWeek(before.Won), perWeek(before.Lost)))
 }
@@ -165,21 +166,21 @@ func medianOf(r *Request, n int, m *float64, unit string) string {
 		return r.T("none", "无")
 	}
 	if n < coach.MinValuesForMedian || m == nil {
-		return r.T(fmt.Sprintf("too few to say (%s)", plural(n, units[0], units[1])), fmt.Sprintf("数据太少，暂不下结论（%d %s）", n, zhUnit))
+		return r.T(fmt.Sprintf("too few to say (%s)", quantity(n, units[0], units[1])), fmt.Sprintf("数据太少，暂不下结论（%d %s）", n, zhUnit))
 	}
-	return r.T(fmt.Sprintf("%s (%s)", days(r, *m), plural(n, units[0], units[1])), fmt.Sprintf("%s（%d %s）", days(r, *m), n, zhUnit))
+	return r.T(fmt.Sprintf("%s (%s)", days(r, *m), quantity(n, units[0], units[1])), fmt.Sprintf("%s（%d %s）", days(r, *m), n, zhUnit))
 }
 
-// stageLine is one stage over 90 days: time in stage, conversion, drop-off
+// digestStageLine is one stage over 90 days: time in stage, conversion, drop-off
 // and the deals there now.
-func stageLine(r *Request, s coach.StageStats) string {
+func digestStageLine(r *Request, s coach.StageStats) string {
 	var parts []string
 	if s.CompletedVisits >= coach.MinValuesForMedian && s.MedianDays != nil {
 		p90 := ""
 		if s.P90Days != nil {
 			p90 = r.T(", p90 "+days(r, *s.P90Days), "，p90 "+days(r, *s.P90Days))
 		}
-		parts = append(parts, r.T(fmt.Sprintf("median %s%s over %s", days(r, *s.MedianDays), p90, plural(s.CompletedVisits, "visit", "visits")),
+		parts = append(parts, r.T(fmt.Sprintf("median %s%s over %s", days(r, *s.MedianDays), p90, quantity(s.CompletedVisits, "visit", "visits")),
 			fmt.Sprintf("中位 %s%s（%d 次停留）", days(r, *s.MedianDays), p90, s.CompletedVisits)))
 	} else {
 		parts = append(parts, r.T("time in stage "+medianOf(r, s.CompletedVisits, s.MedianDays, "visit"),
@@ -344,7 +345,7 @@ func staleCounts(r *Request, stale []coach.StaleDeal) []Line {
 			en, zh = append(en, fmt.Sprintf("%d idle for more than 14 days", c.idle)), append(zh, fmt.Sprintf("%d 笔超过 14 天无动静", c.idle))
 		}
 		n := c.p90 + c.days14 + c.idle
-		lines = append(lines, L("<@"+o+">", r.T(plural(n, "deal", "deals")+": "+strings.Join(en, ", "),
+		lines = append(lines, L("<@"+o+">", r.T(quantity(n, "deal", "deals")+": "+strings.Join(en, ", "),
 			fmt.Sprintf("%d 笔：", n)+strings.Join(zh, "，"))))
 	}
 	return lines
