@@ -14,9 +14,11 @@ build:
 postgres:
 	@scripts/ensure-postgres.sh
 
-# run: a local PostgreSQL, migrations, and a console as a manager of a local team.
+# run: a local PostgreSQL, migrations, the demo team (six months of history,
+# made once), and a console as its manager.
 run: postgres build
 	DATABASE_URL="$${DATABASE_URL:-$(DEV_DB)}" $(BIN) migrate
+	DATABASE_URL="$${DATABASE_URL:-$(DEV_DB)}" $(BIN) demo --team $(TEAM)
 	DATABASE_URL="$${DATABASE_URL:-$(DEV_DB)}" $(BIN) console --team $(TEAM) --user $(USER_ID) --manager
 
 # test: vet and every test against a real PostgreSQL (started when down).

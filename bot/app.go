@@ -31,6 +31,9 @@ type Store interface {
 	DigestStore
 
 	slackStore // buttons, modals and events: see bot/interact.go
+	Report(ctx context.Context, teamID string, from, to time.Time) (coach.Report, error)
+	ReportFor(ctx context.Context, teamID, owner string, from, to time.Time) (coach.Report, error)
+	History(ctx context.Context, teamID, owner string) ([]coach.HistoryRow, error)
 }
 
 // Request is one command from a user, from Slack or the console.
@@ -73,6 +76,7 @@ type App struct {
 	http      *http.Client  // posts to response_url
 	retention time.Duration // how long an uninstalled workspace's data is kept
 	bg        background    // work that runs after Slack has its answer
+	filesDir  string        // the console: files are written here instead of sent to Slack
 }
 
 // Config configures an App.
@@ -90,7 +94,7 @@ type Config struct {
 	// when 0.
 	ProfileTTL time.Duration
 	Retry      Retry    // how Slack Web API calls are retried
-	Reporter   Reporter // the team's metrics, for the weekly digest
+	Reporter   Reporter // the team's metrics for the weekly digest; the store when nil
 	// DigestAttach, when set, adds files (the flowchart picture) to a digest
 	// once it is posted. A failure is logged; the digest stays posted.
 	DigestAttach func(ctx context.Context, p PostedDigest) error
@@ -102,14 +106,18 @@ type Config struct {
 
 	HTTP      *http.Client  // for response_url posts; one with a 10 s time-out when nil
 	Retention time.Duration // an uninstalled workspace's data is deleted after it; 30 days when 0
+	FilesDir  string        // the console: where files go when there is no Slack
 }
 
 // New returns an App.
 func New(cfg Config) *App {
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[string]bool{}, slack: cfg.Slack,
 		pictures: cfg.Pictures, pictureDir: cfg.PictureDir, drawing: make(chan struct{}, maxDrawing),
-		http: cfg.HTTP, retention: cfg.Retention,
+		http: cfg.HTTP, retention: cfg.Retention, filesDir: cfg.FilesDir,
 		reporter: cfg.Reporter, retry: cfg.Retry, attach: cfg.DigestAttach}
+	if a.reporter == nil && cfg.Store != nil {
+		a.reporter = cfg.Store
+	}
 	if a.http == nil {
 		a.http = &http.Client{Timeout: 10 * time.Second}
 	}

@@ -59,9 +59,12 @@ func newCoachState(cfg Config) *coachState {
 	return cs
 }
 
-// Wait waits for the background work the App started (profile fetches) to
-// finish.
-func (a *App) Wait() { a.cs.bg.Wait() }
+// Wait waits for the background work the App started (profile fetches,
+// uploads, work after answers) to finish.
+func (a *App) Wait() {
+	a.cs.bg.Wait()
+	a.Drain(context.Background())
+}
 
 // Close cancels the background work the App started and waits for it to end.
 func (a *App) Close() {

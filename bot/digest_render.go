@@ -71,7 +71,7 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 		if st == nil {
 			st = &coach.StageStats{Stage: s}
 		}
-		stages = append(stages, L(s.Name(v.Lang), digestStageLine(r, *st)))
+		stages = append(stages, L(s.Name(v.Lang), stageLine(r, *st)))
 	}
 	stages = append(stages, L(r.T("Bottleneck", "瓶颈"), bottleneckLine(r, rep.Quarter)))
 	reply.Sections = append(reply.Sections, Section{Title: r.T("Stages over the last 90 days", "过去 90 天的各阶段"), Lines: stages})
@@ -104,12 +104,7 @@ func digestDate(r *Request, at time.Time) string {
 }
 
 // quantity returns n with its noun, e.g. "1 deal", "3 deals".
-func quantity(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
+func quantity(n int, one, many string) string { return fmt.Sprintf("%d %s", n, plural(n, one, many)) }
 
 // perWeek renders n over 4 weeks as a weekly average: "2", "2.5", "0.3".
 func perWeek(n int) string {
@@ -150,7 +145,7 @@ func rate(r *Request, v *float64) string {
 	if v == nil {
 		return r.T("no deals closed", "没有关闭的交易")
 	}
-	return fmt.Sprintf("%.0f%%", *v*100)
+	return pct(*v)
 }
 
 // median renders a summary's median with its n, or "too few to say" below
@@ -169,50 +164,6 @@ func medianOf(r *Request, n int, m *float64, unit string) string {
 		return r.T(fmt.Sprintf("too few to say (%s)", quantity(n, units[0], units[1])), fmt.Sprintf("数据太少，暂不下结论（%d %s）", n, zhUnit))
 	}
 	return r.T(fmt.Sprintf("%s (%s)", days(r, *m), quantity(n, units[0], units[1])), fmt.Sprintf("%s（%d %s）", days(r, *m), n, zhUnit))
-}
-
-// digestStageLine is one stage over 90 days: time in stage, conversion, drop-off
-// and the deals there now.
-func digestStageLine(r *Request, s coach.StageStats) string {
-	var parts []string
-	if s.CompletedVisits >= coach.MinValuesForMedian && s.MedianDays != nil {
-		p90 := ""
-		if s.P90Days != nil {
-			p90 = r.T(", p90 "+days(r, *s.P90Days), "，p90 "+days(r, *s.P90Days))
-		}
-		parts = append(parts, r.T(fmt.Sprintf("median %s%s over %s", days(r, *s.MedianDays), p90, quantity(s.CompletedVisits, "visit", "visits")),
-			fmt.Sprintf("中位 %s%s（%d 次停留）", days(r, *s.MedianDays), p90, s.CompletedVisits)))
-	} else {
-		parts = append(parts, r.T("time in stage "+medianOf(r, s.CompletedVisits, s.MedianDays, "visit"),
-			"停留时间"+medianOf(r, s.CompletedVisits, s.MedianDays, "visit")))
-	}
-	decided := s.Advanced + s.Lost
-	switch {
-	case s.Entered == 0:
-		parts = append(parts, r.T("no new deals entered", "没有新进入的交易"))
-	case decided == 0 || s.Conversion == nil:
-		parts = append(parts, r.T(fmt.Sprintf("%d entered, none decided yet", s.Entered), fmt.Sprintf("进入 %d 笔，尚无结果", s.Entered)))
-	default:
-		parts = append(parts, r.T(fmt.Sprintf("%d of %d moved on (%.0f%%)", s.Advanced, decided, *s.Conversion*100),
-			fmt.Sprintf("%d 笔中 %d 笔推进（%.0f%%）", decided, s.Advanced, *s.Conversion*100)))
-	}
-	if s.LostFrom > 0 {
-		parts = append(parts, r.T(fmt.Sprintf("%d lost here", s.LostFrom), fmt.Sprintf("%d 笔在此丢单", s.LostFrom)))
-	}
-	parts = append(parts, r.T(fmt.Sprintf("%d there now", s.OpenNow), fmt.Sprintf("当前 %d 笔", s.OpenNow)))
-	return strings.Join(parts, " · ")
-}
-
-func bottleneckLine(r *Request, q coach.Report) string {
-	b := q.Bottleneck()
-	if b == "" {
-		return r.T(fmt.Sprintf("watch — no stage has %d completed visits in the last 90 days yet, so I name none.", coach.MinVisitsForBottleneck),
-			fmt.Sprintf("观察中——过去 90 天还没有哪个阶段完成 %d 次停留，暂不指定瓶颈。", coach.MinVisitsForBottleneck))
-	}
-	s := q.Stage(b)
-	lang := r.Lang()
-	return r.T(fmt.Sprintf("%s — deals sit there longest: a median of %s over %d visits.", b.Name(lang), days(r, *s.MedianDays), s.CompletedVisits),
-		fmt.Sprintf("%s——交易在这里停留最久：%d 次停留的中位数为 %s。", b.Name(lang), s.CompletedVisits, days(r, *s.MedianDays)))
 }
 
 // repLines has one line per rep with deals this week or over 90 days: won
@@ -279,28 +230,7 @@ func staleLines(r *Request, q coach.Report, names bool) []Line {
 				fmt.Sprintf("……还有 %d 笔：/deal list team 可查看全部进行中的交易。", more))))
 			break
 		}
-		stage := d.Stage.Name(lang)
-		var why string
-		switch d.Rule {
-		case coach.StaleStageP90:
-			p90 := ""
-			if s := q.Stage(d.Stage); s != nil && s.P90Days != nil {
-				p90 = days(r, *s.P90Days)
-			}
-			why = r.T(fmt.Sprintf("in %s for %s, past the team's p90 of %s", stage, days(r, d.DaysInStage), p90),
-				fmt.Sprintf("在%s阶段已 %s，超过团队 p90（%s）", stage, days(r, d.DaysInStage), p90))
-		case coach.StaleStage14d:
-			why = r.T(fmt.Sprintf("in %s for %s, over 14 days (too few visits yet for a team p90)", stage, days(r, d.DaysInStage)),
-				fmt.Sprintf("在%s阶段已 %s，超过 14 天（停留次数太少，尚无团队 p90）", stage, days(r, d.DaysInStage)))
-		default:
-			idle := d.DaysIdle
-			if idle <= 0 {
-				idle = d.DaysInStage
-			}
-			why = r.T(fmt.Sprintf("in %s, no stage change or note for %s", stage, days(r, idle)),
-				fmt.Sprintf("在%s阶段，%s没有阶段变化或备注", stage, days(r, idle)))
-		}
-		lines = append(lines, L(fmt.Sprintf("#%d %s", d.Deal, d.Name), "<@"+d.Owner+"> · "+why))
+		lines = append(lines, L(fmt.Sprintf("#%d %s", d.Deal, d.Name), "<@"+d.Owner+"> · "+d.Stage.Name(lang)+" · "+staleWhy(r, d)))
 	}
 	return lines
 }

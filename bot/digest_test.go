@@ -14,23 +14,6 @@ import (
 	"salescoach/db/dbtest"
 )
 
-// sampleReporter answers each of a digest's three windows with the sample
-// team's report for it.
-type sampleReporter struct{}
-
-func (sampleReporter) Report(_ context.Context, teamID string, from, to time.Time) (coach.Report, error) {
-	s := sample()
-	r := s.Quarter
-	switch d := to.Sub(from); {
-	case d < 8*24*time.Hour:
-		r = s.Week
-	case d < 30*24*time.Hour:
-		r = s.Before
-	}
-	r.TeamID, r.From, r.To = teamID, from, to
-	return r, nil
-}
-
 // digestFixture is the bot behind a real HTTP server with a fake Slack Web
 // API that must not be called while a command is answered.
 type digestFixture struct {
@@ -43,7 +26,7 @@ func newDigestFixture(t *testing.T) *digestFixture {
 	t.Helper()
 	store := dbtest.New(t)
 	api := bottest.NewWebAPI(t)
-	app := bot.New(bot.Config{Store: store, Managers: []string{"UBOSS"}, Reporter: sampleReporter{},
+	app := bot.New(bot.Config{Store: store, Managers: []string{"UBOSS"},
 		Slack: bot.StaticClients{Token: "xoxb-test", APIURL: api.URL}})
 	srv := httptest.NewServer((&bot.Server{App: app, SigningSecret: bottest.Secret}).Handler())
 	t.Cleanup(srv.Close)
@@ -177,21 +160,34 @@ func TestDigestOffNamesAndStatus(t *testing.T) {
 	contains(t, f.coach("UBOSS", "digest off"), "There is no weekly digest in this channel")
 }
 
+// staleDeal adds a deal that has sat in closing for a month: it needs attention.
+func (f *digestFixture) staleDeal(t *testing.T, name, owner string) {
+	t.Helper()
+	f.coach("UBOSS", "help") // the team exists from here on
+	if _, _, err := f.store.CreateDeal(context.Background(), "T1", coach.NewDeal{Name: name, OwnerID: owner, ActorID: owner,
+		Amount: coach.Money{Currency: "USD"}, Stage: coach.Closing, At: time.Now().AddDate(0, 0, -30)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestDigestPreview(t *testing.T) {
 	t.Run("Unsubscribed", func(t *testing.T) {
 		f := newDigestFixture(t)
+		f.staleDeal(t, "Initech", "UREP")
 		reply := f.coach("UBOSS", "digest preview")
 		if reply.ResponseType != "ephemeral" {
 			t.Errorf("response_type %q, want ephemeral", reply.ResponseType)
 		}
-		contains(t, reply, "Preview, only you see this. Weekly sales digest", "This channel gets no digest yet", "#17 Initech", "Bottleneck")
+		contains(t, reply, "Preview, only you see this. Weekly sales digest", "This channel gets no digest yet",
+			"#1 Initech:* <@UREP> · Closing · 30 days", "Bottleneck:* watch")
 	})
 	t.Run("AsTheChannelGetsIt", func(t *testing.T) {
 		f := newDigestFixture(t)
+		f.staleDeal(t, "Initech", "UREP")
 		f.coach("UBOSS", "digest here")
 		f.coach("UBOSS", "digest names off")
 		reply := f.coach("UBOSS", "digest preview")
-		contains(t, reply, "Posted in <#C0001> every Monday at 09:00 (UTC)", "2 deals: 1 past their stage")
+		contains(t, reply, "Posted in <#C0001> every Monday at 09:00 (UTC)", "<@UREP>:* 1 deal: ")
 		if strings.Contains(reply.AllText(), "Initech") {
 			t.Errorf("names are off, yet the preview names a deal:\n%s", reply.AllText())
 		}
@@ -200,7 +196,7 @@ func TestDigestPreview(t *testing.T) {
 
 func TestDigestHereFromTheConsole(t *testing.T) {
 	store := dbtest.New(t)
-	app := bot.New(bot.Config{Store: store, Managers: []string{"UBOSS"}, Reporter: sampleReporter{}})
+	app := bot.New(bot.Config{Store: store, Managers: []string{"UBOSS"}})
 	var out strings.Builder
 	if err := app.Console(context.Background(), strings.NewReader("/coach digest here\n/coach digest preview\n"), &out, "T1", "UBOSS", ""); err != nil {
 		t.Fatal(err)

@@ -74,7 +74,7 @@ func (f *schedFixture) process(id string) *process {
 	f.t.Cleanup(func() { store.Close() })
 	waits := &[]time.Duration{}
 	app := bot.New(bot.Config{
-		Store: store, Now: f.clock.Now, Reporter: staticReporter{},
+		Store: store, Now: f.clock.Now,
 		Log:   slog.New(slog.NewTextHandler(f.log, nil)),
 		Slack: bot.StaticClients{Token: "xoxb-test", APIURL: f.api.URL}, DigestAttach: f.attach,
 		Retry: bot.Retry{Sleep: func(_ context.Context, d time.Duration) error {
@@ -124,14 +124,6 @@ func (f *schedFixture) lastRun(p *process, channel string) coach.DigestRun {
 		f.t.Fatal(err)
 	}
 	return sub.Last
-}
-
-// staticReporter reports an empty team: these tests are about when and how
-// often a digest is posted, not what it says.
-type staticReporter struct{}
-
-func (staticReporter) Report(_ context.Context, teamID string, from, to time.Time) (coach.Report, error) {
-	return coach.Report{TeamID: teamID, From: from, To: to}, nil
 }
 
 func at(s string) time.Time {

@@ -19,6 +19,10 @@ type Report struct {
 	// deals past qualification × average won amount × win rate ÷ median won
 	// cycle, in the team's reporting currency per day.
 	VelocityPerDay *float64 `json:"velocity_per_day"`
+
+	// Currency is the team's reporting currency: the currency of by_amount
+	// and of the velocity. It is not part of the JSON of §9.
+	Currency string `json:"-"`
 }
 
 // CycleDays are the cycle lengths of deals closed in the window.

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"salescoach/coach"
 	"salescoach/db"
 )
 
@@ -166,14 +167,4 @@ func (c *config) serveSettings() error {
 	return nil
 }
 
-func validUserID(s string) bool {
-	if len(s) < 2 || (s[0] != 'U' && s[0] != 'W') {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			return false
-		}
-	}
-	return true
-}
+func validUserID(s string) bool { return coach.IsUserID(s) }

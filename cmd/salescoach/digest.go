@@ -12,15 +12,6 @@ import (
 	"salescoach/db"
 )
 
-// reporterFor returns the store's §9 metrics for the digest, or nil when this
-// build's store does not compute them.
-func reporterFor(store *db.DB) bot.Reporter {
-	if r, ok := any(store).(bot.Reporter); ok {
-		return r
-	}
-	return nil
-}
-
 func digest(ctx context.Context, e *env, args []string) error {
 	const usage = "digest --team T [--at TIME] [--tz ZONE] [--lang en|zh] [--names=false] [--print | --post CHANNEL]"
 	fs := e.flags("digest", usage)
@@ -64,7 +55,7 @@ func digest(ctx context.Context, e *env, args []string) error {
 	}
 	defer store.Close()
 	log := e.logger()
-	cfg := bot.Config{Store: store, Log: log, Reporter: reporterFor(store)}
+	cfg := bot.Config{Store: store, Log: log}
 	if *post != "" {
 		clients, _, err := slackClients(ctx, e.cfg, store, log)
 		if err != nil {

@@ -49,6 +49,10 @@ func subcommands() []subcommand {
 		{"console", "console --team T --user U [--manager]", "type /deal and /coach commands as in Slack and read the replies as plain text", console},
 		{"migrate", "migrate [--database URL]", "apply database migrations and exit", migrate},
 		{"picture", pictureUsage, "draw the team's flowchart, the won-cycle trend or a deal's blueprint as PNG", pictureCmd},
+		{"demo", "demo [--team T] [--seed N]", "create a demo team with six months of made-up history (idempotent)", demoCmd},
+		{"import", "import --team T FILE", "import a stage-history CSV (one transaction; idempotent)", importCmd},
+		{"export", "export --team T [--out FILE]", "write the team's stage history as CSV", exportCmd},
+		{"report", "report --team T --from DATE --to DATE [--format text|json]", "the cycle-time metrics of a window", reportCmd},
 		{"digest", "digest --team T [--at TIME] [--print | --post CHANNEL]", "build the weekly digest as of a time: print it, or post it to a channel", digest},
 	}
 }

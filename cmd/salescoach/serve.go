@@ -40,8 +40,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	app := bot.New(bot.Config{Store: store, Log: log, Managers: e.cfg.Managers, Slack: clients,
-		Pictures: pictureStore{store}, Retention: time.Duration(e.cfg.RetentionDays) * 24 * time.Hour,
-		Reporter: reporterFor(store)})
+		Pictures: pictureStore{store}, Retention: time.Duration(e.cfg.RetentionDays) * 24 * time.Hour})
 	defer app.Close()
 	srv := &bot.Server{App: app, SigningSecret: e.cfg.SigningSecret, Install: install}
 	ln, err := net.Listen("tcp", e.cfg.ListenAddr)

@@ -1,0 +1,451 @@
+package coach
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// HistoryColumns are the columns of the stage-history CSV of §8, in the order
+// export writes them. Import finds them by name, in any order; other columns
+// are ignored.
+var HistoryColumns = []string{"deal_id", "name", "owner", "amount", "currency", "stage", "entered_at", "reason"}
+
+// MaxExternalIDLen bounds a deal_id, in characters.
+const MaxExternalIDLen = 100
+
+// HistoryRow is one row of a stage-history file: one stage entry of a deal,
+// with the deal's attributes as that row states them.
+type HistoryRow struct {
+	Line      int    // the row's line in the file (the header is line 1); 0 when not from a file
+	DealID    string // the external id
+	Name      string
+	Owner     string // a Slack user id
+	Amount    Money  // Currency is "" when the row names none: the team's reporting currency
+	HasAmount bool
+	Stage     Stage      // an open stage, Won or Lost
+	At        time.Time  // UTC, to the microsecond
+	Reason    LostReason // on Lost rows
+	Text      string     // the lost reason's free text
+}
+
+// HistoryNote is a note on a deal of a history, for the demo team: the
+// stage-history file has none.
+type HistoryNote struct {
+	DealID string
+	Author string
+	At     time.Time
+	Text   string
+}
+
+// History is what an import adds to a team: stage entries, and notes.
+type History struct {
+	Rows  []HistoryRow
+	Notes []HistoryNote
+}
+
+// ImportResult says what an import changed.
+type ImportResult struct {
+	Rows         int // rows read
+	NewDeals     int // deals created
+	Updated      int // existing deals that got new entries or attributes
+	Events       int // events appended (stage entries, edits and notes)
+	AlreadyThere int // rows and notes skipped because the team already had them
+}
+
+// RowError says why a row of a history was refused.
+type RowError struct {
+	Line int
+	Err  *Error
+}
+
+// Error returns "line N: why", in English.
+func (e RowError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Err.EN) }
+
+// ImportError refuses a whole import because of bad rows: nothing was
+// imported.
+type ImportError struct {
+	Rows []RowError
+}
+
+// Error lists every bad row, one a line.
+func (e *ImportError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "nothing imported: %d bad %s", len(e.Rows), plural(len(e.Rows), "row", "rows"))
+	for _, r := range e.Rows {
+		b.WriteString("\n" + r.Error())
+	}
+	return b.String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func rowErr(line int, en, zh string) RowError {
+	return RowError{Line: line, Err: Fail(EInvalid, en, zh)}
+}
+
+// ParseHistoryCSV reads a stage-history file (§8) and returns its rows, or
+// every problem found, each with its line number: a missing column, an
+// unknown stage, a time that is not RFC 3339, a reason on a row that is not
+// lost, rows of a deal out of order or repeating a stage, a won or lost row
+// that does not follow an open stage, a bad amount or currency, an empty
+// name, owner or deal id. A lost reason is a code or alias of ParseLostReason
+// ("no decision", "price: too high"); unknown text is kept as the free text
+// of reason other. A row without a currency is in the team's currency.
+// Times are kept to the microsecond, as the database stores them.
+func ParseHistoryCSV(r io.Reader) ([]HistoryRow, []RowError) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, []RowError{rowErr(1, "The file is empty: it needs a header row ("+strings.Join(HistoryColumns, ",")+") and a row per stage entry.",
+				"文件是空的：需要一行表头（"+strings.Join(HistoryColumns, ",")+"），然后每个阶段变更一行。")}
+		}
+		return nil, []RowError{csvError(err)}
+	}
+	col, errs := historyHeader(header)
+	if errs != nil {
+		return nil, errs
+	}
+	var (
+		rows []HistoryRow
+		last = map[string]HistoryRow{} // the previous good row of each deal
+	)
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			// The CSV itself is broken (a stray quote): what follows cannot be trusted.
+			return nil, append(errs, csvError(err))
+		}
+		line, _ := cr.FieldPos(0)
+		field := func(name string) string {
+			if i := col[name]; i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		row, rerrs := parseHistoryRow(line, field)
+		if len(rerrs) > 0 {
+			errs = append(errs, rerrs...)
+			continue
+		}
+		if prev, ok := last[row.DealID]; ok {
+			if e := CheckNextEntry(prev.Stage, prev.At, row.Stage, row.At); e != nil {
+				errs = append(errs, RowError{Line: line, Err: withLine(e, prev.Line)})
+				continue
+			}
+		}
+		last[row.DealID] = row
+		rows = append(rows, row)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if len(rows) == 0 {
+		return nil, []RowError{rowErr(1, "The file has a header but no rows.", "文件只有表头，没有数据行。")}
+	}
+	return rows, nil
+}
+
+func csvError(err error) RowError {
+	line := 1
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		line = pe.Line
+	}
+	return rowErr(line, "This is not valid CSV here ("+csvReason(err)+"); nothing after it was read.",
+		"此处不是有效的 CSV（"+csvReason(err)+"），之后的内容没有读取。")
+}
+
+func csvReason(err error) string {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// historyHeader maps each column of §8 to its index in the header row.
+func historyHeader(header []string) (map[string]int, []RowError) {
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))) // a spreadsheet's byte-order mark
+		if _, dup := col[h]; dup && h != "" {
+			return nil, []RowError{rowErr(1, "The header names the column "+quoteInput(h)+" twice.", "表头中的列"+quoteInputZH(h)+"出现了两次。")}
+		}
+		col[h] = i
+	}
+	var missing []string
+	for _, c := range HistoryColumns {
+		if _, ok := col[c]; !ok {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		want := strings.Join(HistoryColumns, ",")
+		return nil, []RowError{rowErr(1,
+			fmt.Sprintf("The header lacks %s. The first line must be: %s", strings.Join(missing, ", "), want),
+			fmt.Sprintf("表头缺少 %s。第一行应为：%s", strings.Join(missing, "、"), want))}
+	}
+	return col, nil
+}
+
+// parseHistoryRow checks the fields of one row on their own.
+func parseHistoryRow(line int, field func(string) string) (HistoryRow, []RowError) {
+	row := HistoryRow{Line: line, DealID: field("deal_id"), Owner: field("owner")}
+	var errs []RowError
+	bad := func(err error) {
+		var e *Error
+		if !errors.As(err, &e) {
+			e = Fail(EInvalid, err.Error(), err.Error())
+		}
+		errs = append(errs, RowError{Line: line, Err: e})
+	}
+
+	switch n := utf8.RuneCountInString(row.DealID); {
+	case n == 0:
+		bad(Fail(EInvalid, "deal_id is empty: every row names its deal.", "deal_id 为空：每一行都要写明所属交易。"))
+	case n > MaxExternalIDLen || !utf8.ValidString(row.DealID) || strings.IndexFunc(row.DealID, unicode.IsControl) >= 0:
+		bad(Fail(EInvalid, fmt.Sprintf("deal_id must be text of at most %d characters.", MaxExternalIDLen),
+			fmt.Sprintf("deal_id 必须是不超过 %d 个字符的文本。", MaxExternalIDLen)))
+	}
+
+	name, err := CheckName(field("name"))
+	if err != nil {
+		bad(err)
+	}
+	row.Name = name
+
+	if !IsUserID(row.Owner) {
+		bad(Fail(EInvalid, fmt.Sprintf("owner %s is not a Slack user id (like U0123ABCD).", quoteInput(row.Owner)),
+			fmt.Sprintf("owner %s 不是 Slack 用户 ID（例如 U0123ABCD）。", quoteInputZH(row.Owner))))
+	}
+
+	cur := field("currency")
+	if cur != "" {
+		c, err := ParseCurrency(cur)
+		if err != nil {
+			bad(err)
+		}
+		cur = c
+	}
+	if a := field("amount"); a != "" {
+		m, err := ParseAmount(a, "USD")
+		if err != nil {
+			bad(err)
+		} else {
+			// An amount that names its currency ($12,000) must agree with the column.
+			other, _ := ParseAmount(a, "EUR")
+			if named := other.Currency == m.Currency; !named {
+				m.Currency = cur
+			} else if cur != "" && m.Currency != cur {
+				bad(Fail(EInvalid, fmt.Sprintf("The amount %s is not in %s, the row's currency.", quoteInput(a), cur),
+					fmt.Sprintf("金额 %s 的币种与该行的币种 %s 不一致。", quoteInputZH(a), cur)))
+			}
+			row.Amount, row.HasAmount = m, true
+		}
+	} else {
+		row.Amount.Currency = cur
+	}
+
+	stage := field("stage")
+	st, err := ParseStage(stage)
+	stageOK := err == nil && st.IsEntry()
+	switch {
+	case err != nil:
+		bad(err)
+	case !stageOK:
+		bad(Fail(EInvalid, fmt.Sprintf("Unknown stage %s. Use prospecting, contact, qualification, presentation, objections, closing, won or lost.", quoteInput(stage)),
+			fmt.Sprintf("未知阶段%s。请使用 prospecting、contact、qualification、presentation、objections、closing、won 或 lost。", quoteInputZH(stage))))
+	}
+	row.Stage = st
+
+	at := field("entered_at")
+	t, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		bad(Fail(EInvalid, fmt.Sprintf("entered_at %s is not an RFC 3339 time like 2026-01-05T09:00:00Z.", quoteInput(at)),
+			fmt.Sprintf("entered_at %s 不是 RFC 3339 格式的时间，例如 2026-01-05T09:00:00Z。", quoteInputZH(at))))
+	}
+	row.At = t.UTC().Truncate(time.Microsecond)
+
+	reason := field("reason")
+	switch {
+	case reason != "" && st != Lost && stageOK:
+		bad(Fail(EInvalid, fmt.Sprintf("A reason (%s) belongs on a lost row only; this row is %s.", quoteInput(reason), st),
+			fmt.Sprintf("原因（%s）只能写在 lost 行上；这一行是 %s。", quoteInputZH(reason), st)))
+	case st == Lost:
+		row.Reason, row.Text = ParseLostReason(reason)
+		// Text never starts with what could separate it from a code, so that
+		// "code: text" reads back the same.
+		row.Text = strings.TrimLeftFunc(row.Text, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(reasonPunct, r) })
+		if utf8.RuneCountInString(row.Text) > MaxNoteLen {
+			bad(Fail(EInvalid, fmt.Sprintf("The reason is too long; keep it under %d characters.", MaxNoteLen),
+				fmt.Sprintf("原因太长，请控制在 %d 个字符以内。", MaxNoteLen)))
+		}
+	}
+	return row, errs
+}
+
+// IsUserID reports whether s looks like a Slack user id: U or W, then capital
+// letters and digits.
+func IsUserID(s string) bool {
+	if len(s) < 2 || (s[0] != 'U' && s[0] != 'W') {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// CheckNextEntry checks that a deal whose latest stage entry is prev (at
+// prevAt; "" for a deal with no entry yet) may next enter stage next at at:
+// later in time, a different stage, and an outcome only after an open stage
+// or as the deal's first entry. It returns an EInvalid error saying which
+// rule the entry breaks.
+func CheckNextEntry(prev Stage, prevAt time.Time, next Stage, at time.Time) *Error {
+	if prev == "" {
+		return nil
+	}
+	switch {
+	case !at.After(prevAt):
+		return Fail(EInvalid,
+			fmt.Sprintf("Rows out of order: %s is not after the deal's previous row (%s). Give each deal's rows oldest first.", at.Format(time.RFC3339), prevAt.Format(time.RFC3339)),
+			fmt.Sprintf("行的顺序不对：%s 不晚于该交易上一行的时间（%s）。每笔交易的行要按时间从早到晚排列。", at.Format(time.RFC3339), prevAt.Format(time.RFC3339)))
+	case next == prev:
+		return Fail(EInvalid,
+			fmt.Sprintf("The deal is already in %s on its previous row: consecutive rows of a deal need different stages.", next),
+			fmt.Sprintf("该交易上一行已经是 %s：同一交易相邻的两行阶段必须不同。", next))
+	case (next == Won || next == Lost) && !prev.IsOpen():
+		return Fail(EInvalid,
+			fmt.Sprintf("A %s row must follow an open stage (prospecting … closing), not %s; reopen the deal in a stage first.", next, prev),
+			fmt.Sprintf("%s 行必须跟在进行中的阶段（prospecting … closing）之后，而不是 %s；请先在某个阶段重新打开交易。", next, prev))
+	}
+	return nil
+}
+
+// withLine adds "(line N)" naming the previous row to a cross-row error.
+func withLine(e *Error, prevLine int) *Error {
+	return Fail(e.Code, fmt.Sprintf("%s (previous row: line %d)", e.EN, prevLine), fmt.Sprintf("%s（上一行：第 %d 行）", e.ZH, prevLine))
+}
+
+// EntryKind returns the kind of event that records a deal entering next
+// after its latest entry prev ("" when it has none): its creation, a move,
+// closing it won or lost, or reopening it (an open stage after an outcome).
+func EntryKind(prev, next Stage) EventKind {
+	switch {
+	case prev == "":
+		return EvCreate
+	case next == Won:
+		return EvWon
+	case next == Lost:
+		return EvLost
+	case prev == Won || prev == Lost:
+		return EvReopen
+	}
+	return EvMove
+}
+
+// ExportID returns the deal_id a deal is exported under: its external id, or
+// SC-<number> for a deal made in Slack.
+func ExportID(externalID string, number int) string {
+	if externalID != "" {
+		return externalID
+	}
+	return "SC-" + strconv.Itoa(number)
+}
+
+// ExportNumber returns the deal number of an id made by ExportID for a deal
+// made in Slack, and false for any other id.
+func ExportNumber(dealID string) (int, bool) {
+	rest, ok := strings.CutPrefix(dealID, "SC-")
+	if !ok || rest == "" || rest[0] == '0' {
+		return 0, false
+	}
+	n, err := strconv.Atoi(rest)
+	return n, err == nil && n > 0 && strconv.Itoa(n) == rest
+}
+
+// Exportable returns a deal's live stage entries (oldest first) as a history
+// the format accepts: an entry into the stage the deal is already in is
+// dropped, and of two outcomes in a row (won, then lost) only the later one is
+// kept. Both can only arise when an undo cancels the change between them.
+func Exportable(rows []HistoryRow) []HistoryRow {
+	out := make([]HistoryRow, 0, len(rows))
+	for _, r := range rows {
+		n := len(out)
+		switch {
+		case n > 0 && out[n-1].DealID != r.DealID:
+			out = append(out, r)
+		case n > 0 && out[n-1].Stage == r.Stage && r.Stage.IsOpen():
+			// already there
+		case n > 0 && !out[n-1].Stage.IsOpen() && !r.Stage.IsOpen():
+			out[n-1] = r
+		default:
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// WriteHistoryCSV writes rows in the stage-history format of §8, header
+// first. A lost row's reason is its code, followed by ": " and the free text
+// when there is some, which ParseHistoryCSV reads back.
+func WriteHistoryCSV(w io.Writer, rows []HistoryRow) error {
+	cw := csv.NewWriter(w)
+	cw.Write(HistoryColumns)
+	for _, r := range rows {
+		amount := ""
+		if r.HasAmount {
+			amount = formatCents(r.Amount.Cents)
+		}
+		reason := ""
+		if r.Stage == Lost {
+			reason = string(r.Reason)
+			if reason == "" {
+				reason = string(ReasonOther)
+			}
+			if r.Text != "" {
+				reason += ": " + r.Text
+			}
+		}
+		cw.Write([]string{r.DealID, r.Name, r.Owner, amount, r.Amount.Currency, string(r.Stage),
+			r.At.UTC().Format(time.RFC3339Nano), reason})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// HistoryCSV returns rows as the bytes of a stage-history file.
+func HistoryCSV(rows []HistoryRow) []byte {
+	var b bytes.Buffer
+	WriteHistoryCSV(&b, rows) // a bytes.Buffer does not fail
+	return b.Bytes()
+}
+
+// formatCents writes an amount for a file: 12000, 12000.5 → 12000.50.
+func formatCents(c int64) string {
+	s := strconv.FormatInt(c/100, 10)
+	if c%100 != 0 {
+		s += fmt.Sprintf(".%02d", c%100)
+	}
+	return s
+}

@@ -1,0 +1,457 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"salescoach/coach"
+)
+
+// importDeal is one deal of an import: the deal as the team has it (ID 0 for
+// a new one), its log, and the events the import appends to it.
+type importDeal struct {
+	externalID string
+	base       coach.Deal
+	log        []coach.Event
+	rows       []coach.HistoryRow
+	added      []coach.Event
+}
+
+// Import adds a stage history (§8) to the team in one transaction, creating
+// the team when it is new. A deal is known by its external id (deal_id); a
+// deal exported from Slack as SC-<number> is the team's deal of that number.
+// A deal's first row creates it, numbered like a deal added in Slack; later
+// rows append moves, outcomes and reopenings, each by the deal's owner. Rows
+// the team already has (same deal, stage and time) are skipped, so importing
+// a file twice changes nothing, and a file with later rows for a known deal
+// appends them. The name, owner, amount and currency of a deal's last row
+// win. Any bad row — one that breaks the format's rules against the deal's
+// recorded history, too — fails the whole import with a *coach.ImportError
+// listing every bad row, and nothing is imported.
+func (s *DB) Import(ctx context.Context, teamID string, h coach.History, now time.Time) (coach.ImportResult, error) {
+	res := coach.ImportResult{Rows: len(h.Rows)}
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		// The team row's lock makes concurrent imports of one team take turns.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO teams (id) VALUES ($1) ON CONFLICT DO NOTHING`, teamID); err != nil {
+			return translate(err)
+		}
+		var currency string
+		if err := tx.GetContext(ctx, &currency, `SELECT currency FROM teams WHERE id = $1 FOR UPDATE`, teamID); err != nil {
+			return translate(err)
+		}
+		deals, order, err := s.importDeals(ctx, tx, teamID, h)
+		if err != nil {
+			return err
+		}
+
+		var bad []coach.RowError
+		for _, id := range order {
+			d := deals[id]
+			res.AlreadyThere += d.plan(currency, now, &bad)
+		}
+		for _, n := range h.Notes {
+			d := deals[n.DealID]
+			if d.base.ID == 0 && len(d.rows) == 0 {
+				bad = append(bad, coach.RowError{Err: coach.Fail(coach.EInvalid,
+					fmt.Sprintf("A note names deal %q, which has no rows.", n.DealID), fmt.Sprintf("有一条备注指向交易“%s”，但该交易没有任何行。", n.DealID))})
+				continue
+			}
+			if d.addNote(n, &bad) {
+				res.AlreadyThere++
+			}
+		}
+		if len(bad) > 0 {
+			slices.SortStableFunc(bad, func(a, b coach.RowError) int { return a.Line - b.Line })
+			return &coach.ImportError{Rows: bad}
+		}
+
+		if err := s.insertDeals(ctx, tx, teamID, deals, order); err != nil {
+			return err
+		}
+		var events []coach.Event
+		for _, id := range order {
+			d := deals[id]
+			for i := range d.added {
+				d.added[i].DealID = d.base.ID
+			}
+			events = append(events, d.added...)
+		}
+		if err := insertEvents(ctx, tx, teamID, events); err != nil {
+			return err
+		}
+		for _, id := range order {
+			d := deals[id]
+			if len(d.added) == 0 {
+				continue
+			}
+			if len(d.log) == 0 {
+				res.NewDeals++
+			} else {
+				res.Updated++
+			}
+			res.Events += len(d.added)
+			log := append(slices.Clone(d.log), d.added...)
+			slices.SortStableFunc(log, func(a, b coach.Event) int { return a.At.Compare(b.At) })
+			if _, err := project(ctx, tx, d.base, log); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return coach.ImportResult{Rows: len(h.Rows)}, err
+	}
+	return res, nil
+}
+
+// importDeals groups the history by deal, in order of first appearance, and
+// loads (and locks) the deals the team already has with their logs.
+func (s *DB) importDeals(ctx context.Context, tx *sqlx.Tx, teamID string, h coach.History) (map[string]*importDeal, []string, error) {
+	deals := map[string]*importDeal{}
+	var order, ids []string
+	var numbers []int64
+	add := func(id string) *importDeal {
+		d, ok := deals[id]
+		if !ok {
+			d = &importDeal{externalID: id}
+			deals[id] = d
+			order = append(order, id)
+			ids = append(ids, id)
+			if n, ok := coach.ExportNumber(id); ok {
+				numbers = append(numbers, int64(n))
+			}
+		}
+		return d
+	}
+	for _, r := range h.Rows {
+		d := add(r.DealID)
+		d.rows = append(d.rows, r)
+	}
+	for _, n := range h.Notes {
+		add(n.DealID)
+	}
+
+	var rows []dealRow
+	const q = `
+SELECT ` + dealCols + ` FROM deals
+WHERE team_id = $1 AND (external_id = ANY($2) OR external_id IS NULL AND number = ANY($3))
+ORDER BY id FOR UPDATE`
+	if err := tx.SelectContext(ctx, &rows, q, teamID, pq.StringArray(ids), pq.Int64Array(numbers)); err != nil {
+		return nil, nil, translate(err)
+	}
+	var dealIDs []int64
+	byID := map[int64]*importDeal{}
+	for _, r := range rows {
+		key := r.ExternalID.String
+		if !r.ExternalID.Valid {
+			key = coach.ExportID("", r.Number)
+			if other, taken := deals[key]; !taken || other.base.ID != 0 {
+				continue // a deal imported as SC-<n> wins over the deal numbered n
+			}
+		}
+		d, ok := deals[key]
+		if !ok {
+			continue
+		}
+		d.base = r.deal()
+		dealIDs = append(dealIDs, r.ID)
+		byID[r.ID] = d
+	}
+	var evs []eventRow
+	if err := tx.SelectContext(ctx, &evs, `SELECT `+eventCols+` FROM events WHERE deal_id = ANY($1) ORDER BY deal_id, at, id`, pq.Int64Array(dealIDs)); err != nil {
+		return nil, nil, translate(err)
+	}
+	for _, r := range evs {
+		e, err := r.event()
+		if err != nil {
+			return nil, nil, err
+		}
+		byID[r.DealID].log = append(byID[r.DealID].log, e)
+	}
+	return deals, order, nil
+}
+
+// plan decides the events that bring the deal up to its rows, appending an
+// error for every row that does not fit its recorded history, and returns how
+// many rows the team already had.
+func (d *importDeal) plan(currency string, now time.Time, bad *[]coach.RowError) (already int) {
+	if len(d.rows) == 0 {
+		return 0
+	}
+	type key struct {
+		stage coach.Stage
+		at    int64
+	}
+	have := map[key]bool{}
+	for _, e := range d.log {
+		if e.Entry != "" {
+			have[key{e.Entry, e.At.UnixMicro()}] = true // reverted entries too: they stay undone
+		}
+	}
+	var last coach.Event
+	for _, e := range coach.Live(d.log) {
+		if e.Entry != "" {
+			last = e
+		}
+	}
+	final := d.rows[len(d.rows)-1]
+	if final.Amount.Currency == "" {
+		final.Amount.Currency = currency
+	}
+	for _, r := range d.rows {
+		if have[key{r.Stage, r.At.UnixMicro()}] {
+			already++
+			continue
+		}
+		if last.Entry != "" && !r.At.After(last.At) {
+			*bad = append(*bad, coach.RowError{Line: r.Line, Err: coach.Fail(coach.EInvalid,
+				fmt.Sprintf("Deal %s already has a stage entry at %s or later that this row does not fit after; rows can only be added after a deal's recorded history.",
+					d.externalID, last.At.Format(time.RFC3339)),
+				fmt.Sprintf("交易 %s 已有 %s 或更晚的阶段记录，这一行无法接在其后；只能在交易已有历史之后追加行。",
+					d.externalID, last.At.Format(time.RFC3339)))})
+			continue
+		}
+		if err := coach.CheckNextEntry(last.Entry, last.At, r.Stage, r.At); err != nil {
+			*bad = append(*bad, coach.RowError{Line: r.Line, Err: err})
+			continue
+		}
+		e := coach.Event{Kind: coach.EntryKind(last.Entry, r.Stage), Entry: r.Stage, Reason: r.Reason, Text: r.Text,
+			ActorID: r.Owner, At: r.At}
+		if e.Kind == coach.EvCreate {
+			e.Fields = rowFields(final)
+			d.base.CreatedAt = r.At
+		}
+		d.added = append(d.added, e)
+		last = e
+	}
+	if len(d.log) > 0 {
+		if e, ok := edits(d.base, final, now); ok {
+			d.added = append(d.added, e)
+		}
+	}
+	return already
+}
+
+// addNote appends a note unless the deal has one at that time already, and
+// reports whether it had.
+func (d *importDeal) addNote(n coach.HistoryNote, bad *[]coach.RowError) bool {
+	at := n.At.UTC().Truncate(time.Microsecond)
+	for _, e := range d.log {
+		if e.Kind == coach.EvNote && e.At.Equal(at) {
+			return true
+		}
+	}
+	text, err := coach.CheckNote(n.Text)
+	if err != nil {
+		*bad = append(*bad, coach.RowError{Err: err.(*coach.Error)})
+		return false
+	}
+	d.added = append(d.added, coach.Event{Kind: coach.EvNote, Text: text, ActorID: n.Author, At: at})
+	return false
+}
+
+func rowFields(r coach.HistoryRow) coach.Fields {
+	f := coach.Fields{Name: r.Name, Owner: r.Owner, Currency: r.Amount.Currency}
+	if r.HasAmount {
+		cents := r.Amount.Cents
+		f.AmountCents = &cents
+	}
+	return f
+}
+
+// edits returns the event that gives an existing deal the attributes of its
+// last row, when they differ: an assign when the owner changes, an edit
+// otherwise.
+func edits(d coach.Deal, r coach.HistoryRow, now time.Time) (coach.Event, bool) {
+	var f coach.Fields
+	if r.Name != d.Name {
+		f.Name = r.Name
+	}
+	if r.Owner != d.OwnerID {
+		f.Owner = r.Owner
+	}
+	if r.Amount.Currency != d.Amount.Currency {
+		f.Currency = r.Amount.Currency
+	}
+	switch {
+	case r.HasAmount && (!d.HasAmount || r.Amount.Cents != d.Amount.Cents):
+		cents := r.Amount.Cents
+		f.AmountCents = &cents
+	case !r.HasAmount && d.HasAmount:
+		f.NoAmount = true
+	}
+	if f == (coach.Fields{}) {
+		return coach.Event{}, false
+	}
+	prev := coach.Fields{Name: d.Name, Owner: d.OwnerID, Currency: d.Amount.Currency}
+	if d.HasAmount {
+		cents := d.Amount.Cents
+		prev.AmountCents = &cents
+	}
+	f.Prev = &prev
+	kind := coach.EvEdit
+	if f.Owner != "" {
+		kind = coach.EvAssign
+	}
+	return coach.Event{Kind: kind, Fields: f, ActorID: r.Owner, At: now.UTC()}, true
+}
+
+// insertDeals adds the import's new deals, numbered from the team's sequence
+// in order of first appearance.
+func (s *DB) insertDeals(ctx context.Context, tx *sqlx.Tx, teamID string, deals map[string]*importDeal, order []string) error {
+	var fresh []*importDeal
+	for _, id := range order {
+		if d := deals[id]; d.base.ID == 0 && len(d.added) > 0 {
+			fresh = append(fresh, d)
+		}
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	var seq []int
+	if err := tx.SelectContext(ctx, &seq, `SELECT next_deal_number($1) FROM generate_series(1, $2) ORDER BY 1`, teamID, len(fresh)); err != nil {
+		return translate(err)
+	}
+	var (
+		numbers                                 []int64
+		external, names, owners, currencies, at []string
+		stages                                  []string
+		amounts                                 []sql.NullInt64
+	)
+	for i, d := range fresh {
+		f := d.added[0].Fields
+		d.base = coach.Deal{TeamID: teamID, Number: seq[i], ExternalID: d.externalID,
+			Name: f.Name, OwnerID: f.Owner, Amount: coach.Money{Currency: f.Currency}, CreatedAt: d.base.CreatedAt}
+		stage := d.added[0].Entry
+		if !stage.IsOpen() {
+			stage = coach.Prospecting // until the projection below
+		}
+		numbers = append(numbers, int64(d.base.Number))
+		external = append(external, d.externalID)
+		names = append(names, f.Name)
+		owners = append(owners, f.Owner)
+		currencies = append(currencies, f.Currency)
+		stages = append(stages, string(stage))
+		at = append(at, d.base.CreatedAt.Format(time.RFC3339Nano))
+		var amount sql.NullInt64
+		if f.AmountCents != nil {
+			amount = sql.NullInt64{Int64: *f.AmountCents, Valid: true}
+		}
+		amounts = append(amounts, amount)
+	}
+	const q = `
+INSERT INTO deals (team_id, number, external_id, name, owner_id, amount_cents, currency, stage, stage_since, last_active, created_at)
+SELECT $1, n, x, nm, o, a, c, st, t, t, t
+FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::timestamptz[]) AS u (n, x, nm, o, a, c, st, t)
+RETURNING id, number`
+	var ids []struct {
+		ID     int64 `db:"id"`
+		Number int   `db:"number"`
+	}
+	err := tx.SelectContext(ctx, &ids, q, teamID, pq.Int64Array(numbers), pq.StringArray(external), pq.StringArray(names),
+		pq.StringArray(owners), pq.Array(amounts), pq.StringArray(currencies), pq.StringArray(stages), pq.StringArray(at))
+	if err != nil {
+		return translate(err)
+	}
+	byNumber := map[int]int64{}
+	for _, r := range ids {
+		byNumber[r.Number] = r.ID
+	}
+	for _, d := range fresh {
+		d.base.ID = byNumber[d.base.Number]
+	}
+	return nil
+}
+
+// insertEvents appends events in one statement.
+func insertEvents(ctx context.Context, tx *sqlx.Tx, teamID string, events []coach.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	var (
+		dealIDs                          []int64
+		kinds, actors, at                []string
+		entries, reasons, bodies, fields []sql.NullString
+	)
+	for _, e := range events {
+		f, err := fieldsJSON(e.Fields)
+		if err != nil {
+			return err
+		}
+		dealIDs = append(dealIDs, e.DealID)
+		kinds = append(kinds, string(e.Kind))
+		entries = append(entries, nullString(string(e.Entry)))
+		reasons = append(reasons, nullString(string(e.Reason)))
+		bodies = append(bodies, nullString(e.Text))
+		fields = append(fields, f)
+		actors = append(actors, e.ActorID)
+		at = append(at, e.At.UTC().Format(time.RFC3339Nano))
+	}
+	const q = `
+INSERT INTO events (team_id, deal_id, kind, entry, reason, body, fields, actor_id, at)
+SELECT $1, d, k, en, r, b, f, a, t
+FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $9::timestamptz[]) AS u (d, k, en, r, b, f, a, t)`
+	_, err := tx.ExecContext(ctx, q, teamID, pq.Int64Array(dealIDs), pq.StringArray(kinds), pq.Array(entries),
+		pq.Array(reasons), pq.Array(bodies), pq.Array(fields), pq.StringArray(actors), pq.StringArray(at))
+	if isUnique(err, "events_entry_once") {
+		return coach.Fail(coach.EConflict, "Someone changed these deals during the import; run it again.",
+			"导入期间有人修改了这些交易；请重新导入。")
+	}
+	return translate(err)
+}
+
+// History returns the team's stage history in the format of §8, ready for
+// export: every live stage entry of every deal that is not archived (only
+// owner's deals when owner is not empty), deals by number, entries oldest
+// first, each row carrying the deal's current name, owner, amount and
+// currency. A deal made in Slack is exported as SC-<number>.
+func (s *DB) History(ctx context.Context, teamID, owner string) ([]coach.HistoryRow, error) {
+	const q = `
+SELECT d.number, coalesce(d.external_id, '') AS external_id, d.name, d.owner_id, d.amount_cents, d.currency,
+	e.entry, e.at, coalesce(e.reason, '') AS reason, coalesce(e.body, '') AS body
+FROM deals d JOIN events e ON e.deal_id = d.id
+WHERE d.team_id = $1 AND NOT d.archived AND ($2 = '' OR d.owner_id = $2)
+  AND e.entry IS NOT NULL AND NOT EXISTS (SELECT 1 FROM events r WHERE r.reverts = e.id)
+ORDER BY d.number, e.at, e.id`
+	var rows []struct {
+		Number     int           `db:"number"`
+		ExternalID string        `db:"external_id"`
+		Name       string        `db:"name"`
+		Owner      string        `db:"owner_id"`
+		Amount     sql.NullInt64 `db:"amount_cents"`
+		Currency   string        `db:"currency"`
+		Entry      string        `db:"entry"`
+		At         time.Time     `db:"at"`
+		Reason     string        `db:"reason"`
+		Body       string        `db:"body"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, q, teamID, owner); err != nil {
+		return nil, translate(err)
+	}
+	out := make([]coach.HistoryRow, len(rows))
+	for i, r := range rows {
+		out[i] = coach.HistoryRow{
+			DealID: coach.ExportID(r.ExternalID, r.Number), Name: r.Name, Owner: r.Owner,
+			Amount: coach.Money{Cents: r.Amount.Int64, Currency: r.Currency}, HasAmount: r.Amount.Valid,
+			Stage: coach.Stage(r.Entry), At: r.At.UTC(),
+		}
+		if out[i].Stage == coach.Lost {
+			out[i].Reason, out[i].Text = coach.LostReason(r.Reason), r.Body
+		}
+	}
+	return coach.Exportable(out), nil
+}
+
+// CountDeals returns how many deals of the team have an external id that
+// starts with prefix (archived ones included).
+func (s *DB) CountDeals(ctx context.Context, teamID, prefix string) (int, error) {
+	var n int
+	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM deals WHERE team_id = $1 AND starts_with(external_id, $2)`, teamID, prefix)
+	return n, translate(err)
+}
