@@ -27,12 +27,12 @@ func newDigestFixture(t *testing.T) *digestFixture {
 	store := dbtest.New(t)
 	api := bottest.NewWebAPI(t)
 	app := bot.New(bot.Config{Store: store, Managers: []string{"UBOSS"},
-		Slack: bot.StaticClients{Token: "xoxb-test", APIURL: api.URL}})
+		Slack: bot.StaticClients{Token: "xoxb-test", APIURL: api.URL()}})
 	srv := httptest.NewServer((&bot.Server{App: app, SigningSecret: bottest.Secret}).Handler())
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() {
 		for _, m := range []string{"chat.postMessage", "conversations.info", "conversations.history"} {
-			if n := api.Calls(m); n != 0 {
+			if n := len(api.Calls(m)); n != 0 {
 				t.Errorf("%s called %d times while answering commands", m, n)
 			}
 		}

@@ -76,7 +76,7 @@ func (f *schedFixture) process(id string) *process {
 	app := bot.New(bot.Config{
 		Store: store, Now: f.clock.Now,
 		Log:   slog.New(slog.NewTextHandler(f.log, nil)),
-		Slack: bot.StaticClients{Token: "xoxb-test", APIURL: f.api.URL}, DigestAttach: f.attach,
+		Slack: bot.StaticClients{Token: "xoxb-test", APIURL: f.api.URL()}, DigestAttach: f.attach,
 		Retry: bot.Retry{Sleep: func(_ context.Context, d time.Duration) error {
 			f.mu.Lock()
 			defer f.mu.Unlock()
@@ -172,7 +172,7 @@ func TestSchedulerTwoProcessesPostOncePerWeek(t *testing.T) {
 			t.Errorf("%s: posted weeks %v, want each of %v once", ch, got, weeks)
 		}
 	}
-	if n := f.api.Calls("chat.postMessage"); n != 8 {
+	if n := len(f.api.Calls("chat.postMessage")); n != 8 {
 		t.Errorf("chat.postMessage called %d times, want 8", n)
 	}
 }
@@ -188,7 +188,7 @@ func TestSchedulerRateLimitedRetriedOnce(t *testing.T) {
 	f.clock.Set(due.Add(time.Minute))
 	f.tick(p)
 
-	if n := f.api.Calls("chat.postMessage"); n != 2 {
+	if n := len(f.api.Calls("chat.postMessage")); n != 2 {
 		t.Errorf("chat.postMessage called %d times, want 2 (the 429, then the post)", n)
 	}
 	if n := len(f.api.Messages("C1")); n != 1 {
@@ -262,7 +262,7 @@ func TestSchedulerAmbiguousPost(t *testing.T) {
 			if n := len(f.api.Messages("C1")); n != tt.wantPosts {
 				t.Errorf("%d messages in the channel, want %d", n, tt.wantPosts)
 			}
-			if n := f.api.Calls("chat.postMessage"); n != tt.wantCalls {
+			if n := len(f.api.Calls("chat.postMessage")); n != tt.wantCalls {
 				t.Errorf("chat.postMessage called %d times, want %d", n, tt.wantCalls)
 			}
 			r := f.lastRun(p, "C1")
@@ -307,7 +307,7 @@ func TestSchedulerRecoversCrashMidPost(t *testing.T) {
 
 			f.clock.Set(due.Add(5 * time.Minute)) // the lease still runs
 			f.tick(p)
-			if n := f.api.Calls("chat.postMessage") + f.api.Calls("conversations.history"); n != 0 {
+			if n := len(f.api.Calls("chat.postMessage")) + len(f.api.Calls("conversations.history")); n != 0 {
 				t.Fatalf("%d Slack calls while the dead process's lease ran", n)
 			}
 			f.clock.Set(due.Add(11 * time.Minute))
@@ -326,7 +326,7 @@ func TestSchedulerRecoversCrashMidPost(t *testing.T) {
 			if posted && msgs[0].TS != seeded.TS {
 				t.Errorf("the digest was posted again")
 			}
-			if f.api.Calls("conversations.history") == 0 {
+			if len(f.api.Calls("conversations.history")) == 0 {
 				t.Errorf("the take-over did not look for an earlier post")
 			}
 		})
@@ -410,7 +410,7 @@ func TestSchedulerServerErrorsTriedAgainLater(t *testing.T) {
 	}
 	f.clock.Set(r.RetryAt.Add(-time.Second))
 	f.tick(p)
-	if n := f.api.Calls("chat.postMessage"); n != 5 {
+	if n := len(f.api.Calls("chat.postMessage")); n != 5 {
 		t.Fatalf("tried again before the retry time (%d calls)", n)
 	}
 	f.clock.Set(r.RetryAt)

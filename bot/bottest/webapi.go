@@ -4,10 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -15,13 +13,14 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// WebAPI is a fake Slack Web API for the calls the bot makes on its own:
-// chat.postMessage (kept per channel, with message metadata),
-// conversations.history (newest first, paginated, metadata on request) and
-// conversations.info. Faults queued with Fail make the next calls of a
-// method fail the way Slack or the network do.
+// WebAPI is the fake Web API with state for the calls the bot makes on its
+// own: chat.postMessage keeps messages per channel (with their metadata),
+// conversations.history returns them newest first, paginated, with metadata
+// on request, and conversations.info says what SetChannel said. Faults queued
+// with Fail make the next calls of a method fail the way Slack or the network
+// do. users.info answers user_not_found, so profiles stay as a test sets them.
 type WebAPI struct {
-	URL string           // the base URL, with the trailing slash slack.OptionAPIURL needs
+	*API
 	Now func() time.Time // stamps messages; time.Now when nil
 
 	mu       sync.Mutex
@@ -29,7 +28,6 @@ type WebAPI struct {
 	messages map[string][]Message // by channel, oldest first
 	channels map[string]Channel
 	faults   map[string][]Fault
-	calls    map[string]int
 }
 
 // Message is a message posted through the fake.
@@ -60,121 +58,104 @@ type Fault struct {
 	Deliver bool
 }
 
-// NewWebAPI starts a fake Web API, closed when the test ends.
+// NewWebAPI starts a fake Web API, stopped when the test ends.
 func NewWebAPI(tb testing.TB) *WebAPI {
-	api := &WebAPI{messages: map[string][]Message{}, channels: map[string]Channel{}, faults: map[string][]Fault{}, calls: map[string]int{}}
-	srv := httptest.NewServer(http.HandlerFunc(api.serve))
-	tb.Cleanup(srv.Close)
-	api.URL = srv.URL + "/"
-	return api
-}
-
-// Client returns a Web API client of the fake.
-func (api *WebAPI) Client() *slack.Client {
-	return slack.New("xoxb-test", slack.OptionAPIURL(api.URL))
+	w := &WebAPI{messages: map[string][]Message{}, channels: map[string]Channel{}, faults: map[string][]Fault{}}
+	w.API = NewAPI(tb, Handlers{
+		"/chat.postMessage":      w.faulty("chat.postMessage", w.postMessage),
+		"/conversations.history": w.faulty("conversations.history", w.history),
+		"/conversations.info":    w.faulty("conversations.info", w.info),
+		"/users.info":            OK(`{"ok":false,"error":"user_not_found"}`),
+	})
+	return w
 }
 
 // SetChannel says what conversations.info answers for a channel. A channel
 // never set is one the bot is a member of.
-func (api *WebAPI) SetChannel(id string, c Channel) {
-	api.mu.Lock()
-	defer api.mu.Unlock()
-	api.channels[id] = c
+func (w *WebAPI) SetChannel(id string, c Channel) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.channels[id] = c
 }
 
 // Fail queues faults for the next calls of method, e.g. "chat.postMessage".
-func (api *WebAPI) Fail(method string, faults ...Fault) {
-	api.mu.Lock()
-	defer api.mu.Unlock()
-	api.faults[method] = append(api.faults[method], faults...)
+func (w *WebAPI) Fail(method string, faults ...Fault) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.faults[method] = append(w.faults[method], faults...)
 }
 
 // Seed adds a message to a channel as if it had been posted earlier.
-func (api *WebAPI) Seed(m Message) Message {
-	api.mu.Lock()
-	defer api.mu.Unlock()
-	return api.add(m)
+func (w *WebAPI) Seed(m Message) Message {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.add(m)
 }
 
 // Messages returns the messages of a channel, oldest first.
-func (api *WebAPI) Messages(channel string) []Message {
-	api.mu.Lock()
-	defer api.mu.Unlock()
-	return slices.Clone(api.messages[channel])
+func (w *WebAPI) Messages(channel string) []Message {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.messages[channel])
 }
 
-// Calls returns how many times method was called, faults included.
-func (api *WebAPI) Calls(method string) int {
-	api.mu.Lock()
-	defer api.mu.Unlock()
-	return api.calls[method]
-}
-
-func (api *WebAPI) add(m Message) Message {
-	api.seq++
+func (w *WebAPI) add(m Message) Message {
+	w.seq++
 	now := time.Now()
-	if api.Now != nil {
-		now = api.Now()
+	if w.Now != nil {
+		now = w.Now()
 	}
 	if m.TS == "" {
-		m.TS = fmt.Sprintf("%d.%06d", now.Unix(), api.seq)
+		m.TS = fmt.Sprintf("%d.%06d", now.Unix(), w.seq)
 	}
-	api.messages[m.Channel] = append(api.messages[m.Channel], m)
+	w.messages[m.Channel] = append(w.messages[m.Channel], m)
 	return m
 }
 
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(v)
+func writeJSON(rw http.ResponseWriter, v any) {
+	rw.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(rw).Encode(v)
 }
 
-func (api *WebAPI) serve(w http.ResponseWriter, r *http.Request) {
-	method := strings.TrimPrefix(r.URL.Path, "/")
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "bad form", http.StatusBadRequest)
-		return
-	}
-	api.mu.Lock()
-	api.calls[method]++
-	var fault *Fault
-	if q := api.faults[method]; len(q) > 0 {
-		fault, api.faults[method] = &q[0], q[1:]
-	}
-	api.mu.Unlock()
-
-	if fault != nil {
-		switch {
-		case fault.Hang:
-			if fault.Deliver && method == "chat.postMessage" {
-				api.postMessage(r)
-			}
-			<-r.Context().Done()
-			return
-		case fault.Status != 0:
-			if fault.RetryAfter > 0 {
-				w.Header().Set("Retry-After", strconv.Itoa(fault.RetryAfter))
-			}
-			w.WriteHeader(fault.Status)
-			return
-		case fault.Error != "":
-			writeJSON(w, map[string]any{"ok": false, "error": fault.Error})
+// faulty serves the next queued fault of method, if any, and next otherwise.
+func (w *WebAPI) faulty(method string, next http.HandlerFunc) http.HandlerFunc {
+	return func(rw http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil {
+			http.Error(rw, "bad form", http.StatusBadRequest)
 			return
 		}
-	}
-	switch method {
-	case "chat.postMessage":
-		m := api.postMessage(r)
-		writeJSON(w, map[string]any{"ok": true, "channel": m.Channel, "ts": m.TS})
-	case "conversations.history":
-		api.history(w, r)
-	case "conversations.info":
-		api.info(w, r)
-	default:
-		writeJSON(w, map[string]any{"ok": false, "error": "unknown_method"})
+		w.mu.Lock()
+		var fault *Fault
+		if q := w.faults[method]; len(q) > 0 {
+			fault, w.faults[method] = &q[0], q[1:]
+		}
+		w.mu.Unlock()
+		switch {
+		case fault == nil:
+			next(rw, r)
+		case fault.Hang:
+			if fault.Deliver {
+				w.store(r)
+			}
+			<-r.Context().Done()
+		case fault.Status != 0:
+			if fault.RetryAfter > 0 {
+				rw.Header().Set("Retry-After", strconv.Itoa(fault.RetryAfter))
+			}
+			rw.WriteHeader(fault.Status)
+		default:
+			writeJSON(rw, map[string]any{"ok": false, "error": fault.Error})
+		}
 	}
 }
 
-func (api *WebAPI) postMessage(r *http.Request) Message {
+func (w *WebAPI) postMessage(rw http.ResponseWriter, r *http.Request) {
+	m := w.store(r)
+	writeJSON(rw, map[string]any{"ok": true, "channel": m.Channel, "ts": m.TS})
+}
+
+// store keeps the message a chat.postMessage request carries.
+func (w *WebAPI) store(r *http.Request) Message {
 	m := Message{Channel: r.PostForm.Get("channel"), Text: r.PostForm.Get("text")}
 	if b := r.PostForm.Get("blocks"); b != "" {
 		json.Unmarshal([]byte(b), &m.Blocks)
@@ -183,15 +164,15 @@ func (api *WebAPI) postMessage(r *http.Request) Message {
 		m.Metadata = &slack.SlackMetadata{}
 		json.Unmarshal([]byte(md), m.Metadata)
 	}
-	api.mu.Lock()
-	defer api.mu.Unlock()
-	return api.add(m)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.add(m)
 }
 
-func (api *WebAPI) history(w http.ResponseWriter, r *http.Request) {
-	api.mu.Lock()
-	all := slices.Clone(api.messages[r.PostForm.Get("channel")])
-	api.mu.Unlock()
+func (w *WebAPI) history(rw http.ResponseWriter, r *http.Request) {
+	w.mu.Lock()
+	all := slices.Clone(w.messages[r.PostForm.Get("channel")])
+	w.mu.Unlock()
 	slices.Reverse(all)
 	oldest, _ := strconv.ParseFloat(r.PostForm.Get("oldest"), 64)
 	var msgs []map[string]any
@@ -216,22 +197,22 @@ func (api *WebAPI) history(w http.ResponseWriter, r *http.Request) {
 	if end < len(msgs) {
 		resp["response_metadata"] = map[string]any{"next_cursor": strconv.Itoa(end)}
 	}
-	writeJSON(w, resp)
+	writeJSON(rw, resp)
 }
 
-func (api *WebAPI) info(w http.ResponseWriter, r *http.Request) {
+func (w *WebAPI) info(rw http.ResponseWriter, r *http.Request) {
 	id := r.PostForm.Get("channel")
-	api.mu.Lock()
-	c, ok := api.channels[id]
-	api.mu.Unlock()
+	w.mu.Lock()
+	c, ok := w.channels[id]
+	w.mu.Unlock()
 	if !ok {
 		c = Channel{IsMember: true}
 	}
 	if c.NotFound {
-		writeJSON(w, map[string]any{"ok": false, "error": "channel_not_found"})
+		writeJSON(rw, map[string]any{"ok": false, "error": "channel_not_found"})
 		return
 	}
-	writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{
+	writeJSON(rw, map[string]any{"ok": true, "channel": map[string]any{
 		"id": id, "is_channel": true, "is_member": c.IsMember,
 		"is_shared": c.IsExtShared, "is_ext_shared": c.IsExtShared,
 	}})
