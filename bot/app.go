@@ -28,6 +28,7 @@ type Store interface {
 	Managers(ctx context.Context, teamID string) ([]string, error)
 	SetCurrency(ctx context.Context, teamID, currency string) error
 	CoachStore
+	DigestStore
 
 	slackStore // buttons, modals and events: see bot/interact.go
 	Report(ctx context.Context, teamID string, from, to time.Time) (coach.Report, error)
@@ -64,6 +65,9 @@ type App struct {
 	slack    Clients
 	commands []Command
 	cs       *coachState
+	reporter Reporter
+	retry    Retry
+	attach   func(ctx context.Context, p PostedDigest) error
 
 	pictures   PictureStore
 	pictureDir string
@@ -89,7 +93,11 @@ type Config struct {
 	// admin) stays fresh before it is fetched again in the background: 7 days
 	// when 0.
 	ProfileTTL time.Duration
-	Retry      Retry // how Slack Web API calls are retried
+	Retry      Retry    // how Slack Web API calls are retried
+	Reporter   Reporter // the team's metrics for the weekly digest; the store when nil
+	// DigestAttach, when set, adds files (the flowchart picture) to a digest
+	// once it is posted. A failure is logged; the digest stays posted.
+	DigestAttach func(ctx context.Context, p PostedDigest) error
 	// Pictures gives the pictures their data; without it they fail.
 	Pictures PictureStore
 	// PictureDir, when set (the console), is where pictures are written
@@ -105,7 +113,11 @@ type Config struct {
 func New(cfg Config) *App {
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[string]bool{}, slack: cfg.Slack,
 		pictures: cfg.Pictures, pictureDir: cfg.PictureDir, drawing: make(chan struct{}, maxDrawing),
-		http: cfg.HTTP, retention: cfg.Retention, filesDir: cfg.FilesDir}
+		http: cfg.HTTP, retention: cfg.Retention, filesDir: cfg.FilesDir,
+		reporter: cfg.Reporter, retry: cfg.Retry, attach: cfg.DigestAttach}
+	if a.reporter == nil && cfg.Store != nil {
+		a.reporter = cfg.Store
+	}
 	if a.http == nil {
 		a.http = &http.Client{Timeout: 10 * time.Second}
 	}

@@ -80,6 +80,8 @@ func (a *App) table() []Command {
 			Help: [2]string{"reply in English or Chinese", "选择英文或中文回复"}},
 		{Root: "coach", Name: "currency", Args: "<ISO code>", Manager: true, Run: a.coachCurrency,
 			Help: [2]string{"the team's reporting currency (managers)", "设置团队的报告币种（经理）"}},
+		{Root: "coach", Name: "digest", Args: "[here [weekday] [HH:MM] [zone] | off | preview | names on|off]", Manager: true, Run: a.coachDigest,
+			Help: [2]string{"the weekly team digest in this channel (managers): post it here, stop it, preview it, show or hide deal names", "本频道的每周团队摘要（经理）：订阅、停止、预览，显示或隐藏交易名称"}},
 		{Root: "coach", Name: "managers", Args: "[add|remove @user]", Run: a.coachManagers,
 			Help: [2]string{"list managers; a manager may add or remove one", "查看经理名单；经理可以添加或移除经理"}},
 		{Root: "coach", Name: "flow", Aliases: []string{"flowchart", "流程图"}, Args: "[weeks N]", Run: a.coachFlow,

@@ -58,12 +58,16 @@ const (
 
 var mention = regexp.MustCompile(`<@[UW][A-Z0-9]+(\|[^<>]*)?>`)
 
+// slackRef matches what escapeMrkdwn keeps: user mentions and channel links
+// (<#C123>).
+var slackRef = regexp.MustCompile(`<(@[UW]|#[CGD])[A-Z0-9]+(\|[^<>]*)?>`)
+
 // escapeMrkdwn escapes &, < and > in text for Slack, keeping user mentions
-// (<@U123>) working.
+// (<@U123>) and channel links (<#C123>) working.
 func escapeMrkdwn(s string) string {
 	var b strings.Builder
 	last := 0
-	for _, m := range mention.FindAllStringIndex(s, -1) {
+	for _, m := range slackRef.FindAllStringIndex(s, -1) {
 		b.WriteString(escapeAll(s[last:m[0]]))
 		b.WriteString(s[m[0]:m[1]])
 		last = m[1]
@@ -85,14 +89,15 @@ func unescapeSlack(s string) string {
 	return slackUnescaper.Replace(s)
 }
 
-// plainMentions renders <@U123|bob> as @bob and <@U123> as @U123.
+// plainMentions renders <@U123|bob> as @bob, <@U123> as @U123 and <#C123>
+// as #C123.
 func plainMentions(s string) string {
-	return mention.ReplaceAllStringFunc(s, func(m string) string {
-		inner := m[2 : len(m)-1]
+	return slackRef.ReplaceAllStringFunc(s, func(m string) string {
+		sigil, inner := m[1:2], m[2:len(m)-1]
 		if i := strings.IndexByte(inner, '|'); i >= 0 {
-			return "@" + inner[i+1:]
+			return sigil + inner[i+1:]
 		}
-		return "@" + inner
+		return sigil + inner
 	})
 }
 

@@ -148,16 +148,7 @@ func statsReply(r *Request, rep coach.Report, title string, team bool) Reply {
 	for _, s := range rep.Stages {
 		stages = append(stages, L(s.Stage.Name(lang), stageLine(r, s)))
 	}
-	if b := rep.Bottleneck(); b != "" {
-		st := rep.Stage(b)
-		stages = append(stages, L(r.T("Bottleneck", "瓶颈"), r.T(
-			fmt.Sprintf("%s — deals wait longest here (median %s over %d visits).", b.Name(lang), days(r, *st.MedianDays), st.CompletedVisits),
-			fmt.Sprintf("%s——交易在这里停留最久（%d 次停留，中位数 %s）。", b.Name(lang), st.CompletedVisits, days(r, *st.MedianDays)))))
-	} else {
-		stages = append(stages, L(r.T("Bottleneck", "瓶颈"), r.T(
-			fmt.Sprintf("watch — no stage has %d finished visits yet, too few to name one.", coach.MinVisitsForBottleneck),
-			fmt.Sprintf("继续观察——还没有哪个阶段完成过 %d 次停留，现在下结论为时过早。", coach.MinVisitsForBottleneck))))
-	}
+	stages = append(stages, L(r.T("Bottleneck", "瓶颈"), bottleneckLine(r, rep)))
 	reply.Sections = append(reply.Sections, Section{Title: r.T("Time in stage and how many move on", "各阶段停留时间与推进情况"), Lines: stages})
 
 	// Stale deals.
@@ -205,6 +196,19 @@ func statsReply(r *Request, rep coach.Report, title string, team bool) Reply {
 	return reply
 }
 
+// bottleneckLine names the stage where deals wait longest, or says "watch"
+// when no stage has enough finished visits to name one.
+func bottleneckLine(r *Request, rep coach.Report) string {
+	b := rep.Bottleneck()
+	if b == "" {
+		return r.T(fmt.Sprintf("watch — no stage has %d finished visits yet, too few to name one.", coach.MinVisitsForBottleneck),
+			fmt.Sprintf("继续观察——还没有哪个阶段完成过 %d 次停留，现在下结论为时过早。", coach.MinVisitsForBottleneck))
+	}
+	st, lang := rep.Stage(b), r.Lang()
+	return r.T(fmt.Sprintf("%s — deals wait longest here (median %s over %d visits).", b.Name(lang), days(r, *st.MedianDays), st.CompletedVisits),
+		fmt.Sprintf("%s——交易在这里停留最久（%d 次停留，中位数 %s）。", b.Name(lang), st.CompletedVisits, days(r, *st.MedianDays)))
+}
+
 // cycleLine says how many deals closed one way and how long they took.
 func cycleLine(r *Request, s coach.Summary) string {
 	switch {
@@ -228,8 +232,12 @@ func stageLine(r *Request, s coach.StageStats) string {
 		parts = append(parts, r.T(fmt.Sprintf("time in stage: too few to say (%d %s)", s.CompletedVisits, plural(s.CompletedVisits, "visit", "visits")),
 			fmt.Sprintf("停留时间：数据太少（%d 次）", s.CompletedVisits)))
 	default:
-		parts = append(parts, r.T(fmt.Sprintf("median %s over %d visits", days(r, *s.MedianDays), s.CompletedVisits),
-			fmt.Sprintf("停留中位数 %s（%d 次）", days(r, *s.MedianDays), s.CompletedVisits)))
+		p90 := ""
+		if s.P90Days != nil {
+			p90 = ", p90 " + days(r, *s.P90Days)
+		}
+		parts = append(parts, r.T(fmt.Sprintf("median %s%s over %d visits", days(r, *s.MedianDays), p90, s.CompletedVisits),
+			fmt.Sprintf("停留中位数 %s%s（%d 次）", days(r, *s.MedianDays), strings.Replace(p90, ", ", "，", 1), s.CompletedVisits)))
 	}
 	if s.Conversion != nil {
 		parts = append(parts, r.T(fmt.Sprintf("%s move on (%d of %d)", pct(*s.Conversion), s.Advanced, s.Advanced+s.Lost),

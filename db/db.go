@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -27,6 +28,9 @@ const DefaultURL = "postgres://postgres@127.0.0.1:5432/salescoach?sslmode=disabl
 // DB is the store. It is safe for concurrent use.
 type DB struct {
 	db *sqlx.DB
+
+	mu    sync.Mutex
+	stmts map[string]*sqlx.Stmt // the hot queries, prepared once
 }
 
 // Options tune the connection pool.
@@ -65,7 +69,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("connect to %s: %w", Redact(dsn), err)
 	}
-	return &DB{db: sdb}, nil
+	return &DB{db: sdb, stmts: map[string]*sqlx.Stmt{}}, nil
 }
 
 // withBinaryParameters turns on lib/pq's binary_parameters unless the URL
@@ -120,7 +124,14 @@ func Redact(dsn string) string {
 }
 
 // Close closes the pool.
-func (s *DB) Close() error { return s.db.Close() }
+func (s *DB) Close() error {
+	s.mu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.mu.Unlock()
+	return s.db.Close()
+}
 
 // SQL returns the underlying pool, for metrics and tests.
 func (s *DB) SQL() *sql.DB { return s.db.DB }
@@ -151,6 +162,62 @@ func (s *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 		}
 	}
 	return nil
+}
+
+// prepared returns query as a prepared statement, prepared on first use. The
+// queries on the path of every slash command use it: PostgreSQL then parses
+// and plans them once per connection instead of on every call.
+func (s *DB) prepared(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	s.mu.Lock()
+	st, ok := s.stmts[query]
+	s.mu.Unlock()
+	if ok {
+		return st, nil
+	}
+	// Prepared outside the lock: a slow database must not queue every
+	// other query behind this one.
+	st, err := s.db.PreparexContext(ctx, query)
+	if err != nil {
+		return nil, translate(err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if prev, ok := s.stmts[query]; ok {
+		st.Close()
+		return prev, nil
+	}
+	s.stmts[query] = st
+	return st, nil
+}
+
+// get runs a query returning one row into dest: in tx when not nil,
+// prepared on the pool otherwise.
+func (s *DB) get(ctx context.Context, tx *sqlx.Tx, dest any, query string, args ...any) error {
+	if tx != nil {
+		// Not prepared: preparing on the pool while transactions hold every
+		// connection would wait forever.
+		return tx.GetContext(ctx, dest, query, args...)
+	}
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return err
+	}
+	return st.GetContext(ctx, dest, args...)
+}
+
+// all runs a query returning rows into dest: in tx when not nil, prepared on
+// the pool otherwise.
+func (s *DB) all(ctx context.Context, tx *sqlx.Tx, dest any, query string, args ...any) error {
+	if tx != nil {
+		// Not prepared: preparing on the pool while transactions hold every
+		// connection would wait forever.
+		return tx.SelectContext(ctx, dest, query, args...)
+	}
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return err
+	}
+	return st.SelectContext(ctx, dest, args...)
 }
 
 // inTx runs fn in a transaction, committing when it returns nil.

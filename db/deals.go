@@ -119,8 +119,8 @@ func (s *DB) CreateDeal(ctx context.Context, teamID string, nd coach.NewDeal) (d
 		return d, false, err
 	}
 	// One statement: a recent twin stops it; otherwise number the deal and
-	// insert it with its creation event.
-	const q = `
+	// insert it with its creation event, and return it as stored.
+	var q = `
 WITH twin AS (
 	SELECT id FROM deals
 	WHERE team_id = $1 AND owner_id = $3 AND lower(name) = lower($2) AND NOT archived
@@ -130,19 +130,20 @@ WITH twin AS (
 	INSERT INTO deals (team_id, number, name, owner_id, amount_cents, currency, stage, stage_since, last_active, created_at)
 	SELECT $1, next_deal_number($1), $2, $3, $4, $5, $6, $7, $7, $7
 	WHERE NOT EXISTS (SELECT 1 FROM twin)
-	RETURNING id
+	RETURNING *
 ), ev AS (
 	INSERT INTO events (team_id, deal_id, kind, entry, fields, actor_id, at)
 	SELECT $1, deal.id, 'create', $6, $8, $9, $7 FROM deal
+	RETURNING id, deal_id
 )
-SELECT id, true AS created FROM deal
+SELECT ` + createdCols + `, true AS created FROM deal JOIN ev ON ev.deal_id = deal.id
 UNION ALL
-SELECT id, false FROM twin`
+SELECT ` + dealColsOf("d") + `, false FROM deals d JOIN twin ON twin.id = d.id`
 	var row struct {
-		ID      int64 `db:"id"`
-		Created bool  `db:"created"`
+		dealRow
+		Created bool `db:"created"`
 	}
-	err = s.db.GetContext(ctx, &row, q, teamID, nd.Name, nd.OwnerID, amount, nd.Amount.Currency,
+	err = s.get(ctx, nil, &row, q, teamID, nd.Name, nd.OwnerID, amount, nd.Amount.Currency,
 		string(nd.Stage), nd.At, fields, nd.ActorID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, false, fmt.Errorf("create deal: team %s does not exist", teamID)
@@ -150,22 +151,30 @@ SELECT id, false FROM twin`
 	if err != nil {
 		return d, false, translate(err)
 	}
-	d, err = s.dealByID(ctx, s.db, teamID, row.ID, false)
-	return d, row.Created, err
+	return row.deal(), row.Created, nil
 }
 
-type queryer interface {
-	GetContext(ctx context.Context, dest any, query string, args ...any) error
-	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+// dealColsOf returns dealCols qualified by a table alias.
+func dealColsOf(alias string) string {
+	cols := strings.Split(dealCols, ",")
+	for i, c := range cols {
+		cols[i] = alias + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
 }
 
-func (s *DB) dealByID(ctx context.Context, q queryer, teamID string, id int64, lock bool) (coach.Deal, error) {
+// createdCols are the columns of a deal just inserted by CreateDeal's deal
+// CTE; its version is its creation event (set by a trigger after the insert).
+var createdCols = strings.Replace(dealColsOf("deal"), "deal.version", "ev.id AS version", 1)
+
+// dealByID reads a deal, in tx when not nil; lock takes its row lock.
+func (s *DB) dealByID(ctx context.Context, tx *sqlx.Tx, teamID string, id int64, lock bool) (coach.Deal, error) {
 	query := `SELECT ` + dealCols + ` FROM deals WHERE team_id = $1 AND id = $2`
 	if lock {
 		query += ` FOR UPDATE`
 	}
 	var r dealRow
-	err := q.GetContext(ctx, &r, query, teamID, id)
+	err := s.get(ctx, tx, &r, query, teamID, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return coach.Deal{}, errNoDeal
 	}
@@ -193,7 +202,7 @@ LIMIT 200`
 		Number int    `db:"number"`
 		Name   string `db:"name"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, q, c.TeamID, c.Manager, c.UserID, archived, ref.Number, escapeLike(ref.Search())); err != nil {
+	if err := s.all(ctx, nil, &rows, q, c.TeamID, c.Manager, c.UserID, archived, ref.Number, escapeLike(ref.Search())); err != nil {
 		return nil, translate(err)
 	}
 	out := make([]coach.DealName, len(rows))
@@ -209,20 +218,20 @@ func escapeLike(s string) string {
 
 // Deal returns a deal the caller may see with its whole log, oldest first.
 func (s *DB) Deal(ctx context.Context, c coach.Caller, id int64) (coach.Deal, []coach.Event, error) {
-	d, err := s.dealByID(ctx, s.db, c.TeamID, id, false)
+	d, err := s.dealByID(ctx, nil, c.TeamID, id, false)
 	if err != nil {
 		return d, nil, err
 	}
 	if !c.CanSee(d) {
 		return coach.Deal{}, nil, errNoDeal
 	}
-	events, err := s.events(ctx, s.db, id)
+	events, err := s.events(ctx, nil, id)
 	return d, events, err
 }
 
-func (s *DB) events(ctx context.Context, q queryer, dealID int64) ([]coach.Event, error) {
+func (s *DB) events(ctx context.Context, tx *sqlx.Tx, dealID int64) ([]coach.Event, error) {
 	var rows []eventRow
-	if err := q.SelectContext(ctx, &rows, `SELECT `+eventCols+` FROM events WHERE deal_id = $1 ORDER BY at, id`, dealID); err != nil {
+	if err := s.all(ctx, tx, &rows, `SELECT `+eventCols+` FROM events WHERE deal_id = $1 ORDER BY at, id`, dealID); err != nil {
 		return nil, translate(err)
 	}
 	out := make([]coach.Event, len(rows))

@@ -53,7 +53,7 @@ INSERT INTO deal_clicks (deal_id, key, team_id, user_id, event_id, at) VALUES ($
 // caller may see. It returns coach.ErrAlreadyDone when key was recorded for
 // the deal before.
 func (s *DB) ClickOnce(ctx context.Context, c coach.Caller, id int64, key string, at time.Time) error {
-	d, err := s.dealByID(ctx, s.db, c.TeamID, id, false)
+	d, err := s.dealByID(ctx, nil, c.TeamID, id, false)
 	if err != nil {
 		return err
 	}

@@ -53,6 +53,7 @@ func subcommands() []subcommand {
 		{"import", "import --team T FILE", "import a stage-history CSV (one transaction; idempotent)", importCmd},
 		{"export", "export --team T [--out FILE]", "write the team's stage history as CSV", exportCmd},
 		{"report", "report --team T --from DATE --to DATE [--format text|json]", "the cycle-time metrics of a window", reportCmd},
+		{"digest", "digest --team T [--at TIME] [--print | --post CHANNEL]", "build the weekly digest as of a time: print it, or post it to a channel", digest},
 	}
 }
 

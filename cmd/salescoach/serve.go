@@ -57,6 +57,11 @@ func serve(ctx context.Context, e *env, args []string) error {
 	go forgetRequests(ctx, store)
 	go housekeeping(ctx, store, log)
 	go app.RunNudges(ctx, time.Minute)
+	schedDone := make(chan struct{})
+	go func() {
+		defer close(schedDone)
+		app.NewScheduler(bot.SchedulerConfig{}).Run(ctx)
+	}()
 	if e.cfg.AppToken != "" {
 		sm := &bot.SocketMode{App: app, Client: bot.NewSocketModeClient(e.cfg.AppToken, e.cfg.SlackAPIURL, nil)}
 		go sm.Run(ctx)
@@ -79,6 +84,13 @@ func serve(ctx context.Context, e *env, args []string) error {
 	}
 	if err := app.Drain(sctx); err != nil {
 		log.Warn("stopped before all work after replies was done", "err", err)
+	}
+	// A digest being posted is finished if it can be within the drain time;
+	// otherwise its claim's lease runs out and a process looks again.
+	select {
+	case <-schedDone:
+	case <-sctx.Done():
+		log.Warn("stopped while posting a digest; its week will be checked again")
 	}
 	log.Info("stopped")
 	return nil
