@@ -232,15 +232,25 @@ func (b Blueprint) headLines(s *scene, c coach.BlueprintColumn, width float64, l
 		span = lang.T("since ", "自 ") + date(c.Start, b.Loc) + lang.T("", " 起")
 	}
 	ls = append(ls, line{Text: span, Size: sizeSmall, Color: muted})
+	// The stay and the p90 it is judged by, with a decimal when whole days
+	// would show a fail point as long as its limit.
+	stay, limit := fmtDays(c.Days), ""
+	if c.P90 != nil {
+		limit = fmtDays(*c.P90)
+		if stay == limit {
+			stay, limit = fmt.Sprintf("%.1f", c.Days), fmt.Sprintf("%.1f", *c.P90)
+		}
+	}
+	unit := lang.T(" d", " 天")
 	if c.Stage.IsOpen() || c.Stage == coach.Won {
-		days := daysUnit(c.Days, lang)
+		days := stay + unit
 		if c.End.IsZero() {
 			days = lang.T(days+" so far", "至今 "+days)
 		}
 		ls = append(ls, line{Text: days, Size: sizeBody, Bold: c.FailPoint})
 	}
 	if c.P90 != nil {
-		p90 := line{Text: lang.T("team p90 ", "团队 p90 ") + daysUnit(*c.P90, lang), Size: sizeSmall, Color: muted}
+		p90 := line{Text: lang.T("team p90 ", "团队 p90 ") + limit + unit, Size: sizeSmall, Color: muted}
 		if c.FailPoint {
 			p90.Color = hotC
 		}

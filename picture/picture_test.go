@@ -319,6 +319,22 @@ func TestBlueprintLongDeal(t *testing.T) {
 	}
 }
 
+// TestBlueprintFailPointReadsLonger: a stay past its p90 never reads as long
+// as it; whole days that would say so give way to a decimal.
+func TestBlueprintFailPointReadsLonger(t *testing.T) {
+	b := fixtureDeal(coach.EN)
+	c := &b.Columns[1] // the first stay in presentation, a fail point
+	c.Days, c.P90 = 14.2, f64(13.8)
+	s, err := b.scene(coach.EN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := s.describe()
+	if !strings.Contains(d, `"14.2 d" / "team p90 13.8 d" / "⚠ fail point"`) {
+		t.Errorf("the fail point should read 14.2 d against 13.8 d:\n%s", d)
+	}
+}
+
 // fixtureTrend is twelve weeks of won deals: some weeks with none, some with
 // too few for a median to mean much.
 func fixtureTrend() Trend {
