@@ -78,45 +78,40 @@ func TestTransitions(t *testing.T) {
 	// Another team's deals do not count.
 	history(t, s, "T2", t0, step{"prospecting", 4}, step{"contact", 5})
 
-	got, err := s.Transitions(context.Background(), team, day(3), day(20))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []coach.Transition{
-		{From: coach.Closing, To: coach.Lost, Count: 1},
-		{From: coach.Contact, To: coach.Presentation, Count: 1},
-		{From: coach.Contact, To: coach.Qualification, Count: 1},
-		{From: coach.Lost, To: coach.Closing, Count: 1},
-		{From: coach.Presentation, To: coach.Qualification, Count: 1},
-		{From: coach.Qualification, To: coach.Lost, Count: 2},
-		{From: coach.Qualification, To: coach.Won, Count: 1},
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("Transitions:\n got %v\nwant %v", got, want)
-	}
-
-	t.Run("UndoneAfterTheWindow", func(t *testing.T) {
+	tests := []struct {
+		name     string
+		from, to float64 // days
+		want     []coach.Transition
+	}{
+		{"Window", 3, 20, []coach.Transition{
+			{From: coach.Closing, To: coach.Lost, Count: 1},
+			{From: coach.Contact, To: coach.Presentation, Count: 1},
+			{From: coach.Contact, To: coach.Qualification, Count: 1},
+			{From: coach.Lost, To: coach.Closing, Count: 1},
+			{From: coach.Presentation, To: coach.Qualification, Count: 1},
+			{From: coach.Qualification, To: coach.Lost, Count: 2},
+			{From: coach.Qualification, To: coach.Won, Count: 1},
+		}},
 		// As of day 4.05 the move into presentation at day 4 still stands:
 		// it is undone at day 4.1.
-		got, err := s.Transitions(context.Background(), team, day(3), day(4.05))
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := []coach.Transition{
+		{"UndoneAfterTheWindow", 3, 4.05, []coach.Transition{
 			{From: coach.Closing, To: coach.Lost, Count: 1},
 			{From: coach.Contact, To: coach.Qualification, Count: 1},
 			{From: coach.Qualification, To: coach.Presentation, Count: 1},
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("Transitions as of day 4.05:\n got %v\nwant %v", got, want)
-		}
-	})
-	t.Run("EmptyWindow", func(t *testing.T) {
-		got, err := s.Transitions(context.Background(), team, day(30), day(40))
-		if err != nil || len(got) != 0 {
-			t.Errorf("got %v, %v; want no moves", got, err)
-		}
-	})
+		}},
+		{"EmptyWindow", 30, 40, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := s.Transitions(context.Background(), team, day(tt.from), day(tt.to))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tt.want) || len(got) > 0 && !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Transitions from day %v to %v:\n got %v\nwant %v", tt.from, tt.to, got, tt.want)
+			}
+		})
+	}
 }
 
 func TestWonCycleWeeks(t *testing.T) {
