@@ -109,10 +109,14 @@ func (f Flow) scene(lang coach.Lang) (*scene, error) {
 	for _, m := range f.Moves {
 		maxCount = max(maxCount, m.Count)
 	}
-	weeks := int(math.Round(f.To.Sub(f.From).Hours() / 24 / 7))
+	days := int(math.Round(f.To.Sub(f.From).Hours() / 24))
+	span := lang.T(fmt.Sprintf("%d days", days), fmt.Sprintf("%d 天", days))
+	if days%7 == 0 {
+		span = lang.T(fmt.Sprintf("%d weeks", days/7), fmt.Sprintf("%d 周", days/7))
+	}
 	sub := lang.T(
-		fmt.Sprintf("%s to %s (%d weeks). Arrows: deals that moved in this window (share of the stage's moves out).", date(f.From, f.Loc), date(f.To, f.Loc), weeks),
-		fmt.Sprintf("%s 至 %s（%d 周）。箭头：本期内在阶段之间移动的交易数（占该阶段流出的比例）", date(f.From, f.Loc), date(f.To, f.Loc), weeks))
+		fmt.Sprintf("%s to %s (%s). Arrows: deals that moved in this window (share of the stage's moves out).", date(f.From, f.Loc), date(f.To, f.Loc), span),
+		fmt.Sprintf("%s 至 %s（%s）。箭头：本期内在阶段之间移动的交易数（占该阶段流出的比例）", date(f.From, f.Loc), date(f.To, f.Loc), span))
 	if moved == 0 {
 		sub += lang.T(" No deal changed stage in this window.", "本期内没有交易变更阶段。")
 	}

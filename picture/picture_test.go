@@ -166,6 +166,24 @@ func TestFlowWithoutMoves(t *testing.T) {
 	checkPNG(t, "flow-empty.png", b)
 }
 
+// TestFlowWindow names the window in weeks when it is whole weeks (/coach
+// flow) and in days otherwise (the digest's 90 days).
+func TestFlowWindow(t *testing.T) {
+	for _, tt := range []struct {
+		days int
+		want string
+	}{{91, "(13 weeks)"}, {28, "(4 weeks)"}, {90, "(90 days)"}} {
+		f := Flow{Team: "T0FIXTURE", From: fixTo.AddDate(0, 0, -tt.days), To: fixTo}
+		s, err := f.scene(coach.EN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := s.describe(); !strings.Contains(d, tt.want) {
+			t.Errorf("%d days: the subtitle does not say %s:\n%s", tt.days, tt.want, d)
+		}
+	}
+}
+
 // TestChineseRenders draws 中文 in a node and finds the ink of real glyphs
 // inside it: the embedded font has both characters, each leaves ink in the
 // box, and they differ (a missing glyph would draw the same empty box twice).
