@@ -125,6 +125,7 @@ func (s *Server) verified(next http.Handler) http.Handler {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
 				s.App.metrics.failed(kindTooLarge)
+				s.App.log.WarnContext(r.Context(), "request too large", "path", r.URL.Path, "limit_bytes", maxBody)
 				http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
 				return
 			}

@@ -104,12 +104,19 @@ func printable(s string) bool {
 	return true
 }
 
-// start begins a request on route: an id in ctx that every log line of the
-// request carries, and a function that records its metrics once answered.
+// begin starts a request on route: an id in ctx that every log line of the
+// request carries, and a function that, once it is answered, records its
+// metrics and logs it at the debug level.
 func (a *App) begin(ctx context.Context, route, id string) (context.Context, func(code int)) {
 	info := &requestInfo{id: id}
 	start := time.Now()
-	return withInfo(ctx, info), func(code int) { a.metrics.observe(route, info, code, time.Since(start)) }
+	ctx = withInfo(ctx, info)
+	return ctx, func(code int) {
+		took := time.Since(start)
+		a.metrics.observe(route, info, code, took)
+		a.log.LogAttrs(ctx, slog.LevelDebug, "request", slog.String("route", route),
+			slog.String("command", info.commandLabel()), slog.Int("status", code), slog.Duration("took", took))
+	}
 }
 
 // LogHandler wraps h so that every record logged with a request's context
