@@ -18,6 +18,7 @@ type Proxy struct {
 	conns   map[net.Conn]bool
 	down    bool
 	flowing chan struct{} // closed while bytes flow; open while stalled
+	held    int           // transfers waiting for a stall to end
 }
 
 // New starts a proxy to target on a free local port, closed when the test ends.
@@ -112,8 +113,26 @@ func (p *Proxy) copy(dst, src net.Conn) {
 func (p *Proxy) wait() {
 	p.mu.Lock()
 	flowing := p.flowing
+	select {
+	case <-flowing:
+		p.mu.Unlock()
+		return
+	default:
+	}
+	p.held++
 	p.mu.Unlock()
 	<-flowing
+	p.mu.Lock()
+	p.held--
+	p.mu.Unlock()
+}
+
+// Held returns how many transfers a stall holds: data on its way, or a new
+// connection. A test waits for it to know a request reached the stall.
+func (p *Proxy) Held() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.held
 }
 
 // Cut stops accepting (new connections are refused) and breaks every open
