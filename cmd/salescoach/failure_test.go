@@ -167,4 +167,3 @@ func buttonOf(t *testing.T, r bottest.Reply, actionID string) string {
 	t.Fatalf("no %s button in %s", actionID, raw)
 	return ""
 }
-
