@@ -278,7 +278,9 @@ func parseHistoryRow(line int, field func(string) string) (HistoryRow, []RowErro
 
 	at := field("entered_at")
 	t, err := time.Parse(time.RFC3339, at)
-	if err != nil {
+	// Stored and written back in UTC, the time must stay within RFC 3339's
+	// years: 0000-01-01T00:00:00+01:00 is in year -1.
+	if y := t.UTC().Year(); err != nil || y < 1 || y > 9999 {
 		bad(Fail(EInvalid, fmt.Sprintf("entered_at %s is not an RFC 3339 time like 2026-01-05T09:00:00Z.", quoteInput(at)),
 			fmt.Sprintf("entered_at %s 不是 RFC 3339 格式的时间，例如 2026-01-05T09:00:00Z。", quoteInputZH(at))))
 	}

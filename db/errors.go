@@ -28,8 +28,17 @@ func translate(err error) error {
 	if unreachable(err) {
 		return fmt.Errorf("%w: %v", coach.ErrUnavailable, err)
 	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && (pqErr.Code == "22021" || pqErr.Code == "22P05") {
+		// A NUL byte, valid UTF-8 but not storable: the input's fault.
+		return errUnstorable
+	}
 	return fmt.Errorf("database: %w", err)
 }
+
+var errUnstorable = coach.Fail(coach.EInvalid,
+	"That text has a character Sales Coach cannot store (a NUL byte). Remove it and try again.",
+	"这段文字里有 Sales Coach 无法保存的字符（NUL 空字符）。请删除后再试。")
 
 func unreachable(err error) bool {
 	var (
