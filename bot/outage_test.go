@@ -20,27 +20,40 @@ import (
 	"salescoach/internal/faultproxy"
 )
 
+// proxied is a bot behind a real HTTP server whose connections to its
+// database go through a fault proxy.
+type proxied struct {
+	direct string // the database's own URL, around the proxy
+	proxy  *faultproxy.Proxy
+	url    string // the bot's
+	slack  *bottest.Slack
+}
+
+func newProxied(t *testing.T, maxOpen int) *proxied {
+	t.Helper()
+	direct := dbtest.URL(t)
+	u, _ := url.Parse(direct)
+	proxy := faultproxy.New(t, u.Host)
+	u.Host = proxy.Addr
+	store, err := db.Open(context.Background(), u.String(), db.Options{MaxOpen: maxOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	app := bot.New(bot.Config{Store: store})
+	srv := httptest.NewServer((&bot.Server{App: app, SigningSecret: bottest.Secret}).Handler())
+	t.Cleanup(srv.Close)
+	return &proxied{direct: direct, proxy: proxy, url: srv.URL, slack: &bottest.Slack{T: t, BaseURL: srv.URL}}
+}
+
 // TestDatabaseOutage cuts the network between the bot and PostgreSQL under
 // traffic: Slack still gets a 200 saying nothing was saved, /readyz fails,
 // and service resumes by itself when the database is back, with every
 // acknowledged write kept.
 func TestDatabaseOutage(t *testing.T) {
-	direct := dbtest.URL(t)
-	u, _ := url.Parse(direct)
-	proxy := faultproxy.New(t, u.Host)
-	u.Host = proxy.Addr
-	store, err := db.Open(context.Background(), u.String(), db.Options{MaxOpen: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	if err := store.Migrate(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
-	app := bot.New(bot.Config{Store: store})
-	srv := httptest.NewServer((&bot.Server{App: app, SigningSecret: bottest.Secret}).Handler())
-	defer srv.Close()
-	slack := &bottest.Slack{T: t, BaseURL: srv.URL}
+	t.Parallel()
+	p := newProxied(t, 4)
+	proxy, slack := p.proxy, p.slack
 
 	acked := 0
 	for _, name := range []string{"Acme", "Globex"} {
@@ -56,7 +69,7 @@ func TestDatabaseOutage(t *testing.T) {
 			t.Errorf("/deal %s during the outage: %q", text, r.Text)
 		}
 	}
-	if resp, err := http.Get(srv.URL + "/readyz"); err != nil || resp.StatusCode != http.StatusServiceUnavailable {
+	if resp, err := http.Get(p.url + "/readyz"); err != nil || resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("/readyz during the outage: %v %v", resp.StatusCode, err)
 	}
 
@@ -66,7 +79,7 @@ func TestDatabaseOutage(t *testing.T) {
 	} else {
 		t.Errorf("after the outage: %q", r.Text)
 	}
-	if resp, err := http.Get(srv.URL + "/readyz"); err != nil || resp.StatusCode != http.StatusOK {
+	if resp, err := http.Get(p.url + "/readyz"); err != nil || resp.StatusCode != http.StatusOK {
 		t.Errorf("/readyz after the outage: %v %v", resp.StatusCode, err)
 	}
 	list := slack.Command("T1", "U1", "/deal", "list").AllText()
@@ -89,19 +102,8 @@ func TestDatabaseOutage(t *testing.T) {
 // database answers again.
 func TestDatabaseStall(t *testing.T) {
 	t.Parallel()
-	direct := dbtest.URL(t)
-	u, _ := url.Parse(direct)
-	proxy := faultproxy.New(t, u.Host)
-	u.Host = proxy.Addr
-	store, err := db.Open(context.Background(), u.String(), db.Options{MaxOpen: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	app := bot.New(bot.Config{Store: store})
-	srv := httptest.NewServer((&bot.Server{App: app, SigningSecret: bottest.Secret}).Handler())
-	defer srv.Close()
-	slack := &bottest.Slack{T: t, BaseURL: srv.URL}
+	p := newProxied(t, 4)
+	proxy, slack := p.proxy, p.slack
 	if r := slack.Command("T1", "U1", "/deal", "add Acme"); !strings.Contains(r.Text, "Added") {
 		t.Fatalf("before the stall: %q", r.Text)
 	}
@@ -123,7 +125,7 @@ func TestDatabaseStall(t *testing.T) {
 		})
 	}
 	wg.Go(func() {
-		resp, err := http.Get(srv.URL + "/readyz")
+		resp, err := http.Get(p.url + "/readyz")
 		if err != nil || resp.StatusCode != http.StatusServiceUnavailable {
 			t.Errorf("/readyz during the stall: %v %v", resp.StatusCode, err)
 		}
@@ -155,19 +157,8 @@ func TestDatabaseStall(t *testing.T) {
 // saved") and may be either.
 func TestNoAcknowledgedWriteLost(t *testing.T) {
 	t.Parallel()
-	direct := dbtest.URL(t)
-	u, _ := url.Parse(direct)
-	proxy := faultproxy.New(t, u.Host)
-	u.Host = proxy.Addr
-	store, err := db.Open(context.Background(), u.String(), db.Options{MaxOpen: 8})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	app := bot.New(bot.Config{Store: store})
-	srv := httptest.NewServer((&bot.Server{App: app, SigningSecret: bottest.Secret}).Handler())
-	defer srv.Close()
-	slack := &bottest.Slack{T: t, BaseURL: srv.URL}
+	p := newProxied(t, 8)
+	proxy, slack, direct := p.proxy, p.slack, p.direct
 
 	const clients = 8
 	var (
