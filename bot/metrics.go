@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -70,7 +71,7 @@ func NewMetrics() *Metrics {
 		}, []string{"outcome"}),
 		calls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "salescoach_slack_api_calls_total",
-			Help: "Calls to Slack's Web API and response_url, by method and outcome: ok, rate_limited (429), server_error (5xx), client_error (other 4xx) or error (no answer).",
+			Help: "Calls to Slack: by Web API method, response_url or other (file uploads), and outcome: ok, rate_limited (429), server_error (5xx), client_error (other 4xx) or error (no answer).",
 		}, []string{"method", "outcome"}),
 		callTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "salescoach_slack_api_call_duration_seconds",
@@ -142,14 +143,25 @@ type slackTransport struct {
 }
 
 // slackMethod matches the names of Slack's Web API methods (chat.postMessage,
-// oauth.v2.access); anything else is a response_url.
+// oauth.v2.access).
 var slackMethod = regexp.MustCompile(`^[a-z]+(\.[a-zA-Z0-9]+){1,3}$`)
 
-func (t slackTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	method := req.URL.Path[strings.LastIndexByte(req.URL.Path, '/')+1:]
-	if len(method) > 48 || !slackMethod.MatchString(method) {
-		method = "response_url"
+// callLabel names a call for metrics: its Web API method, "response_url" for
+// a post to one (hooks.slack.com/commands/…, /actions/…), "other" for the
+// rest (a file's upload URL).
+func callLabel(u *url.URL) string {
+	method := u.Path[strings.LastIndexByte(u.Path, '/')+1:]
+	switch {
+	case len(method) <= 48 && slackMethod.MatchString(method):
+		return method
+	case strings.HasPrefix(u.Host, "hooks.") || strings.HasPrefix(u.Path, "/commands/") || strings.HasPrefix(u.Path, "/actions/"):
+		return "response_url"
 	}
+	return "other"
+}
+
+func (t slackTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	method := callLabel(req.URL)
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
 	t.m.callTime.WithLabelValues(method).Observe(time.Since(start).Seconds())

@@ -156,3 +156,36 @@ func TestRequestID(t *testing.T) {
 		}
 	})
 }
+
+func TestSlackCallLabels(t *testing.T) {
+	t.Parallel()
+	metrics := bot.NewMetrics()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "chat.postMessage") {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+		}
+	}))
+	defer srv.Close()
+	hc := metrics.Instrument(nil)
+	tests := []struct{ path, method, outcome string }{
+		{"/api/chat.postMessage", "chat.postMessage", "rate_limited"},
+		{"/api/oauth.v2.access", "oauth.v2.access", "ok"},
+		{"/commands/T1/1234/abcDEF", "response_url", "ok"},
+		{"/actions/T1/1234/abcDEF", "response_url", "ok"},
+		{"/upload/v1/CwABAAAAXAoAAZ", "other", "ok"},
+		{"/api/" + strings.Repeat("a.b", 40), "other", "ok"},
+	}
+	for _, tt := range tests {
+		resp, err := hc.Post(srv.URL+tt.path, "application/json", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	for _, tt := range tests {
+		if got := gathered(t, metrics, "salescoach_slack_api_calls_total", map[string]string{"method": tt.method, "outcome": tt.outcome}); got < 1 {
+			t.Errorf("%s: no call counted as %s/%s", tt.path, tt.method, tt.outcome)
+		}
+	}
+}
