@@ -157,6 +157,12 @@ func (s *Server) verified(next http.Handler) http.Handler {
 		first, err := seen.first, seen.err
 		if err != nil {
 			s.App.log.WarnContext(r.Context(), "replay check failed", "err", err)
+			if r.URL.Path == "/slack/events" {
+				// Nobody reads an event's answer; a 503 makes Slack deliver
+				// it again, rather than lose an uninstall.
+				http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
+				return
+			}
 			writeJSON(w, fail(bilingual(err)).Message())
 			return
 		}

@@ -72,6 +72,11 @@ func TestDatabaseOutage(t *testing.T) {
 	if resp, err := http.Get(p.url + "/readyz"); err != nil || resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("/readyz during the outage: %v %v", resp.StatusCode, err)
 	}
+	// An event cannot be recorded: Slack is asked to deliver it again.
+	uninstall := map[string]any{"type": "event_callback", "team_id": "T1", "event_id": "Ev0OUT", "event": map[string]any{"type": "app_uninstalled"}}
+	if r := slack.Event(uninstall, 0); r.Status != http.StatusServiceUnavailable {
+		t.Errorf("an event during the outage: status %d, want 503 so that Slack sends it again", r.Status)
+	}
 
 	proxy.Restore(t)
 	if r := slack.Command("T1", "U1", "/deal", "add Umbrella"); strings.Contains(r.Text, "Added") {
