@@ -122,9 +122,16 @@ func (s *DB) CreateDeal(ctx context.Context, teamID string, nd coach.NewDeal) (d
 	// insert it with its creation event, and return it as stored.
 	var q = `
 WITH twin AS (
-	SELECT id FROM deals
-	WHERE team_id = $1 AND owner_id = $3 AND lower(name) = lower($2) AND NOT archived
-	  AND created_at > $7::timestamptz - interval '30 seconds'
+	-- Found through the team's deals of that name (deals_team_name): the
+	-- OFFSET 0 fence keeps the owner out of the index choice, which without
+	-- statistics could otherwise fall on the owner's index and read every
+	-- deal the owner has.
+	SELECT id FROM (
+		SELECT id, owner_id, created_at FROM deals
+		WHERE team_id = $1 AND lower(name) = lower($2) AND NOT archived
+		OFFSET 0
+	) same_name
+	WHERE owner_id = $3 AND created_at > $7::timestamptz - interval '30 seconds'
 	LIMIT 1
 ), deal AS (
 	INSERT INTO deals (team_id, number, name, owner_id, amount_cents, currency, stage, stage_since, last_active, created_at)
