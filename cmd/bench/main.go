@@ -101,7 +101,7 @@ func runBench(ctx context.Context, args []string, out io.Writer) error {
 	fs.BoolVar(&o.load, "load", true, "run the slash-command load against the floor")
 	fs.BoolVar(&o.scale, "scale", true, "run the figures at scale: dataset, report for a big team, weekly digests for many teams")
 	fs.IntVar(&o.digestTeams, "digest-teams", 1000, "scale: teams of 2,000 deals in the dataset, each with a digest subscription (0: no digest run)")
-	fs.IntVar(&o.reportRuns, "report-runs", 7, "scale: timed runs of salescoach report per window (the median is reported)")
+	fs.IntVar(&o.reportRuns, "report-runs", 9, "scale: timed runs of salescoach report per window (the median is reported)")
 	fs.StringVar(&o.scaleDB, "scale-db", "", "scale: keep the dataset in this database and reuse it when it is there already (default: a fresh database, dropped afterwards)")
 	fs.DurationVar(&o.digestTimeout, "digest-timeout", 10*time.Minute, "scale: give up on the digest run after this long")
 	target := fs.String("url", "", "only drive the closed loop against a server already running at this URL (for profiling)")
