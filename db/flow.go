@@ -11,15 +11,13 @@ import (
 
 // liveEntries is the stage entries that count for a team before $3: those of
 // deals that are not archived, without the reverted ones (a revert itself is
-// never an entry). $1 is the team. The team's reverts are read once, from
-// their own index, and looked up in a hash: half the time of probing the
-// log for a revert of each entry.
+// never an entry). $1 is the team.
 const liveEntries = `
 SELECT e.deal_id, e.id, e.entry, e.at
 FROM events e JOIN deals d ON d.id = e.deal_id
 WHERE e.team_id = $1 AND d.team_id = $1 AND NOT d.archived
   AND e.entry IS NOT NULL AND e.at < $3
-  AND e.id NOT IN (SELECT r.reverts FROM events r WHERE r.team_id = $1 AND r.kind = 'revert' AND r.reverts IS NOT NULL)`
+  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.reverts = e.id)`
 
 // Transitions counts the observed moves of a team's deals in the window
 // [from, to): pairs of consecutive live stage entries of a deal whose second
