@@ -96,7 +96,9 @@ type Config struct {
 	Retry      Retry    // how Slack Web API calls are retried
 	Reporter   Reporter // the team's metrics for the weekly digest; the store when nil
 	// DigestAttach, when set, adds files (the flowchart picture) to a digest
-	// once it is posted. A failure is logged; the digest stays posted.
+	// once it is posted. A failure is logged; the digest stays posted. When
+	// nil and Pictures is set, the flowchart and the won-cycle trend go in
+	// the digest's thread.
 	DigestAttach func(ctx context.Context, p PostedDigest) error
 	// Pictures gives the pictures their data; without it they fail.
 	Pictures PictureStore
@@ -117,6 +119,9 @@ func New(cfg Config) *App {
 		reporter: cfg.Reporter, retry: cfg.Retry, attach: cfg.DigestAttach}
 	if a.reporter == nil && cfg.Store != nil {
 		a.reporter = cfg.Store
+	}
+	if a.attach == nil && a.pictures != nil {
+		a.attach = a.attachPictures
 	}
 	if a.http == nil {
 		a.http = &http.Client{Timeout: 10 * time.Second}

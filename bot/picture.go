@@ -5,10 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -31,7 +30,6 @@ type PictureStore interface {
 const (
 	FlowWeeks        = 13 // /coach flow: about the 90 days the bottleneck is judged over
 	TrendWeeks       = 12
-	maxPictureWeeks  = 104
 	blueprintDays    = 90 // the team's p90s come from the 90 days before now
 	pictureTimeout   = 2 * time.Minute
 	pictureTimestamp = "20060102-150405"
@@ -111,25 +109,6 @@ func (a *App) BlueprintPNG(ctx context.Context, c coach.Caller, dealID int64, no
 	bp := picture.Blueprint{Team: c.TeamID, DealBlueprint: coach.Blueprint(d, log, &rep, now, c.Lang), Loc: c.Loc}
 	png, err := a.draw(ctx, func() ([]byte, error) { return bp.PNG(c.Lang) })
 	return png, d, err
-}
-
-// parseWeeks reads "[weeks N]" ("weeks 8", "8 weeks", "8w", "8", "8周"),
-// returning def when args is empty.
-func parseWeeks(args string, def int) (int, error) {
-	s := strings.ToLower(strings.Join(strings.Fields(args), " "))
-	if s == "" {
-		return def, nil
-	}
-	for _, w := range []string{"weeks", "week", "wks", "w", "周", "星期"} {
-		s = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(s, w), w))
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > maxPictureWeeks {
-		return 0, coach.Fail(coach.EInvalid,
-			fmt.Sprintf("%q is not a number of weeks. Give 1 to %d, e.g. weeks 8.", args, maxPictureWeeks),
-			fmt.Sprintf("“%s”不是有效的周数。请填 1 到 %d，例如 weeks 8。", args, maxPictureWeeks))
-	}
-	return n, nil
 }
 
 // coachFlow answers /coach flow [weeks N]: the team's process flowchart,
@@ -290,6 +269,28 @@ func (a *App) uploadPicture(ctx context.Context, c coach.Caller, job pictureJob)
 		return errors.Join(fmt.Errorf("draw %s: %w", job.name, rerr), err)
 	}
 	return a.UploadPNG(ctx, api, channel, "", job.name, job.title, job.comment, png)
+}
+
+// attachPictures adds to a posted digest, in its thread, the flowchart of
+// the digest's 90 days (drawn from the report it already has) and the won
+// cycle of the last TrendWeeks weeks. It is the digest's attachment hook when
+// the App has pictures. Each picture is tried; their errors are joined.
+func (a *App) attachPictures(ctx context.Context, p PostedDigest) error {
+	lang, loc := p.View.Lang, p.View.Loc
+	stamp := p.At.UTC().Format(pictureTimestamp)
+	rep := p.Reports.Quarter
+	days := int(math.Round(rep.To.Sub(rep.From).Hours() / 24))
+	flow, err := a.FlowPNGOf(ctx, rep, lang, loc)
+	if err == nil {
+		err = a.UploadPNG(ctx, p.Client, p.ChannelID, p.TS, fmt.Sprintf("flow-%s-%s.png", p.TeamID, stamp),
+			lang.T(fmt.Sprintf("Sales process, last %d days", days), fmt.Sprintf("销售流程（最近 %d 天）", days)), "", flow)
+	}
+	trend, terr := a.TrendPNG(ctx, p.TeamID, p.At, TrendWeeks, lang, loc)
+	if terr == nil {
+		terr = a.UploadPNG(ctx, p.Client, p.ChannelID, p.TS, fmt.Sprintf("trend-%s-%s.png", p.TeamID, stamp),
+			lang.T(fmt.Sprintf("Won sales cycle, last %d weeks", TrendWeeks), fmt.Sprintf("赢单销售周期（最近 %d 周）", TrendWeeks)), "", trend)
+	}
+	return errors.Join(err, terr)
 }
 
 // UploadPNG shares a picture in a channel (in the thread of thread when it is

@@ -16,8 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/slack-go/slack"
-
 	"salescoach/bot"
 	"salescoach/bot/bottest"
 	"salescoach/coach"
@@ -25,19 +23,14 @@ import (
 	"salescoach/db/dbtest"
 )
 
-// pictureData gives the pictures their data from the store; its Report
-// carries the stage figures the pictures draw.
-type pictureData struct {
-	*db.DB
-	fail error // when set, Report fails with it
+// failingReport is a store whose §9 report fails with err.
+type failingReport struct {
+	bot.PictureStore
+	err error
 }
 
-func (p pictureData) Report(ctx context.Context, teamID string, from, to time.Time) (coach.Report, error) {
-	if p.fail != nil {
-		return coach.Report{}, p.fail
-	}
-	stages, err := p.StageFigures(ctx, teamID, from, to)
-	return coach.Report{TeamID: teamID, From: from, To: to, Stages: stages}, err
+func (f failingReport) Report(context.Context, string, time.Time, time.Time) (coach.Report, error) {
+	return coach.Report{}, f.err
 }
 
 // fakeSlack is the part of Slack's Web API a picture upload uses. It records
@@ -49,9 +42,10 @@ type fakeSlack struct {
 	calls    []string
 	file     []byte
 	fileName string
-	declared string // the length given to files.getUploadURLExternal
-	channel  string // where files.completeUploadExternal shared the file
-	thread   string // and in which thread
+	names    []string // the file names given to files.getUploadURLExternal
+	declared string   // the length given to files.getUploadURLExternal
+	channel  string   // where files.completeUploadExternal shared the file
+	thread   string   // and in which thread
 	title    string
 	messages []string // text posted with chat.postMessage
 }
@@ -75,6 +69,7 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 		record("files.getUploadURLExternal")
 		f.mu.Lock()
 		f.declared, f.fileName = r.FormValue("length"), r.FormValue("filename")
+		f.names = append(f.names, f.fileName)
 		f.mu.Unlock()
 		io.WriteString(w, `{"ok":true,"upload_url":"`+f.srv.URL+`/upload/F1","file_id":"F1"}`)
 	})
@@ -138,7 +133,7 @@ func newPictureFixture(t *testing.T, data func(*db.DB) bot.PictureStore, dir str
 	return &pictureFixture{store: store, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}, api: api}
 }
 
-func storeData(s *db.DB) bot.PictureStore { return pictureData{DB: s} }
+func storeData(s *db.DB) bot.PictureStore { return s }
 
 func (f *pictureFixture) wait(t *testing.T) {
 	t.Helper()
@@ -199,7 +194,7 @@ func TestPictureUpload(t *testing.T) {
 // when a picture cannot be drawn, and uploads nothing.
 func TestPictureFailureIsReported(t *testing.T) {
 	f := newPictureFixture(t, func(s *db.DB) bot.PictureStore {
-		return pictureData{DB: s, fail: errors.New("report: connection reset")}
+		return failingReport{PictureStore: s, err: errors.New("report: connection reset")}
 	}, "")
 	f.slack.Command("T1", "U1", "/coach", "flow")
 	f.wait(t)
@@ -232,7 +227,7 @@ func TestPictureBadInput(t *testing.T) {
 
 func TestPictureWithoutSlackToken(t *testing.T) {
 	store := dbtest.New(t)
-	app := bot.New(bot.Config{Store: store, Pictures: pictureData{DB: store}})
+	app := bot.New(bot.Config{Store: store, Pictures: store})
 	reply := app.Handle(context.Background(), bot.Request{TeamID: "T1", UserID: "U1", Command: "/coach", Text: "flow"})
 	if !reply.Failed || !strings.Contains(reply.Text, "SLACK_BOT_TOKEN") {
 		t.Errorf("reply %+v, want a failure naming the missing token", reply)
@@ -286,25 +281,29 @@ func TestDealShowOffersBlueprint(t *testing.T) {
 	}
 }
 
-// TestDigestAttachment draws the flowchart of a report the digest already has
-// and shares it in the digest's thread.
-func TestDigestAttachment(t *testing.T) {
+// TestDigestAttachesPictures posts a digest and finds the flowchart and the
+// trend in its thread, each shared with Slack's external upload.
+func TestDigestAttachesPictures(t *testing.T) {
 	f := newPictureFixture(t, storeData, "")
-	to := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
-	rep := coach.Report{TeamID: "T1", From: to.AddDate(0, 0, -90), To: to}
-	png, err := f.app.FlowPNGOf(context.Background(), rep, coach.ZH, time.UTC)
+	f.slack.Command("T1", "U1", "/deal", "add Acme Corp $12,000")
+	f.slack.Command("T1", "U1", "/deal", "move acme demo")
+	at := time.Now().UTC()
+	ts, err := f.app.PostDigest(context.Background(), "T1", "C1", at, bot.DigestView{Lang: coach.ZH, Loc: time.UTC})
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := slack.New("xoxb-test", slack.OptionAPIURL(f.api.srv.URL+"/"))
-	if err := f.app.UploadPNG(context.Background(), api, "C1", "1712.0001", "flow.png", "流程图", "", png); err != nil {
-		t.Fatal(err)
-	}
-	want := "files.getUploadURLExternal upload files.completeUploadExternal"
+	upload := "files.getUploadURLExternal upload files.completeUploadExternal"
+	want := "chat.postMessage " + upload + " " + upload
 	if got := strings.Join(f.api.seen(), " "); got != want {
-		t.Errorf("Slack saw %s, want %s", got, want)
+		t.Fatalf("Slack saw %s, want %s", got, want)
 	}
-	if f.api.channel != "C1" || f.api.thread != "1712.0001" || !bytes.Equal(f.api.file, png) {
-		t.Errorf("shared in %s thread %s (%d bytes), want C1 thread 1712.0001 (%d bytes)", f.api.channel, f.api.thread, len(f.api.file), len(png))
+	if len(f.api.names) != 2 || !strings.HasPrefix(f.api.names[0], "flow-T1-") || !strings.HasPrefix(f.api.names[1], "trend-T1-") {
+		t.Errorf("uploaded %v, want the flowchart then the trend", f.api.names)
+	}
+	if f.api.channel != "C1" || f.api.thread != ts {
+		t.Errorf("shared in %s thread %s, want C1 in the digest's thread %s", f.api.channel, f.api.thread, ts)
+	}
+	if _, err := png.Decode(bytes.NewReader(f.api.file)); err != nil {
+		t.Errorf("the trend is not a PNG: %v", err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -14,7 +13,6 @@ import (
 // Stats defaults and bounds (/coach stats [@rep|team] [weeks N]).
 const (
 	statsWeeks    = 13
-	statsMaxWeeks = 104
 	statsMaxStale = 10 // stale deals listed; the rest are counted
 )
 
@@ -33,42 +31,26 @@ func parseStatsArgs(args string) (statsArgs, error) {
 		"Try /coach stats, /coach stats team, /coach stats @rep, or add weeks N (1–104), e.g. /coach stats team weeks 26.",
 		"试试 /coach stats、/coach stats team、/coach stats @销售，或加上 weeks N（1–104），例如 /coach stats team weeks 26。")
 	words := strings.Fields(args)
-	weeks := func(s string) bool {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > statsMaxWeeks {
-			return false
-		}
-		out.weeks = n
-		return true
-	}
-	isWeeks := func(w string) bool {
-		switch strings.ToLower(w) {
-		case "week", "weeks", "wk", "wks", "w", "周", "星期":
-			return true
-		}
-		return false
-	}
 	for i := 0; i < len(words); i++ {
 		w := words[i]
 		lw := strings.ToLower(w)
-		switch {
-		case lw == "team" || lw == "all" || w == "团队" || w == "全队":
+		if lw == "team" || lw == "all" || w == "团队" || w == "全队" {
 			out.team = true
-		case isWeeks(w) && i+1 < len(words):
-			if !weeks(words[i+1]) {
-				return out, usage
-			}
-			i++
-		case i+1 < len(words) && isWeeks(words[i+1]) && weeks(w):
-			i++
-		case weeks(strings.TrimRight(strings.TrimSuffix(lw, "w"), "周")):
-		default:
-			id, ok := parseUser(w)
+			continue
+		}
+		if n, used, ok := weeksAt(words, i); used > 0 {
 			if !ok {
 				return out, usage
 			}
-			out.user = id
+			out.weeks = n
+			i += used - 1
+			continue
 		}
+		id, ok := parseUser(w)
+		if !ok {
+			return out, usage
+		}
+		out.user = id
 	}
 	if out.team && out.user != "" {
 		return out, usage

@@ -3,6 +3,7 @@ package coach
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"time"
 )
 
@@ -108,6 +109,9 @@ func Blueprint(d Deal, events []Event, rep *Report, now time.Time, lang Lang) De
 		col := &bp.Columns[len(bp.Columns)-1]
 		for lane, text := range blueprintItems(e, lang) {
 			for _, t := range text {
+				if lane == LaneEvidence && slices.ContainsFunc(col.Lanes[lane], func(it BlueprintItem) bool { return it.Text == t }) {
+					continue // an artifact named again in the same stay is the same evidence
+				}
 				col.Lanes[lane] = append(col.Lanes[lane], BlueprintItem{Text: t, At: e.At})
 			}
 		}

@@ -101,6 +101,21 @@ func TestBlueprint(t *testing.T) {
 			t.Errorf("as of day 10: %+v, want qualification then presentation, still open after 6 days", bp.Columns)
 		}
 	})
+	t.Run("EvidenceOnce", func(t *testing.T) {
+		again := []Event{
+			ev(0, EvCreate, Presentation, "", Fields{Name: "Acme", Owner: "U1", Currency: "USD"}),
+			ev(1, EvNote, "", "Sent the proposal", Fields{}),
+			ev(2, EvNote, "", "Walked their CFO through the proposal and the quote", Fields{}),
+		}
+		bp := Blueprint(Deal{}, again, rep, at(3), EN)
+		var got []string
+		for _, it := range bp.Columns[0].Lanes[LaneEvidence] {
+			got = append(got, it.Text)
+		}
+		if want := []string{"Proposal", "Quote"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("evidence %v, want each artifact once: %v", got, want)
+		}
+	})
 	t.Run("CurrentVisitRunsToNow", func(t *testing.T) {
 		bp := Blueprint(Deal{}, events[:6], rep, at(30), ZH)
 		last := bp.Columns[len(bp.Columns)-1]

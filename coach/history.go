@@ -278,9 +278,15 @@ func parseHistoryRow(line int, field func(string) string) (HistoryRow, []RowErro
 
 	at := field("entered_at")
 	t, err := time.Parse(time.RFC3339, at)
-	if err != nil {
+	switch {
+	case err != nil:
 		bad(Fail(EInvalid, fmt.Sprintf("entered_at %s is not an RFC 3339 time like 2026-01-05T09:00:00Z.", quoteInput(at)),
 			fmt.Sprintf("entered_at %s 不是 RFC 3339 格式的时间，例如 2026-01-05T09:00:00Z。", quoteInputZH(at))))
+	case t.UTC().Year() < 1900 || t.UTC().Year() > 9999:
+		// A zone offset can push year 0000 or 9999 out of what RFC 3339
+		// (and the export) can write.
+		bad(Fail(EInvalid, fmt.Sprintf("entered_at %s is out of range: give a year between 1900 and 9999.", quoteInput(at)),
+			fmt.Sprintf("entered_at %s 超出范围：年份须在 1900 到 9999 之间。", quoteInputZH(at))))
 	}
 	row.At = t.UTC().Truncate(time.Microsecond)
 

@@ -34,7 +34,7 @@ WITH recent AS (
 	SELECT e.entry, e.at, lead(e.at) OVER (PARTITION BY e.deal_id ORDER BY e.at, e.id) AS ended
 	FROM events e JOIN deals d ON d.id = e.deal_id AND NOT d.archived
 	WHERE e.team_id = $1 AND e.entry IS NOT NULL AND e.at < $2 AND e.deal_id IN (SELECT deal_id FROM recent)
-	  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.reverts = e.id)
+	  AND ` + notReverted + `
 ), done AS (
 	SELECT entry, extract(epoch FROM ended - at) / 86400 AS days FROM entries
 	WHERE entry NOT IN ('won', 'lost') AND ended >= $3 AND ended < $2
@@ -66,7 +66,7 @@ FROM done GROUP BY entry`
 SELECT coalesce(reason, 'other') AS reason, count(*) AS n FROM (
 	SELECT e.reason FROM events e JOIN deals d ON d.id = e.deal_id AND NOT d.archived
 	WHERE e.team_id = $1 AND e.entry = 'lost' AND e.at < $2 AND e.at >= $3
-	  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.reverts = e.id)
+	  AND ` + notReverted + `
 	ORDER BY e.at DESC, e.id DESC
 	LIMIT $4
 ) recent

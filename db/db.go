@@ -220,6 +220,15 @@ func (s *DB) all(ctx context.Context, tx *sqlx.Tx, dest any, query string, args 
 	return st.SelectContext(ctx, dest, args...)
 }
 
+// exec runs a prepared statement returning no rows.
+func (s *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
 // inTx runs fn in a transaction, committing when it returns nil.
 func (s *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	tx, err := s.db.BeginTxx(ctx, nil)

@@ -70,6 +70,11 @@ type eventRow struct {
 
 const eventCols = `id, deal_id, kind, entry, reason, body, fields, actor_id, at, reverts`
 
+// notReverted holds for an event e that no revert has cancelled: the live
+// log as it stands. (A figure as of an earlier time counts only the reverts
+// made before it, and spells that out.)
+const notReverted = `NOT EXISTS (SELECT 1 FROM events r WHERE r.reverts = e.id)`
+
 func (r eventRow) event() (coach.Event, error) {
 	e := coach.Event{
 		ID: r.ID, DealID: r.DealID, Kind: coach.EventKind(r.Kind), Entry: coach.Stage(r.Entry.String),
@@ -350,7 +355,7 @@ func (s *DB) Undo(ctx context.Context, c coach.Caller, now time.Time) (coach.Dea
 	const q = `
 SELECT e.deal_id FROM events e
 WHERE e.team_id = $1 AND e.actor_id = $2 AND e.kind <> 'revert' AND e.at > $3
-  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.reverts = e.id)
+  AND ` + notReverted + `
 ORDER BY e.id DESC LIMIT 1`
 	var dealID int64
 	err := s.db.GetContext(ctx, &dealID, q, c.TeamID, c.UserID, now.Add(-24*time.Hour))
@@ -381,26 +386,54 @@ ORDER BY e.id DESC LIMIT 1`
 // stage first and closed deals most recent first, with the number of deals
 // that matched in all.
 func (s *DB) ListDeals(ctx context.Context, teamID string, f coach.ListFilter) ([]coach.Deal, int, error) {
-	statuses := make([]string, len(f.Statuses))
-	for i, st := range f.Statuses {
-		statuses[i] = string(st)
-	}
 	if f.Limit <= 0 {
 		f.Limit = 20
 	}
-	q := `
+	var rows []struct {
+		dealRow
+		Total int `db:"total"`
+	}
+	if f.Owner != "" && len(f.Statuses) == 1 {
+		// One rep's deals of one status, what /deal list shows by default:
+		// read in index order, counted on the side.
+		const q = `
+SELECT ` + dealCols + `, (SELECT count(*) FROM deals c
+	WHERE c.team_id = $1 AND c.owner_id = $2 AND c.status = $3 AND NOT c.archived) AS total
+FROM deals
+WHERE team_id = $1 AND owner_id = $2 AND status = $3 AND NOT archived
+ORDER BY CASE WHEN $3 = 'open' THEN stage_since END ASC, stage_since DESC, number
+LIMIT $4`
+		const qOpen = `
+SELECT ` + dealCols + `, (SELECT count(*) FROM deals c
+	WHERE c.team_id = $1 AND c.owner_id = $2 AND c.status = 'open' AND NOT c.archived) AS total
+FROM deals
+WHERE team_id = $1 AND owner_id = $2 AND status = 'open' AND NOT archived
+ORDER BY stage_since, number
+LIMIT $3`
+		var err error
+		if f.Statuses[0] == coach.StatusOpen {
+			err = s.all(ctx, nil, &rows, qOpen, teamID, f.Owner, f.Limit)
+		} else {
+			err = s.all(ctx, nil, &rows, q, teamID, f.Owner, string(f.Statuses[0]), f.Limit)
+		}
+		if err != nil {
+			return nil, 0, translate(err)
+		}
+	} else {
+		statuses := make([]string, len(f.Statuses))
+		for i, st := range f.Statuses {
+			statuses[i] = string(st)
+		}
+		const q = `
 SELECT ` + dealCols + `, count(*) OVER () AS total FROM deals
 WHERE team_id = $1 AND NOT archived AND ($2 = '' OR owner_id = $2) AND (cardinality($3::text[]) = 0 OR status = ANY($3))
 ORDER BY status = 'open' DESC,
 	CASE WHEN status = 'open' THEN stage_since END ASC,
 	stage_since DESC, number
 LIMIT $4`
-	var rows []struct {
-		dealRow
-		Total int `db:"total"`
-	}
-	if err := s.db.SelectContext(ctx, &rows, q, teamID, f.Owner, pq.StringArray(statuses), f.Limit); err != nil {
-		return nil, 0, translate(err)
+		if err := s.db.SelectContext(ctx, &rows, q, teamID, f.Owner, pq.StringArray(statuses), f.Limit); err != nil {
+			return nil, 0, translate(err)
+		}
 	}
 	out := make([]coach.Deal, len(rows))
 	total := 0

@@ -28,8 +28,17 @@ func translate(err error) error {
 	if unreachable(err) {
 		return fmt.Errorf("%w: %v", coach.ErrUnavailable, err)
 	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && (pqErr.Code == "22021" || pqErr.Code == "22P05") {
+		// A character PostgreSQL cannot store in text (a NUL byte).
+		return fmt.Errorf("%w: %v", errBadCharacter, err)
+	}
 	return fmt.Errorf("database: %w", err)
 }
+
+var errBadCharacter = coach.Fail(coach.EInvalid,
+	"Your text contains a character that cannot be stored (such as a NUL byte). Remove it and try again; nothing was saved.",
+	"您的文字里有无法保存的字符（例如 NUL 字节）。请删除后重试；本次没有保存任何内容。")
 
 func unreachable(err error) bool {
 	var (

@@ -9,23 +9,27 @@ import (
 	"salescoach/coach"
 )
 
-// liveEntries is the stage entries that count for a team before $3: those of
-// deals that are not archived, without the reverted ones (a revert itself is
-// never an entry). $1 is the team.
+// liveEntries is the stage entries that count for a team as of $3: those
+// before it of deals that are not archived, without the ones reverted before
+// it (a revert itself is never an entry; one at or after $3 does not count
+// yet, as in the report). $1 is the team. The reverts are looked up among the
+// team's (events_team_reverts), which are few.
 const liveEntries = `
 SELECT e.deal_id, e.id, e.entry, e.at
 FROM events e JOIN deals d ON d.id = e.deal_id
 WHERE e.team_id = $1 AND d.team_id = $1 AND NOT d.archived
   AND e.entry IS NOT NULL AND e.at < $3
-  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.reverts = e.id)`
+  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.team_id = $1 AND r.kind = 'revert' AND r.at < $3 AND r.reverts = e.id)`
 
 // Transitions counts the observed moves of a team's deals in the window
 // [from, to): pairs of consecutive live stage entries of a deal whose second
 // entry lies in the window, grouped by from and to stage. Archived deals and
 // reverted entries are left out. A deal's first entry has no move into it.
 func (s *DB) Transitions(ctx context.Context, teamID string, from, to time.Time) ([]coach.Transition, error) {
+	// Only deals with a stage entry in the window can have a move in it.
 	const q = `
 WITH live AS (` + liveEntries + `
+	AND e.deal_id IN (SELECT deal_id FROM events WHERE team_id = $1 AND entry IS NOT NULL AND at >= $2 AND at < $3)
 ), pairs AS (
 	SELECT entry, at, lag(entry) OVER (PARTITION BY deal_id ORDER BY at, id) AS prev
 	FROM live
@@ -60,8 +64,12 @@ func (s *DB) WonCycleWeeks(ctx context.Context, teamID string, to time.Time, wee
 	if weeks <= 0 {
 		return nil, fmt.Errorf("won cycle weeks: %d weeks", weeks)
 	}
+	// Only deals won in the weeks, or in the four weeks before the first of
+	// them for its rolling median, can count.
 	const q = `
 WITH live AS (` + liveEntries + `
+	AND e.deal_id IN (SELECT deal_id FROM events WHERE team_id = $1 AND entry = 'won'
+		AND at >= $3::timestamptz - ($2::int + 4) * interval '7 days' AND at < $3)
 ), seq AS (
 	SELECT entry, at,
 		lead(at) OVER (PARTITION BY deal_id ORDER BY at, id) AS next_at,
@@ -115,57 +123,4 @@ func nullFloat(f sql.NullFloat64) *float64 {
 	}
 	v := f.Float64
 	return &v
-}
-
-// StageFigures returns, for each open stage in process order, the figures a
-// picture of the process needs over the window [from, to): completed visits
-// (a visit ends at the deal's next stage entry, in the window) with their
-// median, p75 and p90 in days, the deals in the stage at to (open_now), and
-// the lost entries in the window right after an entry into the stage
-// (lost_from). Conversion is left nil. It is the part of §9's report the
-// pictures draw; Report carries the whole.
-func (s *DB) StageFigures(ctx context.Context, teamID string, from, to time.Time) ([]coach.StageStats, error) {
-	const q = `
-WITH live AS (` + liveEntries + `
-), seq AS (
-	SELECT entry, at,
-		lead(at) OVER (PARTITION BY deal_id ORDER BY at, id) AS next_at,
-		lead(entry) OVER (PARTITION BY deal_id ORDER BY at, id) AS next_entry
-	FROM live
-)
-SELECT entry,
-	count(*) FILTER (WHERE next_at >= $2) AS visits,
-	percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM next_at - at) / 86400) FILTER (WHERE next_at >= $2) AS median,
-	percentile_cont(0.75) WITHIN GROUP (ORDER BY extract(epoch FROM next_at - at) / 86400) FILTER (WHERE next_at >= $2) AS p75,
-	percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM next_at - at) / 86400) FILTER (WHERE next_at >= $2) AS p90,
-	count(*) FILTER (WHERE next_at IS NULL) AS open_now,
-	count(*) FILTER (WHERE next_entry = 'lost' AND next_at >= $2) AS lost_from
-FROM seq
-WHERE entry NOT IN ('won', 'lost')
-GROUP BY entry`
-	var rows []struct {
-		Stage    string          `db:"entry"`
-		Visits   int             `db:"visits"`
-		Median   sql.NullFloat64 `db:"median"`
-		P75      sql.NullFloat64 `db:"p75"`
-		P90      sql.NullFloat64 `db:"p90"`
-		OpenNow  int             `db:"open_now"`
-		LostFrom int             `db:"lost_from"`
-	}
-	if err := s.db.SelectContext(ctx, &rows, q, teamID, from, to); err != nil {
-		return nil, translate(err)
-	}
-	byStage := map[coach.Stage]coach.StageStats{}
-	for _, r := range rows {
-		byStage[coach.Stage(r.Stage)] = coach.StageStats{
-			Stage: coach.Stage(r.Stage), CompletedVisits: r.Visits, MedianDays: nullFloat(r.Median),
-			P75Days: nullFloat(r.P75), P90Days: nullFloat(r.P90), OpenNow: r.OpenNow, LostFrom: r.LostFrom,
-		}
-	}
-	out := make([]coach.StageStats, len(coach.OpenStages))
-	for i, st := range coach.OpenStages {
-		out[i] = byStage[st]
-		out[i].Stage = st
-	}
-	return out, nil
 }

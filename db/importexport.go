@@ -417,7 +417,7 @@ SELECT d.number, coalesce(d.external_id, '') AS external_id, d.name, d.owner_id,
 	e.entry, e.at, coalesce(e.reason, '') AS reason, coalesce(e.body, '') AS body
 FROM deals d JOIN events e ON e.deal_id = d.id
 WHERE d.team_id = $1 AND NOT d.archived AND ($2 = '' OR d.owner_id = $2)
-  AND e.entry IS NOT NULL AND NOT EXISTS (SELECT 1 FROM events r WHERE r.reverts = e.id)
+  AND e.entry IS NOT NULL AND ` + notReverted + `
 ORDER BY d.number, e.at, e.id`
 	var rows []struct {
 		Number     int           `db:"number"`

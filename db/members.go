@@ -28,7 +28,7 @@ WHERE t.id = $1`
 		TZ         string       `db:"tz"`
 		FetchedAt  sql.NullTime `db:"fetched_at"`
 	}
-	err := s.db.GetContext(ctx, &r, q, teamID, userID)
+	err := s.get(ctx, nil, &r, q, teamID, userID)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && !r.Known {
 		if err := s.EnsureTeam(ctx, teamID); err != nil {
 			return coach.Member{}, err
@@ -97,8 +97,7 @@ func (s *DB) SetCurrency(ctx context.Context, teamID, currency string) error {
 // new. A signature seen before is a replay. Signatures older than ten minutes
 // are forgotten: Slack's 5-minute window refuses such requests anyway.
 func (s *DB) FirstSighting(ctx context.Context, signature string, now time.Time) (bool, error) {
-	res, err := s.db.ExecContext(ctx,
-		`INSERT INTO slack_requests (signature, seen_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, signature, now)
+	res, err := s.exec(ctx, `INSERT INTO slack_requests (signature, seen_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, signature, now)
 	if err != nil {
 		return false, translate(err)
 	}

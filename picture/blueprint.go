@@ -55,8 +55,11 @@ func (b Blueprint) scene(lang coach.Lang) (*scene, error) {
 	}
 	d := b.Deal
 	sub := b.summary(lang)
-	if hidden > 0 {
-		sub += lang.T(fmt.Sprintf(" The %d earlier stays are not shown.", hidden), fmt.Sprintf("更早的 %d 段停留未显示。", hidden))
+	switch {
+	case hidden == 1:
+		sub += lang.T(" The earliest stay is not shown.", "最早的 1 段停留未显示。")
+	case hidden > 1:
+		sub += lang.T(fmt.Sprintf(" The %d earliest stays are not shown.", hidden), fmt.Sprintf("最早的 %d 段停留未显示。", hidden))
 	}
 	y := s.title(lang.T(fmt.Sprintf("#%d %s: service blueprint", d.Number, d.Name), fmt.Sprintf("#%d %s：服务蓝图", d.Number, d.Name)), sub)
 	y += 20
@@ -219,32 +222,42 @@ func (b Blueprint) headLines(s *scene, c coach.BlueprintColumn, width float64, l
 	case c.Visit > 1:
 		ls = append(ls, line{Text: lang.T(fmt.Sprintf("back: stay %d", c.Visit), fmt.Sprintf("回到此阶段：第 %d 次停留", c.Visit)), Size: sizeSmall, Bold: true, Color: backC})
 	}
-	span := date(c.Start, b.Loc) + lang.T(" to ", " 至 ")
-	if c.End.IsZero() {
-		span += lang.T("now", "今天")
-	} else {
-		span += date(c.End, b.Loc)
+	var span string
+	switch {
+	case !c.End.IsZero():
+		span = date(c.Start, b.Loc) + lang.T(" to ", " 至 ") + date(c.End, b.Loc)
+	case c.Stage.IsOpen():
+		span = date(c.Start, b.Loc) + lang.T(" to now", " 至今")
+	default: // closed, and still so
+		span = lang.T("since ", "自 ") + date(c.Start, b.Loc) + lang.T("", " 起")
 	}
 	ls = append(ls, line{Text: span, Size: sizeSmall, Color: muted})
+	// The stay and the p90 it is judged by, with a decimal when whole days
+	// would show a fail point as long as its limit.
+	stay, limit := fmtDays(c.Days), ""
+	if c.P90 != nil {
+		limit = fmtDays(*c.P90)
+		if stay == limit {
+			stay, limit = fmt.Sprintf("%.1f", c.Days), fmt.Sprintf("%.1f", *c.P90)
+		}
+	}
+	unit := lang.T(" d", " 天")
 	if c.Stage.IsOpen() || c.Stage == coach.Won {
-		days := daysUnit(c.Days, lang)
+		days := stay + unit
 		if c.End.IsZero() {
 			days = lang.T(days+" so far", "至今 "+days)
 		}
 		ls = append(ls, line{Text: days, Size: sizeBody, Bold: c.FailPoint})
 	}
 	if c.P90 != nil {
-		t := lang.T("team p90 ", "团队 p90 ") + daysUnit(*c.P90, lang)
+		p90 := line{Text: lang.T("team p90 ", "团队 p90 ") + limit + unit, Size: sizeSmall, Color: muted}
 		if c.FailPoint {
-			t = lang.T("⚠ fail point: past p90 ", "⚠ 失败点：超过 p90 ") + daysUnit(*c.P90, lang)
+			p90.Color = hotC
 		}
-		for _, w := range s.wrap(t, sizeSmall, c.FailPoint, width, 2) {
-			col := muted
-			if c.FailPoint {
-				col = hotC
-			}
-			ls = append(ls, line{Text: w, Size: sizeSmall, Bold: c.FailPoint, Color: col})
-		}
+		ls = append(ls, p90)
+	}
+	if c.FailPoint {
+		ls = append(ls, line{Text: lang.T("⚠ fail point", "⚠ 失败点"), Size: sizeSmall, Bold: true, Color: hotC})
 	}
 	return ls
 }

@@ -109,10 +109,14 @@ func (f Flow) scene(lang coach.Lang) (*scene, error) {
 	for _, m := range f.Moves {
 		maxCount = max(maxCount, m.Count)
 	}
-	weeks := int(math.Round(f.To.Sub(f.From).Hours() / 24 / 7))
+	days := int(math.Round(f.To.Sub(f.From).Hours() / 24))
+	span := lang.T(fmt.Sprintf("%d days", days), fmt.Sprintf("%d 天", days))
+	if days%7 == 0 {
+		span = lang.T(fmt.Sprintf("%d weeks", days/7), fmt.Sprintf("%d 周", days/7))
+	}
 	sub := lang.T(
-		fmt.Sprintf("%s to %s (%d weeks). Arrows: deals that moved in this window (share of the stage's moves out).", date(f.From, f.Loc), date(f.To, f.Loc), weeks),
-		fmt.Sprintf("%s 至 %s（%d 周）。箭头：本期内在阶段之间移动的交易数（占该阶段流出的比例）", date(f.From, f.Loc), date(f.To, f.Loc), weeks))
+		fmt.Sprintf("%s to %s (%s). Arrows: deals that moved in this window (share of the stage's moves out).", date(f.From, f.Loc), date(f.To, f.Loc), span),
+		fmt.Sprintf("%s 至 %s（%s）。箭头：本期内在阶段之间移动的交易数（占该阶段流出的比例）", date(f.From, f.Loc), date(f.To, f.Loc), span))
 	if moved == 0 {
 		sub += lang.T(" No deal changed stage in this window.", "本期内没有交易变更阶段。")
 	}
@@ -268,6 +272,8 @@ func (f Flow) scene(lang coach.Lang) (*scene, error) {
 		{lang.T("lost", "丢单"), lineSample(lostC, 3, nil, true)},
 		{lang.T(fmt.Sprintf("bottleneck: longest median time, on ≥ %d visits", coach.MinVisitsForBottleneck),
 			fmt.Sprintf("瓶颈：停留中位时间最长（至少 %d 次停留）", coach.MinVisitsForBottleneck)), boxSample(hotFill, hotC, 3)},
+		{lang.T("conversion: of the deals that first entered the stage in this window, the share that moved on rather than being lost",
+			"转化率：本期首次进入该阶段的交易中，推进到后面阶段（而不是丢单）的比例"), nil},
 		{lang.T(fmt.Sprintf("medians on fewer than %d visits are too few to say", coach.MinValuesForMedian),
 			fmt.Sprintf("停留少于 %d 次时不给中位数", coach.MinValuesForMedian)), nil},
 	}
@@ -298,7 +304,7 @@ func (f Flow) stageLines(s *scene, st coach.StageStats, hot bool, lang coach.Lan
 		line{Text: med, Size: sizeBody},
 		line{Text: lang.T(fmt.Sprintf("%d visits", st.CompletedVisits), fmt.Sprintf("%d 次停留", st.CompletedVisits)), Size: sizeSmall, Color: muted})
 	if st.Conversion != nil {
-		ls = append(ls, line{Text: lang.T("advance ", "推进率 ") + pct(*st.Conversion), Size: sizeSmall, Color: muted})
+		ls = append(ls, line{Text: lang.T("conversion ", "转化率 ") + pct(*st.Conversion), Size: sizeSmall, Color: muted})
 	}
 	if hot {
 		ls = append(ls, line{Text: lang.T("⚠ bottleneck", "⚠ 瓶颈"), Size: sizeBody, Bold: true, Color: hotC})

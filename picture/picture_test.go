@@ -3,6 +3,7 @@ package picture
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -165,6 +166,24 @@ func TestFlowWithoutMoves(t *testing.T) {
 	checkPNG(t, "flow-empty.png", b)
 }
 
+// TestFlowWindow names the window in weeks when it is whole weeks (/coach
+// flow) and in days otherwise (the digest's 90 days).
+func TestFlowWindow(t *testing.T) {
+	for _, tt := range []struct {
+		days int
+		want string
+	}{{91, "(13 weeks)"}, {28, "(4 weeks)"}, {90, "(90 days)"}} {
+		f := Flow{Team: "T0FIXTURE", From: fixTo.AddDate(0, 0, -tt.days), To: fixTo}
+		s, err := f.scene(coach.EN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := s.describe(); !strings.Contains(d, tt.want) {
+			t.Errorf("%d days: the subtitle does not say %s:\n%s", tt.days, tt.want, d)
+		}
+	}
+}
+
 // TestChineseRenders draws 中文 in a node and finds the ink of real glyphs
 // inside it: the embedded font has both characters, each leaves ink in the
 // box, and they differ (a missing glyph would draw the same empty box twice).
@@ -279,6 +298,61 @@ func TestBlueprint(t *testing.T) {
 	}
 }
 
+// TestBlueprintLongDeal draws the latest stays of a deal with more than fit
+// and says how many earlier ones are left out.
+func TestBlueprintLongDeal(t *testing.T) {
+	for _, tt := range []struct {
+		extra int
+		want  string
+	}{
+		{2, "The earliest stay is not shown."},
+		{4, "The 3 earliest stays are not shown."},
+	} {
+		t.Run(fmt.Sprint(tt.extra), func(t *testing.T) {
+			b := fixtureDeal(coach.EN)
+			b.Columns = append(b.Columns[:len(b.Columns):len(b.Columns)], b.Columns[:tt.extra]...)
+			s, err := b.scene(coach.EN)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sub, stays []string
+			for _, x := range s.texts {
+				if x.ID == "subtitle" {
+					sub = append(sub, x.Line.Text)
+				}
+			}
+			for _, x := range s.boxes {
+				if x.Kind == "stay" {
+					stays = append(stays, x.ID)
+				}
+			}
+			if got := strings.Join(sub, " "); !strings.Contains(got, tt.want) {
+				t.Errorf("subtitle %q does not say %q", got, tt.want)
+			}
+			if len(stays) != bpMaxCols {
+				t.Errorf("drew %d stays, want the latest %d: %v", len(stays), bpMaxCols, stays)
+			}
+			checkLayout(t, s)
+		})
+	}
+}
+
+// TestBlueprintFailPointReadsLonger: a stay past its p90 never reads as long
+// as it; whole days that would say so give way to a decimal.
+func TestBlueprintFailPointReadsLonger(t *testing.T) {
+	b := fixtureDeal(coach.EN)
+	c := &b.Columns[1] // the first stay in presentation, a fail point
+	c.Days, c.P90 = 14.2, f64(13.8)
+	s, err := b.scene(coach.EN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := s.describe()
+	if !strings.Contains(d, `"14.2 d" / "team p90 13.8 d" / "⚠ fail point"`) {
+		t.Errorf("the fail point should read 14.2 d against 13.8 d:\n%s", d)
+	}
+}
+
 // fixtureTrend is twelve weeks of won deals: some weeks with none, some with
 // too few for a median to mean much.
 func fixtureTrend() Trend {
@@ -322,6 +396,34 @@ func TestTrend(t *testing.T) {
 			checkPNG(t, "trend-"+string(lang)+".png", png)
 		})
 	}
+	t.Run("ValleyLabelsBelow", func(t *testing.T) {
+		s, err := fixtureTrend().scene(coach.EN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var labels []*text
+		for _, x := range s.texts {
+			if x.ID == "median" {
+				labels = append(labels, x)
+			}
+		}
+		// The fixture's weeks with a median, one label and dot each, in
+		// order: the line rises on both sides of 38.5 (41, 44), of 29 (no
+		// median before it, 36) and of the last week's 31 (33.5).
+		want := []string{"above", "below", "above", "below", "above", "above", "above", "above", "above", "below"}
+		if len(labels) != len(want) {
+			t.Fatalf("%d median labels, want %d", len(labels), len(want))
+		}
+		for i, l := range labels {
+			got := "above"
+			if l.R.Y > s.dots[i].C.Y {
+				got = "below"
+			}
+			if got != want[i] {
+				t.Errorf("label %d (%s) is %s its dot, want %s", i, l.Line.Text, got, want[i])
+			}
+		}
+	})
 	t.Run("NoWins", func(t *testing.T) {
 		tr := fixtureTrend()
 		for i := range tr.Weeks {

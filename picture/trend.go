@@ -108,7 +108,13 @@ func (t Trend) scene(lang coach.Lang) (*scene, error) {
 			st.Fill = white
 		}
 		s.dots = append(s.dots, &dot{C: p, Radius: 8, Style: st})
-		s.label("median", line{Text: daysUnit(*w.Median, lang), Size: sizeSmall, Bold: true, Color: skipC}, x, p.Y-14, 0.5, 1, white, 2)
+		// A week below both its neighbours has its line rising on either
+		// side: its label goes under the dot, clear of the line.
+		ly, ay := p.Y-14, 1.0
+		if t.valley(i) && p.Y+14+lineHeight(sizeSmall) < plot.bottom() {
+			ly, ay = p.Y+14, 0
+		}
+		s.label("median", line{Text: daysUnit(*w.Median, lang), Size: sizeSmall, Bold: true, Color: skipC}, x, ly, 0.5, ay, white, 2)
 	}
 	for i := 1; i < len(rolling); i++ {
 		s.paths = append(s.paths, &path{Points: []point{rolling[i-1], rolling[i]}, Style: style{Stroke: hotC, Width: 4}})
@@ -129,6 +135,15 @@ func (t Trend) scene(lang coach.Lang) (*scene, error) {
 	y = s.legend(items, margin, y, trendW-2*margin)
 	s.H = y + margin
 	return s, nil
+}
+
+// valley reports whether the line rises on both sides of week i's median:
+// a neighbouring week with a median joins it, and each such one is higher.
+func (t Trend) valley(i int) bool {
+	m := t.Weeks[i].Median
+	joined := func(j int) bool { return j >= 0 && j < len(t.Weeks) && t.Weeks[j].Median != nil }
+	rises := func(j int) bool { return !joined(j) || *t.Weeks[j].Median > *m }
+	return m != nil && (joined(i-1) || joined(i+1)) && rises(i-1) && rises(i+1)
 }
 
 func dotSample(st style) func(s *scene, x, y float64) {

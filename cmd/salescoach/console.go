@@ -35,7 +35,7 @@ func console(ctx context.Context, e *env, args []string) error {
 		managers = append(managers, *user)
 	}
 	app := bot.New(bot.Config{Store: store, Log: e.logger(), Managers: managers,
-		Pictures: pictureStore{store}, PictureDir: *pictures, FilesDir: os.TempDir()})
+		Pictures: store, PictureDir: *pictures, FilesDir: os.TempDir()})
 	prompt := ""
 	if f, ok := e.stdin.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {

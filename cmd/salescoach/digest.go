@@ -55,7 +55,7 @@ func digest(ctx context.Context, e *env, args []string) error {
 	}
 	defer store.Close()
 	log := e.logger()
-	cfg := bot.Config{Store: store, Log: log}
+	cfg := bot.Config{Store: store, Log: log, Pictures: store}
 	if *post != "" {
 		clients, _, err := slackClients(ctx, e.cfg, store, log)
 		if err != nil {

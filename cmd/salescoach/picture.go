@@ -12,19 +12,6 @@ import (
 	"salescoach/db"
 )
 
-// pictureStore gives the pictures their data from the store. Until the
-// store computes the whole §9 report, the stage figures the pictures draw
-// stand in for it.
-type pictureStore struct{ *db.DB }
-
-func (p pictureStore) Report(ctx context.Context, teamID string, from, to time.Time) (coach.Report, error) {
-	stages, err := p.StageFigures(ctx, teamID, from, to)
-	if err != nil {
-		return coach.Report{}, err
-	}
-	return coach.Report{TeamID: teamID, From: from, To: to, Stages: stages}, nil
-}
-
 const pictureUsage = "picture flow|trend|blueprint --team T [--deal N] [--weeks N] [--lang en|zh] [--at TIME] --out FILE.png"
 
 // pictureCmd draws one picture of a team into a PNG file.
@@ -69,7 +56,7 @@ func pictureCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	app := bot.New(bot.Config{Store: store, Log: e.logger(), Pictures: pictureStore{store}})
+	app := bot.New(bot.Config{Store: store, Log: e.logger(), Pictures: store})
 	l := coach.Lang(*lang)
 
 	var png []byte

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"flag"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -17,8 +16,6 @@ import (
 	"salescoach/db"
 	"salescoach/db/dbtest"
 )
-
-var docs = flag.Bool("docs", false, "write the README's pictures to docs/ from the example history")
 
 // loadHistory replays a §8 CSV into team, one deal at a time, through the
 // store's own changes, so the log is exactly what the bot would have written.
@@ -142,9 +139,6 @@ func TestPictureCommand(t *testing.T) {
 		for _, lang := range []string{"en", "zh"} {
 			t.Run(tt.name+"/"+lang, func(t *testing.T) {
 				out := filepath.Join(dir, tt.name+"-"+lang+".png")
-				if *docs && lang == "en" {
-					out = filepath.Join("..", "..", "docs", tt.name+".png")
-				}
 				args := append([]string{"picture"}, tt.args...)
 				args = append(args, "--team", team, "--lang", lang, "--at", "2026-04-01T00:00:00Z", "--out", out)
 				var stdout, stderr bytes.Buffer

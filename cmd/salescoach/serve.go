@@ -42,7 +42,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 	// Each digest posted gets the flowchart and the trend in its thread.
 	pics := &bot.DigestPictures{Files: store}
 	app := bot.New(bot.Config{Store: store, Log: log, Managers: e.cfg.Managers, Slack: clients, DigestAttach: pics.Attach,
-		Pictures: pictureStore{store}, Retention: time.Duration(e.cfg.RetentionDays) * 24 * time.Hour})
+		Pictures: store, Retention: time.Duration(e.cfg.RetentionDays) * 24 * time.Hour})
 	pics.App = app
 	defer app.Close()
 	srv := &bot.Server{App: app, SigningSecret: e.cfg.SigningSecret, Install: install}
