@@ -4,6 +4,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -77,6 +78,7 @@ type App struct {
 	retention time.Duration // how long an uninstalled workspace's data is kept
 	bg        background    // work that runs after Slack has its answer
 	filesDir  string        // the console: files are written here instead of sent to Slack
+	metrics   *Metrics      // what /metrics shows
 }
 
 // Config configures an App.
@@ -109,6 +111,7 @@ type Config struct {
 	HTTP      *http.Client  // for response_url posts; one with a 10 s time-out when nil
 	Retention time.Duration // an uninstalled workspace's data is deleted after it; 30 days when 0
 	FilesDir  string        // the console: where files go when there is no Slack
+	Metrics   *Metrics      // where requests, errors and Slack calls are counted; a new registry when nil
 }
 
 // New returns an App.
@@ -116,7 +119,10 @@ func New(cfg Config) *App {
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[string]bool{}, slack: cfg.Slack,
 		pictures: cfg.Pictures, pictureDir: cfg.PictureDir, drawing: make(chan struct{}, maxDrawing),
 		http: cfg.HTTP, retention: cfg.Retention, filesDir: cfg.FilesDir,
-		reporter: cfg.Reporter, retry: cfg.Retry, attach: cfg.DigestAttach}
+		reporter: cfg.Reporter, retry: cfg.Retry, attach: cfg.DigestAttach, metrics: cfg.Metrics}
+	if a.metrics == nil {
+		a.metrics = NewMetrics()
+	}
 	if a.reporter == nil && cfg.Store != nil {
 		a.reporter = cfg.Store
 	}
@@ -159,6 +165,7 @@ func (a *App) start(ctx context.Context, req Request) (Request, error) {
 	}
 	req.Caller = a.caller(m)
 	a.wantProfile(m, req.Now)
+	started(ctx)
 	return req, nil
 }
 
@@ -199,6 +206,7 @@ func (a *App) Handle(ctx context.Context, req Request) Reply {
 
 func (a *App) failure(ctx context.Context, req *Request, err error) Reply {
 	lang := req.Caller.Lang
+	a.metrics.failed(coach.ErrorCode(err))
 	switch coach.ErrorCode(err) {
 	case coach.EInternal:
 		a.log.ErrorContext(ctx, "command failed", "team", req.TeamID, "user", req.UserID, "command", req.Command, "err", err)
@@ -207,6 +215,11 @@ func (a *App) failure(ctx context.Context, req *Request, err error) Reply {
 	}
 	if lang == "" { // the caller is not known yet (the database is down): say it in both languages
 		return fail(bilingual(err))
+	}
+	if errors.Is(err, coach.ErrUnavailable) {
+		// The caller is known: the database went away partway through,
+		// perhaps after a write was sent.
+		err = coach.ErrInterrupted
 	}
 	return fail(coach.ErrorMessage(err, lang))
 }

@@ -21,8 +21,10 @@ type DigestFileStore interface {
 
 // DigestPictures adds the team's process flowchart and its won-cycle trend
 // to each digest posted, in the digest's thread (the channel stays one
-// message a week) and in the digest's language. Its Attach is the
-// Config.DigestAttach hook; set App once New has returned.
+// message a week) and in the digest's language. An App with pictures uses it
+// as its digest hook, with the store as Files when the store keeps them; a
+// Config.DigestAttach can use it with other settings (set App once New has
+// returned).
 //
 // For a subscription's digest each picture is claimed in Files before it is
 // drawn and uploaded. A picture already claimed is skipped, so two processes,

@@ -6,9 +6,10 @@ import (
 	"image/png"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/slack-go/slack"
 
 	"salescoach/bot"
 	"salescoach/bot/bottest"
@@ -17,32 +18,30 @@ import (
 )
 
 // picturesProcess is a serve process whose digests get their pictures, as
-// serve wires them: the hook is DigestPictures.Attach, recording its claims
-// in the process's own store. seen, when set, is told of every digest the
-// hook is handed.
-func (f *schedFixture) picturesProcess(id string, seen func(bot.PostedDigest)) (*process, *bot.DigestPictures) {
+// serve wires them: the App's pictures come from the store, and so does the
+// once-only record of the files. uploadTimeout, when not 0, replaces the
+// default hook with DigestPictures bounding each upload by it.
+func (f *schedFixture) picturesProcess(id string, uploadTimeout time.Duration) *process {
 	f.t.Helper()
 	store, err := db.Open(context.Background(), f.url, db.Options{MaxOpen: 4})
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	f.t.Cleanup(func() { store.Close() })
-	pics := &bot.DigestPictures{Files: store, UploadTimeout: 3 * time.Second}
-	app := bot.New(bot.Config{
+	cfg := bot.Config{
 		Store: store, Now: f.clock.Now, Pictures: store,
 		Log:   slog.New(slog.NewTextHandler(f.log, nil)),
 		Slack: bot.StaticClients{Token: "xoxb-test", APIURL: f.api.URL()},
 		Retry: bot.Retry{Sleep: func(context.Context, time.Duration) error { return nil }},
-		DigestAttach: func(ctx context.Context, p bot.PostedDigest) error {
-			if seen != nil {
-				seen(p)
-			}
-			return pics.Attach(ctx, p)
-		},
-	})
+	}
+	pics := &bot.DigestPictures{Files: store, UploadTimeout: uploadTimeout}
+	if uploadTimeout != 0 {
+		cfg.DigestAttach = pics.Attach
+	}
+	app := bot.New(cfg)
 	pics.App = app
 	return &process{store: store, app: app,
-		sched: app.NewScheduler(bot.SchedulerConfig{ID: id, CallTimeout: 5 * time.Second})}, pics
+		sched: app.NewScheduler(bot.SchedulerConfig{ID: id, CallTimeout: 5 * time.Second})}
 }
 
 // digestFiles returns what the store recorded of a digest's pictures, as
@@ -74,7 +73,7 @@ func TestDigestPicturesInThread(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newSchedFixture(t, due.Add(-time.Hour))
-			p, _ := f.picturesProcess("p1", nil)
+			p := f.picturesProcess("p1", 0)
 			sub := f.subscribe(p, "C1", coach.Schedule{Weekday: time.Monday, Hour: 9, Zone: "UTC"}, due.Add(-24*time.Hour))
 			if _, err := p.store.SaveDigest(context.Background(), coach.DigestSub{TeamID: "T1", ChannelID: "C1",
 				Schedule: sub.Schedule, Names: true, Lang: tt.lang, CreatedBy: "UBOSS", Since: sub.Since}); err != nil {
@@ -115,31 +114,29 @@ func TestDigestPicturesInThread(t *testing.T) {
 }
 
 // TestDigestPicturesTwoSchedulers races two processes over a digest's week:
-// the digest is posted once and its pictures shared once. A second process
-// handed the same posted digest again shares nothing: the claims hold.
+// the digest is posted once and its pictures shared once. The same posted
+// digest handed to the pictures again shares nothing: the claims hold.
 func TestDigestPicturesTwoSchedulers(t *testing.T) {
 	due := at("2026-11-02T09:00:00Z")
 	f := newSchedFixture(t, due.Add(-time.Hour))
-	var mu sync.Mutex
-	var posted []bot.PostedDigest
-	seen := func(p bot.PostedDigest) { mu.Lock(); posted = append(posted, p); mu.Unlock() }
-	p1, _ := f.picturesProcess("p1", seen)
-	p2, pics2 := f.picturesProcess("p2", seen)
+	p1, p2 := f.picturesProcess("p1", 0), f.picturesProcess("p2", 0)
 	sub := f.subscribe(p1, "C1", coach.Schedule{Weekday: time.Monday, Hour: 9, Zone: "UTC"}, due.Add(-24*time.Hour))
 	for _, now := range []time.Time{due.Add(-time.Hour), due, due.Add(time.Minute), due.Add(time.Hour)} {
 		f.clock.Set(now)
 		f.tick(p1, p2, p1, p2)
 	}
-	if n := len(f.api.Messages("C1")); n != 1 {
-		t.Fatalf("%d messages, want the digest once", n)
+	msgs := f.api.Messages("C1")
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages, want the digest once", len(msgs))
 	}
 	if n := len(f.api.Files("C1")); n != 2 {
 		t.Fatalf("%d files, want 2", n)
 	}
-	if len(posted) != 1 {
-		t.Fatalf("the hook was handed %d digests, want 1", len(posted))
+	again := bot.PostedDigest{
+		Client: slack.New("xoxb-test", slack.OptionAPIURL(f.api.URL())), TeamID: "T1", ChannelID: "C1", TS: msgs[0].TS,
+		At: due, View: bot.DigestView{Lang: coach.EN, Loc: time.UTC}, SubID: sub.ID, Week: at("2026-11-02T00:00:00Z"),
 	}
-	if err := pics2.Attach(context.Background(), posted[0]); err != nil {
+	if err := (&bot.DigestPictures{App: p2.app, Files: p2.store}).Attach(context.Background(), again); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(f.api.Files("C1")); n != 2 {
@@ -169,7 +166,7 @@ func TestDigestPictureFailure(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newSchedFixture(t, due)
-			p, _ := f.picturesProcess("p1", nil)
+			p := f.picturesProcess("p1", 3*time.Second)
 			sub := f.subscribe(p, "C1", coach.Schedule{Weekday: time.Monday, Hour: 9, Zone: "UTC"}, due.Add(-time.Hour))
 			f.api.Fail(tt.method, tt.faults...)
 			for i := range 5 {

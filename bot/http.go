@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -19,7 +20,8 @@ const maxBody = 1 << 20
 type Server struct {
 	App           *App
 	SigningSecret string // "": Slack's POSTs are refused (Socket Mode only)
-	// Timeout bounds the work on a slash command, inside Slack's 3 seconds.
+	// Timeout bounds the work on a request from Slack, inside its 3
+	// seconds: 2.3 s when 0.
 	Timeout time.Duration
 	Install *Install // the OAuth install routes; nil when not configured
 }
@@ -27,24 +29,75 @@ type Server struct {
 // Handler returns every HTTP route of the bot.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("POST /slack/commands", s.verified(http.HandlerFunc(s.slashCommand)))
-	mux.Handle("POST /slack/interactions", s.verified(http.HandlerFunc(s.interactions)))
-	mux.Handle("POST /slack/events", s.verified(http.HandlerFunc(s.events)))
-	if s.Install != nil {
-		mux.HandleFunc("GET /slack/install", s.Install.Start)
-		mux.HandleFunc("GET /slack/oauth/callback", s.Install.Callback)
+	// Every route is observed: a request id, and its count and latency.
+	handle := func(pattern string, h http.Handler) {
+		_, route, _ := strings.Cut(pattern, " ")
+		mux.Handle(pattern, s.observed(route, h))
 	}
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+	handle("POST /slack/commands", s.verified(http.HandlerFunc(s.slashCommand)))
+	handle("POST /slack/interactions", s.verified(http.HandlerFunc(s.interactions)))
+	handle("POST /slack/events", s.verified(http.HandlerFunc(s.events)))
+	if s.Install != nil {
+		handle("GET /slack/install", http.HandlerFunc(s.Install.Start))
+		handle("GET /slack/oauth/callback", http.HandlerFunc(s.Install.Callback))
+	}
+	handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ok\n")
-	})
-	mux.HandleFunc("GET /readyz", s.ready)
+	}))
+	handle("GET /readyz", http.HandlerFunc(s.ready))
+	mux.Handle("GET /metrics", s.App.metrics.Handler())
 	return mux
+}
+
+// observed gives a request its id — the load balancer's X-Request-Id, or a
+// new one — in its context (every log line of the request carries it) and
+// in the response, and counts it once answered.
+func (s *Server) observed(route string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := requestID(r.Header)
+		w.Header().Set(RequestIDHeader, id)
+		ctx, done := s.App.begin(r.Context(), route, id)
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r.WithContext(ctx))
+		done(sw.status())
+	})
+}
+
+// statusWriter remembers the status a handler answered with.
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *statusWriter) status() int {
+	if w.code == 0 {
+		return http.StatusOK
+	}
+	return w.code
 }
 
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.App.store.Ping(ctx); err != nil {
+	// A hung database never answers the ping: answer for it.
+	err, ok := answerBy(ctx, func() error { return s.App.store.Ping(ctx) })
+	if !ok || err != nil {
 		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
 		return
 	}
@@ -57,6 +110,11 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 // side effect. The body is restored for the next handler.
 func (s *Server) verified(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Slack's 3 seconds run from here: the replay check and the
+		// handler share one deadline.
+		ctx, cancel := context.WithTimeout(r.Context(), s.timeout())
+		defer cancel()
+		r = r.WithContext(ctx)
 		if s.SigningSecret == "" {
 			// Anyone could sign with an empty secret.
 			http.Error(w, "requests over HTTP are off: SLACK_SIGNING_SECRET is not set", http.StatusNotFound)
@@ -66,6 +124,8 @@ func (s *Server) verified(next http.Handler) http.Handler {
 		if err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
+				s.App.metrics.failed(kindTooLarge)
+				s.App.log.WarnContext(r.Context(), "request too large", "path", r.URL.Path, "limit_bytes", maxBody)
 				http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
 				return
 			}
@@ -79,17 +139,36 @@ func (s *Server) verified(next http.Handler) http.Handler {
 		}
 		if err != nil {
 			s.App.log.WarnContext(r.Context(), "request refused", "path", r.URL.Path, "reason", err.Error())
+			s.App.metrics.failed(kindRefused)
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return
 		}
-		first, err := s.App.store.FirstSighting(r.Context(), r.Header.Get("X-Slack-Signature"), s.App.now())
+		type sighting struct {
+			first bool
+			err   error
+		}
+		seen, ok := answerBy(ctx, func() sighting {
+			first, err := s.App.store.FirstSighting(ctx, r.Header.Get("X-Slack-Signature"), s.App.now())
+			return sighting{first, err}
+		})
+		if !ok {
+			seen.err = s.App.tooSlow(ctx)
+		}
+		first, err := seen.first, seen.err
 		if err != nil {
 			s.App.log.WarnContext(r.Context(), "replay check failed", "err", err)
+			if r.URL.Path == "/slack/events" {
+				// Nobody reads an event's answer; a 503 makes Slack deliver
+				// it again, rather than lose an uninstall.
+				http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
+				return
+			}
 			writeJSON(w, fail(bilingual(err)).Message())
 			return
 		}
 		if !first {
 			s.App.log.WarnContext(r.Context(), "replayed request refused", "path", r.URL.Path)
+			s.App.metrics.failed(kindReplayed)
 			http.Error(w, "replayed request", http.StatusUnauthorized)
 			return
 		}
@@ -136,13 +215,17 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 // dispatch answers a verified request through the App, inside Slack's 3
 // seconds, then starts the work that follows the answer.
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, in Inbound) {
-	timeout := s.Timeout
-	if timeout <= 0 {
-		timeout = 2500 * time.Millisecond
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), timeout)
+	ctx, cancel := context.WithTimeout(r.Context(), s.timeout())
 	defer cancel()
-	out := s.App.Dispatch(ctx, in)
+	out, ok := answerBy(ctx, func() Outcome { return s.App.Dispatch(ctx, in) })
+	if !ok {
+		out = s.App.unavailable(ctx, in)
+	}
+	if info := infoFrom(ctx); info != nil && out.Later != nil {
+		// The work after the answer logs under the request's id too.
+		later := out.Later
+		out.Later = func(bg context.Context) { later(withInfo(bg, info)) }
+	}
 	// The work that follows the answer is counted before the answer goes
 	// (so Drain cannot miss it) and starts once Slack has the answer.
 	if later := out.Later; later != nil {

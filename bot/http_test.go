@@ -57,6 +57,7 @@ func form(text string) []byte {
 }
 
 func TestSlashCommandSigned(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	reply := f.slack.Command("T1", "U1", "/deal", "add Acme Corp $12,000")
 	if reply.ResponseType != "ephemeral" {
@@ -81,6 +82,7 @@ func TestSlashCommandSigned(t *testing.T) {
 }
 
 func TestSlashCommandRefused(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	tests := []struct {
 		name    string
@@ -115,6 +117,7 @@ func TestSlashCommandRefused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			f := newFixture(t)
 			body := form("add Acme Corp 12k")
 			req, _ := http.NewRequest(http.MethodPost, f.slack.BaseURL+"/slack/commands", bytes.NewReader(body))
@@ -132,6 +135,7 @@ func TestSlashCommandRefused(t *testing.T) {
 }
 
 func TestSlashCommandReplay(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	body := form("add Acme Corp 12k")
 	req := func() *http.Request {
@@ -158,6 +162,7 @@ func TestSlashCommandReplay(t *testing.T) {
 }
 
 func TestSSLCheck(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	r := f.slack.Post("/slack/commands", "application/x-www-form-urlencoded", []byte("ssl_check=1&token=x"), true)
 	if r.Status != http.StatusOK || len(bytes.TrimSpace(r.Body)) != 0 {
@@ -166,6 +171,7 @@ func TestSSLCheck(t *testing.T) {
 }
 
 func TestOversizedRequest(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	body := append(form("add Acme"), bytes.Repeat([]byte("x"), 1<<20+1)...)
 	r := f.slack.Post("/slack/commands", "application/x-www-form-urlencoded", body, true)
@@ -178,6 +184,7 @@ func TestOversizedRequest(t *testing.T) {
 }
 
 func TestHealth(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	for _, path := range []string{"/healthz", "/readyz"} {
 		resp, err := http.Get(f.slack.BaseURL + path)

@@ -57,6 +57,7 @@ type Outcome struct {
 // Dispatch answers one request from Slack. HTTP and Socket Mode both call it,
 // so the two transports share every handler.
 func (a *App) Dispatch(ctx context.Context, in Inbound) Outcome {
+	a.labelRequest(ctx, in)
 	switch {
 	case in.Command != nil:
 		return a.slashCommand(ctx, in.Command)

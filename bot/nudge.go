@@ -52,6 +52,9 @@ func (a *App) Nudge(ctx context.Context, now time.Time) (int, error) {
 			return sent, err
 		}
 		ok, err := a.nudge(ctx, rep, now)
+		if ok || err != nil {
+			a.metrics.nudge(ok)
+		}
 		if err != nil {
 			a.log.WarnContext(ctx, "nudge not sent", "team", rep.TeamID, "user", rep.UserID, "err", err)
 		}

@@ -154,6 +154,9 @@ func (s *Scheduler) runWeek(ctx context.Context, sub coach.DigestSub, slot, week
 	if out.Error != "" {
 		attrs = append(attrs, "err", out.Error)
 	}
+	if err == nil && recorded {
+		s.app.metrics.digest(out.State)
+	}
 	switch {
 	case err != nil:
 		s.app.log.ErrorContext(ctx, "digest outcome not recorded; its lease will expire and the week be checked again", append(attrs, "db_err", err)...)

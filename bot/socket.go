@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"math/rand/v2"
@@ -121,9 +122,15 @@ func (s *SocketMode) handle(ctx context.Context, evt socketmode.Event) {
 	}
 	req := evt.Request
 	s.App.Go(func(bg context.Context) {
+		// The envelope's id is the request's id in the logs.
+		bg, observed := s.App.begin(bg, "socket_mode", req.EnvelopeID)
 		ctx, cancel := context.WithTimeout(bg, 2500*time.Millisecond)
-		out := s.App.Dispatch(ctx, in)
+		out, ok := answerBy(ctx, func() Outcome { return s.App.Dispatch(ctx, in) })
 		cancel()
+		if !ok {
+			out = s.App.unavailable(bg, in)
+		}
+		defer observed(cmp.Or(out.Status, 200))
 		if out.Status >= 500 {
 			// Not acknowledged: Slack delivers the envelope again.
 			log.WarnContext(bg, "socket mode envelope left for Slack to resend", "envelope", req.EnvelopeID)

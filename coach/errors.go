@@ -36,6 +36,13 @@ var ErrUnavailable = Fail(EUnavailable,
 	"Sales Coach is temporarily unavailable, nothing was saved. Please try again in a minute.",
 	"Sales Coach 暂时不可用，本次操作没有保存任何内容。请稍后再试。")
 
+// ErrInterrupted is ErrUnavailable for a request that lost the database
+// partway through, after it may have written: a statement whose answer was
+// lost may have been committed, so "nothing was saved" would not be true.
+var ErrInterrupted = Fail(EUnavailable,
+	"Sales Coach lost its database partway through, so this change may or may not have been saved. Please check with /deal list or /deal show in a minute before trying again.",
+	"Sales Coach 处理到一半时与数据库断开了连接，这次改动可能已经保存，也可能没有。请一分钟后用 /deal list 或 /deal show 查看，再决定是否重试。")
+
 // ErrorCode returns the code of err when it is or wraps an *Error, and
 // EInternal otherwise ("" for nil).
 func ErrorCode(err error) string {

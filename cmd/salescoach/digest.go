@@ -63,13 +63,7 @@ func digest(ctx context.Context, e *env, args []string) error {
 		}
 		cfg.Slack = clients
 	}
-	// A digest posted by hand gets its pictures too, in its thread.
-	pics := &bot.DigestPictures{}
-	if *post != "" {
-		cfg.Pictures, cfg.DigestAttach = store, pics.Attach
-	}
 	app := bot.New(cfg)
-	pics.App = app
 	defer app.Close()
 	if *post != "" {
 		ts, err := app.PostDigest(ctx, *team, *post, at, view)

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	_ "time/tzdata" // the binary carries the zone database for users' time zones
 
+	"salescoach/bot"
 	"salescoach/db"
 )
 
@@ -108,7 +109,8 @@ func (e *env) parse(fs *flag.FlagSet, args []string) error {
 }
 
 func (e *env) logger() *slog.Logger {
-	return slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: e.cfg.LogLevel}))
+	// Every line logged within a request carries the request's id.
+	return slog.New(bot.LogHandler(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: e.cfg.LogLevel})))
 }
 
 // openDB opens and migrates the database.

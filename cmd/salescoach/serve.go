@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
 	"salescoach/bot"
 	"salescoach/db"
 )
@@ -35,15 +37,15 @@ func serve(ctx context.Context, e *env, args []string) error {
 	}
 	defer store.Close()
 
-	clients, install, err := slackClients(ctx, e.cfg, store, log)
+	metrics := newMetrics(store)
+	slackHTTP := metrics.Instrument(nil) // every Slack call is counted, by method
+	clients, install, err := slackClientsWith(ctx, e.cfg, store, log, slackHTTP)
 	if err != nil {
 		return err
 	}
-	// Each digest posted gets the flowchart and the trend in its thread.
-	pics := &bot.DigestPictures{Files: store}
-	app := bot.New(bot.Config{Store: store, Log: log, Managers: e.cfg.Managers, Slack: clients, DigestAttach: pics.Attach,
-		Pictures: store, Retention: time.Duration(e.cfg.RetentionDays) * 24 * time.Hour})
-	pics.App = app
+	app := bot.New(bot.Config{Store: store, Log: log, Managers: e.cfg.Managers, Slack: clients,
+		Pictures: store, Retention: time.Duration(e.cfg.RetentionDays) * 24 * time.Hour,
+		Metrics: metrics, HTTP: metrics.Instrument(&http.Client{Timeout: 10 * time.Second})})
 	defer app.Close()
 	srv := &bot.Server{App: app, SigningSecret: e.cfg.SigningSecret, Install: install}
 	ln, err := net.Listen("tcp", e.cfg.ListenAddr)
@@ -66,7 +68,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 		app.NewScheduler(bot.SchedulerConfig{}).Run(ctx)
 	}()
 	if e.cfg.AppToken != "" {
-		sm := &bot.SocketMode{App: app, Client: bot.NewSocketModeClient(e.cfg.AppToken, e.cfg.SlackAPIURL, nil)}
+		sm := &bot.SocketMode{App: app, Client: bot.NewSocketModeClient(e.cfg.AppToken, e.cfg.SlackAPIURL, slackHTTP)}
 		go sm.Run(ctx)
 		log.Info("socket mode on")
 	}
@@ -119,7 +121,13 @@ func forgetRequests(ctx context.Context, store *db.DB) {
 // workspaces, falling back to SLACK_BOT_TOKEN for its own workspace only. It
 // also returns the OAuth install routes, nil without OAuth.
 func slackClients(ctx context.Context, cfg *config, store *db.DB, log *slog.Logger) (bot.Clients, *bot.Install, error) {
-	static := bot.StaticClients{Token: cfg.BotToken, APIURL: cfg.SlackAPIURL}
+	return slackClientsWith(ctx, cfg, store, log, nil)
+}
+
+// slackClientsWith is slackClients whose Web API calls go through hc (the
+// default client when nil).
+func slackClientsWith(ctx context.Context, cfg *config, store *db.DB, log *slog.Logger, hc *http.Client) (bot.Clients, *bot.Install, error) {
+	static := bot.StaticClients{Token: cfg.BotToken, APIURL: cfg.SlackAPIURL, HTTP: hc}
 	if cfg.ClientID == "" {
 		return static, nil, nil
 	}
@@ -127,7 +135,7 @@ func slackClients(ctx context.Context, cfg *config, store *db.DB, log *slog.Logg
 	if err != nil {
 		return nil, nil, &settingError{"SALESCOACH_SECRET_KEY", err.Error()}
 	}
-	clients := bot.InstalledClients{Store: store, Sealer: sealer, APIURL: cfg.SlackAPIURL, Fallback: static}
+	clients := bot.InstalledClients{Store: store, Sealer: sealer, APIURL: cfg.SlackAPIURL, Fallback: static, HTTP: hc}
 	if static.Token != "" {
 		// Which workspace SLACK_BOT_TOKEN belongs to, so that no other
 		// workspace's calls ever use it.
@@ -144,7 +152,7 @@ func slackClients(ctx context.Context, cfg *config, store *db.DB, log *slog.Logg
 	install := &bot.Install{
 		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
 		RedirectURL: strings.TrimSuffix(cfg.PublicURL, "/") + "/slack/oauth/callback",
-		APIURL:      cfg.SlackAPIURL, Sealer: sealer, Store: store, Log: log,
+		APIURL:      cfg.SlackAPIURL, Sealer: sealer, Store: store, Log: log, HTTP: hc,
 	}
 	return clients, install, nil
 }
@@ -173,4 +181,16 @@ func housekeeping(ctx context.Context, store *db.DB, log *slog.Logger) {
 		case <-t.C:
 		}
 	}
+}
+
+// newMetrics returns the bot's metrics with the database pool's (go_sql_*)
+// and the Go runtime's and the process's beside them.
+func newMetrics(store *db.DB) *bot.Metrics {
+	m := bot.NewMetrics()
+	m.Registry.MustRegister(
+		collectors.NewDBStatsCollector(store.SQL(), "salescoach"),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return m
 }

@@ -1,0 +1,250 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/slack-go/slack"
+
+	"salescoach/coach"
+)
+
+// Metrics is what the bot counts, in a Prometheus registry of its own (never
+// the global default one). Every label takes its values from a fixed set —
+// routes, rows of the command table, error codes, Slack method names — never
+// from what a user typed.
+type Metrics struct {
+	// Registry holds the bot's metrics; serve adds the database pool's and
+	// the Go runtime's, and /metrics serves it.
+	Registry *prometheus.Registry
+
+	requests *prometheus.CounterVec   // route, command, code
+	latency  *prometheus.HistogramVec // route, command
+	errors   *prometheus.CounterVec   // kind
+	digests  *prometheus.CounterVec   // outcome
+	nudges   *prometheus.CounterVec   // outcome
+	calls    *prometheus.CounterVec   // method, outcome
+	callTime *prometheus.HistogramVec // method
+}
+
+// Error kinds beyond the coach error codes: requests refused before they
+// reach a handler.
+const (
+	kindRefused  = "refused"   // bad or missing signature, stale timestamp
+	kindReplayed = "replayed"  // a signature seen before
+	kindTooLarge = "too_large" // over the 1 MiB cap
+	kindTimeout  = "timeout"   // no answer within Slack's 3 seconds: the database hangs
+)
+
+// NewMetrics returns the bot's metrics in a new registry.
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "salescoach_requests_total",
+			Help: "Requests answered, by route (or socket_mode), command (a row of the command table, an interaction or an event type) and HTTP status.",
+		}, []string{"route", "command", "code"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "salescoach_request_duration_seconds",
+			Help:    "Time to answer a request, by route and command.",
+			Buckets: []float64{.002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"route", "command"}),
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "salescoach_errors_total",
+			Help: "Failed requests by kind: the coach error codes, and refused, replayed, too_large and timeout for requests stopped before a handler answered.",
+		}, []string{"kind"}),
+		digests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "salescoach_digests_total",
+			Help: "Weekly digest attempts recorded, by outcome: posted, failed or ambiguous.",
+		}, []string{"outcome"}),
+		nudges: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "salescoach_nudges_total",
+			Help: "Stale-deal nudges, by outcome: sent or failed.",
+		}, []string{"outcome"}),
+		calls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "salescoach_slack_api_calls_total",
+			Help: "Calls to Slack: by Web API method, response_url or other (file uploads), and outcome: ok, rate_limited (429), server_error (5xx), client_error (other 4xx) or error (no answer).",
+		}, []string{"method", "outcome"}),
+		callTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "salescoach_slack_api_call_duration_seconds",
+			Help:    "Time of a call to Slack's Web API, by method.",
+			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 20},
+		}, []string{"method"}),
+	}
+	m.Registry.MustRegister(m.requests, m.latency, m.errors, m.digests, m.nudges, m.calls, m.callTime)
+	// Every kind shows from the start, at 0, so a rate over it is defined.
+	for _, k := range []string{coach.EInvalid, coach.ENotFound, coach.EAmbiguous, coach.EForbidden, coach.EConflict,
+		coach.EUnavailable, coach.EInternal, kindRefused, kindReplayed, kindTooLarge, kindTimeout} {
+		m.errors.WithLabelValues(k)
+	}
+	for _, o := range []string{coach.RunPosted, coach.RunFailed, coach.RunAmbiguous} {
+		m.digests.WithLabelValues(o)
+	}
+	for _, o := range []string{"sent", "failed"} {
+		m.nudges.WithLabelValues(o)
+	}
+	return m
+}
+
+// Handler serves the registry in Prometheus' text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry})
+}
+
+func (m *Metrics) failed(kind string) { m.errors.WithLabelValues(kind).Inc() }
+
+func (m *Metrics) digest(outcome string) { m.digests.WithLabelValues(outcome).Inc() }
+
+func (m *Metrics) nudge(sent bool) {
+	if sent {
+		m.nudges.WithLabelValues("sent").Inc()
+	} else {
+		m.nudges.WithLabelValues("failed").Inc()
+	}
+}
+
+// observe records one request: its route, the command it turned out to be
+// (set by Dispatch in the request's context), its status and how long it took.
+func (m *Metrics) observe(route string, info *requestInfo, code int, took time.Duration) {
+	cmd := info.commandLabel()
+	m.requests.WithLabelValues(route, cmd, strconv.Itoa(code)).Inc()
+	m.latency.WithLabelValues(route, cmd).Observe(took.Seconds())
+}
+
+// Instrument returns a copy of c (a client with a 30 s time-out when nil)
+// whose calls are counted by Slack method, for the clients of slack-go and
+// the posts to response_url. It is the one place Slack calls and rate limits
+// are counted.
+func (m *Metrics) Instrument(c *http.Client) *http.Client {
+	out := &http.Client{Timeout: 30 * time.Second}
+	if c != nil {
+		cp := *c
+		out = &cp
+	}
+	next := out.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	out.Transport = slackTransport{m: m, next: next}
+	return out
+}
+
+type slackTransport struct {
+	m    *Metrics
+	next http.RoundTripper
+}
+
+// slackMethod matches the names of Slack's Web API methods (chat.postMessage,
+// oauth.v2.access).
+var slackMethod = regexp.MustCompile(`^[a-z]+(\.[a-zA-Z0-9]+){1,3}$`)
+
+// callLabel names a call for metrics: its Web API method, "response_url" for
+// a post to one (hooks.slack.com/commands/…, /actions/…), "other" for the
+// rest (a file's upload URL).
+func callLabel(u *url.URL) string {
+	method := u.Path[strings.LastIndexByte(u.Path, '/')+1:]
+	switch {
+	case len(method) <= 48 && slackMethod.MatchString(method):
+		return method
+	case strings.HasPrefix(u.Host, "hooks.") || strings.HasPrefix(u.Path, "/commands/") || strings.HasPrefix(u.Path, "/actions/"):
+		return "response_url"
+	}
+	return "other"
+}
+
+func (t slackTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	method := callLabel(req.URL)
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	t.m.callTime.WithLabelValues(method).Observe(time.Since(start).Seconds())
+	outcome := "error"
+	switch {
+	case err != nil:
+	case resp.StatusCode == http.StatusTooManyRequests:
+		outcome = "rate_limited"
+	case resp.StatusCode >= 500:
+		outcome = "server_error"
+	case resp.StatusCode >= 400:
+		outcome = "client_error"
+	default:
+		outcome = "ok"
+	}
+	t.m.calls.WithLabelValues(method, outcome).Inc()
+	return resp, err
+}
+
+// commandLabel names what an inbound request asks for, for metrics: a row of
+// the command table ("/deal add", "/coach"), an interaction ("block_actions
+// deal_next") or an event type. Unknown values are "other".
+func (a *App) commandLabel(in Inbound) string {
+	switch {
+	case in.Command != nil:
+		root := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(in.Command.Command)), "/")
+		if root != "deal" && root != "coach" {
+			return "other"
+		}
+		word, _, _ := strings.Cut(strings.TrimSpace(in.Command.Text), " ")
+		if c := a.find(root, word); c != nil {
+			return "/" + root + " " + c.Name
+		}
+		if root == "deal" && word != "" {
+			return "/deal other"
+		}
+		return "/" + root
+	case in.Interaction != nil:
+		cb := in.Interaction
+		switch cb.Type {
+		case slack.InteractionTypeBlockActions:
+			if len(cb.ActionCallback.BlockActions) > 0 {
+				switch id := cb.ActionCallback.BlockActions[0].ActionID; id {
+				case actNext, actWon, actLost, actNote, actShare, actAdd, ActionBlueprint:
+					return "block_actions " + id
+				}
+			}
+			return "block_actions other"
+		case slack.InteractionTypeViewSubmission:
+			switch cb.View.CallbackID {
+			case cbAdd, cbLost, cbNote:
+				return "view_submission " + cb.View.CallbackID
+			}
+			return "view_submission other"
+		case slack.InteractionTypeViewClosed:
+			return "view_closed"
+		}
+		return "interaction other"
+	case in.Event != nil:
+		var env struct {
+			Type  string `json:"type"`
+			Event struct {
+				Type string `json:"type"`
+			} `json:"event"`
+		}
+		json.Unmarshal(in.Event, &env)
+		switch env.Type {
+		case "url_verification":
+			return "url_verification"
+		case "event_callback":
+			switch env.Event.Type {
+			case "app_home_opened", "app_uninstalled", "tokens_revoked":
+				return "event " + env.Event.Type
+			}
+		}
+		return "event other"
+	}
+	return "other"
+}
+
+// labelRequest records in ctx what in asks for, for the request's metrics.
+func (a *App) labelRequest(ctx context.Context, in Inbound) {
+	if info := infoFrom(ctx); info != nil {
+		info.setCommand(a.commandLabel(in))
+	}
+}
