@@ -73,15 +73,22 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 }
 
 // withBinaryParameters turns on lib/pq's binary_parameters unless the URL
-// says otherwise: a query with arguments then takes one round trip instead
-// of two.
+// says otherwise (a query with arguments then takes one round trip instead of
+// two) and bounds how long a transaction may sit idle.
 func withBinaryParameters(dsn string) string {
 	u, err := url.Parse(dsn)
-	if err != nil || u.Query().Has("binary_parameters") {
+	if err != nil {
 		return dsn
 	}
 	q := u.Query()
-	q.Set("binary_parameters", "yes")
+	if !q.Has("binary_parameters") {
+		q.Set("binary_parameters", "yes")
+	}
+	// A transaction whose client went quiet (a stalled network) is rolled
+	// back instead of committing long after the user was answered.
+	if !q.Has("idle_in_transaction_session_timeout") {
+		q.Set("idle_in_transaction_session_timeout", "10000")
+	}
 	u.RawQuery = q.Encode()
 	return u.String()
 }

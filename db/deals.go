@@ -129,7 +129,9 @@ WITH twin AS (
 ), deal AS (
 	INSERT INTO deals (team_id, number, name, owner_id, amount_cents, currency, stage, stage_since, last_active, created_at)
 	SELECT $1, next_deal_number($1), $2, $3, $4, $5, $6, $7, $7, $7
-	WHERE NOT EXISTS (SELECT 1 FROM twin)
+	-- A statement that reaches the server after its caller gave up (a stalled
+	-- network) adds nothing: the user was told it may not have been saved.
+	WHERE NOT EXISTS (SELECT 1 FROM twin) AND clock_timestamp() < $10
 	RETURNING *
 ), ev AS (
 	INSERT INTO events (team_id, deal_id, kind, entry, fields, actor_id, at)
@@ -143,9 +145,19 @@ SELECT ` + dealColsOf("d") + `, false FROM deals d JOIN twin ON twin.id = d.id`
 		dealRow
 		Created bool `db:"created"`
 	}
+	// The cut-off leaves room for the database's clock to run a little
+	// ahead of ours.
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(time.Minute)
+	}
+	deadline = deadline.Add(10 * time.Second)
 	err = s.get(ctx, nil, &row, q, teamID, nd.Name, nd.OwnerID, amount, nd.Amount.Currency,
-		string(nd.Stage), nd.At, fields, nd.ActorID)
+		string(nd.Stage), nd.At, fields, nd.ActorID, deadline)
 	if errors.Is(err, sql.ErrNoRows) {
+		if time.Now().After(deadline) {
+			return d, false, translate(context.DeadlineExceeded)
+		}
 		return d, false, fmt.Errorf("create deal: team %s does not exist", teamID)
 	}
 	if err != nil {

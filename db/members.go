@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math/rand/v2"
 	"time"
 
 	"salescoach/coach"
@@ -97,12 +98,17 @@ func (s *DB) SetCurrency(ctx context.Context, teamID, currency string) error {
 // new. A signature seen before is a replay. Signatures older than ten minutes
 // are forgotten: Slack's 5-minute window refuses such requests anyway.
 func (s *DB) FirstSighting(ctx context.Context, signature string, now time.Time) (bool, error) {
-	res, err := s.exec(ctx, `INSERT INTO slack_requests (signature, seen_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, signature, now)
-	if err != nil {
-		return false, translate(err)
-	}
-	n, err := res.RowsAffected()
-	return n == 1, translate(err)
+	// The row found with our own nonce is our own insert, run again by the
+	// driver after a broken connection: still the first sighting.
+	const q = `
+WITH ins AS (
+	INSERT INTO slack_requests (signature, seen_at, nonce) VALUES ($1, $2, $3)
+	ON CONFLICT DO NOTHING RETURNING 1
+)
+SELECT EXISTS (SELECT 1 FROM ins) OR EXISTS (SELECT 1 FROM slack_requests WHERE signature = $1 AND nonce = $3)`
+	var first bool
+	err := s.get(ctx, nil, &first, q, signature, now, rand.Int64())
+	return first, translate(err)
 }
 
 // ForgetRequests deletes request signatures seen before cutoff.
