@@ -35,6 +35,9 @@ fuzz:
 clean:
 	rm -rf bin
 
-# bench: the §14 load test of the real serve binary against a floor, on a real PostgreSQL.
+# bench: the §14 figures of the real binary on a real PostgreSQL: the load
+# against a floor, then the report and the weekly digest at scale (about 12
+# minutes in all). BENCH_FLAGS passes flags, e.g. BENCH_FLAGS=--scale=false
+# for the load alone; go run ./cmd/bench --help lists them.
 bench: postgres build
-	$(GO) run ./cmd/bench --bin $(BIN)
+	$(GO) run ./cmd/bench --bin $(BIN) $(BENCH_FLAGS)

@@ -39,6 +39,10 @@ type PostedDigest struct {
 	At        time.Time
 	View      DigestView
 	Reports   DigestReports
+	// SubID and Week name the subscription-week the scheduler posted; SubID
+	// is 0 for a digest posted by hand (salescoach digest --post).
+	SubID int64
+	Week  time.Time
 }
 
 var errNoReporter = coach.Fail(coach.EUnavailable,

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -274,23 +273,13 @@ func (a *App) uploadPicture(ctx context.Context, c coach.Caller, job pictureJob)
 // attachPictures adds to a posted digest, in its thread, the flowchart of
 // the digest's 90 days (drawn from the report it already has) and the won
 // cycle of the last TrendWeeks weeks. It is the digest's attachment hook when
-// the App has pictures. Each picture is tried; their errors are joined.
+// the App has pictures. When the store keeps the digests' files (the
+// database does), each picture of a subscription's week is claimed there
+// first, so it is shared once however many processes post digests. Each
+// picture is tried; their errors are joined.
 func (a *App) attachPictures(ctx context.Context, p PostedDigest) error {
-	lang, loc := p.View.Lang, p.View.Loc
-	stamp := p.At.UTC().Format(pictureTimestamp)
-	rep := p.Reports.Quarter
-	days := int(math.Round(rep.To.Sub(rep.From).Hours() / 24))
-	flow, err := a.FlowPNGOf(ctx, rep, lang, loc)
-	if err == nil {
-		err = a.UploadPNG(ctx, p.Client, p.ChannelID, p.TS, fmt.Sprintf("flow-%s-%s.png", p.TeamID, stamp),
-			lang.T(fmt.Sprintf("Sales process, last %d days", days), fmt.Sprintf("销售流程（最近 %d 天）", days)), "", flow)
-	}
-	trend, terr := a.TrendPNG(ctx, p.TeamID, p.At, TrendWeeks, lang, loc)
-	if terr == nil {
-		terr = a.UploadPNG(ctx, p.Client, p.ChannelID, p.TS, fmt.Sprintf("trend-%s-%s.png", p.TeamID, stamp),
-			lang.T(fmt.Sprintf("Won sales cycle, last %d weeks", TrendWeeks), fmt.Sprintf("赢单销售周期（最近 %d 周）", TrendWeeks)), "", trend)
-	}
-	return errors.Join(err, terr)
+	files, _ := a.store.(DigestFileStore)
+	return (&DigestPictures{App: a, Files: files}).Attach(ctx, p)
 }
 
 // UploadPNG shares a picture in a channel (in the thread of thread when it is

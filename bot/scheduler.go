@@ -234,7 +234,8 @@ func (s *Scheduler) work(ctx context.Context, sub coach.DigestSub, c coach.Diges
 	})
 	if err == nil {
 		return coach.DigestOutcome{State: coach.RunPosted, TS: ts},
-			&PostedDigest{Client: client, TeamID: sub.TeamID, ChannelID: sub.ChannelID, TS: ts, At: c.Due, View: view, Reports: rep}
+			&PostedDigest{Client: client, TeamID: sub.TeamID, ChannelID: sub.ChannelID, TS: ts, At: c.Due, View: view, Reports: rep,
+				SubID: sub.ID, Week: c.Week}
 	}
 	if errors.Is(err, ErrAmbiguous) || ctx.Err() != nil {
 		return s.later(c, coach.RunAmbiguous, err.Error()), nil

@@ -36,8 +36,10 @@ func (s *DB) ReportFor(ctx context.Context, teamID, owner string, from, to time.
 	var raw []byte
 	err := s.readTx(ctx, func(tx *sqlx.Tx) error {
 		// The report sorts and hashes tens of thousands of rows: give it the
-		// memory to do so without spilling to disk.
-		if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '32MB'`); err != nil {
+		// memory to do so without spilling to disk. For a big team its cost
+		// passes jit_above_cost, and compiling its expressions would take
+		// longer (about 140 ms for 20,000 deals) than it saves: no JIT.
+		if _, err := tx.ExecContext(ctx, `SELECT set_config('work_mem', '32MB', true), set_config('jit', 'off', true)`); err != nil {
 			return err
 		}
 		return tx.GetContext(ctx, &raw, reportQuery, teamID, from, to, owner, to.Add(-90*24*time.Hour),

@@ -3,9 +3,11 @@ package bottest
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -19,6 +21,9 @@ import (
 // on request, and conversations.info says what SetChannel said. Faults queued
 // with Fail make the next calls of a method fail the way Slack or the network
 // do. users.info answers user_not_found, so profiles stay as a test sets them.
+// The external file upload — files.getUploadURLExternal, the upload to the
+// URL it gives, files.completeUploadExternal — shares files in channels and
+// threads (Files); the upload's faults are queued under "upload".
 type WebAPI struct {
 	*API
 	Now func() time.Time // stamps messages; time.Now when nil
@@ -28,6 +33,20 @@ type WebAPI struct {
 	messages map[string][]Message // by channel, oldest first
 	channels map[string]Channel
 	faults   map[string][]Fault
+	uploads  map[string]*File  // by id, from getUploadURLExternal until shared
+	files    map[string][]File // shared, by channel, in order
+}
+
+// File is a file shared through the fake's external upload.
+type File struct {
+	ID       string
+	Name     string // the file name given to files.getUploadURLExternal
+	Title    string
+	Channel  string
+	Thread   string // the thread's ts; "" in the channel itself
+	Comment  string // the initial comment
+	Declared int    // the length given to files.getUploadURLExternal
+	Data     []byte // what was uploaded
 }
 
 // Message is a message posted through the fake.
@@ -60,12 +79,16 @@ type Fault struct {
 
 // NewWebAPI starts a fake Web API, stopped when the test ends.
 func NewWebAPI(tb testing.TB) *WebAPI {
-	w := &WebAPI{messages: map[string][]Message{}, channels: map[string]Channel{}, faults: map[string][]Fault{}}
+	w := &WebAPI{messages: map[string][]Message{}, channels: map[string]Channel{}, faults: map[string][]Fault{},
+		uploads: map[string]*File{}, files: map[string][]File{}}
 	w.API = NewAPI(tb, Handlers{
-		"/chat.postMessage":      w.faulty("chat.postMessage", w.postMessage),
-		"/conversations.history": w.faulty("conversations.history", w.history),
-		"/conversations.info":    w.faulty("conversations.info", w.info),
-		"/users.info":            OK(`{"ok":false,"error":"user_not_found"}`),
+		"/chat.postMessage":             w.faulty("chat.postMessage", w.postMessage),
+		"/conversations.history":        w.faulty("conversations.history", w.history),
+		"/conversations.info":           w.faulty("conversations.info", w.info),
+		"/users.info":                   OK(`{"ok":false,"error":"user_not_found"}`),
+		"/files.getUploadURLExternal":   w.faulty("files.getUploadURLExternal", w.uploadURL),
+		"/upload/":                      w.faulty("upload", w.upload),
+		"/files.completeUploadExternal": w.faulty("files.completeUploadExternal", w.completeUpload),
 	})
 	return w
 }
@@ -97,6 +120,14 @@ func (w *WebAPI) Messages(channel string) []Message {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return slices.Clone(w.messages[channel])
+}
+
+// Files returns the files shared in a channel (in the channel itself or in
+// its threads), in the order they were shared.
+func (w *WebAPI) Files(channel string) []File {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.files[channel])
 }
 
 func (w *WebAPI) add(m Message) Message {
@@ -216,4 +247,75 @@ func (w *WebAPI) info(rw http.ResponseWriter, r *http.Request) {
 		"id": id, "is_channel": true, "is_member": c.IsMember,
 		"is_shared": c.IsExtShared, "is_ext_shared": c.IsExtShared,
 	}})
+}
+
+func (w *WebAPI) uploadURL(rw http.ResponseWriter, r *http.Request) {
+	n, err := strconv.Atoi(r.PostForm.Get("length"))
+	if err != nil || n <= 0 || r.PostForm.Get("filename") == "" {
+		writeJSON(rw, map[string]any{"ok": false, "error": "invalid_arguments"})
+		return
+	}
+	w.mu.Lock()
+	w.seq++
+	f := &File{ID: fmt.Sprintf("F%06d", w.seq), Name: r.PostForm.Get("filename"), Declared: n}
+	w.uploads[f.ID] = f
+	w.mu.Unlock()
+	writeJSON(rw, map[string]any{"ok": true, "upload_url": w.URL() + "upload/" + f.ID, "file_id": f.ID})
+}
+
+// upload takes the file's bytes, as Slack's upload URL does (multipart, field
+// "file"), and answers in plain text.
+func (w *WebAPI) upload(rw http.ResponseWriter, r *http.Request) {
+	id := strings.TrimPrefix(r.URL.Path, "/upload/")
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		http.Error(rw, "no file", http.StatusBadRequest)
+		return
+	}
+	defer file.Close()
+	data, err := io.ReadAll(file)
+	if err != nil {
+		http.Error(rw, "read", http.StatusBadRequest)
+		return
+	}
+	w.mu.Lock()
+	f, ok := w.uploads[id]
+	if ok {
+		f.Data = data
+	}
+	w.mu.Unlock()
+	if !ok {
+		http.NotFound(rw, r)
+		return
+	}
+	io.WriteString(rw, "OK - "+strconv.Itoa(len(data)))
+}
+
+func (w *WebAPI) completeUpload(rw http.ResponseWriter, r *http.Request) {
+	var want []struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+	}
+	if err := json.Unmarshal([]byte(r.PostForm.Get("files")), &want); err != nil || len(want) == 0 {
+		writeJSON(rw, map[string]any{"ok": false, "error": "invalid_arguments"})
+		return
+	}
+	channel := r.PostForm.Get("channel_id")
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var done []map[string]any
+	for _, x := range want {
+		f, ok := w.uploads[x.ID]
+		if !ok || f.Data == nil {
+			writeJSON(rw, map[string]any{"ok": false, "error": "file_not_found"})
+			return
+		}
+		delete(w.uploads, x.ID)
+		f.Title, f.Channel, f.Thread, f.Comment = x.Title, channel, r.PostForm.Get("thread_ts"), r.PostForm.Get("initial_comment")
+		if channel != "" {
+			w.files[channel] = append(w.files[channel], *f)
+		}
+		done = append(done, map[string]any{"id": f.ID, "title": f.Title})
+	}
+	writeJSON(rw, map[string]any{"ok": true, "files": done})
 }

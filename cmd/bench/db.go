@@ -30,3 +30,30 @@ func createDatabase(ctx context.Context, adminURL, name string) (string, func(),
 	}
 	return u.String(), drop, nil
 }
+
+// ensureDatabase creates the database name on the server of adminURL unless
+// it exists, and returns its URL and a function that drops it.
+func ensureDatabase(ctx context.Context, adminURL, name string) (string, func(), error) {
+	admin, err := sql.Open("postgres", adminURL)
+	if err != nil {
+		return "", nil, err
+	}
+	var exists bool
+	if err := admin.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("PostgreSQL at %s: %w (make bench starts it; or set BENCH_ADMIN_URL)", adminURL, err)
+	}
+	admin.Close()
+	if !exists {
+		return createDatabase(ctx, adminURL, name)
+	}
+	u, _ := url.Parse(adminURL)
+	u.Path = "/" + name
+	drop := func() {
+		if admin, err := sql.Open("postgres", adminURL); err == nil {
+			admin.Exec("DROP DATABASE IF EXISTS " + pq.QuoteIdentifier(name) + " WITH (FORCE)")
+			admin.Close()
+		}
+	}
+	return u.String(), drop, nil
+}

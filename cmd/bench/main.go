@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -18,8 +19,11 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
+
+	"salescoach/db"
 )
 
 func main() {
@@ -46,21 +50,65 @@ type options struct {
 	rate     int
 	rounds   int
 	keepDB   bool
+
+	load          bool // the slash-command load against the floor
+	scale         bool // the report and the weekly digest at scale
+	digestTeams   int
+	reportRuns    int
+	scaleDB       string
+	digestTimeout time.Duration
 }
+
+const usageHead = `bench: the §14 benchmark of Sales Coach (make bench).
+
+It measures, against the real salescoach binary and a real PostgreSQL:
+
+  the load (--load): 32 clients sending signed /deal add and /deal list to
+    salescoach serve, alternating with a floor (a minimal handler doing the
+    least database work the same commands need); targets are ratios to it.
+  the scale (--scale): it generates a dataset — team TBIG of 50 reps, 20,000
+    deals, 150,000 stage entries and notes, and --digest-teams teams of 2,000
+    deals and 15,000 entries each — by COPY, then times salescoach report
+    --format json for TBIG (13 weeks and the whole year; the median of
+    --report-runs runs of the binary), and a weekly digest run: salescoach
+    serve with one subscription per team all due at one instant, posting to a
+    local fake Slack, until every digest and its two pictures are shared.
+
+Both are on by default; --load=false or --scale=false skips one. A quick run:
+  go run ./cmd/bench --scale=false --duration 3s --rounds 1
+  go run ./cmd/bench --load=false --digest-teams 50 --report-runs 3
+Generating the full dataset takes minutes: --scale-db NAME keeps it in that
+database and reuses it on later runs.
+
+Flags:
+`
 
 func runBench(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageHead)
+		fs.PrintDefaults()
+	}
 	var o options
 	fs.StringVar(&o.bin, "bin", "bin/salescoach", "the salescoach binary to measure")
-	fs.StringVar(&o.adminURL, "admin-url", envOr("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL server to create the bench database on")
-	fs.DurationVar(&o.duration, "duration", 10*time.Second, "length of each measured phase")
-	fs.IntVar(&o.clients, "clients", 32, "closed-loop clients (each a user)")
-	fs.IntVar(&o.teams, "teams", 8, "teams the clients are spread over")
-	fs.IntVar(&o.rate, "rate", 500, "open-loop requests per second")
-	fs.IntVar(&o.rounds, "rounds", 2, "alternating rounds of floor and serve per scenario")
-	fs.BoolVar(&o.keepDB, "keep-db", false, "keep the bench database afterwards")
+	fs.StringVar(&o.adminURL, "admin-url", envOr("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL server to create the bench databases on (a superuser: the dataset is loaded without foreign-key checks)")
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "load: length of each measured phase")
+	fs.IntVar(&o.clients, "clients", 32, "load: closed-loop clients (each a user)")
+	fs.IntVar(&o.teams, "teams", 8, "load: teams the clients are spread over")
+	fs.IntVar(&o.rate, "rate", 500, "load: open-loop requests per second")
+	fs.IntVar(&o.rounds, "rounds", 2, "load: alternating rounds of floor and serve per scenario")
+	fs.BoolVar(&o.keepDB, "keep-db", false, "keep the bench databases afterwards")
+	fs.BoolVar(&o.load, "load", true, "run the slash-command load against the floor")
+	fs.BoolVar(&o.scale, "scale", true, "run the figures at scale: dataset, report for a big team, weekly digests for many teams")
+	fs.IntVar(&o.digestTeams, "digest-teams", 1000, "scale: teams of 2,000 deals in the dataset, each with a digest subscription (0: no digest run)")
+	fs.IntVar(&o.reportRuns, "report-runs", 9, "scale: timed runs of salescoach report per window (the median is reported)")
+	fs.StringVar(&o.scaleDB, "scale-db", "", "scale: keep the dataset in this database and reuse it when it is there already (default: a fresh database, dropped afterwards)")
+	fs.DurationVar(&o.digestTimeout, "digest-timeout", 10*time.Minute, "scale: give up on the digest run after this long")
 	target := fs.String("url", "", "only drive the closed loop against a server already running at this URL (for profiling)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return err
 	}
 	if *target != "" {
@@ -73,7 +121,22 @@ func runBench(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	o.bin = bin
+	fmt.Fprintf(out, "Sales Coach benchmark — %s, %d cores\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), numCPU())
+	if o.load {
+		if err := runLoad(ctx, o, out); err != nil {
+			return err
+		}
+	}
+	if o.scale {
+		if err := runScale(ctx, o, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
+// runLoad measures the slash-command load on serve and on the floor.
+func runLoad(ctx context.Context, o options, out io.Writer) error {
 	dbURL, dropDB, err := createDatabase(ctx, o.adminURL, fmt.Sprintf("salescoach_bench_%d", os.Getpid()))
 	if err != nil {
 		return err
@@ -82,8 +145,7 @@ func runBench(ctx context.Context, args []string, out io.Writer) error {
 		defer dropDB()
 	}
 
-	fmt.Fprintf(out, "Sales Coach benchmark — %s, %d cores, %d clients over %d teams, %s phases, %d rounds\n",
-		time.Now().UTC().Format("2006-01-02 15:04 MST"), numCPU(), o.clients, o.teams, o.duration, o.rounds)
+	fmt.Fprintf(out, "\nload: %d clients over %d teams, %s phases, %d rounds\n", o.clients, o.teams, o.duration, o.rounds)
 
 	self, err := os.Executable()
 	if err != nil {
@@ -110,6 +172,48 @@ func runBench(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
+// runScale fills (or finds) the scale database and measures the report and
+// the weekly digest run on it.
+func runScale(ctx context.Context, o options, out io.Writer) error {
+	name, keep := o.scaleDB, true
+	if name == "" {
+		name, keep = fmt.Sprintf("salescoach_bench_scale_%d", os.Getpid()), o.keepDB
+	}
+	dbURL, dropDB, err := ensureDatabase(ctx, o.adminURL, name)
+	if err != nil {
+		return err
+	}
+	if !keep {
+		defer dropDB()
+	}
+	store, err := db.Open(ctx, dbURL, db.Options{MaxOpen: 4})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := store.Migrate(ctx, nil); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nscale: database %s\n", name)
+	ds, err := ensureDataset(ctx, store.SQL(), o.digestTeams, out)
+	if err != nil {
+		return err
+	}
+	res := &scaleResults{ds: ds, runs: o.reportRuns}
+	if o.reportRuns > 0 {
+		if res.reports, err = timeReports(ctx, o.bin, dbURL, store, ds, o.reportRuns); err != nil {
+			return err
+		}
+	}
+	if o.digestTeams > 0 {
+		if res.digest, err = runDigests(ctx, o.bin, dbURL, store.SQL(), o.digestTeams, o.digestTimeout); err != nil {
+			return err
+		}
+	}
+	res.print(out)
+	return nil
+}
+
 func envOr(k, def string) string {
 	if v := os.Getenv(k); v != "" {
 		return v
@@ -122,7 +226,26 @@ type server struct {
 	name string
 	url  string
 	cmd  *exec.Cmd
-	logs *strings.Builder
+	logs *syncBuilder
+	done chan struct{} // closed when the process has exited
+}
+
+// syncBuilder collects a process's output; it may be read while written.
+type syncBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuilder) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuilder) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func start(ctx context.Context, name string, cmd *exec.Cmd, dbURL string) (*server, error) {
@@ -131,16 +254,19 @@ func start(ctx context.Context, name string, cmd *exec.Cmd, dbURL string) (*serv
 		return nil, err
 	}
 	cmd.Args = append(cmd.Args, "--listen", addr)
-	cmd.Env = append(os.Environ(), "SLACK_SIGNING_SECRET="+secret, "LOG_LEVEL=warn")
+	// The caller's cmd.Env comes last, so it wins.
+	env := append(os.Environ(), "SLACK_SIGNING_SECRET="+secret, "LOG_LEVEL=warn")
 	if dbURL != "" {
-		cmd.Env = append(cmd.Env, "DATABASE_URL="+dbURL)
+		env = append(env, "DATABASE_URL="+dbURL)
 	}
-	logs := &strings.Builder{}
+	cmd.Env = append(env, cmd.Env...)
+	logs := &syncBuilder{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	s := &server{name: name, url: "http://" + addr, cmd: cmd, logs: logs}
+	s := &server{name: name, url: "http://" + addr, cmd: cmd, logs: logs, done: make(chan struct{})}
+	go func() { cmd.Wait(); close(s.done) }()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		resp, err := http.Get(s.url + "/readyz")
@@ -159,17 +285,25 @@ func start(ctx context.Context, name string, cmd *exec.Cmd, dbURL string) (*serv
 }
 
 func (s *server) stop() {
-	if s.cmd.ProcessState != nil {
+	if s.exited() {
 		return
 	}
 	s.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { s.cmd.Wait(); close(done) }()
 	select {
-	case <-done:
+	case <-s.done:
 	case <-time.After(10 * time.Second):
 		s.cmd.Process.Kill()
-		<-done
+		<-s.done
+	}
+}
+
+// exited reports whether the process has ended.
+func (s *server) exited() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
 	}
 }
 

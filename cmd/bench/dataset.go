@@ -1,0 +1,322 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lib/pq"
+
+	"salescoach/coach"
+)
+
+// shape is the size of a generated team.
+type shape struct {
+	reps    int
+	deals   int
+	entries int     // stage entries in all, over the deals
+	notes   float64 // the share of open-stage visits with a note
+}
+
+// The teams of §14: one team of 50 reps, 20,000 deals and 150,000 stage
+// entries; and the teams the weekly digest runs for, 2,000 deals each with
+// entries in the same proportion.
+var (
+	bigShape   = shape{reps: 50, deals: 20_000, entries: 150_000, notes: 2.0 / 3}
+	digestTeam = shape{reps: 10, deals: 2_000, entries: 15_000, notes: 1.0 / 4}
+)
+
+// genDeal is one generated deal: its history rows (one per stage entry, as
+// an import file has them) and its notes.
+type genDeal struct {
+	id    string
+	rows  []coach.HistoryRow
+	notes []coach.HistoryNote
+}
+
+// genTeam makes a team's history over the year before to. Deals move
+// forward, skip, loop back, are lost and reopened at random; those whose
+// history ended more than six weeks before to closed won or lost, the rest
+// are open at to (about one in six), as in a real pipeline; reps log notes on
+// a share of the visits. The same seed gives the same team.
+func genTeam(team string, sh shape, to time.Time, seed uint64) []genDeal {
+	rnd := rand.New(rand.NewPCG(seed, 14))
+	out := make([]genDeal, 0, sh.deals)
+	for d := range sh.deals {
+		id := fmt.Sprintf("%s-%d", team, d+1)
+		owner := fmt.Sprintf("U%s%03d", strings.TrimPrefix(team, "T"), d%sh.reps)
+		cur := "USD"
+		if d%17 == 0 {
+			cur = "EUR"
+		}
+		amount := coach.Money{Cents: int64(1000+rnd.IntN(100_000)) * 100, Currency: cur}
+		// Deal d gets its share of the entries; at least two.
+		n := max(2, (d+1)*sh.entries/sh.deals-d*sh.entries/sh.deals)
+		stages := []coach.Stage{coach.OpenStages[rnd.IntN(3)]}
+		gaps := []time.Duration{0}
+		for i := 1; i < n; i++ {
+			prev := stages[i-1]
+			var next coach.Stage
+			switch x := rnd.IntN(100); {
+			case !prev.IsOpen():
+				next = coach.OpenStages[rnd.IntN(6)] // reopened
+			case x < 6:
+				next = coach.Lost
+			case x < 22 && prev.Index() > 0:
+				next = coach.OpenStages[rnd.IntN(prev.Index())] // back
+			default:
+				next = coach.OpenStages[min(prev.Index()+1+rnd.IntN(2), 5)] // forward, or a skip
+				if next == prev {
+					next = coach.OpenStages[rnd.IntN(5)]
+				}
+			}
+			stages = append(stages, next)
+			gaps = append(gaps, time.Duration(2+rnd.IntN(14*24))*time.Hour)
+		}
+		end := to.Add(-2*time.Hour - time.Duration(rnd.Float64()*300*24)*time.Hour)
+		if to.Sub(end) > 42*24*time.Hour && stages[n-1].IsOpen() && stages[n-2].IsOpen() {
+			stages[n-1] = []coach.Stage{coach.Won, coach.Lost, coach.Lost}[rnd.IntN(3)]
+		}
+		var total time.Duration
+		for _, g := range gaps {
+			total += g
+		}
+		at := end.Add(-total).Truncate(time.Second)
+		g := genDeal{id: id}
+		for i, st := range stages {
+			at = at.Add(gaps[i])
+			if i > 0 && st == stages[i-1] {
+				continue
+			}
+			row := coach.HistoryRow{DealID: id, Name: "Deal " + id, Owner: owner, Amount: amount, HasAmount: true, Stage: st, At: at}
+			if st == coach.Lost {
+				row.Reason = coach.LostReasons[rnd.IntN(len(coach.LostReasons))]
+			}
+			g.rows = append(g.rows, row)
+			if st.IsOpen() && rnd.Float64() < sh.notes {
+				g.notes = append(g.notes, coach.HistoryNote{DealID: id, Author: owner, At: at.Add(time.Hour), Text: "Called the buyer about next steps"})
+			}
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// loader writes generated teams straight into the tables with COPY: the
+// rows an import of the same history writes (the same event kinds, the
+// create's fields, the deal's projection by coach.Replay), without the
+// import's per-row work. Ids come from counters shared by the loader's
+// workers; the sequences are moved past them at the end.
+type loader struct {
+	db             *sql.DB
+	dealID, nextEv atomic.Int64
+	now            time.Time
+}
+
+// prepare readies a fresh, migrated database for a bulk load: the indexes of
+// events that are not constraints are dropped (and returned, to be made
+// again once the rows are in), which is much faster than keeping them up to
+// date row by row.
+func (l *loader) prepare(ctx context.Context) ([]string, error) {
+	var defs []struct{ name, def string }
+	rows, err := l.db.QueryContext(ctx, `
+SELECT i.indexname, i.indexdef FROM pg_indexes i
+WHERE i.schemaname = 'public' AND i.tablename = 'events'
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var d struct{ name, def string }
+		if err := rows.Scan(&d.name, &d.def); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		defs = append(defs, d)
+	}
+	rows.Close()
+	var out []string
+	for _, d := range defs {
+		if _, err := l.db.ExecContext(ctx, "DROP INDEX "+pq.QuoteIdentifier(d.name)); err != nil {
+			return nil, err
+		}
+		out = append(out, d.def)
+	}
+	return out, nil
+}
+
+// finish makes the dropped indexes again, two at a time, moves the id
+// sequences past the loaded rows, and vacuums and analyses the tables (this
+// server runs no autovacuum), as a database in use would be.
+func (l *loader) finish(ctx context.Context, indexes []string) error {
+	sem := make(chan struct{}, 2)
+	errs := make(chan error, len(indexes))
+	var wg sync.WaitGroup
+	for _, def := range indexes {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			conn, err := l.db.Conn(ctx)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer conn.Close()
+			if _, err := conn.ExecContext(ctx, `SET maintenance_work_mem = '256MB'`); err != nil {
+				errs <- err
+				return
+			}
+			if _, err := conn.ExecContext(ctx, def); err != nil {
+				errs <- fmt.Errorf("%s: %w", def, err)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		return err
+	}
+	for _, q := range []string{
+		`SELECT setval('deals_id_seq', (SELECT coalesce(max(id), 1) FROM deals))`,
+		`SELECT setval('events_id_seq', (SELECT coalesce(max(id), 1) FROM events))`,
+		`VACUUM ANALYZE teams, users, deals, events`,
+	} {
+		if _, err := l.db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	return nil
+}
+
+// loadTeam generates a team and writes it in one transaction: the team, its
+// reps (as users whose Slack profile was just read, in zone tz), its deals
+// and their events, and its deal-number sequence.
+func (l *loader) loadTeam(ctx context.Context, team string, sh shape, to time.Time, seed uint64, tz string) error {
+	deals := genTeam(team, sh, to, seed)
+	tx, err := l.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// Bulk load: no foreign-key checks and no per-row triggers (the deal's
+	// version, which the trigger keeps, is written here).
+	for _, q := range []string{`SET LOCAL session_replication_role = replica`, `SET LOCAL synchronous_commit = off`} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s (the bench loads its data as a superuser): %w", q, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO teams (id, name) VALUES ($1, $2)`, team, "Bench "+team); err != nil {
+		return err
+	}
+	users, err := tx.PrepareContext(ctx, pq.CopyIn("users", "team_id", "id", "locale", "tz", "fetched_at"))
+	if err != nil {
+		return err
+	}
+	for r := range sh.reps {
+		if _, err := users.ExecContext(ctx, team, fmt.Sprintf("U%s%03d", strings.TrimPrefix(team, "T"), r), "en-US", tz, l.now); err != nil {
+			return err
+		}
+	}
+	if err := closeCopy(ctx, users); err != nil {
+		return err
+	}
+
+	type event struct {
+		coach.Event
+		fields sql.NullString
+	}
+	type dealOut struct {
+		deal   coach.Deal
+		events []event
+	}
+	outs := make([]dealOut, len(deals))
+	for i, g := range deals {
+		var evs []coach.Event
+		var prev coach.Stage
+		final := g.rows[len(g.rows)-1]
+		for _, r := range g.rows {
+			e := coach.Event{Kind: coach.EntryKind(prev, r.Stage), Entry: r.Stage, Reason: r.Reason, ActorID: r.Owner, At: r.At}
+			if e.Kind == coach.EvCreate {
+				cents := final.Amount.Cents
+				e.Fields = coach.Fields{Name: final.Name, Owner: final.Owner, Currency: final.Amount.Currency, AmountCents: &cents}
+			}
+			evs = append(evs, e)
+			prev = r.Stage
+		}
+		for _, n := range g.notes {
+			evs = append(evs, coach.Event{Kind: coach.EvNote, Text: n.Text, ActorID: n.Author, At: n.At})
+		}
+		slices.SortStableFunc(evs, func(a, b coach.Event) int { return a.At.Compare(b.At) })
+		dealID := l.dealID.Add(1)
+		first := l.nextEv.Add(int64(len(evs))) - int64(len(evs)) + 1
+		out := dealOut{events: make([]event, len(evs))}
+		for j := range evs {
+			evs[j].ID, evs[j].DealID = first+int64(j), dealID
+			out.events[j].Event = evs[j]
+			if evs[j].Kind == coach.EvCreate {
+				b, _ := json.Marshal(evs[j].Fields)
+				out.events[j].fields = sql.NullString{String: string(b), Valid: true}
+			}
+		}
+		out.deal = coach.Replay(coach.Deal{ID: dealID, TeamID: team, Number: i + 1, ExternalID: g.id, CreatedAt: g.rows[0].At}, evs)
+		outs[i] = out
+	}
+
+	dst, err := tx.PrepareContext(ctx, pq.CopyIn("deals", "id", "team_id", "number", "external_id", "name", "owner_id",
+		"amount_cents", "currency", "status", "stage", "stage_since", "last_active", "lost_reason", "archived", "created_at", "version"))
+	if err != nil {
+		return err
+	}
+	for _, o := range outs {
+		d := o.deal
+		if _, err := dst.ExecContext(ctx, d.ID, team, d.Number, d.ExternalID, d.Name, d.OwnerID, d.Amount.Cents, d.Amount.Currency,
+			string(d.Status), string(d.Stage), d.StageSince, d.LastActive, nullStr(string(d.LostReason)), d.Archived, d.CreatedAt, d.Version); err != nil {
+			return err
+		}
+	}
+	if err := closeCopy(ctx, dst); err != nil {
+		return err
+	}
+	est, err := tx.PrepareContext(ctx, pq.CopyIn("events", "id", "team_id", "deal_id", "kind", "entry", "reason", "body", "fields", "actor_id", "at"))
+	if err != nil {
+		return err
+	}
+	for _, o := range outs {
+		for _, e := range o.events {
+			if _, err := est.ExecContext(ctx, e.ID, team, e.DealID, string(e.Kind), nullStr(string(e.Entry)), nullStr(string(e.Reason)),
+				nullStr(e.Text), e.fields, e.ActorID, e.At); err != nil {
+				return err
+			}
+		}
+	}
+	if err := closeCopy(ctx, est); err != nil {
+		return err
+	}
+	// The team's next deal number follows its last, as the import leaves it.
+	if _, err := tx.ExecContext(ctx, `SELECT next_deal_number($1)`, team); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT setval(('deal_numbers_' || md5($1))::regclass, $2)`, team, len(deals)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// closeCopy ends a COPY: the final Exec flushes it.
+func closeCopy(ctx context.Context, st *sql.Stmt) error {
+	if _, err := st.ExecContext(ctx); err != nil {
+		st.Close()
+		return err
+	}
+	return st.Close()
+}
+
+func nullStr(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
