@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"salescoach/coach"
@@ -18,6 +19,7 @@ type Store interface {
 	Ping(ctx context.Context) error
 	Member(ctx context.Context, teamID, userID string) (coach.Member, error)
 	FirstSighting(ctx context.Context, signature string, now time.Time) (bool, error)
+	Sighting(ctx context.Context, signature string, now time.Time, teamID, userID string) (first bool, m coach.Member, known bool, err error)
 	CreateDeal(ctx context.Context, teamID string, nd coach.NewDeal) (coach.Deal, bool, error)
 	FindDeals(ctx context.Context, c coach.Caller, ref coach.DealRef, archived bool) ([]coach.DealName, error)
 	Deal(ctx context.Context, c coach.Caller, id int64) (coach.Deal, []coach.Event, error)
@@ -63,6 +65,7 @@ type App struct {
 	now      func() time.Time
 	log      *slog.Logger
 	managers map[string]bool
+	zones    sync.Map // time zone name → *time.Location
 	slack    Clients
 	commands []Command
 	cs       *coachState
@@ -159,14 +162,50 @@ func New(cfg Config) *App {
 // background when it is old.
 func (a *App) start(ctx context.Context, req Request) (Request, error) {
 	req.Now = a.now().UTC()
-	m, err := a.store.Member(ctx, req.TeamID, req.UserID)
-	if err != nil {
-		return req, err
+	m, ok := knownMember(ctx, req.TeamID, req.UserID)
+	if !ok {
+		var err error
+		if m, err = a.store.Member(ctx, req.TeamID, req.UserID); err != nil {
+			return req, err
+		}
 	}
 	req.Caller = a.caller(m)
 	a.wantProfile(m, req.Now)
 	started(ctx)
 	return req, nil
+}
+
+type memberKey struct{}
+
+// withMember remembers in ctx what the replay check read of the request's
+// user, so that answering it needs no second query.
+func withMember(ctx context.Context, m coach.Member) context.Context {
+	return context.WithValue(ctx, memberKey{}, m)
+}
+
+// knownMember returns the member withMember remembered, when it is the one
+// asked for.
+func knownMember(ctx context.Context, teamID, userID string) (coach.Member, bool) {
+	m, ok := ctx.Value(memberKey{}).(coach.Member)
+	return m, ok && m.TeamID == teamID && m.UserID == userID
+}
+
+// zone returns the time zone named tz, UTC when tz is empty or unknown.
+// Zones are loaded once: parsing the zone database on every request costs
+// more than answering it.
+func (a *App) zone(tz string) *time.Location {
+	if tz == "" {
+		return time.UTC
+	}
+	if l, ok := a.zones.Load(tz); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(tz)
+	if err != nil {
+		l = time.UTC
+	}
+	a.zones.Store(tz, l)
+	return l
 }
 
 // caller builds the caller of a request from what the store knows.
@@ -175,12 +214,7 @@ func (a *App) caller(m coach.Member) coach.Caller {
 	if lang == "" {
 		lang = coach.LangFromLocale(m.Locale)
 	}
-	loc := time.UTC
-	if m.TZ != "" {
-		if l, err := time.LoadLocation(m.TZ); err == nil {
-			loc = l
-		}
-	}
+	loc := a.zone(m.TZ)
 	return coach.Caller{
 		TeamID: m.TeamID, UserID: m.UserID, Lang: lang, Currency: m.Currency, Loc: loc,
 		Manager: m.Manager || m.SlackAdmin || a.managers[m.UserID],

@@ -7,10 +7,13 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"salescoach/coach"
 )
 
 // maxBody caps what the bot reads of a request from Slack.
@@ -143,13 +146,23 @@ func (s *Server) verified(next http.Handler) http.Handler {
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return
 		}
+		// A slash command names its user in the form: the replay check reads
+		// what the store knows of them in the same round trip.
+		var team, user string
+		if r.URL.Path == "/slack/commands" {
+			if form, err := url.ParseQuery(string(body)); err == nil {
+				team, user = form.Get("team_id"), form.Get("user_id")
+			}
+		}
 		type sighting struct {
 			first bool
+			m     coach.Member
+			known bool
 			err   error
 		}
 		seen, ok := answerBy(ctx, func() sighting {
-			first, err := s.App.store.FirstSighting(ctx, r.Header.Get("X-Slack-Signature"), s.App.now())
-			return sighting{first, err}
+			first, m, known, err := s.App.store.Sighting(ctx, r.Header.Get("X-Slack-Signature"), s.App.now(), team, user)
+			return sighting{first, m, known, err}
 		})
 		if !ok {
 			seen.err = s.App.tooSlow(ctx)
@@ -171,6 +184,9 @@ func (s *Server) verified(next http.Handler) http.Handler {
 			s.App.metrics.failed(kindReplayed)
 			http.Error(w, "replayed request", http.StatusUnauthorized)
 			return
+		}
+		if seen.known {
+			r = r.WithContext(withMember(r.Context(), seen.m))
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)

@@ -10,25 +10,38 @@ import (
 	"salescoach/coach"
 )
 
+// memberRow is what a member query reads.
+type memberRow struct {
+	Currency   sql.NullString `db:"currency"`
+	Known      bool           `db:"known"`
+	Manager    bool           `db:"manager"`
+	SlackAdmin bool           `db:"slack_admin"`
+	Lang       string         `db:"lang"`
+	Locale     string         `db:"locale"`
+	TZ         string         `db:"tz"`
+	FetchedAt  sql.NullTime   `db:"fetched_at"`
+}
+
+const memberCols = `t.currency, u.id IS NOT NULL AS known, coalesce(u.manager, false) AS manager,
+	coalesce(u.slack_admin, false) AS slack_admin, coalesce(u.lang, '') AS lang,
+	coalesce(u.locale, '') AS locale, coalesce(u.tz, '') AS tz, u.fetched_at`
+
+func (r memberRow) member(teamID, userID string) coach.Member {
+	return coach.Member{
+		TeamID: teamID, UserID: userID, Manager: r.Manager, SlackAdmin: r.SlackAdmin,
+		Lang: coach.Lang(r.Lang), Locale: r.Locale, TZ: r.TZ, FetchedAt: r.FetchedAt.Time,
+		Currency: r.Currency.String,
+	}
+}
+
 // Member returns what the store knows of a user of a team, adding the team
 // and the user on first sight.
 func (s *DB) Member(ctx context.Context, teamID, userID string) (coach.Member, error) {
 	const q = `
-SELECT t.currency, u.id IS NOT NULL AS known, coalesce(u.manager, false) AS manager,
-	coalesce(u.slack_admin, false) AS slack_admin, coalesce(u.lang, '') AS lang,
-	coalesce(u.locale, '') AS locale, coalesce(u.tz, '') AS tz, u.fetched_at
+SELECT ` + memberCols + `
 FROM teams t LEFT JOIN users u ON u.team_id = t.id AND u.id = $2
 WHERE t.id = $1`
-	var r struct {
-		Currency   string       `db:"currency"`
-		Known      bool         `db:"known"`
-		Manager    bool         `db:"manager"`
-		SlackAdmin bool         `db:"slack_admin"`
-		Lang       string       `db:"lang"`
-		Locale     string       `db:"locale"`
-		TZ         string       `db:"tz"`
-		FetchedAt  sql.NullTime `db:"fetched_at"`
-	}
+	var r memberRow
 	err := s.get(ctx, nil, &r, q, teamID, userID)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && !r.Known {
 		if err := s.EnsureTeam(ctx, teamID); err != nil {
@@ -42,11 +55,31 @@ WHERE t.id = $1`
 	if err != nil {
 		return coach.Member{}, translate(err)
 	}
-	return coach.Member{
-		TeamID: teamID, UserID: userID, Manager: r.Manager, SlackAdmin: r.SlackAdmin,
-		Lang: coach.Lang(r.Lang), Locale: r.Locale, TZ: r.TZ, FetchedAt: r.FetchedAt.Time,
-		Currency: r.Currency,
-	}, nil
+	return r.member(teamID, userID), nil
+}
+
+// Sighting records a Slack request signature like FirstSighting and, in the
+// same round trip, reads what the store knows of the user the request names
+// (known is false when the user is new: ask Member, which adds them).
+func (s *DB) Sighting(ctx context.Context, signature string, now time.Time, teamID, userID string) (first bool, m coach.Member, known bool, err error) {
+	const q = `
+WITH ins AS (
+	INSERT INTO slack_requests (signature, seen_at, nonce) VALUES ($1, $2, $3)
+	ON CONFLICT DO NOTHING RETURNING 1
+)
+SELECT EXISTS (SELECT 1 FROM ins) OR EXISTS (SELECT 1 FROM slack_requests WHERE signature = $1 AND nonce = $3) AS first,
+	` + memberCols + `
+FROM (SELECT 1) one
+LEFT JOIN teams t ON t.id = $4
+LEFT JOIN users u ON u.team_id = t.id AND u.id = $5`
+	var r struct {
+		First bool `db:"first"`
+		memberRow
+	}
+	if err := s.get(ctx, nil, &r, q, signature, now, rand.Int64(), teamID, userID); err != nil {
+		return false, coach.Member{}, false, translate(err)
+	}
+	return r.First, r.member(teamID, userID), r.Known && r.Currency.Valid, nil
 }
 
 // EnsureTeam adds a team when it is new.
@@ -98,17 +131,8 @@ func (s *DB) SetCurrency(ctx context.Context, teamID, currency string) error {
 // new. A signature seen before is a replay. Signatures older than ten minutes
 // are forgotten: Slack's 5-minute window refuses such requests anyway.
 func (s *DB) FirstSighting(ctx context.Context, signature string, now time.Time) (bool, error) {
-	// The row found with our own nonce is our own insert, run again by the
-	// driver after a broken connection: still the first sighting.
-	const q = `
-WITH ins AS (
-	INSERT INTO slack_requests (signature, seen_at, nonce) VALUES ($1, $2, $3)
-	ON CONFLICT DO NOTHING RETURNING 1
-)
-SELECT EXISTS (SELECT 1 FROM ins) OR EXISTS (SELECT 1 FROM slack_requests WHERE signature = $1 AND nonce = $3)`
-	var first bool
-	err := s.get(ctx, nil, &first, q, signature, now, rand.Int64())
-	return first, translate(err)
+	first, _, _, err := s.Sighting(ctx, signature, now, "", "")
+	return first, err
 }
 
 // ForgetRequests deletes request signatures seen before cutoff.
