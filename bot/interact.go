@@ -143,7 +143,7 @@ func (a *App) slashCommand(ctx context.Context, sc *slack.SlashCommand) Outcome 
 	if reply.Silent {
 		return Outcome{}
 	}
-	return Outcome{Body: reply.Message(), ResponseURL: sc.ResponseURL}
+	return Outcome{Body: reply.Wire(), ResponseURL: sc.ResponseURL}
 }
 
 func (a *App) interaction(ctx context.Context, cb *slack.InteractionCallback) Outcome {
@@ -214,7 +214,7 @@ func (a *App) deliver(r Request, o origin, reply Reply, replace bool) func(ctx c
 
 // respond posts msg to a response_url (it needs no token). Failures that
 // surely did not post are retried; a time-out is not, so nothing posts twice.
-func (a *App) respond(ctx context.Context, url string, msg slack.Msg) error {
+func (a *App) respond(ctx context.Context, url string, msg any) error {
 	body, err := json.Marshal(msg)
 	if err != nil {
 		return fmt.Errorf("encode response: %w", err)

@@ -157,12 +157,11 @@ func (s *SocketMode) ack(ctx context.Context, envelope string, out Outcome) {
 		s.App.log.WarnContext(ctx, "socket mode ack failed", "err", err)
 		return
 	}
-	msg, ok := out.Body.(slack.Msg)
-	if !ok || out.ResponseURL == "" {
+	if out.ResponseURL == "" {
 		s.App.log.WarnContext(ctx, "answer too large for socket mode and nowhere else to post it", "err", err)
 		return
 	}
-	if err := s.App.respond(ctx, out.ResponseURL, msg); err != nil {
+	if err := s.App.respond(ctx, out.ResponseURL, out.Body); err != nil {
 		s.App.log.WarnContext(ctx, "response_url post failed", "err", err)
 	}
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"salescoach/coach"
@@ -63,8 +64,12 @@ func (a *App) dealList(ctx context.Context, r *Request, args string) (Reply, err
 		reply.Sections = append(reply.Sections, dealLine(r, d))
 	}
 	if more := total - len(deals); more > 0 {
-		reply.Note = r.T(fmt.Sprintf("%d more not shown — narrow the list with /deal list won, lost or @rep.", more),
-			fmt.Sprintf("还有 %d 笔未显示，可以用 /deal list won、lost 或 @销售 缩小范围。", more))
+		count := strconv.Itoa(more)
+		if total >= coach.ListCountCap {
+			count = r.T("Over ", "超过 ") + count
+		}
+		reply.Note = r.T(fmt.Sprintf("%s more not shown — narrow the list with /deal list won, lost or @rep.", count),
+			fmt.Sprintf("还有 %s 笔未显示，可以用 /deal list won、lost 或 @销售 缩小范围。", count))
 	}
 	return reply, nil
 }

@@ -13,6 +13,10 @@ type NewDeal struct {
 	At        time.Time
 }
 
+// ListCountCap is as far as a rep's list counts: a list of more deals says
+// "more than" instead of counting every one on every request.
+const ListCountCap = 1000
+
 // ListFilter selects deals for a list.
 type ListFilter struct {
 	Owner    string   // "" for the whole team

@@ -134,18 +134,20 @@ WITH twin AS (
 	WHERE owner_id = $3 AND created_at > $7::timestamptz - interval '30 seconds'
 	LIMIT 1
 ), deal AS (
-	INSERT INTO deals (team_id, number, name, owner_id, amount_cents, currency, stage, stage_since, last_active, created_at)
-	SELECT $1, next_deal_number($1), $2, $3, $4, $5, $6, $7, $7, $7
+	-- The creation event's id is taken first, to be the deal's version from
+	-- the start: the version trigger then has nothing to rewrite.
+	INSERT INTO deals (team_id, number, name, owner_id, amount_cents, currency, stage, stage_since, last_active, created_at, version)
+	SELECT $1, next_deal_number($1), $2, $3, $4, $5, $6, $7, $7, $7, nextval('events_id_seq')
 	-- A statement that reaches the server after its caller gave up (a stalled
 	-- network) adds nothing: the user was told it may not have been saved.
 	WHERE NOT EXISTS (SELECT 1 FROM twin) AND clock_timestamp() < $10
 	RETURNING *
 ), ev AS (
-	INSERT INTO events (team_id, deal_id, kind, entry, fields, actor_id, at)
-	SELECT $1, deal.id, 'create', $6, $8, $9, $7 FROM deal
+	INSERT INTO events (id, team_id, deal_id, kind, entry, fields, actor_id, at)
+	SELECT deal.version, $1, deal.id, 'create', $6, $8, $9, $7 FROM deal
 	RETURNING id, deal_id
 )
-SELECT ` + createdCols + `, true AS created FROM deal JOIN ev ON ev.deal_id = deal.id
+SELECT ` + dealColsOf("deal") + `, true AS created FROM deal JOIN ev ON ev.deal_id = deal.id
 UNION ALL
 SELECT ` + dealColsOf("d") + `, false FROM deals d JOIN twin ON twin.id = d.id`
 	var row struct {
@@ -181,10 +183,6 @@ func dealColsOf(alias string) string {
 	}
 	return strings.Join(cols, ", ")
 }
-
-// createdCols are the columns of a deal just inserted by CreateDeal's deal
-// CTE; its version is its creation event (set by a trigger after the insert).
-var createdCols = strings.Replace(dealColsOf("deal"), "deal.version", "ev.id AS version", 1)
 
 // dealByID reads a deal, in tx when not nil; lock takes its row lock.
 func (s *DB) dealByID(ctx context.Context, tx *sqlx.Tx, teamID string, id int64, lock bool) (coach.Deal, error) {
@@ -401,6 +399,9 @@ ORDER BY e.id DESC LIMIT 1`
 	return d, undone, err
 }
 
+// listCountCap is coach.ListCountCap in SQL (a test holds them equal).
+const listCountCap = "1000"
+
 // ListDeals returns the team's deals matching f, open deals longest in their
 // stage first and closed deals most recent first, with the number of deals
 // that matched in all.
@@ -416,15 +417,17 @@ func (s *DB) ListDeals(ctx context.Context, teamID string, f coach.ListFilter) (
 		// One rep's deals of one status, what /deal list shows by default:
 		// read in index order, counted on the side.
 		const q = `
-SELECT ` + dealCols + `, (SELECT count(*) FROM deals c
-	WHERE c.team_id = $1 AND c.owner_id = $2 AND c.status = $3 AND NOT c.archived) AS total
+SELECT ` + dealCols + `, (SELECT count(*) FROM (SELECT FROM deals c
+	WHERE c.team_id = $1 AND c.owner_id = $2 AND c.status = $3 AND NOT c.archived
+	LIMIT ` + listCountCap + `) c) AS total
 FROM deals
 WHERE team_id = $1 AND owner_id = $2 AND status = $3 AND NOT archived
 ORDER BY CASE WHEN $3 = 'open' THEN stage_since END ASC, stage_since DESC, number
 LIMIT $4`
 		const qOpen = `
-SELECT ` + dealCols + `, (SELECT count(*) FROM deals c
-	WHERE c.team_id = $1 AND c.owner_id = $2 AND c.status = 'open' AND NOT c.archived) AS total
+SELECT ` + dealCols + `, (SELECT count(*) FROM (SELECT FROM deals c
+	WHERE c.team_id = $1 AND c.owner_id = $2 AND c.status = 'open' AND NOT c.archived
+	LIMIT ` + listCountCap + `) c) AS total
 FROM deals
 WHERE team_id = $1 AND owner_id = $2 AND status = 'open' AND NOT archived
 ORDER BY stage_since, number

@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -142,5 +143,11 @@ func TestUndoConcurrent(t *testing.T) {
 	}
 	if len(reverted) != 2 {
 		t.Errorf("reverts = %v", reverted)
+	}
+}
+
+func TestListCountCap(t *testing.T) {
+	if got := strconv.Itoa(coach.ListCountCap); got != "1000" {
+		t.Errorf("coach.ListCountCap = %s but the SQL caps at 1000", got)
 	}
 }
