@@ -258,8 +258,12 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, in Inbound) {
 	if out.Status != 0 {
 		w.WriteHeader(out.Status)
 	}
-	if out.Body != nil {
-		json.NewEncoder(w).Encode(out.Body)
+	switch body := out.Body.(type) {
+	case nil:
+	case json.RawMessage: // encoded already (Reply.Wire)
+		w.Write(body)
+	default:
+		json.NewEncoder(w).Encode(body)
 	}
 	http.NewResponseController(w).Flush()
 }

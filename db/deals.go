@@ -40,6 +40,13 @@ type dealRow struct {
 const dealCols = `id, team_id, number, external_id, name, owner_id, amount_cents, currency, status, stage,
 	stage_since, last_active, lost_reason, archived, paused_until, pause_reason, created_at, version`
 
+// fields returns the row's fields in dealCols order, for Scan.
+func (r *dealRow) fields() []any {
+	return []any{&r.ID, &r.TeamID, &r.Number, &r.ExternalID, &r.Name, &r.OwnerID, &r.AmountCents,
+		&r.Currency, &r.Status, &r.Stage, &r.StageSince, &r.LastActive, &r.LostReason, &r.Archived,
+		&r.PausedUntil, &r.PauseReason, &r.CreatedAt, &r.Version}
+}
+
 func (r dealRow) deal() coach.Deal {
 	return coach.Deal{
 		ID: r.ID, TeamID: r.TeamID, Number: r.Number, ExternalID: r.ExternalID.String,
@@ -399,6 +406,34 @@ ORDER BY e.id DESC LIMIT 1`
 	return d, undone, err
 }
 
+// listScanned runs a prepared query of dealCols and a total, scanning by hand:
+// it answers the default /deal list, where sqlx's reflection showed in the
+// profile.
+func (s *DB) listScanned(ctx context.Context, query string, args ...any) ([]coach.Deal, int, error) {
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return nil, 0, err
+	}
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return nil, 0, translate(err)
+	}
+	defer rows.Close()
+	var (
+		out   []coach.Deal
+		total int
+		r     dealRow
+	)
+	dest := append(r.fields(), &total)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, 0, translate(err)
+		}
+		out = append(out, r.deal())
+	}
+	return out, total, translate(rows.Err())
+}
+
 // listCountCap is coach.ListCountCap in SQL (a test holds them equal).
 const listCountCap = "1000"
 
@@ -432,15 +467,11 @@ FROM deals
 WHERE team_id = $1 AND owner_id = $2 AND status = 'open' AND NOT archived
 ORDER BY stage_since, number
 LIMIT $3`
-		var err error
+		query, args := q, []any{teamID, f.Owner, string(f.Statuses[0]), f.Limit}
 		if f.Statuses[0] == coach.StatusOpen {
-			err = s.all(ctx, nil, &rows, qOpen, teamID, f.Owner, f.Limit)
-		} else {
-			err = s.all(ctx, nil, &rows, q, teamID, f.Owner, string(f.Statuses[0]), f.Limit)
+			query, args = qOpen, []any{teamID, f.Owner, f.Limit}
 		}
-		if err != nil {
-			return nil, 0, translate(err)
-		}
+		return s.listScanned(ctx, query, args...)
 	} else {
 		statuses := make([]string, len(f.Statuses))
 		for i, st := range f.Statuses {
