@@ -15,7 +15,7 @@ type NewDeal struct {
 
 // ListCountCap is as far as a rep's list counts: a list of more deals says
 // "more than" instead of counting every one on every request.
-const ListCountCap = 1000
+const ListCountCap = 100
 
 // ListFilter selects deals for a list.
 type ListFilter struct {

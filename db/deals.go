@@ -435,7 +435,7 @@ func (s *DB) listScanned(ctx context.Context, query string, args ...any) ([]coac
 }
 
 // listCountCap is coach.ListCountCap in SQL (a test holds them equal).
-const listCountCap = "1000"
+const listCountCap = "100"
 
 // ListDeals returns the team's deals matching f, open deals longest in their
 // stage first and closed deals most recent first, with the number of deals
@@ -450,11 +450,13 @@ func (s *DB) ListDeals(ctx context.Context, teamID string, f coach.ListFilter) (
 	}
 	if f.Owner != "" && len(f.Statuses) == 1 {
 		// One rep's deals of one status, what /deal list shows by default:
-		// read in index order, counted on the side.
+		// read in index order (deals_owner), counted on the side. The count
+		// reads the index in order too: unordered, the planner may choose a
+		// bitmap scan that reads every entry of the rep before the LIMIT.
 		const q = `
 SELECT ` + dealCols + `, (SELECT count(*) FROM (SELECT FROM deals c
 	WHERE c.team_id = $1 AND c.owner_id = $2 AND c.status = $3 AND NOT c.archived
-	LIMIT ` + listCountCap + `) c) AS total
+	ORDER BY c.stage_since, c.number LIMIT ` + listCountCap + `) c) AS total
 FROM deals
 WHERE team_id = $1 AND owner_id = $2 AND status = $3 AND NOT archived
 ORDER BY CASE WHEN $3 = 'open' THEN stage_since END ASC, stage_since DESC, number
@@ -462,7 +464,7 @@ LIMIT $4`
 		const qOpen = `
 SELECT ` + dealCols + `, (SELECT count(*) FROM (SELECT FROM deals c
 	WHERE c.team_id = $1 AND c.owner_id = $2 AND c.status = 'open' AND NOT c.archived
-	LIMIT ` + listCountCap + `) c) AS total
+	ORDER BY c.stage_since, c.number LIMIT ` + listCountCap + `) c) AS total
 FROM deals
 WHERE team_id = $1 AND owner_id = $2 AND status = 'open' AND NOT archived
 ORDER BY stage_since, number

@@ -146,8 +146,31 @@ func TestUndoConcurrent(t *testing.T) {
 	}
 }
 
+// TestListCountCap: a rep's list shows the first page in order and counts
+// the rest only up to coach.ListCountCap.
 func TestListCountCap(t *testing.T) {
-	if got := strconv.Itoa(coach.ListCountCap); got != "1000" {
-		t.Errorf("coach.ListCountCap = %s but the SQL caps at 1000", got)
+	s := dbtest.Shared(t)
+	team := dbtest.TeamID(t)
+	ctx := context.Background()
+	for i := 0; i < coach.ListCountCap+5; i++ {
+		newDeal(t, s, team, "U1", "Deal "+strconv.Itoa(i))
+	}
+	newDeal(t, s, team, "U2", "Someone else's")
+	deals, total, err := s.ListDeals(ctx, team, coach.ListFilter{Owner: "U1", Statuses: []coach.Status{coach.StatusOpen}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != coach.ListCountCap || len(deals) != 20 {
+		t.Fatalf("listed %d deals of %d counted; want 20 of %d (the cap)", len(deals), total, coach.ListCountCap)
+	}
+	for i, d := range deals {
+		// Same time in stage: by number.
+		if d.Number != i+1 || d.OwnerID != "U1" {
+			t.Errorf("row %d is #%d of %s, want #%d of U1", i, d.Number, d.OwnerID, i+1)
+		}
+	}
+	_, total, err = s.ListDeals(ctx, team, coach.ListFilter{Owner: "U2", Statuses: []coach.Status{coach.StatusOpen}})
+	if err != nil || total != 1 {
+		t.Errorf("U2's list counts %d (err %v), want 1", total, err)
 	}
 }

@@ -163,7 +163,9 @@ func runLoad(ctx context.Context, o options, out io.Writer) error {
 	defer serve.stop()
 
 	idle := serve.rss()
-	res, err := measure(ctx, o, floor, serve)
+	res, err := measure(ctx, o, floor, serve, func(ctx context.Context) error {
+		return analyze(ctx, dbURL)
+	})
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ type results struct {
 	peakRSS int64
 }
 
-func measure(ctx context.Context, o options, floor, serve *server) (*results, error) {
+func measure(ctx context.Context, o options, floor, serve *server, settle func(context.Context) error) (*results, error) {
 	cs := clients(o.clients, o.teams)
 	one := clients(1, 1)
 	scenarios := []scenario{
@@ -43,6 +43,9 @@ func measure(ctx context.Context, o options, floor, serve *server) (*results, er
 	// Warm both up (connections, caches, the JIT of PostgreSQL's plans).
 	closedLoop(ctx, floor.url, cs, 2*time.Second)
 	closedLoop(ctx, serve.url, cs, 2*time.Second)
+	if err := settle(ctx); err != nil {
+		return nil, err
+	}
 	for _, sc := range scenarios {
 		res.order = append(res.order, sc.name)
 		p := &pair{}
