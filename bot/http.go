@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -255,17 +256,25 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, in Inbound) {
 	if out.Body != nil {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	}
+	raw, encoded := out.Body.(json.RawMessage) // encoded already (Reply.Wire)
+	if encoded {
+		// With its length known the answer leaves in one write.
+		w.Header().Set("Content-Length", strconv.Itoa(len(raw)))
+	}
 	if out.Status != 0 {
 		w.WriteHeader(out.Status)
 	}
-	switch body := out.Body.(type) {
-	case nil:
-	case json.RawMessage: // encoded already (Reply.Wire)
-		w.Write(body)
+	switch {
+	case out.Body == nil:
+	case encoded:
+		w.Write(raw)
 	default:
-		json.NewEncoder(w).Encode(body)
+		json.NewEncoder(w).Encode(out.Body)
 	}
-	http.NewResponseController(w).Flush()
+	if out.Later != nil {
+		// Slack has the answer before the work that follows it starts.
+		http.NewResponseController(w).Flush()
+	}
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
