@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -31,6 +33,12 @@ func serve(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	log := e.logger()
+	if os.Getenv("GOGC") == "" {
+		// Every request allocates a little and the heap is small: collecting
+		// at 3× the live heap instead of 2× saves garbage-collection CPU under
+		// load for about 10 MB more at the peak (see the README's benchmark).
+		debug.SetGCPercent(200)
+	}
 	store, err := e.openDB(ctx, log, db.Options{MaxOpen: 16})
 	if err != nil {
 		return err
