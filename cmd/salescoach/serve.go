@@ -36,7 +36,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 	if os.Getenv("GOGC") == "" {
 		// Every request allocates a little and the heap is small: collecting
 		// at 3× the live heap instead of 2× saves garbage-collection CPU under
-		// load for about 10 MB more at the peak (see the README's benchmark).
+		// load for a few MB more at the peak (see the README's benchmark).
 		debug.SetGCPercent(200)
 	}
 	store, err := e.openDB(ctx, log, db.Options{MaxOpen: 16})
