@@ -174,3 +174,32 @@ func TestListCountCap(t *testing.T) {
 		t.Errorf("U2's list counts %d (err %v), want 1", total, err)
 	}
 }
+
+// TestForgetClicks: a click is once-only while remembered; the clean-up
+// forgets only clicks older than its cutoff.
+func TestForgetClicks(t *testing.T) {
+	s := dbtest.Shared(t)
+	team := dbtest.TeamID(t)
+	ctx := context.Background()
+	rep := coach.Caller{TeamID: team, UserID: "U1"}
+	old, recent := newDeal(t, s, team, "U1", "Old"), newDeal(t, s, team, "U1", "Recent")
+	if err := s.ClickOnce(ctx, rep, old.ID, "share:v1", t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ClickOnce(ctx, rep, recent.ID, "share:v1", t0.Add(40*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ClickOnce(ctx, rep, old.ID, "share:v1", t0.Add(time.Minute)); err != coach.ErrAlreadyDone {
+		t.Fatalf("a second click: %v, want coach.ErrAlreadyDone", err)
+	}
+	n, err := s.ForgetClicks(ctx, t0.Add(10*24*time.Hour))
+	if err != nil || n < 1 {
+		t.Fatalf("ForgetClicks: %d forgotten, err %v", n, err)
+	}
+	if err := s.ClickOnce(ctx, rep, recent.ID, "share:v1", t0.Add(41*24*time.Hour)); err != coach.ErrAlreadyDone {
+		t.Errorf("a recent click was forgotten: %v", err)
+	}
+	if err := s.ClickOnce(ctx, rep, old.ID, "share:v1", t0.Add(50*24*time.Hour)); err != nil {
+		t.Errorf("an old click is still remembered: %v", err)
+	}
+}

@@ -63,6 +63,18 @@ func (s *DB) ClickOnce(ctx context.Context, c coach.Caller, id int64, key string
 	return click(ctx, s.db, c, id, key, sql.NullInt64{}, at)
 }
 
+// ForgetClicks deletes the record of clicks and submissions made before
+// cutoff. By then a button drawn for a deal's version has long been stale
+// (ChangeOnce refuses it by version) and Slack retries nothing that old.
+func (s *DB) ForgetClicks(ctx context.Context, cutoff time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM deal_clicks WHERE at < $1`, cutoff)
+	if err != nil {
+		return 0, translate(err)
+	}
+	n, err := res.RowsAffected()
+	return n, translate(err)
+}
+
 // FirstEvent records an Events API delivery and reports whether it is new:
 // Slack retries with the same event_id.
 func (s *DB) FirstEvent(ctx context.Context, eventID, teamID, typ string, at time.Time) (bool, error) {

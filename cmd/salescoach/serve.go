@@ -168,6 +168,10 @@ func slackClientsWith(ctx context.Context, cfg *config, store *db.DB, log *slog.
 // housekeeping deletes, every hour, the event deliveries too old to be
 // retried and the data of workspaces uninstalled longer ago than the
 // retention period.
+// clickMemory is how long a button click or modal submission is remembered
+// to make it once-only.
+const clickMemory = 30 * 24 * time.Hour
+
 func housekeeping(ctx context.Context, store *db.DB, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -175,6 +179,9 @@ func housekeeping(ctx context.Context, store *db.DB, log *slog.Logger) {
 		now := time.Now()
 		if err := store.ForgetEvents(ctx, now.Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 			log.Warn("forget old events failed", "err", err)
+		}
+		if _, err := store.ForgetClicks(ctx, now.Add(-clickMemory)); err != nil && ctx.Err() == nil {
+			log.Warn("forget old clicks failed", "err", err)
 		}
 		ids, err := store.PurgeTeams(ctx, now)
 		if err != nil && ctx.Err() == nil {
