@@ -121,10 +121,28 @@ func (a *App) blueprintClick(ctx context.Context, r *Request, value string) Repl
 	if err != nil {
 		return a.failure(ctx, r, errBadButton)
 	}
-	if _, _, err := a.store.Deal(ctx, r.Caller, id); err != nil {
+	d, _, err := a.store.Deal(ctx, r.Caller, id)
+	if err != nil {
 		return a.failure(ctx, r, err)
 	}
-	return a.sendBlueprint(ctx, r.Caller, id)
+	// A double click draws and sends one blueprint: once per person and
+	// version of the deal. If the upload fails the click is forgotten, so
+	// the button works again.
+	key := "blueprint:" + r.UserID + ":" + clickKey(d.Version)
+	err = a.store.ClickOnce(ctx, r.Caller, id, key, r.Now)
+	if errors.Is(err, coach.ErrAlreadyDone) {
+		return fail(r.T("This blueprint is already on its way to your direct messages. Once the deal changes, the button draws a new one.",
+			"这张蓝图已经发往您的私信。交易有变化后，可以再点按钮重新绘制。"))
+	}
+	if err != nil {
+		return a.failure(ctx, r, err)
+	}
+	c := r.Caller
+	return a.sendBlueprint(ctx, c, id, func(ctx context.Context) {
+		if err := a.store.ForgetClick(ctx, c, id, key); err != nil {
+			a.log.WarnContext(ctx, "forget a failed blueprint click", "team", c.TeamID, "deal", id, "err", err)
+		}
+	})
 }
 
 // clickChange acts on Next stage or Won, and says whether the answer takes

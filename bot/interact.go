@@ -25,6 +25,8 @@ type slackStore interface {
 	// ClickOnce records a click that changes no deal; coach.ErrAlreadyDone
 	// when key was recorded before.
 	ClickOnce(ctx context.Context, c coach.Caller, id int64, key string, at time.Time) error
+	// ForgetClick forgets a recorded click whose work failed.
+	ForgetClick(ctx context.Context, c coach.Caller, id int64, key string) error
 	FirstEvent(ctx context.Context, eventID, teamID, typ string, at time.Time) (bool, error)
 	UnmarkEvent(ctx context.Context, eventID string) error
 	Uninstall(ctx context.Context, teamID, reason string, now, purgeAfter time.Time) error

@@ -160,15 +160,17 @@ func (a *App) dealBlueprint(ctx context.Context, r *Request, args string) (Reply
 	if err != nil {
 		return Reply{}, err
 	}
-	return a.sendBlueprint(ctx, r.Caller, dn.ID), nil
+	return a.sendBlueprint(ctx, r.Caller, dn.ID, nil), nil
 }
 
 // sendBlueprint sends the service blueprint of a deal the caller may see to
 // their direct messages and returns the reply to show at once. The Blueprint
 // button of /deal show calls it with the deal's id.
-func (a *App) sendBlueprint(ctx context.Context, c coach.Caller, dealID int64) Reply {
+// failed, when not nil, runs when the picture could not be delivered.
+func (a *App) sendBlueprint(ctx context.Context, c coach.Caller, dealID int64, failed func(context.Context)) Reply {
 	now := a.now().UTC()
 	return a.sendPicture(ctx, c, pictureJob{
+		failed:  failed,
 		name:    fmt.Sprintf("blueprint-%s-%d-%s.png", c.TeamID, dealID, now.Format(pictureTimestamp)),
 		what:    [2]string{"the deal's service blueprint", "这笔交易的服务蓝图"},
 		title:   c.Lang.T("Service blueprint", "服务蓝图"),
@@ -187,6 +189,7 @@ type pictureJob struct {
 	title   string
 	comment string
 	render  func(ctx context.Context) ([]byte, error)
+	failed  func(ctx context.Context) // when not nil, run if it was not delivered
 }
 
 // sendPicture delivers a picture. In the console (PictureDir set) it draws
@@ -197,6 +200,9 @@ func (a *App) sendPicture(ctx context.Context, c coach.Caller, job pictureJob) R
 	if a.pictureDir != "" {
 		path, err := a.writePicture(ctx, job)
 		if err != nil {
+			if job.failed != nil {
+				job.failed(ctx)
+			}
 			a.log.ErrorContext(ctx, "picture failed", "team", c.TeamID, "picture", job.name, "err", err)
 			return fail(coach.ErrorMessage(err, c.Lang))
 		}
@@ -204,6 +210,9 @@ func (a *App) sendPicture(ctx context.Context, c coach.Caller, job pictureJob) R
 	}
 	if _, err := a.slack.Client(ctx, c.TeamID); err != nil {
 		a.log.WarnContext(ctx, "picture not sent: no Slack client", "team", c.TeamID, "err", err)
+		if job.failed != nil {
+			job.failed(ctx)
+		}
 		return fail(c.Lang.T("Pictures go to your direct messages, but this Sales Coach has no Slack token to send them with. Ask whoever runs it to set SLACK_BOT_TOKEN.",
 			"图片会发到您的私信，但这个 Sales Coach 没有配置可用的 Slack 令牌。请联系管理员设置 SLACK_BOT_TOKEN。"))
 	}
@@ -215,6 +224,12 @@ func (a *App) sendPicture(ctx context.Context, c coach.Caller, job pictureJob) R
 		defer cancel()
 		if err := a.uploadPicture(bg, c, job); err != nil {
 			a.log.ErrorContext(bg, "picture not delivered", "team", c.TeamID, "user", c.UserID, "picture", job.name, "err", err)
+			if job.failed != nil {
+				// The App's context may be what ended the upload.
+				ctx, cancel := context.WithTimeout(context.WithoutCancel(bg), 5*time.Second)
+				job.failed(ctx)
+				cancel()
+			}
 		}
 	}()
 	return Reply{Text: c.Lang.T("Drawing "+job.what[0]+"; it will be in your direct messages in a moment.",

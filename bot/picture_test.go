@@ -48,6 +48,8 @@ type fakeSlack struct {
 	thread   string   // and in which thread
 	title    string
 	messages []string // text posted with chat.postMessage
+	answers  []string // what the bot posted to response_url
+	refuse   bool     // files.getUploadURLExternal fails
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
@@ -65,9 +67,21 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 		}
 		io.WriteString(w, `{"ok":true,"channel":{"id":"D0U1"}}`)
 	})
+	mux.HandleFunc("/respond/", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		f.mu.Lock()
+		f.answers = append(f.answers, string(b))
+		f.mu.Unlock()
+		io.WriteString(w, "ok")
+	})
 	mux.HandleFunc("/files.getUploadURLExternal", func(w http.ResponseWriter, r *http.Request) {
 		record("files.getUploadURLExternal")
 		f.mu.Lock()
+		if f.refuse {
+			f.mu.Unlock()
+			io.WriteString(w, `{"ok":false,"error":"invalid_arguments"}`)
+			return
+		}
 		f.declared, f.fileName = r.FormValue("length"), r.FormValue("filename")
 		f.names = append(f.names, f.fileName)
 		f.mu.Unlock()
@@ -104,6 +118,17 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	return f
+}
+
+// count returns how many times Slack saw method.
+func (f *fakeSlack) count(method string) int {
+	n := 0
+	for _, m := range f.seen() {
+		if m == method {
+			n++
+		}
+	}
+	return n
 }
 
 func (f *fakeSlack) seen() []string {
@@ -305,5 +330,63 @@ func TestDigestAttachesPictures(t *testing.T) {
 	}
 	if _, err := png.Decode(bytes.NewReader(f.api.file)); err != nil {
 		t.Errorf("the trend is not a PNG: %v", err)
+	}
+}
+
+// TestBlueprintButtonOnce: a double click on Blueprint sends one picture; a
+// failed upload lets the button work again; a change to the deal allows a
+// new blueprint.
+func TestBlueprintButtonOnce(t *testing.T) {
+	f := newPictureFixture(t, storeData, "")
+	f.slack.Command("T1", "U1", "/deal", "add Acme Corp $12,000")
+	show := f.slack.Command("T1", "U1", "/deal", "show acme")
+	v := buttonValue(t, show.Blocks, bot.ActionBlueprint)
+	click := func() {
+		t.Helper()
+		resp := f.slack.Interaction(bottest.Button("T1", "U1", bot.ActionBlueprint, v, f.api.srv.URL+"/respond/x"))
+		if resp.Status != http.StatusOK {
+			t.Fatalf("click answered %d", resp.Status)
+		}
+	}
+	answered := func() string {
+		f.app.Drain(context.Background())
+		f.api.mu.Lock()
+		defer f.api.mu.Unlock()
+		if len(f.api.answers) == 0 {
+			return ""
+		}
+		return f.api.answers[len(f.api.answers)-1]
+	}
+
+	f.api.mu.Lock()
+	f.api.refuse = true
+	f.api.mu.Unlock()
+	click()
+	f.wait(t)
+	if n := f.api.count("files.completeUploadExternal"); n != 0 {
+		t.Fatalf("a refused upload was completed %d times", n)
+	}
+	f.api.mu.Lock()
+	f.api.refuse = false
+	f.api.mu.Unlock()
+
+	click()
+	if a := answered(); !strings.Contains(a, "direct messages") {
+		t.Errorf("a click after a failed upload answered %s", a)
+	}
+	click()
+	if a := answered(); !strings.Contains(a, "already on its way") {
+		t.Errorf("the second click answered %s", a)
+	}
+	f.wait(t)
+	if n := f.api.count("files.completeUploadExternal"); n != 1 {
+		t.Fatalf("a double click sent %d blueprints, want 1", n)
+	}
+
+	f.slack.Command("T1", "U1", "/deal", "move acme demo")
+	click()
+	f.wait(t)
+	if n := f.api.count("files.completeUploadExternal"); n != 2 {
+		t.Errorf("after the deal moved, the button sent %d blueprints in all, want 2", n)
 	}
 }

@@ -63,6 +63,14 @@ func (s *DB) ClickOnce(ctx context.Context, c coach.Caller, id int64, key string
 	return click(ctx, s.db, c, id, key, sql.NullInt64{}, at)
 }
 
+// ForgetClick deletes one recorded click on a deal of the caller's team, so
+// that the same button works again (its work failed after the click was
+// recorded).
+func (s *DB) ForgetClick(ctx context.Context, c coach.Caller, id int64, key string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM deal_clicks WHERE deal_id = $1 AND key = $2 AND team_id = $3`, id, key, c.TeamID)
+	return translate(err)
+}
+
 // ForgetClicks deletes the record of clicks and submissions made before
 // cutoff. By then a button drawn for a deal's version has long been stale
 // (ChangeOnce refuses it by version) and Slack retries nothing that old.
