@@ -250,6 +250,9 @@ func (a *App) dealUndo(ctx context.Context, r *Request, _ string) (Reply, error)
 	text := r.T(fmt.Sprintf("Undone: %s. %s is %s.", eventSummary(r, undone), dealTitle(d), describe(r, d)),
 		fmt.Sprintf("已撤销：%s。%s 现在%s。", eventSummary(r, undone), dealTitle(d), describe(r, d)))
 	if d.Archived {
+		// The undone change was the deal's creation.
+		text = r.T(fmt.Sprintf("Undone: %s. %s is archived: out of lists and metrics (/deal restore #%d brings it back).", eventSummary(r, undone), dealTitle(d), d.Number),
+			fmt.Sprintf("已撤销：%s。%s 已归档，不再出现在列表和统计中（/deal restore #%d 可恢复）。", eventSummary(r, undone), dealTitle(d), d.Number))
 		return Reply{Text: text}, nil
 	}
 	logs, err := a.store.Logs(ctx, r.TeamID, []int64{d.ID})

@@ -198,7 +198,10 @@ func TestUndoWalksBack(t *testing.T) {
 	if r := f.slack.Command("T1", "U2", "/deal", "undo"); !strings.Contains(r.Text, "Nothing to undo") {
 		t.Errorf("U2 undo: %q", r.Text)
 	}
-	f.slack.Command("T1", "U1", "/deal", "undo") // the creation
+	// The creation: the deal is archived, and the reply says how to restore it.
+	if r := f.slack.Command("T1", "U1", "/deal", "undo"); !strings.Contains(r.Text, "archived") || !strings.Contains(r.Text, "/deal restore #1") {
+		t.Errorf("undoing the creation answered %q", r.Text)
+	}
 	if n := len(f.deals(t, "T1")); n != 0 {
 		t.Errorf("undoing the creation should hide the deal; %d listed", n)
 	}

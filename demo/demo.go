@@ -96,7 +96,7 @@ var notes = map[coach.Stage][]string{
 }
 
 var companiesEN = []string{
-	"Acme Corp", "Globex", "Initech", "Umbrella Health", "Stark Logistics", "Wayne Foods", "Hooli", "Vandelay Imports",
+	"Lakeshore Freight", "Globex", "Initech", "Umbrella Health", "Stark Logistics", "Wayne Foods", "Hooli", "Vandelay Imports",
 	"Soylent Labs", "Cyberdyne Robotics", "Wonka Confectionery", "Tyrell Biotech", "Massive Dynamic", "Oscorp Energy",
 	"Blue Sun Retail", "Gringotts Finance", "Pied Piper", "Dunder Mifflin", "Bluth Homes", "Prestige Worldwide",
 	"Northwind Traders", "Contoso Bank", "Fabrikam", "Adventure Works", "Litware", "Tailspin Toys", "Wingtip Travel",

@@ -133,6 +133,51 @@ func TestConsolePiped(t *testing.T) {
 	}
 }
 
+// TestMakeRunSession is what make run opens: the demo team, the console as
+// its manager, and the walk through a deal of the quick start. Each reply
+// does what §3.1 says, naming the stage and, for a change, the next step.
+func TestMakeRunSession(t *testing.T) {
+	bin := buildBinary(t)
+	env := append(os.Environ(), "DATABASE_URL="+dbtest.URL(t))
+	demo := exec.Command(bin, "demo", "--team", "T0DEMO")
+	demo.Env = env
+	if out, err := demo.CombinedOutput(); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	steps := []struct{ in, want string }{
+		{"/deal add Acme Corp $12,000", "Prospecting"},
+		{"/deal move acme demo", "from Prospecting to Presentation"},
+		{"/deal note acme sent pricing", "Noted on"},
+		{"/deal won acme", "Won #"},
+		{"/deal list all", "Acme Corp"},
+		{"/deal show acme", "Follow-up & retention"},
+		{"/deal undo", "Undone: marking it won"},
+	}
+	var in strings.Builder
+	for _, s := range steps {
+		in.WriteString(s.in + "\n")
+	}
+	cmd := exec.Command(bin, "console", "--team", "T0DEMO", "--user", "U0MANAGER", "--manager")
+	cmd.Env = env
+	cmd.Stdin = strings.NewReader(in.String())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("console: %v\n%s", err, out)
+	}
+	text := string(out)
+	if strings.Contains(text, `"acme" matches`) {
+		t.Errorf("a reference to acme was ambiguous in the demo team:\n%s", text)
+	}
+	for _, s := range steps {
+		if !strings.Contains(text, s.want) {
+			t.Errorf("after %q the output lacks %q", s.in, s.want)
+		}
+	}
+	if n := strings.Count(text, "Next step:"); n < 3 {
+		t.Errorf("%d replies carry a next step, want one per change:\n%s", n, text)
+	}
+}
+
 // TestBadSetting checks that a bad setting stops start-up with one line naming it.
 func TestBadSetting(t *testing.T) {
 	tests := []struct {
