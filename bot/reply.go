@@ -154,6 +154,22 @@ func (s Section) mrkdwn() string {
 	return truncate(b.String(), maxSectionText)
 }
 
+// fitted returns the sections that fit in one message beside the text, the
+// buttons and the note, keeping a block for the count of those dropped.
+func (r Reply) fitted() (sections []Section, dropped int) {
+	room := maxBlocksMessage - 1 // the text
+	if len(r.Actions) > 0 {
+		room--
+	}
+	if r.Note != "" {
+		room--
+	}
+	if len(r.Sections) <= room {
+		return r.Sections, 0
+	}
+	return r.Sections[:room-1], len(r.Sections) - (room - 1)
+}
+
 // Blocks renders the reply as Block Kit within Slack's limits of a message:
 // sections past the limit are dropped with a note saying how many.
 func (r Reply) Blocks() []slack.Block {
@@ -161,19 +177,7 @@ func (r Reply) Blocks() []slack.Block {
 		return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
 	}
 	blocks := []slack.Block{slack.NewSectionBlock(text(truncate(escapeMrkdwn(r.Text), maxSectionText)), nil, nil)}
-	room := maxBlocksMessage - 1
-	if len(r.Actions) > 0 {
-		room--
-	}
-	if r.Note != "" {
-		room--
-	}
-	sections := r.Sections
-	dropped := 0
-	if len(sections) > room {
-		dropped = len(sections) - (room - 1)
-		sections = sections[:room-1]
-	}
+	sections, dropped := r.fitted()
 	for _, s := range sections {
 		blocks = append(blocks, slack.NewSectionBlock(text(s.mrkdwn()), nil, nil))
 	}
@@ -255,19 +259,7 @@ func (r Reply) Wire() json.RawMessage {
 		return wireBlock{Type: "section", Text: &wireText{Type: "mrkdwn", Text: s}}
 	}
 	blocks := []any{section(truncate(escapeMrkdwn(r.Text), maxSectionText))}
-	room := maxBlocksMessage - 1
-	if len(r.Actions) > 0 {
-		room--
-	}
-	if r.Note != "" {
-		room--
-	}
-	sections := r.Sections
-	dropped := 0
-	if len(sections) > room {
-		dropped = len(sections) - (room - 1)
-		sections = sections[:room-1]
-	}
+	sections, dropped := r.fitted()
 	for _, s := range sections {
 		blocks = append(blocks, section(s.mrkdwn()))
 	}
