@@ -116,7 +116,7 @@ func TestRequestID(t *testing.T) {
 	t.Parallel()
 	store := dbtest.New(t)
 	team := "T1"
-	var logs syncBuffer
+	var logs bottest.LogBuffer
 	app := bot.New(bot.Config{Store: store, Log: slog.New(bot.LogHandler(slog.NewJSONHandler(&logs, nil)))})
 	srv := httptest.NewServer((&bot.Server{App: app, SigningSecret: bottest.Secret}).Handler())
 	defer srv.Close()

@@ -1,7 +1,6 @@
 package bot_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -20,24 +19,6 @@ import (
 	"salescoach/db/dbtest"
 )
 
-// syncBuffer is a log sink safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // process is one serve process: its own connection pool, app and scheduler.
 type process struct {
 	store *db.DB
@@ -53,14 +34,14 @@ type schedFixture struct {
 	url   string
 	api   *bottest.WebAPI
 	clock *fakeClock
-	log   *syncBuffer
+	log   *bottest.LogBuffer
 	mu    sync.Mutex
 	// attach, when set, is the processes' hook for files added to a posted digest.
 	attach func(ctx context.Context, p bot.PostedDigest) error
 }
 
 func newSchedFixture(t *testing.T, start time.Time) *schedFixture {
-	f := &schedFixture{t: t, url: dbtest.URL(t), api: bottest.NewWebAPI(t), clock: &fakeClock{t: start}, log: &syncBuffer{}}
+	f := &schedFixture{t: t, url: dbtest.URL(t), api: bottest.NewWebAPI(t), clock: &fakeClock{t: start}, log: &bottest.LogBuffer{}}
 	f.api.Now = f.clock.Now
 	return f
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -243,4 +244,22 @@ func Submit(team, user, viewID string, view map[string]any, values map[string]st
 			"private_metadata": view["private_metadata"], "state": map[string]any{"values": state},
 		},
 	}
+}
+
+// LogBuffer is a log sink safe for concurrent writers.
+type LogBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *LogBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *LogBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -12,7 +12,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,24 +19,6 @@ import (
 	"salescoach/bot/bottest"
 	"salescoach/db/dbtest"
 )
-
-// syncBuffer is a log sink safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestNoSecretInLogs runs serve with every secret configured — signing
 // secret, bot and app tokens, OAuth client secret, the key that seals tokens,
@@ -83,7 +64,7 @@ func TestNoSecretInLogs(t *testing.T) {
 		"SLACK_CLIENT_ID": "111.222", "SLACK_CLIENT_SECRET": clientSecret, "SALESCOACH_SECRET_KEY": key,
 		"SALESCOACH_PUBLIC_URL": "http://" + addr, "SLACK_API_URL": api.URL + "/",
 	}
-	var out syncBuffer
+	var out bottest.LogBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
