@@ -2,78 +2,21 @@ package db_test
 
 import (
 	"context"
-	"fmt"
-	"math/rand/v2"
 	"testing"
 	"time"
 
-	"salescoach/coach"
 	"salescoach/db"
 	"salescoach/db/dbtest"
+	"salescoach/demo"
 )
 
 // bigTeam fills team with the load of §14: 50 reps, 20,000 deals and
-// 150,000 stage entries over the year before to. Deals move forward, skip,
-// loop back, are lost and reopened at random; those that ended more than six
-// weeks before to closed won or lost, the rest are open at to (about one in
-// six), as in a real pipeline; reps log notes on two visits in three.
+// 150,000 stage entries over the year before to (demo.Synthetic), reps
+// logging notes on two visits in three.
 func bigTeam(tb testing.TB, s *db.DB, team string, to time.Time, seed uint64) {
 	tb.Helper()
-	rnd := rand.New(rand.NewPCG(seed, 14))
-	const deals, entries = 20_000, 150_000
-	var h coach.History
-	for d := range deals {
-		id := fmt.Sprintf("B-%d", d)
-		owner := fmt.Sprintf("U%04d", d%50)
-		cur := "USD"
-		if d%17 == 0 {
-			cur = "EUR"
-		}
-		amount := coach.Money{Cents: int64(1000+rnd.IntN(100_000)) * 100, Currency: cur}
-		// Deal d gets its share of the 150,000 entries.
-		n := (d+1)*entries/deals - d*entries/deals
-		stages := []coach.Stage{coach.OpenStages[rnd.IntN(3)]}
-		gaps := []time.Duration{0}
-		for i := 1; i < n; i++ {
-			prev := stages[i-1]
-			var next coach.Stage
-			switch x := rnd.IntN(100); {
-			case !prev.IsOpen():
-				next = coach.OpenStages[rnd.IntN(6)] // reopened
-			case x < 6:
-				next = coach.Lost
-			case x < 22 && prev.Index() > 0:
-				next = coach.OpenStages[rnd.IntN(prev.Index())] // back
-			default:
-				next = coach.OpenStages[min(prev.Index()+1+rnd.IntN(2), 5)]
-				if next == prev {
-					next = coach.OpenStages[rnd.IntN(5)]
-				}
-			}
-			stages = append(stages, next)
-			gaps = append(gaps, time.Duration(2+rnd.IntN(14*24))*time.Hour)
-		}
-		end := to.Add(-time.Duration(rnd.Float64()*300*24) * time.Hour)
-		if to.Sub(end) > 42*24*time.Hour && stages[n-1].IsOpen() && stages[n-2].IsOpen() {
-			stages[n-1] = []coach.Stage{coach.Won, coach.Lost, coach.Lost}[rnd.IntN(3)]
-		}
-		var total time.Duration
-		for _, g := range gaps {
-			total += g
-		}
-		at := end.Add(-total)
-		for i, st := range stages {
-			at = at.Add(gaps[i])
-			if i > 0 && st == stages[i-1] {
-				continue
-			}
-			h.Rows = append(h.Rows, coach.HistoryRow{DealID: id, Name: "Deal " + id, Owner: owner,
-				Amount: amount, HasAmount: true, Stage: st, At: at})
-			if st.IsOpen() && rnd.IntN(3) > 0 { // two notes in three visits
-				h.Notes = append(h.Notes, coach.HistoryNote{DealID: id, Author: owner, At: at.Add(time.Hour), Text: "Called the buyer"})
-			}
-		}
-	}
+	sh := demo.Shape{Reps: 50, Deals: 20_000, Entries: 150_000, Notes: 2.0 / 3}
+	h := demo.SyntheticHistory(demo.Synthetic(team, sh, to, seed))
 	if _, err := s.Import(context.Background(), team, h, to); err != nil {
 		tb.Fatal(err)
 	}
@@ -100,7 +43,7 @@ func BenchmarkReport(b *testing.B) {
 		name  string
 		owner string
 		days  int
-	}{{"13Weeks", "", 91}, {"Year", "", 365}, {"OneRep13Weeks", "U0007", 91}} {
+	}{{"13Weeks", "", 91}, {"Year", "", 365}, {"OneRep13Weeks", demo.RepID("TBIG", 7), 91}} {
 		b.Run(bm.name, func(b *testing.B) {
 			for b.Loop() {
 				if _, err := s.ReportFor(ctx, "TBIG", bm.owner, to.AddDate(0, 0, -bm.days), to); err != nil {

@@ -2,7 +2,8 @@
 // out: about six months of deals moving through the process — skips, loops
 // back, losses with reasons, reopened deals, notes — and a pipeline that is
 // open now, some of it stale. It is deterministic: the same seed and day give
-// the same history. It does no I/O.
+// the same history. Synthetic makes the much larger teams the benchmarks
+// measure. It does no I/O.
 package demo
 
 import (

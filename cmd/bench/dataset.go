@@ -5,9 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,99 +13,16 @@ import (
 	"github.com/lib/pq"
 
 	"salescoach/coach"
+	"salescoach/demo"
 )
-
-// shape is the size of a generated team.
-type shape struct {
-	reps    int
-	deals   int
-	entries int     // stage entries in all, over the deals
-	notes   float64 // the share of open-stage visits with a note
-}
 
 // The teams of §14: one team of 50 reps, 20,000 deals and 150,000 stage
 // entries; and the teams the weekly digest runs for, 2,000 deals each with
 // entries in the same proportion.
 var (
-	bigShape   = shape{reps: 50, deals: 20_000, entries: 150_000, notes: 2.0 / 3}
-	digestTeam = shape{reps: 10, deals: 2_000, entries: 15_000, notes: 1.0 / 4}
+	bigShape   = demo.Shape{Reps: 50, Deals: 20_000, Entries: 150_000, Notes: 2.0 / 3}
+	digestTeam = demo.Shape{Reps: 10, Deals: 2_000, Entries: 15_000, Notes: 1.0 / 4}
 )
-
-// genDeal is one generated deal: its history rows (one per stage entry, as
-// an import file has them) and its notes.
-type genDeal struct {
-	id    string
-	rows  []coach.HistoryRow
-	notes []coach.HistoryNote
-}
-
-// genTeam makes a team's history over the year before to. Deals move
-// forward, skip, loop back, are lost and reopened at random; those whose
-// history ended more than six weeks before to closed won or lost, the rest
-// are open at to (about one in six), as in a real pipeline; reps log notes on
-// a share of the visits. The same seed gives the same team.
-func genTeam(team string, sh shape, to time.Time, seed uint64) []genDeal {
-	rnd := rand.New(rand.NewPCG(seed, 14))
-	out := make([]genDeal, 0, sh.deals)
-	for d := range sh.deals {
-		id := fmt.Sprintf("%s-%d", team, d+1)
-		owner := fmt.Sprintf("U%s%03d", strings.TrimPrefix(team, "T"), d%sh.reps)
-		cur := "USD"
-		if d%17 == 0 {
-			cur = "EUR"
-		}
-		amount := coach.Money{Cents: int64(1000+rnd.IntN(100_000)) * 100, Currency: cur}
-		// Deal d gets its share of the entries; at least two.
-		n := max(2, (d+1)*sh.entries/sh.deals-d*sh.entries/sh.deals)
-		stages := []coach.Stage{coach.OpenStages[rnd.IntN(3)]}
-		gaps := []time.Duration{0}
-		for i := 1; i < n; i++ {
-			prev := stages[i-1]
-			var next coach.Stage
-			switch x := rnd.IntN(100); {
-			case !prev.IsOpen():
-				next = coach.OpenStages[rnd.IntN(6)] // reopened
-			case x < 6:
-				next = coach.Lost
-			case x < 22 && prev.Index() > 0:
-				next = coach.OpenStages[rnd.IntN(prev.Index())] // back
-			default:
-				next = coach.OpenStages[min(prev.Index()+1+rnd.IntN(2), 5)] // forward, or a skip
-				if next == prev {
-					next = coach.OpenStages[rnd.IntN(5)]
-				}
-			}
-			stages = append(stages, next)
-			gaps = append(gaps, time.Duration(2+rnd.IntN(14*24))*time.Hour)
-		}
-		end := to.Add(-2*time.Hour - time.Duration(rnd.Float64()*300*24)*time.Hour)
-		if to.Sub(end) > 42*24*time.Hour && stages[n-1].IsOpen() && stages[n-2].IsOpen() {
-			stages[n-1] = []coach.Stage{coach.Won, coach.Lost, coach.Lost}[rnd.IntN(3)]
-		}
-		var total time.Duration
-		for _, g := range gaps {
-			total += g
-		}
-		at := end.Add(-total).Truncate(time.Second)
-		g := genDeal{id: id}
-		for i, st := range stages {
-			at = at.Add(gaps[i])
-			if i > 0 && st == stages[i-1] {
-				continue
-			}
-			row := coach.HistoryRow{DealID: id, Name: "Deal " + id, Owner: owner, Amount: amount, HasAmount: true, Stage: st, At: at}
-			if st == coach.Lost {
-				row.Reason = coach.LostReasons[rnd.IntN(len(coach.LostReasons))]
-			}
-			g.rows = append(g.rows, row)
-			if st.IsOpen() && rnd.Float64() < sh.notes {
-				g.notes = append(g.notes, coach.HistoryNote{DealID: id, Author: owner, At: at.Add(time.Hour), Text: "Called the buyer about next steps"})
-			}
-		}
-		out = append(out, g)
-	}
-	return out
-}
 
 // loader writes generated teams straight into the tables with COPY: the
 // rows an import of the same history writes (the same event kinds, the
@@ -199,8 +114,8 @@ func (l *loader) finish(ctx context.Context, indexes []string) error {
 // loadTeam generates a team and writes it in one transaction: the team, its
 // reps (as users whose Slack profile was just read, in zone tz), its deals
 // and their events, and its deal-number sequence.
-func (l *loader) loadTeam(ctx context.Context, team string, sh shape, to time.Time, seed uint64, tz string) error {
-	deals := genTeam(team, sh, to, seed)
+func (l *loader) loadTeam(ctx context.Context, team string, sh demo.Shape, to time.Time, seed uint64, tz string) error {
+	deals := demo.Synthetic(team, sh, to, seed)
 	tx, err := l.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -220,8 +135,8 @@ func (l *loader) loadTeam(ctx context.Context, team string, sh shape, to time.Ti
 	if err != nil {
 		return err
 	}
-	for r := range sh.reps {
-		if _, err := users.ExecContext(ctx, team, fmt.Sprintf("U%s%03d", strings.TrimPrefix(team, "T"), r), "en-US", tz, l.now); err != nil {
+	for r := range sh.Reps {
+		if _, err := users.ExecContext(ctx, team, demo.RepID(team, r), "en-US", tz, l.now); err != nil {
 			return err
 		}
 	}
@@ -241,8 +156,8 @@ func (l *loader) loadTeam(ctx context.Context, team string, sh shape, to time.Ti
 	for i, g := range deals {
 		var evs []coach.Event
 		var prev coach.Stage
-		final := g.rows[len(g.rows)-1]
-		for _, r := range g.rows {
+		final := g.Rows[len(g.Rows)-1]
+		for _, r := range g.Rows {
 			e := coach.Event{Kind: coach.EntryKind(prev, r.Stage), Entry: r.Stage, Reason: r.Reason, ActorID: r.Owner, At: r.At}
 			if e.Kind == coach.EvCreate {
 				cents := final.Amount.Cents
@@ -251,7 +166,7 @@ func (l *loader) loadTeam(ctx context.Context, team string, sh shape, to time.Ti
 			evs = append(evs, e)
 			prev = r.Stage
 		}
-		for _, n := range g.notes {
+		for _, n := range g.Notes {
 			evs = append(evs, coach.Event{Kind: coach.EvNote, Text: n.Text, ActorID: n.Author, At: n.At})
 		}
 		slices.SortStableFunc(evs, func(a, b coach.Event) int { return a.At.Compare(b.At) })
@@ -266,7 +181,7 @@ func (l *loader) loadTeam(ctx context.Context, team string, sh shape, to time.Ti
 				out.events[j].fields = sql.NullString{String: string(b), Valid: true}
 			}
 		}
-		out.deal = coach.Replay(coach.Deal{ID: dealID, TeamID: team, Number: i + 1, ExternalID: g.id, CreatedAt: g.rows[0].At}, evs)
+		out.deal = coach.Replay(coach.Deal{ID: dealID, TeamID: team, Number: i + 1, ExternalID: g.ID, CreatedAt: g.Rows[0].At}, evs)
 		outs[i] = out
 	}
 

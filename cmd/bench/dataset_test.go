@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"salescoach/coach"
 	"salescoach/db/dbtest"
+	"salescoach/demo"
 )
 
 // TestLoaderWritesWhatImportWrites generates a team, writes it once with the
@@ -16,7 +16,7 @@ import (
 func TestLoaderWritesWhatImportWrites(t *testing.T) {
 	ctx := context.Background()
 	to := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	sh := shape{reps: 7, deals: 300, entries: 2_250, notes: 1.0 / 3}
+	sh := demo.Shape{Reps: 7, Deals: 300, Entries: 2_250, Notes: 1.0 / 3}
 
 	loaded := dbtest.New(t)
 	l := &loader{db: loaded.SQL(), now: to}
@@ -32,19 +32,15 @@ func TestLoaderWritesWhatImportWrites(t *testing.T) {
 	}
 
 	imported := dbtest.New(t)
-	var h coach.History
-	for _, g := range genTeam("T7", sh, to, 7) {
-		h.Rows = append(h.Rows, g.rows...)
-		h.Notes = append(h.Notes, g.notes...)
-	}
+	h := demo.SyntheticHistory(demo.Synthetic("T7", sh, to, 7))
 	if _, err := imported.Import(ctx, "T7", h, to); err != nil {
 		t.Fatal(err)
 	}
 
 	var entries, notes int
 	loaded.SQL().QueryRow(`SELECT count(*) FILTER (WHERE entry IS NOT NULL), count(*) FILTER (WHERE kind = 'note') FROM events`).Scan(&entries, &notes)
-	if entries < sh.entries*9/10 || notes == 0 {
-		t.Errorf("loaded %d stage entries and %d notes, want about %d entries and some notes", entries, notes, sh.entries)
+	if entries < sh.Entries*9/10 || notes == 0 {
+		t.Errorf("loaded %d stage entries and %d notes, want about %d entries and some notes", entries, notes, sh.Entries)
 	}
 	for _, days := range []int{7, 35, 91, 365} {
 		from := to.AddDate(0, 0, -days)
@@ -76,7 +72,7 @@ func TestLoaderWritesWhatImportWrites(t *testing.T) {
 	// A deal added later gets the next number.
 	var next int
 	loaded.SQL().QueryRow(`SELECT next_deal_number('T7')`).Scan(&next)
-	if next != sh.deals+1 {
-		t.Errorf("next deal number %d, want %d", next, sh.deals+1)
+	if next != sh.Deals+1 {
+		t.Errorf("next deal number %d, want %d", next, sh.Deals+1)
 	}
 }

@@ -401,7 +401,7 @@ func (r *scaleResults) print(w io.Writer) {
 		how = "kept from an earlier run (--scale-db)"
 	}
 	fmt.Fprintf(w, "\nscale dataset: team %s (%d reps, %d deals, %d stage entries) and %d digest teams (%d deals, %d entries each); in all %d deals, %d stage entries, %d notes; %s\n",
-		bigTeamID, bigShape.reps, bigShape.deals, bigShape.entries, ds.teams, digestTeam.deals, digestTeam.entries, ds.deals, ds.entries, ds.notes, how)
+		bigTeamID, bigShape.Reps, bigShape.Deals, bigShape.Entries, ds.teams, digestTeam.Deals, digestTeam.Entries, ds.deals, ds.entries, ds.notes, how)
 	q := r.reports
 	if len(q.quarter) > 0 {
 		fmt.Fprintf(w, "\n%-58s %9s %9s %9s   %s\n", "salescoach report --format json, team "+bigTeamID, "median", "min", "max", "target")
