@@ -178,6 +178,15 @@ func blueprintItems(e Event, lang Lang) map[Lane][]string {
 			}
 		}
 		out[LaneBackstage] = append(out[LaneBackstage], text)
+	case EvDue:
+		text := lang.T("Close date cleared", "清除了预计成交日期")
+		if e.Fields.CloseDate != "" {
+			text = fmt.Sprintf(lang.T("Expected to close on %s", "预计成交日期：%s"), e.Fields.CloseDate)
+			if p := e.Fields.Prev; p != nil && p.CloseDate != "" && p.CloseDate < e.Fields.CloseDate {
+				text += fmt.Sprintf(lang.T(" (slipped from %s)", "（从 %s 推迟）"), p.CloseDate)
+			}
+		}
+		out[LaneBackstage] = append(out[LaneBackstage], text)
 	case EvArchive:
 		out[LaneBackstage] = append(out[LaneBackstage], lang.T("Archived", "已归档"))
 	case EvRestore:

@@ -1,6 +1,7 @@
 package coach
 
 import (
+	"math"
 	"time"
 )
 
@@ -28,6 +29,9 @@ type Deal struct {
 	PausedUntil time.Time // zero when not paused
 	PauseReason string
 	LostReason  LostReason
+	CloseDate   time.Time // the expected close date, midnight UTC of that day; zero when none
+	Slips       int       // how often the close date was moved later
+	SlipDays    int       // the days it was pushed in all
 	CreatedAt   time.Time
 	Version     int64 // the id of the latest event in the log, reverts included; buttons carry it
 }
@@ -65,6 +69,42 @@ func (d Deal) Paused(now time.Time) bool {
 	return !d.PausedUntil.IsZero() && now.Before(d.PausedUntil)
 }
 
+// Overdue reports whether the deal is open and past its close date on the
+// day now falls on (in now's location).
+func (d Deal) Overdue(now time.Time) bool {
+	return d.Status == StatusOpen && !d.CloseDate.IsZero() && DayOf(now).After(d.CloseDate)
+}
+
+// DaysOverdue returns how many days past its close date the deal is on the
+// day now falls on; 0 when it is not overdue.
+func (d Deal) DaysOverdue(now time.Time) int {
+	if !d.Overdue(now) {
+		return 0
+	}
+	return DaysBetween(d.CloseDate, DayOf(now))
+}
+
+// DayOf returns the calendar day t falls on in its location, as midnight UTC:
+// the form close dates are kept in.
+func DayOf(t time.Time) time.Time {
+	y, m, dd := t.Date()
+	return time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
+}
+
+// DaysBetween returns the whole days from day a to day b (both midnight UTC).
+func DaysBetween(a, b time.Time) int {
+	return int(math.Round(b.Sub(a).Hours() / 24))
+}
+
+// DayLayout is how a close date is written: 2026-12-20.
+const DayLayout = "2006-01-02"
+
+// ParseDay reads a close date written as DayLayout, as midnight UTC.
+func ParseDay(s string) (time.Time, bool) {
+	t, err := time.Parse(DayLayout, s)
+	return t, err == nil
+}
+
 // Days converts a duration to days, the unit of every metric.
 func Days(d time.Duration) float64 { return d.Seconds() / 86400 }
 
@@ -85,6 +125,7 @@ const (
 	EvRestore EventKind = "restore"
 	EvPause   EventKind = "pause"
 	EvCheck   EventKind = "check"
+	EvDue     EventKind = "due" // the expected close date set or cleared
 	EvRevert  EventKind = "revert"
 )
 
@@ -111,11 +152,13 @@ type Fields struct {
 	AmountCents *int64     `json:"amount_cents,omitempty"`
 	NoAmount    bool       `json:"no_amount,omitempty"`
 	Currency    string     `json:"currency,omitempty"`
-	Until       *time.Time `json:"until,omitempty"`     // pause: muted until; nil with Unpause
-	Unpause     bool       `json:"unpause,omitempty"`   // pause: lift the pause
-	Criterion   string     `json:"criterion,omitempty"` // check: the exit criterion confirmed
-	Stage       Stage      `json:"stage,omitempty"`     // check: the stage the criterion belongs to
-	Prev        *Fields    `json:"prev,omitempty"`      // edit: the values before, for display
+	Until       *time.Time `json:"until,omitempty"`         // pause: muted until; nil with Unpause
+	Unpause     bool       `json:"unpause,omitempty"`       // pause: lift the pause
+	Criterion   string     `json:"criterion,omitempty"`     // check: the exit criterion confirmed
+	Stage       Stage      `json:"stage,omitempty"`         // check: the stage the criterion belongs to
+	CloseDate   string     `json:"close_date,omitempty"`    // due: the expected close date, 2026-12-20
+	NoCloseDate bool       `json:"no_close_date,omitempty"` // due: the close date cleared
+	Prev        *Fields    `json:"prev,omitempty"`          // edit: the values before, for display
 }
 
 // Live returns the events that count: every event except reverts and the
@@ -151,8 +194,19 @@ func Replay(base Deal, events []Event) Deal {
 	for _, e := range events {
 		d.Version = max(d.Version, e.ID)
 	}
+	var lastDue time.Time // the last close date set, even if cleared since
 	for _, e := range Live(events) {
 		switch e.Kind {
+		case EvDue:
+			if e.Fields.NoCloseDate {
+				d.CloseDate = time.Time{}
+			} else if day, ok := ParseDay(e.Fields.CloseDate); ok {
+				if !lastDue.IsZero() && day.After(lastDue) {
+					d.Slips++
+					d.SlipDays += DaysBetween(lastDue, day)
+				}
+				d.CloseDate, lastDue = day, day
+			}
 		case EvCreate:
 			d.Archived = false
 		case EvArchive:

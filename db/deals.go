@@ -33,18 +33,22 @@ type dealRow struct {
 	Archived    bool           `db:"archived"`
 	PausedUntil sql.NullTime   `db:"paused_until"`
 	PauseReason sql.NullString `db:"pause_reason"`
+	CloseDate   sql.NullTime   `db:"close_date"`
+	Slips       int            `db:"close_slips"`
+	SlipDays    int            `db:"close_slip_days"`
 	CreatedAt   time.Time      `db:"created_at"`
 	Version     int64          `db:"version"`
 }
 
 const dealCols = `id, team_id, number, external_id, name, owner_id, amount_cents, currency, status, stage,
-	stage_since, last_active, lost_reason, archived, paused_until, pause_reason, created_at, version`
+	stage_since, last_active, lost_reason, archived, paused_until, pause_reason, close_date, close_slips,
+	close_slip_days, created_at, version`
 
 // fields returns the row's fields in dealCols order, for Scan.
 func (r *dealRow) fields() []any {
 	return []any{&r.ID, &r.TeamID, &r.Number, &r.ExternalID, &r.Name, &r.OwnerID, &r.AmountCents,
 		&r.Currency, &r.Status, &r.Stage, &r.StageSince, &r.LastActive, &r.LostReason, &r.Archived,
-		&r.PausedUntil, &r.PauseReason, &r.CreatedAt, &r.Version}
+		&r.PausedUntil, &r.PauseReason, &r.CloseDate, &r.Slips, &r.SlipDays, &r.CreatedAt, &r.Version}
 }
 
 func (r dealRow) deal() coach.Deal {
@@ -57,8 +61,19 @@ func (r dealRow) deal() coach.Deal {
 		StageSince: r.StageSince.UTC(), LastActive: r.LastActive.UTC(),
 		LostReason: coach.LostReason(r.LostReason.String), Archived: r.Archived,
 		PausedUntil: r.PausedUntil.Time.UTC(), PauseReason: r.PauseReason.String,
+		CloseDate: closeDate(r.CloseDate), Slips: r.Slips, SlipDays: r.SlipDays,
 		CreatedAt: r.CreatedAt.UTC(), Version: r.Version,
 	}
+}
+
+// closeDate reads a date column as midnight UTC of that day, whatever zone
+// the driver put it in.
+func closeDate(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	y, m, d := t.Time.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // eventRow is a row of events.
@@ -362,13 +377,18 @@ func project(ctx context.Context, tx *sqlx.Tx, base coach.Deal, log []coach.Even
 	if !d.PausedUntil.IsZero() {
 		paused = sql.NullTime{Time: d.PausedUntil, Valid: true}
 	}
+	var due sql.NullString
+	if !d.CloseDate.IsZero() {
+		due = sql.NullString{String: d.CloseDate.Format(coach.DayLayout), Valid: true}
+	}
 	const q = `
 UPDATE deals SET name = $2, owner_id = $3, amount_cents = $4, currency = $5, status = $6, stage = $7,
-	stage_since = $8, last_active = $9, lost_reason = $10, archived = $11, paused_until = $12, pause_reason = $13
+	stage_since = $8, last_active = $9, lost_reason = $10, archived = $11, paused_until = $12, pause_reason = $13,
+	close_date = $14::date, close_slips = $15, close_slip_days = $16
 WHERE id = $1`
 	_, err := tx.ExecContext(ctx, q, d.ID, d.Name, d.OwnerID, amount, d.Amount.Currency, string(d.Status),
 		string(d.Stage), d.StageSince, d.LastActive, nullString(string(d.LostReason)), d.Archived, paused,
-		nullString(d.PauseReason))
+		nullString(d.PauseReason), due, d.Slips, d.SlipDays)
 	return d, translate(err)
 }
 
