@@ -27,13 +27,25 @@ func checkWritable(c Caller, d Deal) error {
 }
 
 // Move decides a move of d to stage to. Won and Lost are handed to Win and
-// Lose; moving a closed deal to an open stage reopens it there.
+// Lose; moving a closed deal to an open stage reopens it there. Retention (the
+// follow-up names) on an open deal asks whether it was won instead of
+// recording a win.
 func Move(c Caller, d Deal, to Stage, now time.Time) (Event, error) {
 	switch to {
-	case Won, Retention:
+	case Won:
 		return Win(c, d, now)
 	case Lost:
 		return Lose(c, d, ReasonOther, "", now)
+	case Retention:
+		if err := checkWritable(c, d); err != nil {
+			return Event{}, err
+		}
+		if d.Status == StatusOpen {
+			return Event{}, Fail(EConflict,
+				fmt.Sprintf("Was #%d %s won? Record it with /deal won #%d — follow-up & retention starts once a deal is won. Nothing changed.", d.Number, d.Name, d.Number),
+				fmt.Sprintf("#%d %s 赢单了吗？请用 /deal won #%d 记录赢单，赢单之后才进入%s阶段。没有任何改动。", d.Number, d.Name, d.Number, Retention.Name(ZH)))
+		}
+		return Win(c, d, now)
 	}
 	if err := checkWritable(c, d); err != nil {
 		return Event{}, err
@@ -42,14 +54,42 @@ func Move(c Caller, d Deal, to Stage, now time.Time) (Event, error) {
 		return Event{}, Fail(EInvalid, fmt.Sprintf("Unknown stage %q.", to), fmt.Sprintf("未知阶段“%s”。", to))
 	}
 	if d.Status != StatusOpen {
-		return entry(c, d, EvReopen, to, now), nil
+		return backdated(c, d, entry(c, d, EvReopen, to, now))
 	}
 	if d.Stage == to {
 		return Event{}, Fail(EConflict,
 			fmt.Sprintf("#%d %s is already in %s — nothing changed.", d.Number, d.Name, to.Name(EN)),
 			fmt.Sprintf("#%d %s 已经处于%s阶段，没有任何改动。", d.Number, d.Name, to.Name(ZH)))
 	}
-	return entry(c, d, EvMove, to, now), nil
+	return backdated(c, d, entry(c, d, EvMove, to, now))
+}
+
+// backdated returns e, or an EInvalid error when it is a stage entry dated
+// before the deal's latest stage entry (or its creation), or a note dated
+// before the deal was created: the log keeps stage entries in order, so a
+// change logged late must still come after the last one recorded.
+func backdated(c Caller, d Deal, e Event) (Event, error) {
+	at := FormatWhen(e.At, c.Loc)
+	if e.Entry == "" {
+		if e.At.Before(d.CreatedAt) {
+			return Event{}, Fail(EInvalid,
+				fmt.Sprintf("#%d %s was added on %s, after the time you gave (%s). Give a later time, or none for now.", d.Number, d.Name, FormatWhen(d.CreatedAt, c.Loc), at),
+				fmt.Sprintf("#%d %s 是在 %s 添加的，晚于您给的时间（%s）。请给一个更晚的时间，或不写时间（即现在）。", d.Number, d.Name, FormatWhen(d.CreatedAt, c.Loc), at))
+		}
+		return e, nil
+	}
+	if !e.At.Before(d.StageSince) {
+		return e, nil
+	}
+	since := FormatWhen(d.StageSince, c.Loc)
+	if !d.StageSince.After(d.CreatedAt) {
+		return Event{}, Fail(EInvalid,
+			fmt.Sprintf("#%d %s was added on %s, after the time you gave (%s). Give a later time, or none for now.", d.Number, d.Name, since, at),
+			fmt.Sprintf("#%d %s 是在 %s 添加的，晚于您给的时间（%s）。请给一个更晚的时间，或不写时间（即现在）。", d.Number, d.Name, since, at))
+	}
+	return Event{}, Fail(EInvalid,
+		fmt.Sprintf("#%d %s entered %s on %s, after the time you gave (%s). To log an earlier change, undo the later one with /deal undo, then log both in order.", d.Number, d.Name, d.ShownStage().Name(EN), since, at),
+		fmt.Sprintf("#%d %s 在 %s 进入了%s，晚于您给的时间（%s）。要补记更早的改动，请先用 /deal undo 撤销后来的那次，再按先后顺序把两次都记上。", d.Number, d.Name, since, d.ShownStage().Name(ZH), at))
 }
 
 // Advance decides a move of d to the next stage of the process.
@@ -71,7 +111,7 @@ func Advance(c Caller, d Deal, now time.Time) (Event, error) {
 			fmt.Sprintf("#%d %s is in Closing, the last open stage. Signed? Record it with /deal won #%d.", d.Number, d.Name, d.Number),
 			fmt.Sprintf("#%d %s 已处于完成销售阶段，这是最后一个进行中阶段。签约了吗？用 /deal won #%d 记录赢单。", d.Number, d.Name, d.Number))
 	}
-	return entry(c, d, EvMove, d.Stage.Next(), now), nil
+	return backdated(c, d, entry(c, d, EvMove, d.Stage.Next(), now))
 }
 
 // Win decides closing d as won.
@@ -79,11 +119,16 @@ func Win(c Caller, d Deal, now time.Time) (Event, error) {
 	if err := checkWritable(c, d); err != nil {
 		return Event{}, err
 	}
-	if d.Status == StatusWon {
+	switch d.Status {
+	case StatusWon:
 		return Event{}, Fail(EConflict, fmt.Sprintf("#%d %s is already won — nothing changed.", d.Number, d.Name),
 			fmt.Sprintf("#%d %s 已经是赢单状态，没有任何改动。", d.Number, d.Name))
+	case StatusLost:
+		return Event{}, Fail(EConflict,
+			fmt.Sprintf("#%d %s is lost — nothing changed. If it was won after all, reopen it first with /deal reopen #%d, then /deal won #%d.", d.Number, d.Name, d.Number, d.Number),
+			fmt.Sprintf("#%d %s 是丢单状态，没有任何改动。如果其实赢单了，请先用 /deal reopen #%d 重新打开，再用 /deal won #%d。", d.Number, d.Name, d.Number, d.Number))
 	}
-	return entry(c, d, EvWon, Won, now), nil
+	return backdated(c, d, entry(c, d, EvWon, Won, now))
 }
 
 // Lose decides closing d as lost for reason, with optional free text.
@@ -91,9 +136,14 @@ func Lose(c Caller, d Deal, reason LostReason, text string, now time.Time) (Even
 	if err := checkWritable(c, d); err != nil {
 		return Event{}, err
 	}
-	if d.Status == StatusLost {
+	switch d.Status {
+	case StatusLost:
 		return Event{}, Fail(EConflict, fmt.Sprintf("#%d %s is already lost — nothing changed.", d.Number, d.Name),
 			fmt.Sprintf("#%d %s 已经是丢单状态，没有任何改动。", d.Number, d.Name))
+	case StatusWon:
+		return Event{}, Fail(EConflict,
+			fmt.Sprintf("#%d %s is won — nothing changed. If it was lost after all, reopen it first with /deal reopen #%d, then /deal lost #%d.", d.Number, d.Name, d.Number, d.Number),
+			fmt.Sprintf("#%d %s 是赢单状态，没有任何改动。如果其实丢单了，请先用 /deal reopen #%d 重新打开，再用 /deal lost #%d。", d.Number, d.Name, d.Number, d.Number))
 	}
 	if len([]rune(text)) > MaxNoteLen {
 		return Event{}, Fail(EInvalid, fmt.Sprintf("The reason is too long (%d characters); keep it under %d.", len([]rune(text)), MaxNoteLen),
@@ -101,7 +151,7 @@ func Lose(c Caller, d Deal, reason LostReason, text string, now time.Time) (Even
 	}
 	e := entry(c, d, EvLost, Lost, now)
 	e.Reason, e.Text = reason, text
-	return e, nil
+	return backdated(c, d, e)
 }
 
 // Reopen decides reopening a won or lost deal in its last open stage.
@@ -113,7 +163,7 @@ func Reopen(c Caller, d Deal, now time.Time) (Event, error) {
 		return Event{}, Fail(EConflict, fmt.Sprintf("#%d %s is already open, in %s.", d.Number, d.Name, d.Stage.Name(EN)),
 			fmt.Sprintf("#%d %s 本来就在进行中（%s）。", d.Number, d.Name, d.Stage.Name(ZH)))
 	}
-	return entry(c, d, EvReopen, d.Stage, now), nil
+	return backdated(c, d, entry(c, d, EvReopen, d.Stage, now))
 }
 
 // AddNote decides logging a note on d.
@@ -125,7 +175,7 @@ func AddNote(c Caller, d Deal, text string, now time.Time) (Event, error) {
 	if err != nil {
 		return Event{}, err
 	}
-	return Event{DealID: d.ID, Kind: EvNote, Text: text, ActorID: c.UserID, At: now}, nil
+	return backdated(c, d, Event{DealID: d.ID, Kind: EvNote, Text: text, ActorID: c.UserID, At: now})
 }
 
 func edit(c Caller, d Deal, f Fields, now time.Time) Event {
@@ -208,8 +258,8 @@ func Restore(c Caller, d Deal, now time.Time) (Event, error) {
 var ErrManagerOnly = Fail(EForbidden, "Only a manager can do that. Managers are listed by /coach managers.",
 	"只有经理可以执行此操作。用 /coach managers 查看经理名单。")
 
-// Undoable reports whether e is a change /deal undo may cancel at now: made by
-// the caller in the last 24 hours and not a revert itself.
+// Undoable reports whether e is a change /deal undo may cancel at now: typed by
+// the caller in the last 24 hours (whenever it is dated) and not a revert itself.
 func Undoable(c Caller, e Event, now time.Time) bool {
-	return e.ActorID == c.UserID && e.Kind != EvRevert && now.Sub(e.At) <= 24*time.Hour
+	return e.ActorID == c.UserID && e.Kind != EvRevert && now.Sub(e.Typed()) <= 24*time.Hour
 }

@@ -140,8 +140,23 @@ type Event struct {
 	Text    string     // a note, a lost reason's free text, a pause reason
 	Fields  Fields     // what a create or an edit set
 	ActorID string
-	At      time.Time
-	Reverts int64 // on revert: the event it cancels
+	At      time.Time // when it happened: what every metric, picture and export reads
+	TypedAt time.Time // when it was typed, later than At for a change logged late; zero when not known (then At)
+	Reverts int64     // on revert: the event it cancels
+}
+
+// Typed returns when the event was typed: TypedAt, or At when that is not known.
+func (e Event) Typed() time.Time {
+	if e.TypedAt.IsZero() {
+		return e.At
+	}
+	return e.TypedAt
+}
+
+// Backdated reports whether the event is dated earlier than it was typed (by
+// more than a minute).
+func (e Event) Backdated() bool {
+	return !e.TypedAt.IsZero() && e.TypedAt.Sub(e.At) > time.Minute
 }
 
 // Fields are the deal attributes an event sets. Empty strings and a nil
@@ -220,7 +235,7 @@ func Replay(base Deal, events []Event) Deal {
 				d.PausedUntil, d.PauseReason = *e.Fields.Until, e.Text
 			}
 		case EvNote:
-			d.LastActive = e.At
+			d.LastActive = later(d.LastActive, e.At)
 		}
 		d.apply(e.Fields)
 		if e.Entry != "" {
@@ -248,8 +263,17 @@ func (d *Deal) apply(f Fields) {
 	}
 }
 
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
 func (d *Deal) enter(e Event) {
-	d.StageSince, d.LastActive = e.At, e.At
+	// A note logged late may be dated before this entry; the last activity is
+	// the latest of them.
+	d.StageSince, d.LastActive = e.At, later(d.LastActive, e.At)
 	switch e.Entry {
 	case Won:
 		d.Status, d.LostReason = StatusWon, ""

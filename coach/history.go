@@ -266,6 +266,9 @@ func parseHistoryRow(line int, field func(string) string) (HistoryRow, []RowErro
 
 	stage := field("stage")
 	st, err := ParseStage(stage)
+	if st == Retention { // a CRM's retention row is a win
+		st = Won
+	}
 	stageOK := err == nil && st.IsEntry()
 	switch {
 	case err != nil:

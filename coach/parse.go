@@ -16,7 +16,8 @@ const (
 )
 
 // stageAliases are the words a rep may use for a stage, as they are suggested
-// back. Retention and its names mean the deal is won.
+// back. Retention and the follow-up names are the stage after a win: moving
+// an open deal there asks whether it was won.
 var stageAliases = []struct {
 	text  string
 	stage Stage
@@ -46,8 +47,9 @@ var stageAliases = []struct {
 	{"完成销售", Closing}, {"成交", Closing}, {"促成交易", Closing},
 
 	{"won", Won}, {"win", Won}, {"closed won", Won},
-	{"retention", Won}, {"follow-up", Won}, {"follow-up & retention", Won}, {"follow-up and retention", Won},
-	{"赢单", Won}, {"跟进和客户保留", Won}, {"跟进与客户保留", Won}, {"客户保留", Won}, {"跟进", Won},
+	{"赢单", Won},
+	{"retention", Retention}, {"follow-up", Retention}, {"follow-up & retention", Retention}, {"follow-up and retention", Retention},
+	{"跟进和客户保留", Retention}, {"跟进与客户保留", Retention}, {"客户保留", Retention}, {"跟进", Retention},
 
 	{"lost", Lost}, {"lose", Lost}, {"loss", Lost}, {"closed lost", Lost},
 	{"丢单", Lost}, {"输单", Lost},
@@ -81,8 +83,9 @@ func lookupStage(s string) (Stage, bool) {
 }
 
 // ParseStage returns the stage s names: its key, its English or Chinese name,
-// or an alias (demo, pitch, close, follow-up, qual, …), in any case. Won,
-// retention and the follow-up names return Won; lost returns Lost. It returns
+// or an alias (demo, pitch, close, follow-up, qual, …), in any case. Won
+// returns Won; retention and the follow-up names return Retention (Move asks
+// whether an open deal was won); lost returns Lost. It returns
 // an EInvalid error, suggesting the closest name when there is one, for
 // anything else.
 func ParseStage(s string) (Stage, error) {
@@ -583,6 +586,9 @@ func ParseAddArgs(args, defaultCurrency string) (AddArgs, error) {
 			}
 		}
 		inner = strings.Join(words, " ")
+	}
+	if a.Stage == Retention {
+		a.Stage = Won
 	}
 	if a.Stage == Won || a.Stage == Lost {
 		hint, hintZH := "", ""

@@ -87,10 +87,11 @@ type eventRow struct {
 	Fields  []byte         `db:"fields"`
 	ActorID string         `db:"actor_id"`
 	At      time.Time      `db:"at"`
+	TypedAt sql.NullTime   `db:"typed_at"`
 	Reverts sql.NullInt64  `db:"reverts"`
 }
 
-const eventCols = `id, deal_id, kind, entry, reason, body, fields, actor_id, at, reverts`
+const eventCols = `id, deal_id, kind, entry, reason, body, fields, actor_id, at, typed_at, reverts`
 
 // notReverted holds for an event e that no revert has cancelled: the live
 // log as it stands. (A figure as of an earlier time counts only the reverts
@@ -102,6 +103,9 @@ func (r eventRow) event() (coach.Event, error) {
 		ID: r.ID, DealID: r.DealID, Kind: coach.EventKind(r.Kind), Entry: coach.Stage(r.Entry.String),
 		Reason: coach.LostReason(r.Reason.String), Text: r.Body.String, ActorID: r.ActorID,
 		At: r.At.UTC(), Reverts: r.Reverts.Int64,
+	}
+	if r.TypedAt.Valid {
+		e.TypedAt = r.TypedAt.Time.UTC()
 	}
 	if len(r.Fields) > 0 {
 		if err := json.Unmarshal(r.Fields, &e.Fields); err != nil {
@@ -165,8 +169,8 @@ WITH twin AS (
 	WHERE NOT EXISTS (SELECT 1 FROM twin) AND clock_timestamp() < $10
 	RETURNING *
 ), ev AS (
-	INSERT INTO events (id, team_id, deal_id, kind, entry, fields, actor_id, at)
-	SELECT deal.version, $1, deal.id, 'create', $6, $8, $9, $7 FROM deal
+	INSERT INTO events (id, team_id, deal_id, kind, entry, fields, actor_id, at, typed_at)
+	SELECT deal.version, $1, deal.id, 'create', $6, $8, $9, $7, $7 FROM deal
 	RETURNING id, deal_id
 )
 SELECT ` + dealColsOf("deal") + `, true AS created FROM deal JOIN ev ON ev.deal_id = deal.id
@@ -324,6 +328,9 @@ func (s *DB) change(ctx context.Context, c coach.Caller, id int64, g guard, deci
 			return err
 		}
 		ev.DealID = d.ID
+		if ev.TypedAt.IsZero() { // not logged late: typed when it happened
+			ev.TypedAt = ev.At
+		}
 		if ev.ID, err = appendEvent(ctx, tx, c.TeamID, ev); err != nil {
 			return err
 		}
@@ -344,12 +351,12 @@ func appendEvent(ctx context.Context, tx *sqlx.Tx, teamID string, e coach.Event)
 		return 0, err
 	}
 	const q = `
-INSERT INTO events (team_id, deal_id, kind, entry, reason, body, fields, actor_id, at, reverts)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+INSERT INTO events (team_id, deal_id, kind, entry, reason, body, fields, actor_id, at, typed_at, reverts)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 RETURNING id`
 	var id int64
 	err = tx.GetContext(ctx, &id, q, teamID, e.DealID, string(e.Kind), nullString(string(e.Entry)),
-		nullString(string(e.Reason)), nullString(e.Text), fields, e.ActorID, e.At,
+		nullString(string(e.Reason)), nullString(e.Text), fields, e.ActorID, e.At, e.TypedAt,
 		sql.NullInt64{Int64: e.Reverts, Valid: e.Reverts != 0})
 	if isUnique(err, "events_reverts_key") {
 		return 0, coach.Fail(coach.EConflict, "That change was already undone.", "该操作已经撤销过了。")
@@ -398,7 +405,7 @@ WHERE id = $1`
 func (s *DB) Undo(ctx context.Context, c coach.Caller, now time.Time) (coach.Deal, coach.Event, error) {
 	const q = `
 SELECT e.deal_id FROM events e
-WHERE e.team_id = $1 AND e.actor_id = $2 AND e.kind <> 'revert' AND e.at > $3
+WHERE e.team_id = $1 AND e.actor_id = $2 AND e.kind <> 'revert' AND coalesce(e.typed_at, e.at) > $3
   AND ` + notReverted + `
 ORDER BY e.id DESC LIMIT 1`
 	var dealID int64
@@ -413,13 +420,15 @@ ORDER BY e.id DESC LIMIT 1`
 	}
 	var undone coach.Event
 	d, _, err := s.Change(ctx, c, dealID, func(d coach.Deal, log []coach.Event) (coach.Event, error) {
-		// Under the lock, take the caller's latest live change on this deal.
-		live := coach.Live(log)
-		for i := len(live) - 1; i >= 0; i-- {
-			if coach.Undoable(c, live[i], now) {
-				undone = live[i]
-				return coach.Event{DealID: d.ID, Kind: coach.EvRevert, Reverts: undone.ID, ActorID: c.UserID, At: now}, nil
+		// Under the lock, take the caller's latest live change on this deal:
+		// the last typed, which a change logged late does not date last.
+		for _, e := range coach.Live(log) {
+			if coach.Undoable(c, e, now) && e.ID > undone.ID {
+				undone = e
 			}
+		}
+		if undone.ID != 0 {
+			return coach.Event{DealID: d.ID, Kind: coach.EvRevert, Reverts: undone.ID, ActorID: c.UserID, At: now}, nil
 		}
 		return coach.Event{}, coach.Fail(coach.EConflict, "That change was already undone.", "该操作已经撤销过了。")
 	})
