@@ -36,8 +36,11 @@ clean:
 	rm -rf bin
 
 # bench: the §14 figures of the real binary on a real PostgreSQL: the load
-# against a floor, then the report and the weekly digest at scale (about 12
-# minutes in all). BENCH_FLAGS passes flags, e.g. BENCH_FLAGS=--scale=false
-# for the load alone; go run ./cmd/bench --help lists them.
+# on salescoach beside a floor and the Bolt peer (../shared/peers/bolt-js,
+# installed with npm ci into a cache directory; left out when node or npm is
+# missing), a round after 100,000 more deals, then the report and the weekly
+# digest at scale (about 20 minutes in all). BENCH_FLAGS passes flags, e.g.
+# BENCH_FLAGS=--scale=false for the load alone (about 12 minutes);
+# go run ./cmd/bench --help lists them.
 bench: postgres build
 	$(GO) run ./cmd/bench --bin $(BIN) $(BENCH_FLAGS)

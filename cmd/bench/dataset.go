@@ -116,18 +116,11 @@ func (l *loader) finish(ctx context.Context, indexes []string) error {
 // and their events, and its deal-number sequence.
 func (l *loader) loadTeam(ctx context.Context, team string, sh demo.Shape, to time.Time, seed uint64, tz string) error {
 	deals := demo.Synthetic(team, sh, to, seed)
-	tx, err := l.db.BeginTx(ctx, nil)
+	tx, err := l.bulkTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	// Bulk load: no foreign-key checks and no per-row triggers (the deal's
-	// version, which the trigger keeps, is written here).
-	for _, q := range []string{`SET LOCAL session_replication_role = replica`, `SET LOCAL synchronous_commit = off`} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("%s (the bench loads its data as a superuser): %w", q, err)
-		}
-	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO teams (id, name) VALUES ($1, $2)`, team, "Bench "+team); err != nil {
 		return err
 	}
@@ -143,7 +136,59 @@ func (l *loader) loadTeam(ctx context.Context, team string, sh demo.Shape, to ti
 	if err := closeCopy(ctx, users); err != nil {
 		return err
 	}
+	if err := l.writeDeals(ctx, tx, team, deals, 1); err != nil {
+		return err
+	}
+	// The team's next deal number follows its last, as the import leaves it.
+	if _, err := tx.ExecContext(ctx, `SELECT next_deal_number($1)`, team); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT setval(('deal_numbers_' || md5($1))::regclass, $2)`, team, len(deals)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
 
+// addDeals writes generated deals into a team that exists and is in use,
+// numbered after its last deal, in one transaction.
+func (l *loader) addDeals(ctx context.Context, team string, deals []demo.SyntheticDeal) error {
+	tx, err := l.bulkTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var first int
+	if err := tx.QueryRowContext(ctx, `SELECT next_deal_number($1)`, team).Scan(&first); err != nil {
+		return err
+	}
+	if err := l.writeDeals(ctx, tx, team, deals, first); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT setval(('deal_numbers_' || md5($1))::regclass, $2)`, team, first+len(deals)-1); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// bulkTx begins a bulk load: no foreign-key checks and no per-row triggers
+// (the deal's version, which the trigger keeps, is written by writeDeals).
+func (l *loader) bulkTx(ctx context.Context) (*sql.Tx, error) {
+	tx, err := l.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range []string{`SET LOCAL session_replication_role = replica`, `SET LOCAL synchronous_commit = off`} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			tx.Rollback()
+			return nil, fmt.Errorf("%s (the bench loads its data as a superuser): %w", q, err)
+		}
+	}
+	return tx, nil
+}
+
+// writeDeals writes deals and their events by COPY, the first numbered
+// first.
+func (l *loader) writeDeals(ctx context.Context, tx *sql.Tx, team string, deals []demo.SyntheticDeal, first int) error {
 	type event struct {
 		coach.Event
 		fields sql.NullString
@@ -171,17 +216,17 @@ func (l *loader) loadTeam(ctx context.Context, team string, sh demo.Shape, to ti
 		}
 		slices.SortStableFunc(evs, func(a, b coach.Event) int { return a.At.Compare(b.At) })
 		dealID := l.dealID.Add(1)
-		first := l.nextEv.Add(int64(len(evs))) - int64(len(evs)) + 1
+		firstEv := l.nextEv.Add(int64(len(evs))) - int64(len(evs)) + 1
 		out := dealOut{events: make([]event, len(evs))}
 		for j := range evs {
-			evs[j].ID, evs[j].DealID = first+int64(j), dealID
+			evs[j].ID, evs[j].DealID = firstEv+int64(j), dealID
 			out.events[j].Event = evs[j]
 			if evs[j].Kind == coach.EvCreate {
 				b, _ := json.Marshal(evs[j].Fields)
 				out.events[j].fields = sql.NullString{String: string(b), Valid: true}
 			}
 		}
-		out.deal = coach.Replay(coach.Deal{ID: dealID, TeamID: team, Number: i + 1, ExternalID: g.ID, CreatedAt: g.Rows[0].At}, evs)
+		out.deal = coach.Replay(coach.Deal{ID: dealID, TeamID: team, Number: first + i, ExternalID: g.ID, CreatedAt: g.Rows[0].At}, evs)
 		outs[i] = out
 	}
 
@@ -212,17 +257,7 @@ func (l *loader) loadTeam(ctx context.Context, team string, sh demo.Shape, to ti
 			}
 		}
 	}
-	if err := closeCopy(ctx, est); err != nil {
-		return err
-	}
-	// The team's next deal number follows its last, as the import leaves it.
-	if _, err := tx.ExecContext(ctx, `SELECT next_deal_number($1)`, team); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `SELECT setval(('deal_numbers_' || md5($1))::regclass, $2)`, team, len(deals)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return closeCopy(ctx, est)
 }
 
 // closeCopy ends a COPY: the final Exec flushes it.

@@ -79,7 +79,7 @@ type sample struct {
 	errors    int
 	elapsed   time.Duration
 	latencies []time.Duration
-	peakRSS   int64
+	cpu       cpuSpan
 }
 
 func (s sample) throughput() float64 { return float64(s.n) / s.elapsed.Seconds() }

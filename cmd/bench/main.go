@@ -1,13 +1,15 @@
 // Command bench is Sales Coach's load test (make bench). It drives the real
 // `salescoach serve` binary on a real PostgreSQL with requests signed exactly
-// as Slack signs them, and, alternating with it in the same run, a floor: a
+// as Slack signs them, and, alternating with it in the same run, a floor (a
 // minimal handler that only verifies the signature and does the least
-// database work the same commands need (§14 of the spec). Targets are ratios
-// to the floor, so a noisy, shared machine affects both alike.
+// database work the same commands need) and the Bolt peer (what a team would
+// write instead), as §14 of the spec says. Targets are ratios to them, so a
+// noisy, shared machine affects all alike.
 package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -50,6 +52,8 @@ type options struct {
 	rate     int
 	rounds   int
 	keepDB   bool
+	peer     string // the Bolt peer's folder
+	grow     int    // deals loaded before the last round
 
 	load          bool // the slash-command load against the floor
 	scale         bool // the report and the weekly digest at scale
@@ -64,8 +68,14 @@ const usageHead = `bench: the §14 benchmark of Sales Coach (make bench).
 It measures, against the real salescoach binary and a real PostgreSQL:
 
   the load (--load): 32 clients sending signed /deal add and /deal list to
-    salescoach serve, alternating with a floor (a minimal handler doing the
-    least database work the same commands need); targets are ratios to it.
+    three systems taking turns phase by phase: salescoach serve, a floor (a
+    minimal handler doing the least database work the same commands need)
+    and the Bolt peer (--peer: a minimal Bolt for JavaScript bot, installed
+    with npm ci into a cache directory; left out, saying why, when node, npm
+    or its folder is missing). Each phase also gives the CPU seconds per
+    1,000 requests of the server process and of the database's PostgreSQL
+    backends, from /proc. Then it loads --grow deals over the teams and runs
+    one more round, to show the throughput as the data grows.
   the scale (--scale): it generates a dataset — team TBIG of 50 reps, 20,000
     deals, 150,000 stage entries and notes, and --digest-teams teams of 2,000
     deals and 15,000 entries each — by COPY, then times salescoach report
@@ -75,7 +85,7 @@ It measures, against the real salescoach binary and a real PostgreSQL:
     local fake Slack, until every digest and its two pictures are shared.
 
 Both are on by default; --load=false or --scale=false skips one. A quick run:
-  go run ./cmd/bench --scale=false --duration 3s --rounds 1
+  go run ./cmd/bench --scale=false --duration 3s --rounds 1 --grow 0
   go run ./cmd/bench --load=false --digest-teams 50 --report-runs 3
 Generating the full dataset takes minutes: --scale-db NAME keeps it in that
 database and reuses it on later runs.
@@ -92,11 +102,13 @@ func runBench(ctx context.Context, args []string, out io.Writer) error {
 	var o options
 	fs.StringVar(&o.bin, "bin", "bin/salescoach", "the salescoach binary to measure")
 	fs.StringVar(&o.adminURL, "admin-url", envOr("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL server to create the bench databases on (a superuser: the dataset is loaded without foreign-key checks)")
-	fs.DurationVar(&o.duration, "duration", 10*time.Second, "load: length of each measured phase")
+	fs.DurationVar(&o.duration, "duration", 15*time.Second, "load: length of each measured phase")
 	fs.IntVar(&o.clients, "clients", 32, "load: closed-loop clients (each a user)")
 	fs.IntVar(&o.teams, "teams", 8, "load: teams the clients are spread over")
 	fs.IntVar(&o.rate, "rate", 500, "load: open-loop requests per second")
-	fs.IntVar(&o.rounds, "rounds", 2, "load: alternating rounds of floor and serve per scenario")
+	fs.IntVar(&o.rounds, "rounds", 3, "load: alternating rounds of floor and serve per scenario")
+	fs.StringVar(&o.peer, "peer", "../shared/peers/bolt-js", "load: the folder of the Bolt peer, the third system (installed with npm ci into a cache directory; \"\" leaves it out)")
+	fs.IntVar(&o.grow, "grow", 100_000, "load: deals loaded over the bench's teams before one more round (0: no such round)")
 	fs.BoolVar(&o.keepDB, "keep-db", false, "keep the bench databases afterwards")
 	fs.BoolVar(&o.load, "load", true, "run the slash-command load against the floor")
 	fs.BoolVar(&o.scale, "scale", true, "run the figures at scale: dataset, report for a big team, weekly digests for many teams")
@@ -135,9 +147,10 @@ func runBench(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
-// runLoad measures the slash-command load on serve and on the floor.
+// runLoad measures the slash-command load on the floor, serve and the peer.
 func runLoad(ctx context.Context, o options, out io.Writer) error {
-	dbURL, dropDB, err := createDatabase(ctx, o.adminURL, fmt.Sprintf("salescoach_bench_%d", os.Getpid()))
+	name := fmt.Sprintf("salescoach_bench_%d", os.Getpid())
+	dbURL, dropDB, err := createDatabase(ctx, o.adminURL, name)
 	if err != nil {
 		return err
 	}
@@ -145,31 +158,63 @@ func runLoad(ctx context.Context, o options, out io.Writer) error {
 		defer dropDB()
 	}
 
-	fmt.Fprintf(out, "\nload: %d clients over %d teams, %s phases, %d rounds\n", o.clients, o.teams, o.duration, o.rounds)
+	var peerDir, noPeer string
+	if o.peer == "" {
+		noPeer = "--peer is empty"
+	} else if peerDir, noPeer, err = preparePeer(ctx, o.peer, func(s string) { fmt.Fprintln(out, s) }); err != nil {
+		return err
+	}
+	systems := 3
+	if noPeer != "" {
+		systems = 2
+		fmt.Fprintf(out, "the Bolt peer is left out: %s\n", noPeer)
+	}
+	fmt.Fprintf(out, "\nload: %d clients over %d teams, %s phases, %d rounds, %d systems taking turns\n", o.clients, o.teams, o.duration, o.rounds, systems)
 
 	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	floor, err := start(ctx, "floor", exec.Command(self, "floor", "--database", dbURL), "")
+	floor, err := start(ctx, floorName, withListen(self, "floor", "--database", dbURL), "", false)
 	if err != nil {
 		return err
 	}
 	defer floor.stop()
-	serve, err := start(ctx, "serve", exec.Command(o.bin, "serve"), dbURL)
+	serve, err := start(ctx, serveName, withListen(o.bin, "serve"), dbURL, false)
 	if err != nil {
 		return err
 	}
 	defer serve.stop()
+	all := []*server{floor, serve}
+	if noPeer == "" {
+		peer, err := start(ctx, peerName, peerCommand(peerDir, dbURL), "", true)
+		if err != nil {
+			return err
+		}
+		defer peer.stop()
+		all = append(all, peer)
+	}
 
-	idle := serve.rss()
-	res, err := measure(ctx, o, floor, serve, func(ctx context.Context) error {
-		return analyze(ctx, dbURL)
-	})
+	admin, err := sql.Open("postgres", o.adminURL)
 	if err != nil {
 		return err
 	}
-	res.idleRSS = idle
+	defer admin.Close()
+	admin.SetMaxOpenConns(1)
+	var growFn func(context.Context) error
+	if o.grow > 0 {
+		growFn = func(ctx context.Context) error {
+			fmt.Fprintf(out, "loading %d deals for the last round…\n", o.grow)
+			return grow(ctx, dbURL, clients(o.clients, o.teams), o.grow, out)
+		}
+	}
+	res, err := measure(ctx, o, all, &pgMeter{admin: admin, dbName: name}, func(ctx context.Context) error {
+		return analyze(ctx, dbURL)
+	}, growFn)
+	if err != nil {
+		return err
+	}
+	res.noPeer, res.grownN = noPeer, o.grow
 	res.print(out)
 	return nil
 }
@@ -250,12 +295,22 @@ func (s *syncBuilder) String() string {
 	return s.b.String()
 }
 
-func start(ctx context.Context, name string, cmd *exec.Cmd, dbURL string) (*server, error) {
+// withListen is a command whose last flag is --listen addr.
+func withListen(bin string, args ...string) func(addr string) *exec.Cmd {
+	return func(addr string) *exec.Cmd {
+		return exec.Command(bin, append(args, "--listen", addr)...)
+	}
+}
+
+// start runs the command mk makes for a free local address and waits until
+// it answers GET /readyz with 200 (or with anything, when any is set: the
+// peer has no such endpoint, and listens only once it is ready).
+func start(ctx context.Context, name string, mk func(addr string) *exec.Cmd, dbURL string, any bool) (*server, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
 	}
-	cmd.Args = append(cmd.Args, "--listen", addr)
+	cmd := mk(addr)
 	// The caller's cmd.Env comes last, so it wins.
 	env := append(os.Environ(), "SLACK_SIGNING_SECRET="+secret, "LOG_LEVEL=warn")
 	if dbURL != "" {
@@ -274,11 +329,11 @@ func start(ctx context.Context, name string, cmd *exec.Cmd, dbURL string) (*serv
 		resp, err := http.Get(s.url + "/readyz")
 		if err == nil {
 			resp.Body.Close()
-			if resp.StatusCode == 200 {
+			if resp.StatusCode == 200 || any {
 				return s, nil
 			}
 		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
+		if time.Now().After(deadline) || ctx.Err() != nil || s.exited() {
 			s.stop()
 			return nil, fmt.Errorf("%s did not start: %s", name, logs)
 		}

@@ -5,65 +5,115 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"time"
 )
 
-// scenario is one load shape measured on both servers.
+// scenario is one load shape measured on every system.
 type scenario struct {
-	name   string
-	target string
-	run    func(ctx context.Context, base string) sample
+	name string
+	run  func(ctx context.Context, base string) sample
 }
 
-type pair struct{ floor, serve []sample }
+// The systems, by the names their rows carry.
+const (
+	floorName = "floor"
+	serveName = "salescoach"
+	peerName  = "Bolt peer"
+)
 
 type results struct {
-	o       options
-	order   []string
-	byName  map[string]*pair
-	idleRSS int64
-	peakRSS int64
+	o         options
+	systems   []string // in the order of the table: floor, salescoach, peer
+	scenarios []string
+	// rounds[scenario][system] are the samples of that scenario's rounds.
+	rounds  map[string]map[string][]sample
+	grown   map[string]map[string]sample // the round after grow, when run
+	grownN  int
+	idleRSS map[string]int64
+	peakRSS map[string]int64 // under the closed loop
+	noPeer  string           // why the peer did not run
 }
 
-func measure(ctx context.Context, o options, floor, serve *server, settle func(context.Context) error) (*results, error) {
+// measure runs every scenario for o.rounds rounds, each round one phase per
+// system, the systems taking turns to go first; then, when grow is set, it
+// loads the data and runs one more round.
+func measure(ctx context.Context, o options, systems []*server, pg *pgMeter, settle func(context.Context) error, grow func(context.Context) error) (*results, error) {
 	cs := clients(o.clients, o.teams)
 	one := clients(1, 1)
 	scenarios := []scenario{
-		{"closed loop, 32 clients", "throughput ≥ 0.9 × floor", func(ctx context.Context, base string) sample {
+		{"closed loop, 32 clients", func(ctx context.Context, base string) sample {
 			return closedLoop(ctx, base, cs, o.duration)
 		}},
-		{fmt.Sprintf("open loop, %d req/s", o.rate), "p99 ≤ 1.2 × floor's", func(ctx context.Context, base string) sample {
+		{fmt.Sprintf("open loop, %d req/s", o.rate), func(ctx context.Context, base string) sample {
 			return openLoop(ctx, base, cs, o.rate, o.duration)
 		}},
-		{"one client, 20 req/s", "p50 ≤ 1.5 × floor's", func(ctx context.Context, base string) sample {
+		{"one client, 20 req/s", func(ctx context.Context, base string) sample {
 			return openLoop(ctx, base, one, 20, o.duration)
 		}},
 	}
-	res := &results{o: o, byName: map[string]*pair{}}
-	// Warm both up (connections, caches, the JIT of PostgreSQL's plans).
-	closedLoop(ctx, floor.url, cs, 2*time.Second)
-	closedLoop(ctx, serve.url, cs, 2*time.Second)
+	if o.clients != 32 {
+		scenarios[0].name = fmt.Sprintf("closed loop, %d clients", o.clients)
+	}
+	res := &results{o: o, rounds: map[string]map[string][]sample{}, idleRSS: map[string]int64{}, peakRSS: map[string]int64{}}
+	for _, s := range systems {
+		res.systems = append(res.systems, s.name)
+		res.idleRSS[s.name] = s.rss()
+	}
+	warm := func() {
+		// Connections, caches, the plans of PostgreSQL and of the JIT.
+		for _, s := range systems {
+			closedLoop(ctx, s.url, cs, 2*time.Second)
+		}
+	}
+	phase := func(sc scenario, s *server, closed bool) sample {
+		peak := res.peakRSS[s.name]
+		stopRSS := sampleRSS(s, &peak, closed)
+		cpu := startCPU(ctx, s, pg)
+		smp := sc.run(ctx, s.url)
+		smp.cpu = cpu()
+		stopRSS()
+		res.peakRSS[s.name] = peak
+		return smp
+	}
+	warm()
 	if err := settle(ctx); err != nil {
 		return nil, err
 	}
-	for _, sc := range scenarios {
-		res.order = append(res.order, sc.name)
-		p := &pair{}
-		res.byName[sc.name] = p
+	for i, sc := range scenarios {
+		res.scenarios = append(res.scenarios, sc.name)
+		res.rounds[sc.name] = map[string][]sample{}
 		for round := 0; round < o.rounds; round++ {
+			for k := range systems {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				s := systems[(round+k)%len(systems)]
+				res.rounds[sc.name][s.name] = append(res.rounds[sc.name][s.name], phase(sc, s, i == 0))
+			}
+		}
+	}
+	if grow == nil {
+		return res, nil
+	}
+	if err := grow(ctx); err != nil {
+		return nil, err
+	}
+	warm()
+	res.grown = map[string]map[string]sample{}
+	for _, sc := range scenarios {
+		res.grown[sc.name] = map[string]sample{}
+		for _, s := range systems {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			p.floor = append(p.floor, sc.run(ctx, floor.url))
-			stopSampling := sampleRSS(serve, &res.peakRSS, sc.name == scenarios[0].name)
-			p.serve = append(p.serve, sc.run(ctx, serve.url))
-			stopSampling()
+			res.grown[sc.name][s.name] = phase(sc, s, false)
 		}
 	}
 	return res, nil
 }
 
-// sampleRSS records the serve process's peak resident memory while on.
+// sampleRSS records the process's peak resident memory while on.
 func sampleRSS(s *server, peak *int64, on bool) func() {
 	if !on {
 		return func() {}
@@ -88,13 +138,16 @@ func sampleRSS(s *server, peak *int64, on bool) func() {
 	return func() { close(done); <-stopped }
 }
 
-// median of a metric over rounds.
+// med is the median of a metric over rounds.
 func med(ss []sample, f func(sample) float64) float64 {
 	v := make([]float64, len(ss))
 	for i, s := range ss {
 		v[i] = f(s)
 	}
 	sort.Float64s(v)
+	if len(v) == 0 {
+		return 0
+	}
 	if len(v)%2 == 1 {
 		return v[len(v)/2]
 	}
@@ -103,10 +156,32 @@ func med(ss []sample, f func(sample) float64) float64 {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
+var (
+	tp  = func(s sample) float64 { return s.throughput() }
+	p50 = func(s sample) float64 { return ms(s.pct(0.50)) }
+	p99 = func(s sample) float64 { return ms(s.pct(0.99)) }
+	// CPU seconds per 1,000 requests, of the server and of PostgreSQL.
+	srvCPU = func(s sample) float64 { return perK(s, s.cpu.server) }
+	pgCPU  = func(s sample) float64 { return perK(s, s.cpu.pg) }
+)
+
+func perK(s sample, d time.Duration) float64 {
+	if s.n+s.errors == 0 {
+		return 0
+	}
+	return d.Seconds() * 1000 / float64(s.n+s.errors)
+}
+
+func (r *results) has(name string) bool {
+	for _, s := range r.systems {
+		if s == name {
+			return true
+		}
+	}
+	return false
+}
+
 func (r *results) print(w io.Writer) {
-	tp := func(s sample) float64 { return s.throughput() }
-	p50 := func(s sample) float64 { return ms(s.pct(0.50)) }
-	p99 := func(s sample) float64 { return ms(s.pct(0.99)) }
 	errs := func(ss []sample) int {
 		n := 0
 		for _, s := range ss {
@@ -114,38 +189,91 @@ func (r *results) print(w io.Writer) {
 		}
 		return n
 	}
-	verdict := func(ok bool) string {
-		if ok {
-			return "meets"
-		}
-		return "MISSES"
+	if r.noPeer != "" {
+		fmt.Fprintf(w, "\nThe Bolt peer is left out: %s. Measuring the floor and salescoach.\n", r.noPeer)
 	}
-	fmt.Fprintf(w, "\n%-26s %-12s %10s %9s %9s %7s   %s\n", "scenario", "server", "req/s", "p50 ms", "p99 ms", "errors", "target")
-	for i, name := range r.order {
-		p := r.byName[name]
-		for _, row := range []struct {
-			who string
-			ss  []sample
-		}{{"floor", p.floor}, {"salescoach", p.serve}} {
-			fmt.Fprintf(w, "%-26s %-12s %10.0f %9.1f %9.1f %7d\n", name, row.who, med(row.ss, tp), med(row.ss, p50), med(row.ss, p99), errs(row.ss))
+	fmt.Fprintf(w, "\nmedians of %d rounds; CPU in seconds per 1,000 requests, of the server process and of the PostgreSQL backends\n", r.o.rounds)
+	fmt.Fprintf(w, "\n%-26s %-11s %8s %8s %8s %6s %8s %8s\n", "scenario", "system", "req/s", "p50 ms", "p99 ms", "errors", "CPU srv", "CPU pg")
+	rule := strings.Repeat(" ", 26+1+11)
+	for i, name := range r.scenarios {
+		by := r.rounds[name]
+		for _, sys := range r.systems {
+			ss := by[sys]
+			fmt.Fprintf(w, "%-26s %-11s %8.0f %8.2f %8.2f %6d %8.2f %8.2f\n", name, sys, med(ss, tp), med(ss, p50), med(ss, p99), errs(ss), med(ss, srvCPU), med(ss, pgCPU))
 		}
-		var ratio float64
-		var ok bool
+		sc, fl := by[serveName], by[floorName]
+		pe, peer := by[peerName], r.has(peerName)
 		switch i {
 		case 0:
-			ratio = med(p.serve, tp) / med(p.floor, tp)
-			ok = ratio >= 0.9
-			fmt.Fprintf(w, "%-26s %-12s %10s %9s %9s %7s   throughput %.2f × floor (≥ 0.9): %s\n", "", "", "", "", "", "", ratio, verdict(ok))
+			line := fmt.Sprintf("throughput: salescoach ÷ floor %.2f (≥ 0.75: %s)", med(sc, tp)/med(fl, tp), verdict(med(sc, tp) >= 0.75*med(fl, tp)))
+			if peer {
+				line += fmt.Sprintf(", ÷ peer %.2f (≥ 1.3: %s)", med(sc, tp)/med(pe, tp), verdict(med(sc, tp) >= 1.3*med(pe, tp)))
+			}
+			fmt.Fprintf(w, "%s %s\n", rule, line)
 		case 1:
-			ratio = med(p.serve, p99) / med(p.floor, p99)
-			ok = ratio <= 1.2
-			fmt.Fprintf(w, "%-26s %-12s %10s %9s %9s %7s   p99 %.2f × floor's (≤ 1.2): %s\n", "", "", "", "", "", "", ratio, verdict(ok))
+			line := fmt.Sprintf("p99: salescoach ÷ floor %.2f (≤ 1.3: %s)", med(sc, p99)/med(fl, p99), verdict(med(sc, p99) <= 1.3*med(fl, p99)))
+			if peer {
+				line += fmt.Sprintf(", ÷ peer %.2f", med(sc, p99)/med(pe, p99))
+			}
+			fmt.Fprintf(w, "%s %s\n", rule, line)
 		case 2:
-			ratio = med(p.serve, p50) / med(p.floor, p50)
-			ok = ratio <= 1.5
-			fmt.Fprintf(w, "%-26s %-12s %10s %9s %9s %7s   p50 %.2f × floor's (≤ 1.5): %s\n", "", "", "", "", "", "", ratio, verdict(ok))
+			line := fmt.Sprintf("p50: salescoach ÷ floor %.2f", med(sc, p50)/med(fl, p50))
+			if peer {
+				line += fmt.Sprintf(", ÷ peer %.2f (≤ 1: %s)", med(sc, p50)/med(pe, p50), verdict(med(sc, p50) <= med(pe, p50)))
+			}
+			fmt.Fprintf(w, "%s %s\n", rule, line)
 		}
 	}
-	fmt.Fprintf(w, "\nmemory of serve (RSS): idle %.1f MB (≤ 40: %s), peak under the closed loop %.1f MB (≤ 60: %s)\n",
-		float64(r.idleRSS)/1e6, verdict(r.idleRSS <= 40e6), float64(r.peakRSS)/1e6, verdict(r.peakRSS <= 60e6))
+
+	// The closed loop round by round, as the machine's noise shows in it.
+	first := r.rounds[r.scenarios[0]]
+	fmt.Fprintf(w, "\n%s, round by round (req/s):\n%-6s", r.scenarios[0], "round")
+	for _, sys := range r.systems {
+		fmt.Fprintf(w, " %11s", sys)
+	}
+	fmt.Fprintf(w, " %10s", "sc ÷ floor")
+	if r.has(peerName) {
+		fmt.Fprintf(w, " %9s", "sc ÷ peer")
+	}
+	fmt.Fprintln(w)
+	for k := 0; k < r.o.rounds; k++ {
+		fmt.Fprintf(w, "%-6d", k+1)
+		for _, sys := range r.systems {
+			fmt.Fprintf(w, " %11.0f", first[sys][k].throughput())
+		}
+		fmt.Fprintf(w, " %10.2f", first[serveName][k].throughput()/first[floorName][k].throughput())
+		if r.has(peerName) {
+			fmt.Fprintf(w, " %9.2f", first[serveName][k].throughput()/first[peerName][k].throughput())
+		}
+		fmt.Fprintln(w)
+	}
+
+	fmt.Fprintf(w, "\nmemory (RSS): idle / peak under the closed loop:")
+	for i, sys := range r.systems {
+		if i > 0 {
+			fmt.Fprint(w, ";")
+		}
+		fmt.Fprintf(w, " %s %.1f / %.1f MB", sys, float64(r.idleRSS[sys])/1e6, float64(r.peakRSS[sys])/1e6)
+	}
+	fmt.Fprintf(w, "\n%s salescoach idle ≤ 40 MB: %s; under load ≤ 60 MB: %s\n", rule, verdict(r.idleRSS[serveName] <= 40e6), verdict(r.peakRSS[serveName] <= 60e6))
+
+	if r.grown == nil {
+		return
+	}
+	fmt.Fprintf(w, "\nafter loading %d more deals, one round:\n", r.grownN)
+	fmt.Fprintf(w, "%-26s %-11s %8s %8s %8s %6s %8s %8s\n", "scenario", "system", "req/s", "p50 ms", "p99 ms", "errors", "CPU srv", "CPU pg")
+	for _, name := range r.scenarios {
+		for _, sys := range r.systems {
+			s := r.grown[name][sys]
+			fmt.Fprintf(w, "%-26s %-11s %8.0f %8.2f %8.2f %6d %8.2f %8.2f\n", name, sys, s.throughput(), ms(s.pct(0.5)), ms(s.pct(0.99)), s.errors, srvCPU(s), pgCPU(s))
+		}
+	}
+	fmt.Fprintf(w, "%s closed-loop throughput ÷ the first round's:", rule)
+	for i, sys := range r.systems {
+		if i > 0 {
+			fmt.Fprint(w, ",")
+		}
+		fmt.Fprintf(w, " %s %.2f", sys, r.grown[r.scenarios[0]][sys].throughput()/first[sys][0].throughput())
+	}
+	fmt.Fprintln(w)
 }

@@ -312,11 +312,14 @@ func runDigests(ctx context.Context, bin, dbURL string, sqldb *sql.DB, teams int
 	}
 	defer fake.stop()
 
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = []string{"SLACK_BOT_TOKEN=xoxb-bench", "SLACK_API_URL=" + fake.url}
+	mk := func(addr string) *exec.Cmd {
+		cmd := exec.Command(bin, "serve", "--listen", addr)
+		cmd.Env = []string{"SLACK_BOT_TOKEN=xoxb-bench", "SLACK_API_URL=" + fake.url}
+		return cmd
+	}
 	t0 := time.Now()
 	busy0, total0 := cpuTimes()
-	serve, err := start(ctx, "serve", cmd, dbURL)
+	serve, err := start(ctx, "serve", mk, dbURL, false)
 	if err != nil {
 		return res, err
 	}
@@ -455,22 +458,4 @@ func cpuTimes() (busy, total int64) {
 		}
 	}
 	return busy, total
-}
-
-// procCPU returns a process's user and system CPU time so far.
-func procCPU(pid int) time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	// The fields after the command name, which is in parentheses.
-	_, rest, _ := strings.Cut(string(b), ") ")
-	f := strings.Fields(rest)
-	if len(f) < 13 {
-		return 0
-	}
-	var utime, stime int64
-	fmt.Sscan(f[11], &utime)
-	fmt.Sscan(f[12], &stime)
-	return time.Duration(utime+stime) * 10 * time.Millisecond // USER_HZ is 100
 }
