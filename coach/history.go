@@ -45,10 +45,21 @@ type HistoryNote struct {
 	Text   string
 }
 
-// History is what an import adds to a team: stage entries, and notes.
+// HistoryDue is an expected close date set on a deal of a history (Date
+// zero: cleared), for the demo team: the stage-history file has none.
+type HistoryDue struct {
+	DealID string
+	Author string
+	At     time.Time
+	Date   time.Time // the day, midnight UTC
+}
+
+// History is what an import adds to a team: stage entries, notes, and close
+// dates.
 type History struct {
 	Rows  []HistoryRow
 	Notes []HistoryNote
+	Dues  []HistoryDue
 }
 
 // ImportResult says what an import changed.

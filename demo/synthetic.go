@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -106,6 +107,118 @@ func SyntheticHistory(deals []SyntheticDeal) coach.History {
 	for _, d := range deals {
 		h.Rows = append(h.Rows, d.Rows...)
 		h.Notes = append(h.Notes, d.Notes...)
+	}
+	return h
+}
+
+// Process is a sales process whose workings are known, for checking what
+// is learned from the history it makes: how long a visit to each open stage
+// lasts and the chance a deal is lost when it leaves that stage (otherwise
+// it moves to the next stage, and from closing it is won).
+type Process struct {
+	Reps         int
+	DealsPerWeek float64
+	// Dwell is the median days of a visit to each open stage; a visit's
+	// length spreads log-normally around it (Spread, the log's standard
+	// deviation), so a deal long in a stage is later than most.
+	Dwell  map[coach.Stage]float64
+	Spread float64
+	Lose   map[coach.Stage]float64 // the chance of being lost on leaving each open stage
+	// Dated is the share of deals whose rep sets an expected close date on
+	// entering presentation: near the real end for deals that will be won,
+	// a guess for the rest; a date that passes with the deal still open is
+	// pushed two to four weeks (a slip).
+	Dated float64
+}
+
+// KnownProcess is a process whose stages differ clearly in time and losses.
+var KnownProcess = Process{
+	Reps: 6, DealsPerWeek: 9, Spread: 0.45, Dated: 0.6,
+	Dwell: map[coach.Stage]float64{
+		coach.Prospecting: 5, coach.Contact: 7, coach.Qualification: 10,
+		coach.Presentation: 8, coach.Objections: 12, coach.Closing: 9,
+	},
+	Lose: map[coach.Stage]float64{
+		coach.Prospecting: 0.35, coach.Contact: 0.25, coach.Qualification: 0.3,
+		coach.Presentation: 0.15, coach.Objections: 0.25, coach.Closing: 0.1,
+	},
+}
+
+// Run makes the history of the process over the days days before to: deals
+// start in prospecting at random times and each visit's length and outcome
+// follow the process. Entries at or after to are left out. The same seed
+// gives the same history.
+func (p Process) Run(team string, to time.Time, days int, seed uint64) coach.History {
+	rnd := rand.New(rand.NewPCG(seed, 1616))
+	var h coach.History
+	from := to.AddDate(0, 0, -days)
+	n := int(p.DealsPerWeek * float64(days) / 7)
+	for i := range n {
+		id := fmt.Sprintf("%s-%d", team, i+1)
+		owner := RepID(team, i%max(p.Reps, 1))
+		amount := coach.Money{Cents: int64(2000+rnd.IntN(60_000)) * 100, Currency: "USD"}
+		at := from.Add(time.Duration(rnd.Float64() * float64(to.Sub(from)))).Truncate(time.Minute)
+		type step struct {
+			stage coach.Stage
+			at    time.Time
+		}
+		steps := []step{{coach.Prospecting, at}}
+		for st := coach.Prospecting; ; {
+			stay := p.Dwell[st] * math.Exp(rnd.NormFloat64()*p.Spread)
+			at = at.Add(time.Duration(stay * 24 * float64(time.Hour)))
+			next := st.Next()
+			switch {
+			case rnd.Float64() < p.Lose[st]:
+				next = coach.Lost
+			case st == coach.Closing:
+				next = coach.Won
+			}
+			steps = append(steps, step{next, at})
+			if !next.IsOpen() {
+				break
+			}
+			st = next
+		}
+		end := steps[len(steps)-1]
+		var dated *step
+		if rnd.Float64() < p.Dated {
+			for j := range steps {
+				if steps[j].stage == coach.Presentation {
+					dated = &steps[j]
+					break
+				}
+			}
+		}
+		for _, s := range steps {
+			if !s.at.Before(to) {
+				break
+			}
+			row := coach.HistoryRow{DealID: id, Name: "Deal " + id, Owner: owner, Amount: amount, HasAmount: true, Stage: s.stage, At: s.at}
+			if s.stage == coach.Lost {
+				row.Reason = coach.LostReasons[rnd.IntN(len(coach.LostReasons))]
+			}
+			h.Rows = append(h.Rows, row)
+		}
+		if dated == nil || !dated.at.Before(to) {
+			continue
+		}
+		// The rep's date: near the real close of a deal that will be won;
+		// for the others, about as far ahead as the rest of the process.
+		guess := dated.at.Add(time.Duration((29 + rnd.NormFloat64()*8) * 24 * float64(time.Hour)))
+		if end.stage == coach.Won {
+			guess = end.at.Add(time.Duration(rnd.NormFloat64() * 4 * 24 * float64(time.Hour)))
+		}
+		set := dated.at.Add(time.Hour)
+		date := coach.DayOf(guess)
+		for set.Before(to) && set.Before(end.at) {
+			h.Dues = append(h.Dues, coach.HistoryDue{DealID: id, Author: owner, At: set, Date: date})
+			// Passed with the deal still open: pushed out, the day after.
+			next := date.Add(34 * time.Hour)
+			if !next.After(set) {
+				next = set.Add(24 * time.Hour)
+			}
+			set, date = next, date.AddDate(0, 0, 14+rnd.IntN(15))
+		}
 	}
 	return h
 }
