@@ -147,6 +147,9 @@ func ParseHistoryCSV(r io.Reader) ([]HistoryRow, []RowError) {
 		line, _ := cr.FieldPos(0)
 		field := func(name string) string {
 			if i := col[name]; i < len(rec) {
+				if textColumn[name] {
+					return strings.TrimSpace(unguardCell(rec[i]))
+				}
 				return strings.TrimSpace(rec[i])
 			}
 			return ""
@@ -447,11 +450,41 @@ func WriteHistoryCSV(w io.Writer, rows []HistoryRow) error {
 				reason += ": " + r.Text
 			}
 		}
-		cw.Write([]string{r.DealID, r.Name, r.Owner, amount, r.Amount.Currency, string(r.Stage),
-			r.At.UTC().Format(time.RFC3339Nano), reason})
+		cw.Write([]string{guardCell(r.DealID), guardCell(r.Name), r.Owner, amount, r.Amount.Currency, string(r.Stage),
+			r.At.UTC().Format(time.RFC3339Nano), guardCell(reason)})
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// textColumn names the columns that hold user text, which export guards
+// against spreadsheet formulas.
+var textColumn = map[string]bool{"deal_id": true, "name": true, "reason": true}
+
+// formulaStart reports whether a spreadsheet would run a cell that starts
+// with s: a formula (=, +, -, @), or one after a tab or carriage return.
+func formulaStart(s string) bool {
+	return s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0]))
+}
+
+// guardCell keeps a spreadsheet from running a cell of user text: text that
+// would start a formula gets a leading apostrophe, which spreadsheets show as
+// text. Text that already starts with apostrophes before such a character
+// gets one more, so that unguardCell gives back exactly the text.
+func guardCell(s string) string {
+	if formulaStart(strings.TrimLeft(s, "'")) {
+		return "'" + s
+	}
+	return s
+}
+
+// unguardCell undoes guardCell: one apostrophe comes off a cell whose rest,
+// past its apostrophes, would start a formula.
+func unguardCell(s string) string {
+	if rest, ok := strings.CutPrefix(s, "'"); ok && formulaStart(strings.TrimLeft(rest, "'")) {
+		return rest
+	}
+	return s
 }
 
 // HistoryCSV returns rows as the bytes of a stage-history file.

