@@ -2,7 +2,9 @@ package db
 
 import (
 	"context"
+	"crypto/md5"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -186,7 +188,8 @@ ON CONFLICT (team_id) DO NOTHING`
 }
 
 // PurgeTeams deletes every workspace whose deletion is due at now, with all
-// its rows (every table references teams with ON DELETE CASCADE), and returns
+// its rows (every table references teams with ON DELETE CASCADE), its Events
+// API deliveries and its deal-number sequence, and returns
 // their ids. A workspace active since it uninstalled the app (a deal changed,
 // an event from Slack) installed it again: its deletion is called off. With a
 // single workspace's token (no OAuth) that is the only sign of a reinstall.
@@ -207,15 +210,31 @@ RETURNING id`, now)
 		if err != nil {
 			return translate(err)
 		}
-		if len(ids) > 0 {
-			_, err = tx.ExecContext(ctx, `DELETE FROM slack_events WHERE team_id = ANY($1)`, pq.StringArray(ids))
+		if len(ids) == 0 {
+			return nil
 		}
-		return translate(err)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM slack_events WHERE team_id = ANY($1)`, pq.StringArray(ids)); err != nil {
+			return translate(err)
+		}
+		// The team's deal-number sequence goes too: it tells how many deals
+		// there were, and a reinstall starts again at #1.
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `DROP SEQUENCE IF EXISTS `+pq.QuoteIdentifier(dealNumbers(id))); err != nil {
+				return translate(err)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("purge teams: %w", err)
 	}
 	return ids, nil
+}
+
+// dealNumbers names the sequence next_deal_number keeps for a team.
+func dealNumbers(teamID string) string {
+	sum := md5.Sum([]byte(teamID))
+	return "deal_numbers_" + hex.EncodeToString(sum[:])
 }
 
 // PipelineTotals returns the team's open deals per stage with their value in
