@@ -121,11 +121,16 @@ func CreateDatabase(ctx context.Context, dsn string) error {
 	return nil
 }
 
-// Redact returns dsn without its password, for messages.
+// Redact returns dsn without its password, for messages: the password of
+// the user part and a password= parameter are both masked.
 func Redact(dsn string) string {
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return "the database"
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
 	}
 	return u.Redacted()
 }

@@ -69,9 +69,25 @@ func loadConfig(getenv func(string) string) *config {
 	return c
 }
 
-// databaseFlag lets a subcommand override DATABASE_URL.
+// databaseFlag lets a subcommand override DATABASE_URL. Its default, shown by
+// --help, is the URL without its password.
 func (c *config) databaseFlag(fs *flag.FlagSet) {
-	fs.StringVar(&c.DatabaseURL, "database", c.DatabaseURL, "PostgreSQL URL (DATABASE_URL)")
+	fs.Var(databaseURL{&c.DatabaseURL}, "database", "PostgreSQL `URL` (DATABASE_URL)")
+}
+
+// databaseURL is a flag value that never shows a password.
+type databaseURL struct{ p *string }
+
+func (v databaseURL) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return db.Redact(*v.p)
+}
+
+func (v databaseURL) Set(s string) error {
+	*v.p = s
+	return nil
 }
 
 // validate checks every setting and returns the first problem, naming it.

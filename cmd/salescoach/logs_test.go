@@ -35,6 +35,8 @@ func TestNoSecretInLogs(t *testing.T) {
 		clientSecret = "client-SECRET-9d1e0b"
 		installed    = "xoxb-400-500-INSTALLEDSECRET"
 		dbPassword   = "db-SECRET-pw"
+		// a password given as a parameter of the URL
+		dbParamPassword = "db-param-SECRET-pw"
 	)
 	key := base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -57,6 +59,9 @@ func TestNoSecretInLogs(t *testing.T) {
 	defer api.Close()
 	dbURL, _ := url.Parse(dbtest.URL(t))
 	dbURL.User = url.UserPassword("postgres", dbPassword) // the server trusts local connections: any password does
+	q := dbURL.Query()
+	q.Set("password", dbParamPassword)
+	dbURL.RawQuery = q.Encode()
 	addr := freePort(t)
 	env := map[string]string{
 		"DATABASE_URL": dbURL.String(), "LISTEN_ADDR": addr, "LOG_LEVEL": "debug",
@@ -128,7 +133,8 @@ func TestNoSecretInLogs(t *testing.T) {
 		}
 	}
 	secrets := map[string]string{"signing secret": signing, "bot token": botToken, "app token": appToken,
-		"client secret": clientSecret, "secret key": key, "installed token": installed, "database password": dbPassword}
+		"client secret": clientSecret, "secret key": key, "installed token": installed, "database password": dbPassword,
+		"database password parameter": dbParamPassword}
 	for what, s := range secrets {
 		if strings.Contains(logs, s) {
 			t.Errorf("the %s is in the logs", what)

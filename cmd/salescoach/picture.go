@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"salescoach/bot"
@@ -14,34 +16,45 @@ import (
 
 const pictureUsage = "picture flow|trend|blueprint --team T [--deal N] [--weeks N] [--lang en|zh] [--at TIME] --out FILE.png"
 
-// pictureCmd draws one picture of a team into a PNG file.
+// maxPictureWeeks bounds --weeks: two years, as /coach flow and trend accept.
+const maxPictureWeeks = 104
+
+// pictureCmd draws one picture of a team into a PNG file, or to stdout with
+// --out -.
 func pictureCmd(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fs := e.flags("picture", pictureUsage)
-		fs.Usage()
-		if len(args) == 0 {
-			return errors.New("picture: say which: flow, trend or blueprint")
-		}
-		return nil
+	kind := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		kind, args = args[0], args[1:]
 	}
-	kind := args[0]
-	fs := e.flags("picture "+kind, pictureUsage)
+	fs := e.flags(strings.TrimSpace("picture "+kind), pictureUsage)
 	team := fs.String("team", "", "Slack team (workspace) id, e.g. T0001")
 	deal := fs.Int("deal", 0, "the deal's number, for blueprint")
-	weeks := fs.Int("weeks", 0, fmt.Sprintf("weeks to draw (flow: %d, trend: %d)", bot.FlowWeeks, bot.TrendWeeks))
+	weeks := fs.Int("weeks", 0, fmt.Sprintf("weeks to draw, 1 to %d (default flow: %d, trend: %d)", maxPictureWeeks, bot.FlowWeeks, bot.TrendWeeks))
 	lang := fs.String("lang", "en", "en or zh")
 	at := fs.String("at", "", "draw as of this time (RFC 3339 or YYYY-MM-DD); now by default")
-	out := fs.String("out", "", "the PNG file to write")
+	out := fs.String("out", "", "the PNG file to write; - writes it to stdout")
 	e.cfg.databaseFlag(fs)
-	if err := e.parse(fs, args[1:]); err != nil {
+	if err := e.parse(fs, args); err != nil {
 		return err
 	}
+	switch kind {
+	case "flow", "trend", "blueprint":
+	case "":
+		return errors.New("picture: say which: flow, trend or blueprint (picture flow --team T --out flow.png)")
+	default:
+		return fmt.Errorf("picture: unknown picture %q: use flow, trend or blueprint", kind)
+	}
 	if *team == "" || *out == "" {
-		fs.Usage()
-		return errors.New("picture: --team and --out are required")
+		return errors.New("picture: --team and --out are required (picture " + kind + " --team T --out FILE.png, or --out - for stdout)")
 	}
 	if *lang != string(coach.EN) && *lang != string(coach.ZH) {
 		return fmt.Errorf("picture: --lang must be en or zh, not %q", *lang)
+	}
+	if set(fs, "weeks") && (*weeks < 1 || *weeks > maxPictureWeeks) {
+		return fmt.Errorf("picture: --weeks must be a whole number from 1 to %d, not %d", maxPictureWeeks, *weeks)
+	}
+	if set(fs, "deal") && *deal < 1 {
+		return fmt.Errorf("picture: --deal must be a deal number (1 or more), not %d", *deal)
 	}
 	now := time.Now().UTC()
 	if *at != "" {
@@ -93,11 +106,22 @@ func pictureCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *out == "-" {
+		_, err := e.stdout.Write(png)
+		return err
+	}
 	if err := os.WriteFile(*out, png, 0o644); err != nil {
 		return fmt.Errorf("picture: %w", err)
 	}
 	fmt.Fprintln(e.stdout, *out)
 	return nil
+}
+
+// set reports whether the flag was given on the command line.
+func set(fs *flag.FlagSet, name string) bool {
+	found := false
+	fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+	return found
 }
 
 func orDefault(v, def int) int {
