@@ -63,6 +63,7 @@ type amountParts struct {
 	negative   bool
 	number     string // digits, commas and dots as typed
 	multiplier int64
+	chinese    bool     // the multiplier is 万 or 亿: a yuan amount unless a currency is named
 	currencies []string // every currency named, in order
 	unknown    string   // a three-letter word in a currency's place that is no ISO code
 }
@@ -126,7 +127,7 @@ func scanAmount(s string) (p amountParts, ok bool) {
 		return p, false
 	}
 	if r, n := utf8.DecodeRuneInString(s[i:]); r == '千' || r == '万' || r == '亿' {
-		p.multiplier, i = amountMultipliers[r], i+n
+		p.multiplier, p.chinese, i = amountMultipliers[r], r != '千', i+n
 	} else if w := asciiLetters(s[i:]); w != "" && amountMultipliers[rune(w[0])] > 0 {
 		// "12MXN" names a currency; "12m" and "12mEUR" carry a multiplier.
 		if _, isCode := currencyWord(w); !isCode {
@@ -150,7 +151,8 @@ func LooksLikeAmount(s string) bool {
 
 // ParseAmount returns the amount s names: 12000, 12,000, 12k, 1.5m, 8万, 1.2亿,
 // $12,000, ¥80000, €5k, £300, 12000 EUR, EUR 12000 or 12000eur. An amount
-// without a currency is in defaultCurrency (USD when that is no ISO code). It
+// in 万 or 亿 without a currency is in yuan (CNY); any other amount without a
+// currency is in defaultCurrency (USD when that is no ISO code). It
 // returns an EInvalid error naming the accepted forms when s is empty,
 // negative, malformed, has more than two decimals, or is 10^12 or more.
 func ParseAmount(s, defaultCurrency string) (Money, error) {
@@ -159,6 +161,9 @@ func ParseAmount(s, defaultCurrency string) (Money, error) {
 	if !ok {
 		if t == "" {
 			return Money{}, Fail(EInvalid, "The amount is missing. "+amountFormsEN, "缺少金额。"+amountFormsZH)
+		}
+		if LooksScientific(t) {
+			return Money{}, errScientific(t)
 		}
 		return Money{}, Fail(EInvalid,
 			"Can't read "+quoteInput(t)+" as an amount. "+amountFormsEN,
@@ -178,6 +183,9 @@ func ParseAmount(s, defaultCurrency string) (Money, error) {
 	if !ok {
 		cur = "USD"
 	}
+	if p.chinese {
+		cur = "CNY"
+	}
 	for i, c := range p.currencies {
 		if i > 0 && c != p.currencies[0] {
 			return Money{}, Fail(EInvalid,
@@ -191,6 +199,23 @@ func ParseAmount(s, defaultCurrency string) (Money, error) {
 		return Money{}, err
 	}
 	return Money{Cents: cents, Currency: cur}, nil
+}
+
+// LooksScientific reports whether w is a number in scientific notation (1e6,
+// 2.5E+5): not an accepted amount, and not part of a name either.
+func LooksScientific(w string) bool {
+	m, e, ok := strings.Cut(strings.ToLower(strings.TrimSpace(w)), "e")
+	if !ok || m == "" {
+		return false
+	}
+	e = strings.TrimLeft(e, "+-")
+	return e != "" && strings.Trim(e, "0123456789") == "" && strings.Trim(m, "0123456789.") == "" && isASCIIDigit(m[0])
+}
+
+func errScientific(t string) error {
+	return Fail(EInvalid,
+		quoteInput(t)+" is not an amount: write it out. "+amountFormsEN,
+		quoteInputZH(t)+"不是金额写法，请把数写完整。"+amountFormsZH)
 }
 
 const (

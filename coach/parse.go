@@ -580,6 +580,9 @@ func ParseAddArgs(args, defaultCurrency string) (AddArgs, error) {
 		if r, st, ok := SplitTrailingStage(words); ok && len(r) > 0 {
 			a.Stage, stageWords, words = st, strings.Join(words[len(r):], " "), r
 		}
+		if n := len(words); n > 1 && LooksScientific(words[n-1]) {
+			return AddArgs{}, errScientific(words[n-1])
+		}
 		if n := amountTail(words); n > 0 && n < len(words) {
 			if words, err = takeAmount(words, n); err != nil {
 				return AddArgs{}, err
@@ -639,11 +642,11 @@ func isCurrencyToken(w string, upper bool) bool {
 	return ok && (!upper || w == strings.ToUpper(w))
 }
 
-// CheckName returns s as a deal name: trimmed, inner whitespace collapsed to
-// single spaces. It returns an EInvalid error when the name is empty, longer
+// CheckName returns s as a deal name: links replaced by their labels
+// (LinkLabels), trimmed, inner whitespace collapsed to single spaces. It returns an EInvalid error when the name is empty, longer
 // than MaxNameLen characters, or holds control characters.
 func CheckName(s string) (string, error) {
-	name := strings.Join(strings.Fields(s), " ")
+	name := strings.Join(strings.Fields(LinkLabels(s)), " ")
 	if name == "" {
 		return "", Fail(EInvalid, "A deal needs a name.", "交易需要一个名称。")
 	}
@@ -660,12 +663,12 @@ func CheckName(s string) (string, error) {
 	return name, nil
 }
 
-// CheckNote returns s as a note: trimmed, with line breaks kept (\r\n becomes
-// \n). It returns an EInvalid error when the note is empty, longer than
-// MaxNoteLen characters, or holds control characters other than newline and
-// tab.
+// CheckNote returns s as a note: links in their stored form (StoredLinks),
+// trimmed, with line breaks kept (\r\n becomes \n). It returns an EInvalid
+// error when the note is empty, longer than MaxNoteLen characters, or holds
+// control characters other than newline and tab.
 func CheckNote(s string) (string, error) {
-	note := strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"))
+	note := strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(StoredLinks(s), "\r\n", "\n"), "\r", "\n"))
 	if note == "" {
 		return "", Fail(EInvalid,
 			"The note is empty. Write it after the deal, e.g. /deal note #12 Called the CFO.",
