@@ -323,7 +323,10 @@ func (r reportRow) fill(rep *coach.Report) {
 	slices.SortFunc(rep.Reps, func(a, b coach.RepStats) int { return cmp.Compare(a.User, b.User) })
 
 	v := r.Velocity
-	if rate := ratio(float64(v.Won), float64(v.Won+v.Lost)); rate != nil && v.AvgWonCents != nil && v.MedianWon != nil && *v.MedianWon > 0 {
+	// No velocity on a median won cycle of fewer than five deals: one deal won
+	// the day it was made would make it enormous.
+	if rate := ratio(float64(v.Won), float64(v.Won+v.Lost)); rate != nil && v.Won >= coach.MinValuesForMedian &&
+		v.AvgWonCents != nil && v.MedianWon != nil && *v.MedianWon > 0 {
 		vel := float64(v.OpenLate) * (*v.AvgWonCents / 100) * *rate / *v.MedianWon
 		rep.VelocityPerDay = &vel
 	}

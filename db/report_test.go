@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -263,9 +264,9 @@ func handReport(team string) coach.Report {
 			{User: "U2", Won: 1, Lost: 1, MedianWonCycleDays: f(21), Open: 2}, // D won, C lost; I, L open
 			{User: "U3", Lost: 3}, // E, F, G lost; K is archived
 		},
-		// Over the 90 days before to: won A, D; lost C, E, F, G (win rate 1/3); average won
-		// amount 9000; median won cycle 19; open past qualification: B. 1 × 9000 × 1/3 ÷ 19.
-		VelocityPerDay: f(3000.0 / 19),
+		// Over the 90 days before to the median won cycle rests on two deals (A, D):
+		// too few for a velocity.
+		VelocityPerDay: nil,
 	}
 }
 
@@ -375,5 +376,38 @@ func TestReportUndoAfterTo(t *testing.T) {
 		if got := r.Stage(coach.Prospecting).OpenNow; got != tt.open {
 			t.Errorf("as of day %v: %d open in prospecting, want %d", tt.to, got, tt.open)
 		}
+	}
+}
+
+// TestVelocityNeedsFiveWins: velocity rests on the median won cycle, so it is
+// null until five deals were won in the 90 days before to.
+func TestVelocityNeedsFiveWins(t *testing.T) {
+	s := dbtest.Shared(t)
+	rows := []hrow{
+		{"O", "U1", "1000", "USD", "presentation", 1, ""}, // open past qualification at to
+		{"L", "U1", "1000", "USD", "contact", 0, ""},
+		{"L", "U1", "1000", "USD", "lost", 5, "price"},
+	}
+	for _, w := range []string{"W1", "W2", "W3", "W4", "W5"} {
+		rows = append(rows, hrow{w, "U1", "1000", "USD", "contact", 0, ""}, hrow{w, "U1", "1000", "USD", "won", 10, ""})
+	}
+	four := dbtest.TeamID(t)
+	loadHistory(t, s, four, rows[:len(rows)-2]) // four wins
+	rep, err := s.Report(context.Background(), four, day(0), day(31))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.VelocityPerDay != nil || rep.WinRate.Won != 4 {
+		t.Errorf("four wins: velocity %v (won %d); want null", rep.VelocityPerDay, rep.WinRate.Won)
+	}
+	five := dbtest.TeamID(t) + "5"
+	loadHistory(t, s, five, rows)
+	rep, err = s.Report(context.Background(), five, day(0), day(31))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 1 open past qualification × 1000 average won × 5/6 win rate ÷ 10 days.
+	if want := 1000.0 * 5 / 6 / 10; rep.VelocityPerDay == nil || math.Abs(*rep.VelocityPerDay-want) > 1e-6 {
+		t.Errorf("five wins: velocity %v; want %v", rep.VelocityPerDay, want)
 	}
 }

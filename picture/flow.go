@@ -20,6 +20,7 @@ type Flow struct {
 	From, To   time.Time
 	Stages     []coach.StageStats // the open stages, in process order
 	Moves      []coach.Transition
+	Won, Lost  int         // deals closed won and lost in the window, as the report counts them (not moves)
 	Bottleneck coach.Stage // "" when no stage rests on enough visits to say
 	Loc        *time.Location
 }
@@ -28,7 +29,7 @@ type Flow struct {
 // observed in it.
 func FlowOf(team string, rep coach.Report, moves []coach.Transition, loc *time.Location) Flow {
 	return Flow{Team: team, From: rep.From, To: rep.To, Stages: rep.Stages, Moves: moves,
-		Bottleneck: rep.Bottleneck(), Loc: loc}
+		Won: rep.WinRate.Won, Lost: rep.WinRate.Lost, Bottleneck: rep.Bottleneck(), Loc: loc}
 }
 
 // PNG draws the flowchart in lang.
@@ -76,7 +77,9 @@ func (f Flow) scene(lang coach.Lang) (*scene, error) {
 	out := map[coach.Stage]int{} // moves out of each stage
 	var forward, skips, backs, lost []coach.Transition
 	reopened := map[coach.Stage]int{}
-	won, lostN, moved := 0, 0, 0
+	// The outcome boxes count deals as the report does (a deal won twice in
+	// the window, or reopened since, is not two wins); the arrows count moves.
+	won, lostN, moved := f.Won, f.Lost, 0
 	for _, m := range f.Moves {
 		if m.Count <= 0 {
 			continue
@@ -98,12 +101,6 @@ func (f Flow) scene(lang coach.Lang) (*scene, error) {
 			continue
 		}
 		out[m.From] += m.Count
-		if m.To == coach.Won {
-			won += m.Count
-		}
-		if m.To == coach.Lost {
-			lostN += m.Count
-		}
 	}
 	maxCount := 1
 	for _, m := range f.Moves {
@@ -115,8 +112,8 @@ func (f Flow) scene(lang coach.Lang) (*scene, error) {
 		span = lang.T(fmt.Sprintf("%d weeks", days/7), fmt.Sprintf("%d 周", days/7))
 	}
 	sub := lang.T(
-		fmt.Sprintf("%s to %s (%s). Arrows: deals that moved in this window (share of the stage's moves out).", date(f.From, f.Loc), date(f.To, f.Loc), span),
-		fmt.Sprintf("%s 至 %s（%s）。箭头：本期内在阶段之间移动的交易数（占该阶段流出的比例）", date(f.From, f.Loc), date(f.To, f.Loc), span))
+		fmt.Sprintf("%s to %s (%s). Arrows: moves between stages in this window (share of the stage's moves out).", date(f.From, f.Loc), date(f.To, f.Loc), span),
+		fmt.Sprintf("%s 至 %s（%s）。箭头：本期内阶段之间的移动次数（占该阶段流出的比例）", date(f.From, f.Loc), date(f.To, f.Loc), span))
 	if moved == 0 {
 		sub += lang.T(" No deal changed stage in this window.", "本期内没有交易变更阶段。")
 	}

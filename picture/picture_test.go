@@ -126,7 +126,31 @@ func fixtureFlow() Flow {
 			{From: coach.Closing, To: coach.Won, Count: 3},
 			{From: coach.Lost, To: coach.Contact, Count: 1}, // a reopen
 		},
+		Won: 3, Lost: 7,
 		Bottleneck: coach.Objections,
+	}
+}
+
+// TestFlowCountsDeals: the outcome boxes say how many deals were won and lost
+// in the window as the report counts them, not how many moves went there (a
+// deal won, reopened and won again is one win; one won and then reopened is
+// not closed at all).
+func TestFlowCountsDeals(t *testing.T) {
+	rep := coach.Report{From: fixFrom, To: fixTo, WinRate: coach.WinRate{Won: 2, Lost: 5}}
+	rep.Stages = fixtureFlow().Stages
+	f := FlowOf("T0FIXTURE", rep, fixtureFlow().Moves, time.UTC)
+	s, err := f.scene(coach.EN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := s.describe()
+	for _, want := range []string{`"2 deals"`, `"Lost: 5 deals`, "Arrows: moves between stages"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("the flowchart does not say %s:\n%s", want, d)
+		}
+	}
+	if strings.Contains(d, `"3 deals"`) || strings.Contains(d, "Lost: 7 deals") {
+		t.Errorf("the flowchart counts moves as deals:\n%s", d)
 	}
 }
 
