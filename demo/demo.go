@@ -139,6 +139,7 @@ func History(seed int64, now time.Time) coach.History {
 			g.deal(&h, fmt.Sprintf("%s%03d", IDPrefix, n), r, g.now.Add(-time.Duration(ago*24*float64(time.Hour))))
 		}
 	}
+	g.closeDates(&h)
 	// Deals are numbered in order of first appearance: oldest first reads best.
 	first := map[string]time.Time{}
 	for _, row := range h.Rows {
@@ -286,6 +287,68 @@ func (g *gen) deal(h *coach.History, id string, r rep, start time.Time) {
 			stage = next
 		}
 		row(stage, at)
+	}
+}
+
+// closeDates gives most deals that reached presentation an expected close
+// date, set by their owner a day or two after entering it: the rest of the
+// process's usual time, a little optimistic. When the date passes with the
+// deal still open, the owner usually pushes it two to five weeks later (a
+// slip) within a few days; now and then they forget, and the deal is
+// overdue.
+func (g *gen) closeDates(h *coach.History) {
+	type life struct {
+		owner string
+		pace  float64
+		dated time.Time // entry into presentation
+		stage coach.Stage
+		end   time.Time // won or lost; now while open
+		seen  bool
+	}
+	pace := map[string]float64{}
+	for _, r := range team {
+		pace[r.id] = r.pace
+	}
+	var order []string
+	lives := map[string]*life{}
+	for _, row := range h.Rows {
+		l := lives[row.DealID]
+		if l == nil {
+			l = &life{owner: row.Owner, pace: pace[row.Owner], end: g.now}
+			lives[row.DealID] = l
+			order = append(order, row.DealID)
+		}
+		if !l.seen && row.Stage.Index() >= coach.Presentation.Index() && row.Stage.IsOpen() {
+			l.seen, l.dated, l.stage = true, row.At, row.Stage
+		}
+		if row.Stage == coach.Won || row.Stage == coach.Lost {
+			l.end = row.At
+		} else {
+			l.end = g.now
+		}
+	}
+	for _, id := range order {
+		l := lives[id]
+		if !l.seen || g.rnd.IntN(100) >= 70 {
+			continue
+		}
+		rest := 0.0
+		for _, st := range coach.OpenStages[l.stage.Index():] {
+			rest += stageDays[st]
+		}
+		set := l.dated.Add(time.Duration(20+g.rnd.IntN(30)) * time.Hour)
+		date := coach.DayOf(set.Add(time.Duration(rest * l.pace * 0.8 * math.Exp(g.rnd.NormFloat64()*0.3) * 24 * float64(time.Hour))))
+		for set.Before(l.end) {
+			h.Dues = append(h.Dues, coach.HistoryDue{DealID: id, Author: l.owner, At: set, Date: date})
+			if g.rnd.IntN(100) < 25 {
+				break // forgotten: overdue if still open
+			}
+			next := date.Add(time.Duration(24+g.rnd.IntN(72))*time.Hour + 9*time.Hour)
+			if !next.After(set) {
+				next = set.Add(24 * time.Hour)
+			}
+			set, date = next, date.AddDate(0, 0, 14+g.rnd.IntN(22))
+		}
 	}
 }
 

@@ -208,10 +208,14 @@ func demoCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
+	dues, err := store.AddDues(ctx, *team, h.Dues)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
 	if err := store.SetManager(ctx, *team, demo.Manager, true); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "demo team %s: %d deals over the last %d days (%d stage changes, %d notes); %s is a manager.\n",
-		*team, res.NewDeals, demo.Days, len(h.Rows), len(h.Notes), demo.Manager)
+	fmt.Fprintf(e.stdout, "demo team %s: %d deals over the last %d days (%d stage changes, %d notes, %d close dates set); %s is a manager.\n",
+		*team, res.NewDeals, demo.Days, len(h.Rows), len(h.Notes), dues, demo.Manager)
 	return nil
 }

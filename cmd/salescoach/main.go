@@ -83,6 +83,7 @@ func subcommands() []subcommand {
 		{"import", "import --team T FILE", "import a stage-history CSV (one transaction; idempotent)", importCmd, dbEnv},
 		{"export", "export --team T [--out FILE]", "write the team's stage history as CSV", exportCmd, dbEnv},
 		{"report", "report --team T --from DATE --to DATE [--format text|json]", "the cycle-time metrics of a window", reportCmd, dbEnv},
+		{"forecast", forecastUsage, "the chance each open deal is won in the next days and the team's expected wins, or --backtest to score past forecasts", forecastCmd, dbEnv},
 		{"digest", "digest --team T [--at TIME] [--print | --post CHANNEL]", "build the weekly digest as of a time: print it, or post it to a channel", digest, append(slices.Clone(dbEnv), "SLACK_BOT_TOKEN", "SLACK_API_URL")},
 	}
 }

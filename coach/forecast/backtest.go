@@ -4,18 +4,18 @@ import "time"
 
 // Score is how one past forecast fared against what happened.
 type Score struct {
-	At             time.Time
-	Open           int // deals open then
-	ExpectedWon    float64
-	WonInterval    Interval
-	Won            int // deals among them won within the window
-	ExpectedAmount float64
-	AmountInterval Interval
-	WonAmount      float64
-	Brier          float64 // mean squared error of p_win
-	BrierBase      float64 // the same for the best constant forecast of then: its base rate
-	UsedCloseDate  bool
-	TooLittle      bool // nothing forecast: too little history then
+	At             time.Time `json:"at"`
+	Open           int       `json:"open"` // deals open then
+	ExpectedWon    float64   `json:"expected_won"`
+	WonInterval    Interval  `json:"won_interval"`
+	Won            int       `json:"won"` // deals among them won within the window
+	ExpectedAmount float64   `json:"expected_won_amount"`
+	AmountInterval Interval  `json:"amount_interval"`
+	WonAmount      float64   `json:"won_amount"`
+	Brier          float64   `json:"brier"`          // mean squared error of p_win
+	BrierBase      float64   `json:"brier_constant"` // the same for the best constant forecast of then: its base rate
+	UsedCloseDate  bool      `json:"used_close_date"`
+	TooLittle      bool      `json:"too_little_history"` // nothing forecast: too little history then
 }
 
 // Backtest forecasts the team as of each of the last months month starts

@@ -7,6 +7,7 @@
 package forecast
 
 import (
+	"encoding/json"
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
@@ -334,6 +335,38 @@ type Forecast struct {
 	LearnedFrom int `json:"-"`
 }
 
+// MarshalJSON writes the object of SPEC §16. With too little history the
+// figures and every p_win and expected_close are null, and "note" says why.
+func (f Forecast) MarshalJSON() ([]byte, error) {
+	type plain Forecast
+	if !f.TooLittle {
+		return json.Marshal(plain(f))
+	}
+	type deal struct {
+		DealForecast
+		PWin          *float64 `json:"p_win"`
+		ExpectedClose *string  `json:"expected_close"`
+	}
+	deals := make([]deal, len(f.Deals))
+	for i, d := range f.Deals {
+		deals[i] = deal{DealForecast: d}
+	}
+	return json.Marshal(struct {
+		TeamID            string    `json:"team_id"`
+		At                time.Time `json:"at"`
+		Days              int       `json:"days"`
+		Currency          string    `json:"currency"`
+		ExpectedWon       *float64  `json:"expected_won"`
+		WonInterval       *Interval `json:"won_interval"`
+		ExpectedWonAmount *float64  `json:"expected_won_amount"`
+		AmountInterval    *Interval `json:"amount_interval"`
+		AmountExcluded    int       `json:"amount_excluded"`
+		Deals             []deal    `json:"deals"`
+		Note              string    `json:"note"`
+	}{TeamID: f.TeamID, At: f.At, Days: f.Days, Currency: f.Currency, AmountExcluded: f.AmountExcluded, Deals: deals,
+		Note: "too little history to forecast"})
+}
+
 // Make forecasts the team's deals open at at for the next days days, from
 // what happened before at alone. days must be positive.
 func Make(team Team, at time.Time, days int) Forecast {
@@ -376,7 +409,7 @@ func make1(team *Team, at time.Time, days int, useDue, withIntervals bool) Forec
 		}
 		_, df.won = d.wonIn(at, at.Add(window))
 		if !f.TooLittle {
-			df.PWin = m.p(s, at)
+			df.PWin = math.Round(m.p(s, at)*1e4) / 1e4
 			if w, ok := m.winDays(s, at); ok {
 				day := coach.DayOf(at.Add(time.Duration(w * 24 * float64(time.Hour)))).Format(coach.DayLayout)
 				df.ExpectedClose = &day
@@ -402,6 +435,8 @@ func make1(team *Team, at time.Time, days int, useDue, withIntervals bool) Forec
 		f.ExpectedWon += x.p
 		f.ExpectedWonAmount += x.p * x.amount
 	}
+	f.ExpectedWon = math.Round(f.ExpectedWon*100) / 100
+	f.ExpectedWonAmount = math.Round(f.ExpectedWonAmount*100) / 100
 	f.WonInterval, f.AmountInterval = intervals(sims, seed(team.ID, at, days))
 	return f
 }
