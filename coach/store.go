@@ -13,15 +13,23 @@ type NewDeal struct {
 	At        time.Time
 }
 
-// ListCountCap is as far as a rep's list counts: a list of more deals says
-// "more than" instead of counting every one on every request.
-const ListCountCap = 100
+// ListCountCap was as far as a rep's list counted. Lists now count exactly;
+// it stays, larger than any count, until no caller reads it.
+const ListCountCap = 1<<31 - 1
+
+// ListPage is how many deals a page of a list holds.
+const ListPage = 20
 
 // ListFilter selects deals for a list.
 type ListFilter struct {
 	Owner    string   // "" for the whole team
 	Statuses []Status // empty for all
-	Limit    int      // 20 when 0
+	Limit    int      // ListPage when 0
+	Offset   int      // deals to skip, for a later page: (page − 1) × Limit
+	Stage    Stage    // only open deals in this open stage; "" for any
+	Stale    bool     // only the stale deals of §9 (judged as of Now): open, not paused
+	Paused   bool     // only deals paused at Now
+	Now      time.Time
 }
 
 // Decide returns the event to append to a deal's log, given the deal as it is

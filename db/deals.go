@@ -463,66 +463,95 @@ func (s *DB) listScanned(ctx context.Context, query string, args ...any) ([]coac
 	return out, total, translate(rows.Err())
 }
 
-// listCountCap is coach.ListCountCap in SQL (a test holds them equal).
-const listCountCap = "100"
-
-// ListDeals returns the team's deals matching f, open deals longest in their
-// stage first and closed deals most recent first, with the number of deals
-// that matched in all.
+// ListDeals returns a page of the team's deals matching f, open deals
+// longest in their stage first and closed deals most recent first, with the
+// number of deals that matched in all (exact, at any size).
 func (s *DB) ListDeals(ctx context.Context, teamID string, f coach.ListFilter) ([]coach.Deal, int, error) {
 	if f.Limit <= 0 {
-		f.Limit = 20
+		f.Limit = coach.ListPage
 	}
+	f.Offset = max(f.Offset, 0)
+	if f.Now.IsZero() {
+		f.Now = time.Now()
+	}
+	if f.Owner != "" && len(f.Statuses) == 1 && f.Stage == "" && !f.Stale && !f.Paused {
+		// One rep's deals of one status, what /deal list shows by default:
+		// read in index order (deals_owner), counted on the side from the
+		// same index.
+		const q = `
+SELECT ` + dealCols + `, (SELECT count(*) FROM deals c
+	WHERE c.team_id = $1 AND c.owner_id = $2 AND c.status = $3 AND NOT c.archived) AS total
+FROM deals
+WHERE team_id = $1 AND owner_id = $2 AND status = $3 AND NOT archived
+ORDER BY CASE WHEN $3 = 'open' THEN stage_since END ASC, stage_since DESC, number
+LIMIT $4 OFFSET $5`
+		const qOpen = `
+SELECT ` + dealCols + `, (SELECT count(*) FROM deals c
+	WHERE c.team_id = $1 AND c.owner_id = $2 AND c.status = 'open' AND NOT c.archived) AS total
+FROM deals
+WHERE team_id = $1 AND owner_id = $2 AND status = 'open' AND NOT archived
+ORDER BY stage_since, number
+LIMIT $3 OFFSET $4`
+		query, args := q, []any{teamID, f.Owner, string(f.Statuses[0]), f.Limit, f.Offset}
+		if f.Statuses[0] == coach.StatusOpen {
+			query, args = qOpen, []any{teamID, f.Owner, f.Limit, f.Offset}
+		}
+		deals, total, err := s.listScanned(ctx, query, args...)
+		if err == nil && len(deals) == 0 && f.Offset > 0 {
+			// Past the last page: count on its own.
+			err = s.db.GetContext(ctx, &total, `SELECT count(*) FROM deals
+				WHERE team_id = $1 AND owner_id = $2 AND status = $3 AND NOT archived`, teamID, f.Owner, string(f.Statuses[0]))
+			err = translate(err)
+		}
+		return deals, total, err
+	}
+	statuses := make([]string, len(f.Statuses))
+	for i, st := range f.Statuses {
+		statuses[i] = string(st)
+	}
+	var stale []int64
+	if f.Stale {
+		// The stale deals are the report's: the same rule as /coach stats.
+		rep, err := s.ReportFor(ctx, teamID, f.Owner, f.Now.Add(-coach.StatsWindowDays*24*time.Hour), f.Now)
+		if err != nil {
+			return nil, 0, err
+		}
+		stale = []int64{}
+		for _, d := range rep.StaleDeals {
+			stale = append(stale, int64(d.Deal))
+		}
+	}
+	const match = `
+	SELECT ` + dealCols + ` FROM deals
+	WHERE team_id = $1 AND NOT archived AND ($2 = '' OR owner_id = $2)
+	  AND (cardinality($3::text[]) = 0 OR status = ANY($3))
+	  AND ($4 = '' OR (status = 'open' AND stage = $4))
+	  AND (NOT $5 OR paused_until > $6)
+	  AND (NOT $7 OR number = ANY($8::bigint[]))`
+	const q = `WITH m AS (` + match + `)
+SELECT *, (SELECT count(*) FROM m) AS total FROM m
+ORDER BY status = 'open' DESC,
+	CASE WHEN status = 'open' THEN stage_since END ASC,
+	stage_since DESC, number
+LIMIT $9 OFFSET $10`
+	args := []any{teamID, f.Owner, pq.StringArray(statuses), string(f.Stage), f.Paused, f.Now, f.Stale, pq.Int64Array(stale)}
 	var rows []struct {
 		dealRow
 		Total int `db:"total"`
 	}
-	if f.Owner != "" && len(f.Statuses) == 1 {
-		// One rep's deals of one status, what /deal list shows by default:
-		// read in index order (deals_owner), counted on the side. The count
-		// reads the index in order too: unordered, the planner may choose a
-		// bitmap scan that reads every entry of the rep before the LIMIT.
-		const q = `
-SELECT ` + dealCols + `, (SELECT count(*) FROM (SELECT FROM deals c
-	WHERE c.team_id = $1 AND c.owner_id = $2 AND c.status = $3 AND NOT c.archived
-	ORDER BY c.stage_since, c.number LIMIT ` + listCountCap + `) c) AS total
-FROM deals
-WHERE team_id = $1 AND owner_id = $2 AND status = $3 AND NOT archived
-ORDER BY CASE WHEN $3 = 'open' THEN stage_since END ASC, stage_since DESC, number
-LIMIT $4`
-		const qOpen = `
-SELECT ` + dealCols + `, (SELECT count(*) FROM (SELECT FROM deals c
-	WHERE c.team_id = $1 AND c.owner_id = $2 AND c.status = 'open' AND NOT c.archived
-	ORDER BY c.stage_since, c.number LIMIT ` + listCountCap + `) c) AS total
-FROM deals
-WHERE team_id = $1 AND owner_id = $2 AND status = 'open' AND NOT archived
-ORDER BY stage_since, number
-LIMIT $3`
-		query, args := q, []any{teamID, f.Owner, string(f.Statuses[0]), f.Limit}
-		if f.Statuses[0] == coach.StatusOpen {
-			query, args = qOpen, []any{teamID, f.Owner, f.Limit}
-		}
-		return s.listScanned(ctx, query, args...)
-	} else {
-		statuses := make([]string, len(f.Statuses))
-		for i, st := range f.Statuses {
-			statuses[i] = string(st)
-		}
-		const q = `
-SELECT ` + dealCols + `, count(*) OVER () AS total FROM deals
-WHERE team_id = $1 AND NOT archived AND ($2 = '' OR owner_id = $2) AND (cardinality($3::text[]) = 0 OR status = ANY($3))
-ORDER BY status = 'open' DESC,
-	CASE WHEN status = 'open' THEN stage_since END ASC,
-	stage_since DESC, number
-LIMIT $4`
-		if err := s.db.SelectContext(ctx, &rows, q, teamID, f.Owner, pq.StringArray(statuses), f.Limit); err != nil {
-			return nil, 0, translate(err)
-		}
+	if err := s.db.SelectContext(ctx, &rows, q, append(args, f.Limit, f.Offset)...); err != nil {
+		return nil, 0, translate(err)
 	}
 	out := make([]coach.Deal, len(rows))
 	total := 0
 	for i, r := range rows {
 		out[i], total = r.deal(), r.Total
+	}
+	if len(rows) == 0 && f.Offset > 0 {
+		// Past the last page: count on its own.
+		if err := s.db.GetContext(ctx, &total, `WITH m AS (`+match+`) SELECT count(*) FROM m`, args...); err != nil {
+			return nil, 0, translate(err)
+		}
 	}
 	return out, total, nil
 }

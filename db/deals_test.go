@@ -146,32 +146,101 @@ func TestUndoConcurrent(t *testing.T) {
 	}
 }
 
-// TestListCountCap: a rep's list shows the first page in order and counts
-// the rest only up to coach.ListCountCap.
-func TestListCountCap(t *testing.T) {
+// TestListPages: a rep with 150 open deals reads every one of them, 20 at a
+// time, each once and in order, under an exact count; the stage, paused and
+// stale filters page and count the same way.
+func TestListPages(t *testing.T) {
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	ctx := context.Background()
-	for i := 0; i < coach.ListCountCap+5; i++ {
-		newDeal(t, s, team, "U1", "Deal "+strconv.Itoa(i))
+	const n = 150
+	var deals []coach.Deal
+	for i := 0; i < n; i++ {
+		deals = append(deals, newDeal(t, s, team, "U1", "Deal "+strconv.Itoa(i)))
 	}
 	newDeal(t, s, team, "U2", "Someone else's")
-	deals, total, err := s.ListDeals(ctx, team, coach.ListFilter{Owner: "U1", Statuses: []coach.Status{coach.StatusOpen}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if total != coach.ListCountCap || len(deals) != 20 {
-		t.Fatalf("listed %d deals of %d counted; want 20 of %d (the cap)", len(deals), total, coach.ListCountCap)
-	}
-	for i, d := range deals {
-		// Same time in stage: by number.
-		if d.Number != i+1 || d.OwnerID != "U1" {
-			t.Errorf("row %d is #%d of %s, want #%d of U1", i, d.Number, d.OwnerID, i+1)
+	now := t0.AddDate(0, 0, 30)
+	c := coach.Caller{TeamID: team, UserID: "U1", Loc: time.UTC}
+	for _, d := range deals[:5] { // fresh: moved yesterday
+		if _, _, err := s.Change(ctx, c, d.ID, func(d coach.Deal, _ []coach.Event) (coach.Event, error) {
+			return coach.Move(c, d, coach.Qualification, now.AddDate(0, 0, -1))
+		}); err != nil {
+			t.Fatal(err)
 		}
 	}
-	_, total, err = s.ListDeals(ctx, team, coach.ListFilter{Owner: "U2", Statuses: []coach.Status{coach.StatusOpen}})
+	until := now.AddDate(0, 0, 10)
+	for _, d := range deals[10:13] {
+		if _, _, err := s.Change(ctx, c, d.ID, func(d coach.Deal, _ []coach.Event) (coach.Event, error) {
+			return coach.Event{Kind: coach.EvPause, Fields: coach.Fields{Until: &until}, ActorID: "U1", At: now}, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	read := func(f coach.ListFilter) (seen []int, total int) {
+		t.Helper()
+		f.Owner, f.Statuses, f.Now = "U1", []coach.Status{coach.StatusOpen}, now
+		for page := 0; ; page++ {
+			f.Offset = page * coach.ListPage
+			got, tot, err := s.ListDeals(ctx, team, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			total = tot
+			if len(got) == 0 {
+				return seen, total
+			}
+			if len(got) > coach.ListPage {
+				t.Fatalf("page %d has %d deals", page+1, len(got))
+			}
+			for _, d := range got {
+				if d.OwnerID != "U1" {
+					t.Errorf("page %d lists #%d of %s", page+1, d.Number, d.OwnerID)
+				}
+				seen = append(seen, d.Number)
+			}
+		}
+	}
+	seen, total := read(coach.ListFilter{})
+	if total != n || len(seen) != n {
+		t.Fatalf("read %d deals in pages, counted %d; want %d and %d", len(seen), total, n, n)
+	}
+	once := map[int]bool{}
+	for _, num := range seen {
+		if once[num] {
+			t.Errorf("#%d is listed twice", num)
+		}
+		once[num] = true
+	}
+	// Longest in stage first: the five moved yesterday come last.
+	if last := seen[n-5:]; last[0] != deals[0].Number || last[4] != deals[4].Number {
+		t.Errorf("the last page ends with %v; want the deals moved yesterday", last)
+	}
+
+	for _, tt := range []struct {
+		name string
+		f    coach.ListFilter
+		want int
+	}{
+		{"Stage", coach.ListFilter{Stage: coach.Qualification}, 5},
+		{"Paused", coach.ListFilter{Paused: true}, 3},
+		{"Stale", coach.ListFilter{Stale: true}, n - 5 - 3}, // not the fresh ones, not the paused ones
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			seen, total := read(tt.f)
+			if total != tt.want || len(seen) != tt.want {
+				t.Errorf("read %d deals, counted %d; want %d", len(seen), total, tt.want)
+			}
+		})
+	}
+	_, total, err := s.ListDeals(ctx, team, coach.ListFilter{Owner: "U2", Statuses: []coach.Status{coach.StatusOpen}})
 	if err != nil || total != 1 {
 		t.Errorf("U2's list counts %d (err %v), want 1", total, err)
+	}
+	// Past the last page: nothing listed, still counted.
+	got, total, err := s.ListDeals(ctx, team, coach.ListFilter{Owner: "U1", Statuses: []coach.Status{coach.StatusOpen}, Offset: 200})
+	if err != nil || len(got) != 0 || total != n {
+		t.Errorf("page 11: %d deals of %d (err %v); want none of %d", len(got), total, err, n)
 	}
 }
 
