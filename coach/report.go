@@ -19,6 +19,13 @@ type Report struct {
 	// deals past qualification × average won amount × win rate ÷ median won
 	// cycle, in the team's reporting currency per day.
 	VelocityPerDay *float64 `json:"velocity_per_day"`
+	// LostReasons groups the deals lost in the window by reason, most first.
+	LostReasons []LostReasonStat `json:"lost_reasons"`
+	// Pipeline is the deals open at To in each open stage, in process order.
+	Pipeline []PipelineStage `json:"pipeline"`
+	// Slipped are the deals whose close date was moved later in the window,
+	// most days pushed first.
+	Slipped []SlippedDeal `json:"slipped"`
 
 	// Currency is the team's reporting currency: the currency of by_amount
 	// and of the velocity. It is not part of the JSON of §9.
@@ -46,6 +53,37 @@ type WinRate struct {
 	ByCount        *float64 `json:"by_count"`
 	ByAmount       *float64 `json:"by_amount"`
 	AmountExcluded int      `json:"amount_excluded"` // closed deals left out of ByAmount: another currency
+}
+
+// LostReasonStat is one reason of the deals lost in a window: how many, and
+// their value in the reporting currency (deals in another currency counted
+// in AmountExcluded).
+type LostReasonStat struct {
+	Reason         LostReason `json:"reason"`
+	N              int        `json:"n"`
+	Amount         float64    `json:"amount"`
+	AmountExcluded int        `json:"amount_excluded"`
+}
+
+// PipelineStage is the deals open in a stage at the end of a window and their
+// value in the reporting currency.
+type PipelineStage struct {
+	Stage          Stage   `json:"stage"`
+	Deals          int     `json:"deals"`
+	Amount         float64 `json:"amount"`
+	AmountExcluded int     `json:"amount_excluded"`
+}
+
+// SlippedDeal is a deal whose close date moved later in a window: from the
+// date before its first slip in the window to the one after its last.
+type SlippedDeal struct {
+	Deal       int    `json:"deal"`
+	Name       string `json:"name"`
+	Owner      string `json:"owner"`
+	Slips      int    `json:"slips"`
+	DaysPushed int    `json:"days_pushed"`
+	From       string `json:"from"` // 2026-03-01
+	To         string `json:"to"`
 }
 
 // StageStats are one open stage's figures.

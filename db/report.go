@@ -224,7 +224,51 @@ SELECT json_build_object(
 				count(*) FILTER (WHERE outcome = 'lost') AS lost,
 				percentile_cont(0.5) WITHIN GROUP (ORDER BY cycle) FILTER (WHERE outcome = 'won') AS median_won
 			FROM closed WHERE at >= $5
-		) v)
+		) v),
+	'lost_reasons', (
+		-- the reason of each deal's closing loss in the window, found by that entry
+		SELECT coalesce(json_agg(x ORDER BY x.n DESC, x.amount_cents DESC, x.reason), '[]') FROM (
+			SELECT coalesce(r.reason, 'other') AS reason, count(*) AS n,
+				coalesce(sum(d.amount_cents) FILTER (WHERE d.currency = t.currency), 0) AS amount_cents,
+				count(*) FILTER (WHERE d.currency <> t.currency AND d.amount_cents IS NOT NULL) AS amount_excluded
+			FROM deal JOIN d ON d.id = deal.deal_id CROSS JOIN team t
+			LEFT JOIN LATERAL (
+				SELECT e.reason FROM events e
+				WHERE e.deal_id = deal.deal_id AND e.entry = 'lost' AND e.at = deal.at
+				ORDER BY e.id DESC LIMIT 1
+			) r ON true
+			WHERE deal.mine AND deal.entry = 'lost' AND deal.at >= $2
+			GROUP BY 1
+		) x),
+	'pipeline', (
+		SELECT json_agg(x ORDER BY x.pos) FROM (
+			SELECT o.stage, o.pos, count(deal.deal_id) AS deals,
+				coalesce(sum(d.amount_cents) FILTER (WHERE d.currency = t.currency), 0) AS amount_cents,
+				count(*) FILTER (WHERE d.currency <> t.currency AND d.amount_cents IS NOT NULL) AS amount_excluded
+			FROM (VALUES ('prospecting', 0), ('contact', 1), ('qualification', 2), ('presentation', 3),
+				('objections', 4), ('closing', 5)) AS o (stage, pos)
+			LEFT JOIN deal ON deal.pos = o.pos AND deal.mine
+			LEFT JOIN d ON d.id = deal.deal_id
+			CROSS JOIN team t
+			GROUP BY o.stage, o.pos
+		) x),
+	'slipped', (
+		-- close dates set in the window later than the one set before them
+		SELECT coalesce(json_agg(x ORDER BY x.days_pushed DESC, x.deal), '[]') FROM (
+			SELECT d.number AS deal, d.name, d.owner_id AS owner, count(*) AS slips,
+				sum(u.date - u.prev) AS days_pushed,
+				(array_agg(u.prev ORDER BY u.at, u.id))[1]::text AS "from",
+				(array_agg(u.date ORDER BY u.at DESC, u.id DESC))[1]::text AS "to"
+			FROM (
+				SELECT e.deal_id, e.id, e.at, (e.fields->>'close_date')::date AS date,
+					lag((e.fields->>'close_date')::date) OVER (PARTITION BY e.deal_id ORDER BY e.at, e.id) AS prev
+				FROM events e
+				WHERE e.team_id = $1 AND e.kind = 'due' AND e.at < $3 AND e.fields->>'close_date' IS NOT NULL
+				  AND (NOT EXISTS (SELECT 1 FROM reverted) OR e.id NOT IN (SELECT reverts FROM reverted))
+			) u JOIN d ON d.id = u.deal_id
+			WHERE d.mine AND u.at >= $2 AND u.date > u.prev
+			GROUP BY d.number, d.name, d.owner_id
+		) x)
 )`
 
 // readTx runs fn in a read-only transaction.
@@ -271,6 +315,15 @@ type reportRow struct {
 		Lost        int      `json:"lost"`
 		MedianWon   *float64 `json:"median_won"`
 	} `json:"velocity"`
+	LostReasons []struct {
+		coach.LostReasonStat
+		Cents int64 `json:"amount_cents"`
+	} `json:"lost_reasons"`
+	Pipeline []struct {
+		coach.PipelineStage
+		Cents int64 `json:"amount_cents"`
+	} `json:"pipeline"`
+	Slipped []coach.SlippedDeal `json:"slipped"`
 }
 
 // staleAfterDays is how long a deal may sit in a stage, or go without a stage
@@ -321,6 +374,18 @@ func (r reportRow) fill(rep *coach.Report) {
 	// By user id as bytes, whatever the database's collation.
 	rep.Reps = append(rep.Reps, r.Reps...)
 	slices.SortFunc(rep.Reps, func(a, b coach.RepStats) int { return cmp.Compare(a.User, b.User) })
+
+	rep.LostReasons = make([]coach.LostReasonStat, len(r.LostReasons))
+	for i, x := range r.LostReasons {
+		rep.LostReasons[i] = x.LostReasonStat
+		rep.LostReasons[i].Amount = float64(x.Cents) / 100
+	}
+	rep.Pipeline = make([]coach.PipelineStage, len(r.Pipeline))
+	for i, x := range r.Pipeline {
+		rep.Pipeline[i] = x.PipelineStage
+		rep.Pipeline[i].Amount = float64(x.Cents) / 100
+	}
+	rep.Slipped = append([]coach.SlippedDeal{}, r.Slipped...)
 
 	v := r.Velocity
 	// No velocity on a median won cycle of fewer than five deals: one deal won

@@ -30,7 +30,8 @@ func TestReportNoData(t *testing.T) {
 		}
 		return out
 	}
-	wantKeys := []string{"team_id", "from", "to", "cycle_days", "win_rate", "stages", "stale_deals", "reps", "velocity_per_day"}
+	wantKeys := []string{"team_id", "from", "to", "cycle_days", "win_rate", "stages", "stale_deals", "reps", "velocity_per_day",
+		"lost_reasons", "pipeline", "slipped"}
 	if k := keys(got); len(k) != len(wantKeys) {
 		t.Errorf("report keys %v, want %v", k, wantKeys)
 	}
@@ -56,6 +57,14 @@ func TestReportNoData(t *testing.T) {
 		if len(keys(m)) != 12 {
 			t.Errorf("stage %d keys %v, want the 12 of §9", i, keys(m))
 		}
+	}
+	for _, k := range []string{"lost_reasons", "slipped"} {
+		if l, ok := got[k].([]any); !ok || len(l) != 0 {
+			t.Errorf("%s = %v, want []", k, got[k])
+		}
+	}
+	if p, ok := got["pipeline"].([]any); !ok || len(p) != len(coach.OpenStages) || p[0].(map[string]any)["deals"] != 0.0 {
+		t.Errorf("pipeline = %v, want every open stage with 0 deals", got["pipeline"])
 	}
 	if s, ok := got["stale_deals"].([]any); !ok || len(s) != 0 {
 		t.Errorf("stale_deals = %v, want []", got["stale_deals"])
@@ -207,6 +216,20 @@ func loadHandHistory(t *testing.T, s *db.DB, team string) {
 		until := day(40)
 		return coach.Event{Kind: coach.EvPause, Fields: coach.Fields{Until: &until}, ActorID: c.UserID, At: day(20)}, nil
 	})
+	// Close dates: B's slips 21 days in the window, then 5 more after it;
+	// H's first date is no slip; J's earlier date is none either.
+	due := func(deal, date string, at float64) {
+		change(t, s, team, ids[deal], func(c coach.Caller, d coach.Deal) (coach.Event, error) {
+			date, _ := coach.ParseDay(date)
+			return coach.Due(c, d, coach.DueArgs{Date: date}, day(at))
+		})
+	}
+	due("B", "2026-03-20", 2)
+	due("B", "2026-04-10", 21)
+	due("B", "2026-04-15", 33)
+	due("H", "2026-04-30", 29)
+	due("J", "2026-03-25", 3)
+	due("J", "2026-03-22", 10)
 }
 
 // handReport is the report of handHistory for [day 0, day 31), worked out by
@@ -267,6 +290,21 @@ func handReport(team string) coach.Report {
 		// Over the 90 days before to the median won cycle rests on two deals (A, D):
 		// too few for a velocity.
 		VelocityPerDay: nil,
+		// Lost in the window: G 7000, C 5000, E 3000, F in EUR; D's loss was
+		// not its closing entry.
+		LostReasons: []coach.LostReasonStat{
+			{Reason: coach.ReasonNoDecision, N: 1, Amount: 7000},
+			{Reason: coach.ReasonPrice, N: 1, Amount: 5000},
+			{Reason: coach.ReasonNeed, N: 1, Amount: 3000},
+			{Reason: coach.ReasonCompetitor, N: 1, AmountExcluded: 1},
+		},
+		// Open at to: I in prospecting; H, J, L in contact; B in objections.
+		Pipeline: []coach.PipelineStage{
+			{Stage: coach.Prospecting, Deals: 1, Amount: 6000}, {Stage: coach.Contact, Deals: 3, Amount: 15000},
+			{Stage: coach.Qualification}, {Stage: coach.Presentation},
+			{Stage: coach.Objections, Deals: 1, Amount: 20000}, {Stage: coach.Closing},
+		},
+		Slipped: []coach.SlippedDeal{{Deal: 2, Name: "B Ltd", Owner: "U1", Slips: 1, DaysPushed: 21, From: "2026-03-20", To: "2026-04-10"}},
 	}
 }
 
