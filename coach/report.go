@@ -30,6 +30,36 @@ type Report struct {
 	// Currency is the team's reporting currency: the currency of by_amount
 	// and of the velocity. It is not part of the JSON of §9.
 	Currency string `json:"-"`
+
+	// For the digest, not part of the JSON of §9: the value won in the
+	// window (reporting currency, in cents), the deals made in the window
+	// (new pipeline), each owner's visits and open deals per stage, and the
+	// deals open at To past their close date.
+	WonCents  int64         `json:"-"`
+	Created   StageTotal    `json:"-"`
+	RepStages []RepStage    `json:"-"`
+	Overdue   []OverdueDeal `json:"-"`
+}
+
+// RepStage is one owner's figures in one open stage: the visits completed in
+// the window and their median days, and the deals there at To.
+type RepStage struct {
+	User       string
+	Stage      Stage
+	Visits     int
+	MedianDays *float64
+	Open       int
+}
+
+// OverdueDeal is a deal open at the end of a window and past its close date.
+type OverdueDeal struct {
+	Deal        int    `json:"deal"`
+	Name        string `json:"name"`
+	Owner       string `json:"owner"`
+	Stage       Stage  `json:"stage"`
+	CloseDate   string `json:"close_date"`
+	AmountCents *int64 `json:"amount_cents"`
+	Currency    string `json:"currency"`
 }
 
 // CycleDays are the cycle lengths of deals closed in the window.
@@ -111,6 +141,9 @@ type StaleDeal struct {
 	DaysInStage float64 `json:"days_in_stage"`
 	Rule        string  `json:"rule"` // StaleStageP90, StaleStage14d or StaleIdle
 	DaysIdle    float64 `json:"days_idle,omitempty"`
+	// For the digest, not part of the JSON of §9.
+	Amount    *Money `json:"-"` // nil when the deal has none
+	CloseDate string `json:"-"` // 2026-12-20; "" when none
 }
 
 // Stale-deal rules (§9).

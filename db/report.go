@@ -75,7 +75,8 @@ WITH team AS (
 	-- the deals that can count: made before to, and not closed for good
 	-- before the earliest time a figure looks at — as the deal stands now,
 	-- which is as it stood at to unless an undo after to changed its past
-	SELECT id, number, name, owner_id, amount_cents, currency, paused_until, ($4 = '' OR owner_id = $4) AS mine
+	SELECT id, number, name, owner_id, amount_cents, currency, paused_until, close_date, created_at,
+		($4 = '' OR owner_id = $4) AS mine
 	FROM deals
 	WHERE team_id = $1 AND NOT archived AND created_at < $3
 	  AND NOT (status IN ('won', 'lost') AND stage_since < least($2::timestamptz, $5::timestamptz)
@@ -153,6 +154,7 @@ WITH team AS (
 	WHERE deal.mine AND deal.entry IN ('won', 'lost')
 ), stale AS (
 	SELECT d.number AS deal, d.name, d.owner_id AS owner, deal.entry AS stage,
+		d.amount_cents, d.currency, d.close_date::text AS close_date,
 		date_part('epoch', $3 - deal.at) / 86400 AS days_in_stage,
 		date_part('epoch', $3 - greatest(deal.at, nt.at)) / 86400 AS idle,
 		st.limit_days AS p90
@@ -225,6 +227,41 @@ SELECT json_build_object(
 				percentile_cont(0.5) WITHIN GROUP (ORDER BY cycle) FILTER (WHERE outcome = 'won') AS median_won
 			FROM closed WHERE at >= $5
 		) v),
+	'won_cents', (SELECT coalesce(sum(amount_cents) FILTER (WHERE outcome = 'won' AND reporting), 0) FROM closed WHERE at >= $2),
+	'created', (
+		-- new pipeline: the deals made in the window
+		SELECT row_to_json(x) FROM (
+			SELECT count(*) AS deals, coalesce(sum(d.amount_cents) FILTER (WHERE d.currency = t.currency), 0) AS cents,
+				count(*) FILTER (WHERE d.currency <> t.currency AND d.amount_cents IS NOT NULL) AS excluded
+			FROM d CROSS JOIN team t WHERE d.mine AND d.created_at >= $2
+		) x),
+	'rep_stages', (
+		-- per owner and open stage: visits completed in the window and their
+		-- median, and the deals there at to
+		SELECT coalesce(json_agg(x), '[]') FROM (
+			SELECT coalesce(v.owner, o.owner) AS "user", coalesce(v.pos, o.pos) AS pos, coalesce(v.visits, 0) AS visits,
+				v.median_days, coalesce(o.n, 0) AS open
+			FROM (
+				SELECT d.owner_id AS owner, s.pos, count(*) AS visits,
+					percentile_cont(0.5) WITHIN GROUP (ORDER BY date_part('epoch', s.next_at - s.at) / 86400) AS median_days
+				FROM s JOIN d ON d.id = s.deal_id
+				WHERE d.mine AND s.pos BETWEEN 0 AND 5 AND s.next_at >= $2
+				GROUP BY d.owner_id, s.pos
+			) v FULL JOIN (
+				SELECT d.owner_id AS owner, deal.pos, count(*) AS n
+				FROM deal JOIN d ON d.id = deal.deal_id
+				WHERE deal.mine AND deal.pos BETWEEN 0 AND 5
+				GROUP BY d.owner_id, deal.pos
+			) o ON o.owner = v.owner AND o.pos = v.pos
+		) x),
+	'overdue', (
+		-- open at to and past the close date (by to's date in UTC)
+		SELECT coalesce(json_agg(x ORDER BY x.close_date, x.deal), '[]') FROM (
+			SELECT d.number AS deal, d.name, d.owner_id AS owner, deal.entry AS stage, d.close_date::text AS close_date,
+				d.amount_cents, d.currency
+			FROM deal JOIN d ON d.id = deal.deal_id
+			WHERE deal.mine AND deal.pos BETWEEN 0 AND 5 AND d.close_date < ($3::timestamptz AT TIME ZONE 'UTC')::date
+		) x),
 	'lost_reasons', (
 		-- the reason of each deal's closing loss in the window, found by that entry
 		SELECT coalesce(json_agg(x ORDER BY x.n DESC, x.amount_cents DESC, x.reason), '[]') FROM (
@@ -304,8 +341,11 @@ type reportRow struct {
 	Stages []coach.StageStats `json:"stages"`
 	Stale  []struct {
 		coach.StaleDeal
-		Idle float64  `json:"idle"`
-		P90  *float64 `json:"p90"`
+		Idle        float64  `json:"idle"`
+		P90         *float64 `json:"p90"`
+		AmountCents *int64   `json:"amount_cents"`
+		Currency    string   `json:"currency"`
+		CloseDate   *string  `json:"close_date"`
 	} `json:"stale"`
 	Reps     []coach.RepStats `json:"reps"`
 	Velocity struct {
@@ -323,7 +363,21 @@ type reportRow struct {
 		coach.PipelineStage
 		Cents int64 `json:"amount_cents"`
 	} `json:"pipeline"`
-	Slipped []coach.SlippedDeal `json:"slipped"`
+	Slipped  []coach.SlippedDeal `json:"slipped"`
+	WonCents int64               `json:"won_cents"`
+	Created  struct {
+		Deals    int   `json:"deals"`
+		Cents    int64 `json:"cents"`
+		Excluded int   `json:"excluded"`
+	} `json:"created"`
+	RepStages []struct {
+		User       string   `json:"user"`
+		Pos        int      `json:"pos"`
+		Visits     int      `json:"visits"`
+		MedianDays *float64 `json:"median_days"`
+		Open       int      `json:"open"`
+	} `json:"rep_stages"`
+	Overdue []coach.OverdueDeal `json:"overdue"`
 }
 
 // staleAfterDays is how long a deal may sit in a stage, or go without a stage
@@ -368,6 +422,12 @@ func (r reportRow) fill(rep *coach.Report) {
 		if x.Idle > staleAfterDays {
 			sd.DaysIdle = x.Idle
 		}
+		if x.AmountCents != nil {
+			sd.Amount = &coach.Money{Cents: *x.AmountCents, Currency: x.Currency}
+		}
+		if x.CloseDate != nil {
+			sd.CloseDate = *x.CloseDate
+		}
 		rep.StaleDeals = append(rep.StaleDeals, sd)
 	}
 
@@ -386,6 +446,16 @@ func (r reportRow) fill(rep *coach.Report) {
 		rep.Pipeline[i].Amount = float64(x.Cents) / 100
 	}
 	rep.Slipped = append([]coach.SlippedDeal{}, r.Slipped...)
+	rep.WonCents = r.WonCents
+	rep.Created = coach.StageTotal{Deals: r.Created.Deals, Cents: r.Created.Cents, Excluded: r.Created.Excluded}
+	for _, x := range r.RepStages {
+		rep.RepStages = append(rep.RepStages, coach.RepStage{User: x.User, Stage: coach.OpenStages[x.Pos],
+			Visits: x.Visits, MedianDays: x.MedianDays, Open: x.Open})
+	}
+	slices.SortFunc(rep.RepStages, func(a, b coach.RepStage) int {
+		return cmp.Or(cmp.Compare(a.User, b.User), cmp.Compare(a.Stage.Index(), b.Stage.Index()))
+	})
+	rep.Overdue = append([]coach.OverdueDeal{}, r.Overdue...)
 
 	v := r.Velocity
 	// No velocity on a median won cycle of fewer than five deals: one deal won

@@ -319,6 +319,27 @@ func TestReportHandComputed(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkReport(t, got, handReport(team))
+		// For the digest: won A 10000 + D 8000; made in the window B, D, E, G,
+		// I, J, L (K is archived); J is past its close date and stale.
+		if got.WonCents != 1800000 || got.Created != (coach.StageTotal{Deals: 7, Cents: 5500000}) {
+			t.Errorf("won %d cents, created %+v; want 1800000 and 7 deals of 5500000", got.WonCents, got.Created)
+		}
+		if len(got.Overdue) != 1 || got.Overdue[0].Name != "J Ltd" || got.Overdue[0].CloseDate != "2026-03-22" {
+			t.Errorf("overdue %+v; want J since 2026-03-22", got.Overdue)
+		}
+		if j := got.StaleDeals[0]; j.Amount == nil || j.Amount.Cents != 900000 || j.CloseDate != "2026-03-22" {
+			t.Errorf("stale J has amount %v, close date %q", j.Amount, j.CloseDate)
+		}
+		// U2's qualification: C 4→6 and 9→20, D 3→7 and 12→16 (median 4); I
+		// is open in prospecting.
+		for _, rs := range got.RepStages {
+			if rs.User == "U2" && rs.Stage == coach.Qualification && (rs.Visits != 4 || rs.MedianDays == nil || *rs.MedianDays != 4) {
+				t.Errorf("U2 in qualification: %+v", rs)
+			}
+			if rs.User == "U2" && rs.Stage == coach.Prospecting && rs.Open != 1 {
+				t.Errorf("U2 in prospecting: %+v", rs)
+			}
+		}
 	})
 
 	t.Run("OneRep", func(t *testing.T) {
