@@ -20,7 +20,7 @@ func TestCoachingFocus(t *testing.T) {
 		},
 		RepStages: []RepStage{
 			{User: "U0BOB", Stage: Objections, Visits: 12, MedianDays: fp(14), Open: 2},
-			{User: "U0BOB", Stage: Qualification, Visits: 9, MedianDays: fp(8.5)}, // 1.4 × the team but 2.5 days: less slow than objections
+			{User: "U0BOB", Stage: Qualification, Visits: 9, MedianDays: fp(8.5)},        // 1.4 × the team but 2.5 days: less slow than objections
 			{User: "U0CAROL", Stage: Objections, Visits: 5, MedianDays: fp(30), Open: 1}, // too few visits
 			{User: "U0CAROL", Stage: Closing, Visits: 9, MedianDays: fp(20)},             // the team's closing is too thin
 			{User: "U0ERIN", Stage: Contact, Open: 2},
