@@ -2,6 +2,11 @@
 // per test (New), or one per test binary shared by tests that keep to their
 // own teams (Shared, with TeamID). Both are cloned from a template database
 // migrated once per schema version, which is much faster than migrating each.
+//
+// The server is TEST_DATABASE_URL's (the local PostgreSQL by default), and
+// every database the tests make is named with TEST_DATABASE_PREFIX
+// (salescoach_test_ by default), so that several checkouts or projects can
+// share a server and their leftovers are easy to find.
 package dbtest
 
 import (
@@ -14,6 +19,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -33,6 +39,26 @@ func AdminURL() string {
 		return u
 	}
 	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+}
+
+// DefaultPrefix starts the name of every database the tests make unless
+// TEST_DATABASE_PREFIX says otherwise.
+const DefaultPrefix = "salescoach_test_"
+
+var validPrefix = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,29}$`)
+
+// Prefix returns TEST_DATABASE_PREFIX, or DefaultPrefix. It must be a
+// lower-case SQL name of at most 30 characters, which leaves room for what
+// follows it within PostgreSQL's 63.
+func Prefix() (string, error) {
+	p := os.Getenv("TEST_DATABASE_PREFIX")
+	if p == "" {
+		return DefaultPrefix, nil
+	}
+	if !validPrefix.MatchString(p) {
+		return "", fmt.Errorf("TEST_DATABASE_PREFIX %q must be lower-case letters, digits and _, at most 30, not starting with a digit, e.g. %s", p, DefaultPrefix)
+	}
+	return p, nil
 }
 
 // URLFor returns the URL of database name on the test server.
@@ -57,7 +83,7 @@ func admin() (*sql.DB, error) {
 }
 
 // templateName names the migrated template of the current schema.
-func templateName() string {
+func templateName(prefix string) string {
 	h := sha256.New()
 	fs.WalkDir(migrations.FS, ".", func(path string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
@@ -67,7 +93,7 @@ func templateName() string {
 		}
 		return nil
 	})
-	return "salescoach_tmpl_" + hex.EncodeToString(h.Sum(nil))[:12]
+	return prefix + "tmpl_" + hex.EncodeToString(h.Sum(nil))[:12]
 }
 
 var template = sync.OnceValues(ensureTemplate)
@@ -76,6 +102,10 @@ var template = sync.OnceValues(ensureTemplate)
 // exists, and returns its name. Templates of other schemas are left alone:
 // other checkouts testing against the same server may be using them.
 func ensureTemplate() (string, error) {
+	prefix, err := Prefix()
+	if err != nil {
+		return "", err
+	}
 	a, err := admin()
 	if err != nil {
 		return "", err
@@ -92,7 +122,7 @@ func ensureTemplate() (string, error) {
 		return "", err
 	}
 	defer conn.ExecContext(ctx, `SELECT pg_advisory_unlock(72217001)`)
-	name := templateName()
+	name := templateName(prefix)
 	var exists bool
 	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
 		return "", err
@@ -120,9 +150,24 @@ func ensureTemplate() (string, error) {
 	return name, nil
 }
 
+// newName returns a new database name: the prefix, kind and a random part.
+func newName(kind string) (string, error) {
+	prefix, err := Prefix()
+	if err != nil {
+		return "", err
+	}
+	var b [6]byte
+	rand.Read(b[:])
+	return prefix + kind + hex.EncodeToString(b[:]), nil
+}
+
 // create clones the template into a new database and returns its name.
-func create(prefix string) (string, error) {
+func create(kind string) (string, error) {
 	tmpl, err := template()
+	if err != nil {
+		return "", err
+	}
+	name, err := newName(kind)
 	if err != nil {
 		return "", err
 	}
@@ -131,9 +176,6 @@ func create(prefix string) (string, error) {
 		return "", err
 	}
 	defer a.Close()
-	var b [6]byte
-	rand.Read(b[:])
-	name := prefix + hex.EncodeToString(b[:])
 	// FILE_COPY is several times faster than WAL_LOG for a small database.
 	q := "CREATE DATABASE " + pq.QuoteIdentifier(name) + " TEMPLATE " + pq.QuoteIdentifier(tmpl) + " STRATEGY FILE_COPY"
 	for attempt := 0; ; attempt++ {
@@ -173,16 +215,39 @@ func drop(name string) error {
 // reached: database tests never skip.
 func URL(tb testing.TB) string {
 	tb.Helper()
-	name, err := create("salescoach_test_")
+	name, err := create("")
 	if err != nil {
 		tb.Fatalf("dbtest: %v", err)
 	}
+	dropAtEnd(tb, name)
+	return URLFor(name)
+}
+
+// EmptyURL creates a database without any schema for the test, dropped when
+// it ends, and returns its URL: for tests of the migrations themselves.
+func EmptyURL(tb testing.TB) string {
+	tb.Helper()
+	name, err := newName("empty_")
+	if err == nil {
+		var a *sql.DB
+		if a, err = admin(); err == nil {
+			_, err = a.Exec("CREATE DATABASE " + pq.QuoteIdentifier(name))
+			a.Close()
+		}
+	}
+	if err != nil {
+		tb.Fatalf("dbtest: %v", err)
+	}
+	dropAtEnd(tb, name)
+	return URLFor(name)
+}
+
+func dropAtEnd(tb testing.TB, name string) {
 	tb.Cleanup(func() {
 		if err := drop(name); err != nil {
 			tb.Logf("dbtest: drop %s: %v", name, err)
 		}
 	})
-	return URLFor(name)
 }
 
 // New returns a store on a fresh, migrated database of its own for the test.
@@ -218,7 +283,7 @@ func Shared(tb testing.TB) *db.DB {
 		tb.Fatal("dbtest: Shared needs the package's TestMain to call dbtest.Main")
 	}
 	if shared.name == "" {
-		name, err := create("salescoach_pkg_")
+		name, err := create("pkg_")
 		if err != nil {
 			tb.Fatalf("dbtest: %v", err)
 		}
