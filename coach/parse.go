@@ -1,6 +1,7 @@
 package coach
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -655,12 +656,44 @@ func CheckName(s string) (string, error) {
 			"A deal name can't contain control characters or invalid text.",
 			"交易名称不能包含控制字符或无效文本。")
 	}
+	if r, bad := spoofing(name); bad {
+		return "", Fail(EInvalid,
+			fmt.Sprintf("A deal name can't contain invisible or direction-changing characters (this one has U+%04X); type the name without them.", r),
+			fmt.Sprintf("交易名称不能包含不可见字符或改变文字方向的字符（这个名称含有 U+%04X）；请去掉这些字符后重新输入。", r))
+	}
 	if n := utf8.RuneCountInString(name); n > MaxNameLen {
 		return "", Fail(EInvalid,
 			"A deal name can be at most "+strconv.Itoa(MaxNameLen)+" characters; this one has "+strconv.Itoa(n)+".",
 			"交易名称最多 "+strconv.Itoa(MaxNameLen)+" 个字符，这个有 "+strconv.Itoa(n)+" 个。")
 	}
 	return name, nil
+}
+
+// spoofing returns the first character of s that could make a name look
+// like another: a bidirectional embedding, override or isolate (U+202A–U+202E,
+// U+2066–U+2069), or a zero-width character (U+200B–U+200D, U+2060, U+FEFF).
+// A zero-width joiner between two emoji joins them into one (👩‍💻) and is
+// kept.
+func spoofing(s string) (rune, bool) {
+	runes := []rune(s)
+	for i, r := range runes {
+		switch {
+		case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x200B, r == 0x200C, r == 0x2060, r == 0xFEFF:
+			return r, true
+		case r == 0x200D:
+			if i == 0 || i == len(runes)-1 || !emojiPart(runes[i-1]) || !unicode.Is(unicode.So, runes[i+1]) {
+				return r, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// emojiPart reports whether r can end an emoji that a zero-width joiner
+// continues: a symbol, a skin-tone modifier or the emoji presentation
+// selector.
+func emojiPart(r rune) bool {
+	return unicode.Is(unicode.So, r) || r >= 0x1F3FB && r <= 0x1F3FF || r == 0xFE0F
 }
 
 // CheckNote returns s as a note: links in their stored form (StoredLinks),

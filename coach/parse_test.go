@@ -581,6 +581,8 @@ func TestCheckName(t *testing.T) {
 		{"  Acme\n\tCorp  ", "Acme Corp"},
 		{"深圳科技", "深圳科技"},
 		{"👨‍👩‍👧 Family Co", "👨‍👩‍👧 Family Co"},
+		{"👩🏽\u200d💻 Devs", "👩🏽\u200d💻 Devs"},
+		{"עברית Acme", "עברית Acme"},
 	} {
 		t.Run(tt.want, func(t *testing.T) {
 			got, err := coach.CheckName(tt.in)
@@ -593,6 +595,15 @@ func TestCheckName(t *testing.T) {
 		{"Empty", "   ", "needs a name"},
 		{"TooLong", strings.Repeat("深", 201), "this one has 201"},
 		{"Control", "a\x07b", "control"},
+		{"RightToLeftOverride", "Acme \u202Etxt.exe", "U+202E"},
+		{"LeftToRightEmbedding", "\u202AAcme", "U+202A"},
+		{"Isolate", "Acme\u2066 Corp\u2069", "U+2066"},
+		{"PopIsolate", "Acme\u2069", "U+2069"},
+		{"ZeroWidthSpace", "Ac\u200Bme", "U+200B"},
+		{"ZeroWidthNonJoiner", "Ac\u200Cme", "U+200C"},
+		{"JoinerBetweenLetters", "Ac\u200Dme", "U+200D"},
+		{"WordJoiner", "Ac\u2060me", "U+2060"},
+		{"ByteOrderMark", "\uFEFFAcme", "U+FEFF"},
 	} {
 		t.Run("ErrInvalid/"+tt.name, func(t *testing.T) {
 			_, err := coach.CheckName(tt.in)
