@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -117,36 +118,86 @@ func rowErr(line int, en, zh string) RowError {
 // of reason other. A row without a currency is in the team's currency.
 // Times are kept to the microsecond, as the database stores them.
 func ParseHistoryCSV(r io.Reader) ([]HistoryRow, []RowError) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, []RowError{rowErr(1, "The file is empty: it needs a header row ("+strings.Join(HistoryColumns, ",")+") and a row per stage entry.",
-				"文件是空的：需要一行表头（"+strings.Join(HistoryColumns, ",")+"），然后每个阶段变更一行。")}
-		}
-		return nil, []RowError{csvError(err)}
-	}
-	col, errs := historyHeader(header)
-	if errs != nil {
-		return nil, errs
-	}
+	hr := NewHistoryReader(r)
 	var (
 		rows []HistoryRow
-		last = map[string]HistoryRow{} // the previous good row of each deal
+		errs []RowError
+		seq  HistorySequence
 	)
 	for {
-		rec, err := cr.Read()
+		row, ok := hr.Next()
+		if !ok {
+			break
+		}
+		if e := seq.Check(row); e != nil {
+			errs = append(errs, *e)
+			continue
+		}
+		rows = append(rows, row)
+	}
+	errs = append(hr.Errors(), errs...)
+	if len(errs) > 0 {
+		slices.SortStableFunc(errs, func(a, b RowError) int { return a.Line - b.Line })
+		return nil, errs
+	}
+	return rows, nil
+}
+
+// HistoryReader reads a stage-history file (§8) row by row, so a file of any
+// size is read in little memory. Next returns the rows whose fields are
+// good; Errors lists the rest, and the problems of the file itself.
+type HistoryReader struct {
+	cr   *csv.Reader
+	col  map[string]int
+	errs []RowError
+	read int // data rows read, good or bad
+	done bool
+}
+
+// NewHistoryReader reads the header of a stage-history file.
+func NewHistoryReader(r io.Reader) *HistoryReader {
+	h := &HistoryReader{cr: csv.NewReader(r)}
+	h.cr.FieldsPerRecord = -1
+	h.cr.ReuseRecord = true
+	header, err := h.cr.Read()
+	if err != nil {
+		h.done = true
 		if errors.Is(err, io.EOF) {
+			h.errs = []RowError{rowErr(1, "The file is empty: it needs a header row ("+strings.Join(HistoryColumns, ",")+") and a row per stage entry.",
+				"文件是空的：需要一行表头（"+strings.Join(HistoryColumns, ",")+"），然后每个阶段变更一行。")}
+			return h
+		}
+		h.errs = []RowError{csvError(err)}
+		return h
+	}
+	h.col, h.errs = historyHeader(header)
+	h.done = h.errs != nil
+	return h
+}
+
+// Next returns the next row whose fields are good on their own, and false at
+// the end of the file or where the CSV itself breaks (a stray quote: what
+// follows cannot be trusted). Rows of one deal are not checked against each
+// other: HistorySequence does that.
+func (h *HistoryReader) Next() (HistoryRow, bool) {
+	for !h.done {
+		rec, err := h.cr.Read()
+		if errors.Is(err, io.EOF) {
+			h.done = true
+			if h.read == 0 && len(h.errs) == 0 {
+				h.errs = []RowError{rowErr(1, "The file has a header but no rows.", "文件只有表头，没有数据行。")}
+			}
 			break
 		}
 		if err != nil {
-			// The CSV itself is broken (a stray quote): what follows cannot be trusted.
-			return nil, append(errs, csvError(err))
+			h.done = true
+			h.errs = append(h.errs, csvError(err))
+			break
 		}
-		line, _ := cr.FieldPos(0)
+		h.read++
+		line, _ := h.cr.FieldPos(0)
 		field := func(name string) string {
-			if i := col[name]; i < len(rec) {
+			if i := h.col[name]; i < len(rec) {
 				if textColumn[name] {
 					return strings.TrimSpace(unguardCell(rec[i]))
 				}
@@ -156,26 +207,46 @@ func ParseHistoryCSV(r io.Reader) ([]HistoryRow, []RowError) {
 		}
 		row, rerrs := parseHistoryRow(line, field)
 		if len(rerrs) > 0 {
-			errs = append(errs, rerrs...)
+			h.errs = append(h.errs, rerrs...)
 			continue
 		}
-		if prev, ok := last[row.DealID]; ok {
-			if e := CheckNextEntry(prev.Stage, prev.At, row.Stage, row.At); e != nil {
-				errs = append(errs, RowError{Line: line, Err: withLine(e, prev.Line)})
-				continue
-			}
-		}
-		last[row.DealID] = row
-		rows = append(rows, row)
+		return row, true
 	}
-	if len(errs) > 0 {
-		return nil, errs
-	}
-	if len(rows) == 0 {
-		return nil, []RowError{rowErr(1, "The file has a header but no rows.", "文件只有表头，没有数据行。")}
-	}
-	return rows, nil
+	return HistoryRow{}, false
 }
+
+// Errors returns the problems found so far, in the order of the file.
+func (h *HistoryReader) Errors() []RowError { return h.errs }
+
+// Rows returns how many data rows were read, good or bad.
+func (h *HistoryReader) Rows() int { return h.read }
+
+// HistorySequence checks the rows of deals against each other in the order
+// of a file: each deal's rows oldest first, consecutive rows in different
+// stages, an outcome after an open stage. It remembers the last good row of
+// every deal it was given; Reset forgets them (a caller that hands it one
+// deal at a time keeps it small).
+type HistorySequence struct {
+	last map[string]HistoryRow
+}
+
+// Check returns why row does not follow the previous good row of its deal,
+// or nil and remembers row as that deal's last.
+func (q *HistorySequence) Check(row HistoryRow) *RowError {
+	if q.last == nil {
+		q.last = map[string]HistoryRow{}
+	}
+	if prev, ok := q.last[row.DealID]; ok {
+		if e := CheckNextEntry(prev.Stage, prev.At, row.Stage, row.At); e != nil {
+			return &RowError{Line: row.Line, Err: withLine(e, prev.Line)}
+		}
+	}
+	q.last[row.DealID] = row
+	return nil
+}
+
+// Reset forgets every deal.
+func (q *HistorySequence) Reset() { clear(q.last) }
 
 func csvError(err error) RowError {
 	line := 1

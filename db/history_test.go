@@ -26,11 +26,7 @@ func importFile(t *testing.T, s *db.DB, team, path string) coach.ImportResult {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rows, bad := coach.ParseHistoryCSV(f)
-	if len(bad) > 0 {
-		t.Fatalf("%s: %v", path, bad)
-	}
-	res, err := s.Import(context.Background(), team, coach.History{Rows: rows}, time.Now())
+	res, err := s.ImportCSV(context.Background(), team, f, time.Now())
 	if err != nil {
 		t.Fatalf("import %s: %v", path, err)
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -35,7 +37,64 @@ type importDeal struct {
 // recorded history, too — fails the whole import with a *coach.ImportError
 // listing every bad row, and nothing is imported.
 func (s *DB) Import(ctx context.Context, teamID string, h coach.History, now time.Time) (coach.ImportResult, error) {
-	res := coach.ImportResult{Rows: len(h.Rows)}
+	i := 0
+	next := func() (coach.HistoryRow, bool) {
+		if i == len(h.Rows) {
+			return coach.HistoryRow{}, false
+		}
+		i++
+		return h.Rows[i-1], true
+	}
+	res, err := s.importRows(ctx, teamID, next, nil, h.Notes, now)
+	res.Rows = len(h.Rows)
+	return res, err
+}
+
+// ImportCSV is Import of a stage-history file, read row by row: the rows go
+// to a temporary table as they are read and come back a batch of deals at a
+// time, so memory stays flat however large the file. Every bad row is
+// reported, the file's own problems (a bad field, a row out of order) as
+// well as rows that do not fit the deals' recorded history; then nothing is
+// imported.
+func (s *DB) ImportCSV(ctx context.Context, teamID string, r io.Reader, now time.Time) (coach.ImportResult, error) {
+	hr := coach.NewHistoryReader(r)
+	res, err := s.importRows(ctx, teamID, hr.Next, hr.Errors, nil, now)
+	res.Rows = hr.Rows()
+	return res, err
+}
+
+// importBatch is how many staged rows an import reads back at a time.
+const importBatch = 4000
+
+// stagedRow is a row of the import's temporary table.
+type stagedRow struct {
+	Line     int           `db:"line"`
+	DealID   string        `db:"deal"`
+	Name     string        `db:"name"`
+	Owner    string        `db:"owner"`
+	Amount   sql.NullInt64 `db:"amount"`
+	Currency string        `db:"currency"`
+	Stage    string        `db:"stage"`
+	At       time.Time     `db:"at"`
+	Reason   string        `db:"reason"`
+	Body     string        `db:"body"`
+}
+
+func (r stagedRow) row() coach.HistoryRow {
+	return coach.HistoryRow{Line: r.Line, DealID: r.DealID, Name: r.Name, Owner: r.Owner,
+		Amount: coach.Money{Cents: r.Amount.Int64, Currency: r.Currency}, HasAmount: r.Amount.Valid,
+		Stage: coach.Stage(r.Stage), At: r.At.UTC(), Reason: coach.LostReason(r.Reason), Text: r.Body}
+}
+
+// importRows is the import: it stages the rows next gives in a temporary
+// table (COPY), then reads them back deal by deal in order of first
+// appearance, checks each deal's rows against each other and against its
+// recorded history, and writes a batch of deals at a time. parseErrs, when
+// not nil, returns the rows the reader refused; with any of them, the rest
+// is still checked but nothing is written.
+func (s *DB) importRows(ctx context.Context, teamID string, next func() (coach.HistoryRow, bool),
+	parseErrs func() []coach.RowError, notes []coach.HistoryNote, now time.Time) (coach.ImportResult, error) {
+	var res coach.ImportResult
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		// The team row's lock makes concurrent imports of one team take turns.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO teams (id) VALUES ($1) ON CONFLICT DO NOTHING`, teamID); err != nil {
@@ -45,105 +104,225 @@ func (s *DB) Import(ctx context.Context, teamID string, h coach.History, now tim
 		if err := tx.GetContext(ctx, &currency, `SELECT currency FROM teams WHERE id = $1 FOR UPDATE`, teamID); err != nil {
 			return translate(err)
 		}
-		deals, order, err := s.importDeals(ctx, tx, teamID, h)
-		if err != nil {
+		if err := stageRows(ctx, tx, next); err != nil {
 			return err
 		}
-
 		var bad []coach.RowError
-		for _, id := range order {
-			d := deals[id]
-			res.AlreadyThere += d.plan(currency, now, &bad)
+		if parseErrs != nil {
+			bad = append(bad, parseErrs()...)
 		}
-		for _, n := range h.Notes {
-			d := deals[n.DealID]
-			if d.base.ID == 0 && len(d.rows) == 0 {
-				bad = append(bad, coach.RowError{Err: coach.Fail(coach.EInvalid,
-					fmt.Sprintf("A note names deal %q, which has no rows.", n.DealID), fmt.Sprintf("有一条备注指向交易“%s”，但该交易没有任何行。", n.DealID))})
-				continue
+		im := &importer{s: s, tx: tx, teamID: teamID, currency: currency, now: now, res: &res,
+			checkOnly: len(bad) > 0, bad: bad, notes: map[string][]coach.HistoryNote{}}
+		var noteOrder []string
+		for _, n := range notes {
+			if _, ok := im.notes[n.DealID]; !ok {
+				noteOrder = append(noteOrder, n.DealID)
 			}
-			if d.addNote(n, &bad) {
-				res.AlreadyThere++
-			}
-		}
-		if len(bad) > 0 {
-			slices.SortStableFunc(bad, func(a, b coach.RowError) int { return a.Line - b.Line })
-			return &coach.ImportError{Rows: bad}
+			im.notes[n.DealID] = append(im.notes[n.DealID], n)
 		}
 
-		if err := s.insertDeals(ctx, tx, teamID, deals, order); err != nil {
-			return err
+		const cursor = `
+DECLARE import_rows_cur NO SCROLL CURSOR FOR
+SELECT line, deal, name, owner, amount, currency, stage, at, reason, body
+FROM (SELECT *, min(line) OVER (PARTITION BY deal) AS first FROM import_rows) r
+ORDER BY first, line`
+		if _, err := tx.ExecContext(ctx, cursor); err != nil {
+			return translate(err)
 		}
-		var events []coach.Event
-		for _, id := range order {
-			d := deals[id]
-			for i := range d.added {
-				d.added[i].DealID = d.base.ID
+		var pending []stagedRow // the last deal of a batch, whose rows may go on
+		for {
+			var got []stagedRow
+			if err := tx.SelectContext(ctx, &got, `FETCH `+strconv.Itoa(importBatch)+` FROM import_rows_cur`); err != nil {
+				return translate(err)
 			}
-			events = append(events, d.added...)
-		}
-		if err := insertEvents(ctx, tx, teamID, events); err != nil {
-			return err
-		}
-		for _, id := range order {
-			d := deals[id]
-			if len(d.added) == 0 {
-				continue
+			rows := append(pending, got...)
+			pending = nil
+			end := len(got) < importBatch
+			if !end {
+				cut := len(rows)
+				for cut > 0 && rows[cut-1].DealID == rows[len(rows)-1].DealID {
+					cut--
+				}
+				rows, pending = rows[:cut], slices.Clone(rows[cut:])
 			}
-			if len(d.log) == 0 {
-				res.NewDeals++
-			} else {
-				res.Updated++
-			}
-			res.Events += len(d.added)
-			log := append(slices.Clone(d.log), d.added...)
-			slices.SortStableFunc(log, func(a, b coach.Event) int { return a.At.Compare(b.At) })
-			if _, err := project(ctx, tx, d.base, log); err != nil {
+			if err := im.batch(ctx, rows); err != nil {
 				return err
 			}
+			if end {
+				break
+			}
+		}
+		// Notes on deals the file has no rows for.
+		var rest []*importDeal
+		for _, id := range noteOrder {
+			if _, ok := im.notes[id]; ok {
+				rest = append(rest, &importDeal{externalID: id})
+			}
+		}
+		if err := im.deals(ctx, rest); err != nil {
+			return err
+		}
+		if len(im.bad) > 0 {
+			slices.SortStableFunc(im.bad, func(a, b coach.RowError) int { return a.Line - b.Line })
+			return &coach.ImportError{Rows: im.bad}
 		}
 		return nil
 	})
 	if err != nil {
-		return coach.ImportResult{Rows: len(h.Rows)}, err
+		return coach.ImportResult{}, err
 	}
 	return res, nil
 }
 
-// importDeals groups the history by deal, in order of first appearance, and
-// loads (and locks) the deals the team already has with their logs.
-func (s *DB) importDeals(ctx context.Context, tx *sqlx.Tx, teamID string, h coach.History) (map[string]*importDeal, []string, error) {
-	deals := map[string]*importDeal{}
-	var order, ids []string
-	var numbers []int64
-	add := func(id string) *importDeal {
-		d, ok := deals[id]
+// stageRows copies the rows into the transaction's temporary table.
+func stageRows(ctx context.Context, tx *sqlx.Tx, next func() (coach.HistoryRow, bool)) error {
+	const table = `
+CREATE TEMPORARY TABLE import_rows (
+    line int NOT NULL, deal text NOT NULL, name text NOT NULL, owner text NOT NULL, amount bigint,
+    currency text NOT NULL, stage text NOT NULL, at timestamptz NOT NULL, reason text NOT NULL, body text NOT NULL
+) ON COMMIT DROP`
+	if _, err := tx.ExecContext(ctx, table); err != nil {
+		return translate(err)
+	}
+	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("import_rows", "line", "deal", "name", "owner", "amount", "currency", "stage", "at", "reason", "body"))
+	if err != nil {
+		return translate(err)
+	}
+	defer stmt.Close()
+	for {
+		r, ok := next()
 		if !ok {
-			d = &importDeal{externalID: id}
-			deals[id] = d
-			order = append(order, id)
-			ids = append(ids, id)
-			if n, ok := coach.ExportNumber(id); ok {
-				numbers = append(numbers, int64(n))
+			break
+		}
+		var amount any
+		if r.HasAmount {
+			amount = r.Amount.Cents
+		}
+		if _, err := stmt.ExecContext(ctx, r.Line, r.DealID, r.Name, r.Owner, amount, r.Amount.Currency, string(r.Stage),
+			r.At, string(r.Reason), r.Text); err != nil {
+			return translate(err)
+		}
+	}
+	if _, err := stmt.ExecContext(ctx); err != nil {
+		return translate(err)
+	}
+	return translate(stmt.Close())
+}
+
+// importer carries an import from one batch of deals to the next.
+type importer struct {
+	s         *DB
+	tx        *sqlx.Tx
+	teamID    string
+	currency  string
+	now       time.Time
+	res       *coach.ImportResult
+	checkOnly bool // a row is bad: check the rest, write nothing
+	bad       []coach.RowError
+	notes     map[string][]coach.HistoryNote // by deal, until their deal's batch
+	seq       coach.HistorySequence
+}
+
+// batch checks and writes the deals of rows, whole deals in order of first
+// appearance.
+func (im *importer) batch(ctx context.Context, rows []stagedRow) error {
+	var deals []*importDeal
+	for _, r := range rows {
+		if len(deals) == 0 || deals[len(deals)-1].externalID != r.DealID {
+			deals = append(deals, &importDeal{externalID: r.DealID})
+			im.seq.Reset()
+		}
+		row := r.row()
+		if e := im.seq.Check(row); e != nil {
+			im.bad = append(im.bad, *e)
+			im.checkOnly = true
+			continue
+		}
+		d := deals[len(deals)-1]
+		d.rows = append(d.rows, row)
+	}
+	return im.deals(ctx, deals)
+}
+
+// deals checks deals against their recorded history while every row so far
+// is good on its own and, while no row at all is bad, writes them.
+func (im *importer) deals(ctx context.Context, deals []*importDeal) error {
+	if len(deals) == 0 || im.checkOnly {
+		return nil // a bad row's deal cannot be judged against its history
+	}
+	if err := im.s.loadDeals(ctx, im.tx, im.teamID, deals); err != nil {
+		return err
+	}
+	for _, d := range deals {
+		im.res.AlreadyThere += d.plan(im.currency, im.now, &im.bad)
+		for _, n := range im.notes[d.externalID] {
+			if d.base.ID == 0 && len(d.rows) == 0 {
+				im.bad = append(im.bad, coach.RowError{Err: coach.Fail(coach.EInvalid,
+					fmt.Sprintf("A note names deal %q, which has no rows.", n.DealID), fmt.Sprintf("有一条备注指向交易“%s”，但该交易没有任何行。", n.DealID))})
+				continue
+			}
+			if d.addNote(n, &im.bad) {
+				im.res.AlreadyThere++
 			}
 		}
-		return d
+		delete(im.notes, d.externalID)
 	}
-	for _, r := range h.Rows {
-		d := add(r.DealID)
-		d.rows = append(d.rows, r)
-	}
-	for _, n := range h.Notes {
-		add(n.DealID)
+	if len(im.bad) > 0 {
+		return nil
 	}
 
+	if err := im.s.insertDeals(ctx, im.tx, im.teamID, deals); err != nil {
+		return err
+	}
+	var events []coach.Event
+	for _, d := range deals {
+		for i := range d.added {
+			d.added[i].DealID = d.base.ID
+		}
+		events = append(events, d.added...)
+	}
+	if err := insertEvents(ctx, im.tx, im.teamID, events); err != nil {
+		return err
+	}
+	for _, d := range deals {
+		if len(d.added) == 0 {
+			continue
+		}
+		if len(d.log) == 0 {
+			im.res.NewDeals++
+		} else {
+			im.res.Updated++
+		}
+		im.res.Events += len(d.added)
+		log := append(slices.Clone(d.log), d.added...)
+		slices.SortStableFunc(log, func(a, b coach.Event) int { return a.At.Compare(b.At) })
+		if _, err := project(ctx, im.tx, d.base, log); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadDeals loads (and locks) the deals the team already has among deals,
+// with their logs.
+func (s *DB) loadDeals(ctx context.Context, tx *sqlx.Tx, teamID string, batch []*importDeal) error {
+	deals := map[string]*importDeal{}
+	var ids []string
+	var numbers []int64
+	for _, d := range batch {
+		deals[d.externalID] = d
+		ids = append(ids, d.externalID)
+		if n, ok := coach.ExportNumber(d.externalID); ok {
+			numbers = append(numbers, int64(n))
+		}
+	}
 	var rows []dealRow
 	const q = `
 SELECT ` + dealCols + ` FROM deals
 WHERE team_id = $1 AND (external_id = ANY($2) OR external_id IS NULL AND number = ANY($3))
 ORDER BY id FOR UPDATE`
 	if err := tx.SelectContext(ctx, &rows, q, teamID, pq.StringArray(ids), pq.Int64Array(numbers)); err != nil {
-		return nil, nil, translate(err)
+		return translate(err)
 	}
 	var dealIDs []int64
 	byID := map[int64]*importDeal{}
@@ -163,18 +342,21 @@ ORDER BY id FOR UPDATE`
 		dealIDs = append(dealIDs, r.ID)
 		byID[r.ID] = d
 	}
+	if len(dealIDs) == 0 {
+		return nil
+	}
 	var evs []eventRow
 	if err := tx.SelectContext(ctx, &evs, `SELECT `+eventCols+` FROM events WHERE deal_id = ANY($1) ORDER BY deal_id, at, id`, pq.Int64Array(dealIDs)); err != nil {
-		return nil, nil, translate(err)
+		return translate(err)
 	}
 	for _, r := range evs {
 		e, err := r.event()
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
 		byID[r.DealID].log = append(byID[r.DealID].log, e)
 	}
-	return deals, order, nil
+	return nil
 }
 
 // plan decides the events that bring the deal up to its rows, appending an
@@ -304,10 +486,10 @@ func edits(d coach.Deal, r coach.HistoryRow, now time.Time) (coach.Event, bool) 
 
 // insertDeals adds the import's new deals, numbered from the team's sequence
 // in order of first appearance.
-func (s *DB) insertDeals(ctx context.Context, tx *sqlx.Tx, teamID string, deals map[string]*importDeal, order []string) error {
+func (s *DB) insertDeals(ctx context.Context, tx *sqlx.Tx, teamID string, deals []*importDeal) error {
 	var fresh []*importDeal
-	for _, id := range order {
-		if d := deals[id]; d.base.ID == 0 && len(d.added) > 0 {
+	for _, d := range deals {
+		if d.base.ID == 0 && len(d.added) > 0 {
 			fresh = append(fresh, d)
 		}
 	}

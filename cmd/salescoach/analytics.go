@@ -52,16 +52,13 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 		defer f.Close()
 		in = f
 	}
-	rows, bad := coach.ParseHistoryCSV(in)
-	if len(bad) > 0 {
-		return badRows(e, file, bad)
-	}
 	store, err := e.openDB(ctx, nil, db.Options{MaxOpen: 2})
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	res, err := store.Import(ctx, *team, coach.History{Rows: rows}, time.Now())
+	// The file is read row by row into the import's transaction.
+	res, err := store.ImportCSV(ctx, *team, in, time.Now())
 	var ie *coach.ImportError
 	if errors.As(err, &ie) {
 		return badRows(e, file, ie.Rows)
