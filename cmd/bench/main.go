@@ -54,6 +54,7 @@ type options struct {
 	keepDB   bool
 	peer     string // the Bolt peer's folder
 	grow     int    // deals loaded before the last round
+	compare  string // another salescoach binary, measured as a fourth system
 
 	load          bool // the slash-command load against the floor
 	scale         bool // the report and the weekly digest at scale
@@ -109,6 +110,7 @@ func runBench(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&o.rounds, "rounds", 3, "load: alternating rounds of floor and serve per scenario")
 	fs.StringVar(&o.peer, "peer", "../shared/peers/bolt-js", "load: the folder of the Bolt peer, the third system (installed with npm ci into a cache directory; \"\" leaves it out)")
 	fs.IntVar(&o.grow, "grow", 100_000, "load: deals loaded over the bench's teams before one more round (0: no such round)")
+	fs.StringVar(&o.compare, "compare", "", "load: another salescoach binary to measure beside --bin, as one more system (to compare two builds in one run)")
 	fs.BoolVar(&o.keepDB, "keep-db", false, "keep the bench databases afterwards")
 	fs.BoolVar(&o.load, "load", true, "run the slash-command load against the floor")
 	fs.BoolVar(&o.scale, "scale", true, "run the figures at scale: dataset, report for a big team, weekly digests for many teams")
@@ -169,6 +171,9 @@ func runLoad(ctx context.Context, o options, out io.Writer) error {
 		systems = 2
 		fmt.Fprintf(out, "the Bolt peer is left out: %s\n", noPeer)
 	}
+	if o.compare != "" {
+		systems++
+	}
 	fmt.Fprintf(out, "\nload: %d clients over %d teams, %s phases, %d rounds, %d systems taking turns\n", o.clients, o.teams, o.duration, o.rounds, systems)
 
 	self, err := os.Executable()
@@ -186,6 +191,14 @@ func runLoad(ctx context.Context, o options, out io.Writer) error {
 	}
 	defer serve.stop()
 	all := []*server{floor, serve}
+	if o.compare != "" {
+		other, err := start(ctx, compareName, withListen(o.compare, "serve"), dbURL, false)
+		if err != nil {
+			return err
+		}
+		defer other.stop()
+		all = append(all, other)
+	}
 	if noPeer == "" {
 		peer, err := start(ctx, peerName, peerCommand(peerDir, dbURL), "", true)
 		if err != nil {

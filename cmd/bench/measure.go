@@ -20,6 +20,8 @@ const (
 	floorName = "floor"
 	serveName = "salescoach"
 	peerName  = "Bolt peer"
+	// compareName is the other salescoach binary of --compare.
+	compareName = "compare"
 )
 
 type results struct {

@@ -26,6 +26,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("serve", "serve [--listen ADDR] [--database URL]")
 	fs.StringVar(&e.cfg.ListenAddr, "listen", e.cfg.ListenAddr, "address to listen on (LISTEN_ADDR)")
 	e.cfg.databaseFlag(fs)
+	pprofAddr := fs.String("pprof", os.Getenv("SALESCOACH_PPROF"), "serve Go's profiler on this loopback address, e.g. 127.0.0.1:6060 (SALESCOACH_PPROF; off by default)")
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -33,6 +34,11 @@ func serve(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	log := e.logger()
+	if *pprofAddr != "" {
+		if err := startPprof(*pprofAddr, log); err != nil {
+			return err
+		}
+	}
 	if os.Getenv("GOGC") == "" {
 		// Every request allocates a little and the heap is small: collecting
 		// at 3× the live heap instead of 2× saves garbage-collection CPU under
