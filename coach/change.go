@@ -175,6 +175,9 @@ func AddNote(c Caller, d Deal, text string, now time.Time) (Event, error) {
 	if err != nil {
 		return Event{}, err
 	}
+	if _, _, err := NoteObjection(text, d.Number); err != nil {
+		return Event{}, err // a mistyped objection type would record nothing
+	}
 	return backdated(c, d, Event{DealID: d.ID, Kind: EvNote, Text: text, ActorID: c.UserID, At: now})
 }
 

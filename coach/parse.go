@@ -34,23 +34,25 @@ var stageAliases = []struct {
 	{"qualification", Qualification}, {"qual", Qualification}, {"qualify", Qualification},
 	{"qualifying", Qualification}, {"qualified", Qualification}, {"discovery", Qualification},
 	{"资格审查", Qualification}, {"资质审查", Qualification}, {"资格", Qualification},
+	{"商机确认", Qualification}, {"需求确认", Qualification},
 
 	{"presentation", Presentation}, {"present", Presentation}, {"presenting", Presentation},
 	{"presentation / demo", Presentation}, {"demo", Presentation}, {"demonstration", Presentation},
 	{"pitch", Presentation}, {"proposal", Presentation},
-	{"演示", Presentation}, {"推介", Presentation}, {"演示推介", Presentation}, {"演示 / 推介", Presentation}, {"产品演示", Presentation},
+	{"演示", Presentation}, {"推介", Presentation}, {"演示推介", Presentation}, {"演示 / 推介", Presentation}, {"产品演示", Presentation}, {"方案演示", Presentation},
 
 	{"objections", Objections}, {"objection", Objections}, {"objection handling", Objections},
 	{"handling objections", Objections},
 	{"异议处理", Objections}, {"处理异议", Objections}, {"异议", Objections},
 
 	{"closing", Closing}, {"close", Closing},
-	{"完成销售", Closing}, {"成交", Closing}, {"促成交易", Closing},
+	{"完成销售", Closing}, {"成交", Closing}, {"促成交易", Closing}, {"促成签约", Closing},
 
 	{"won", Won}, {"win", Won}, {"closed won", Won},
 	{"赢单", Won},
 	{"retention", Retention}, {"follow-up", Retention}, {"follow-up & retention", Retention}, {"follow-up and retention", Retention},
 	{"跟进和客户保留", Retention}, {"跟进与客户保留", Retention}, {"客户保留", Retention}, {"跟进", Retention},
+	{"客户维护", Retention}, {"客户成功", Retention},
 
 	{"lost", Lost}, {"lose", Lost}, {"loss", Lost}, {"closed lost", Lost},
 	{"丢单", Lost}, {"输单", Lost},

@@ -45,6 +45,9 @@ type Criterion struct {
 	Key     string   `yaml:"key"`
 	Aliases []string `yaml:"aliases"`
 	Text    `yaml:",inline"`
+	// Step is the next step while this is the first criterion of the stage
+	// not yet confirmed (and some other one is).
+	Step Text `yaml:"step"`
 }
 
 // Objection is a type of buyer objection; each has its own handling.
@@ -58,16 +61,17 @@ const (
 	ObjNeed       Objection = "need"
 	ObjTrust      Objection = "trust"
 	ObjIndecision Objection = "indecision"
+	ObjCompetitor Objection = "competitor"
 )
 
 // ObjectionTypes lists every objection type, in the order the playbooks show them.
-var ObjectionTypes = []Objection{ObjPrice, ObjTiming, ObjAuthority, ObjNeed, ObjTrust, ObjIndecision}
+var ObjectionTypes = []Objection{ObjPrice, ObjTiming, ObjAuthority, ObjNeed, ObjTrust, ObjIndecision, ObjCompetitor}
 
 // Objection returns the objection type behind a lost reason (no-decision is
-// indecision), with ok=false for competitor and other.
+// indecision), with ok=false for other.
 func (r LostReason) Objection() (Objection, bool) {
 	switch r {
-	case ReasonPrice, ReasonTiming, ReasonAuthority, ReasonNeed, ReasonTrust:
+	case ReasonPrice, ReasonTiming, ReasonAuthority, ReasonNeed, ReasonTrust, ReasonCompetitor:
 		return Objection(r), true
 	case ReasonNoDecision:
 		return ObjIndecision, true
@@ -77,19 +81,26 @@ func (r LostReason) Objection() (Objection, bool) {
 
 // Playbook is the coaching content of one stage.
 type Playbook struct {
-	Stage        Stage              `yaml:"stage"`
-	Goal         Text               `yaml:"goal"`
-	ExitCriteria []Criterion        `yaml:"exit_criteria"`
-	NextStep     Text               `yaml:"next_step"`
-	FiveA        Text               `yaml:"five_a"`
-	Tactics      []Text             `yaml:"tactics"`
-	Objections   map[Objection]Text `yaml:"objections"`
+	Stage        Stage       `yaml:"stage"`
+	Goal         Text        `yaml:"goal"`
+	ExitCriteria []Criterion `yaml:"exit_criteria"`
+	NextStep     Text        `yaml:"next_step"`
+	// BeforeStep, when set, is the next step until the visit has something
+	// logged (Presentation: before the demo).
+	BeforeStep Text               `yaml:"before_step"`
+	FiveA      Text               `yaml:"five_a"`
+	Tactics    []Text             `yaml:"tactics"`
+	Objections map[Objection]Text `yaml:"objections"`
+	// Habits are weekly habits of the stage that are about no single deal
+	// (a prospecting block, the visitor report): the nudge carries them.
+	Habits []Text `yaml:"habits"`
 }
 
-// Limits on the number of tactics and exit criteria per stage (SPEC §10).
+// Limits on the number of tactics (SPEC §10) and exit criteria per stage.
 const (
-	minItems = 3
-	maxItems = 5
+	minItems    = 3
+	maxItems    = 5
+	maxCriteria = 6
 )
 
 // criterionKey is the form of a criterion key: short, lowercase ASCII, so a
@@ -172,8 +183,18 @@ func (p *Playbook) validate() error {
 			return err
 		}
 	}
-	if err := countItems("exit_criteria", len(p.ExitCriteria)); err != nil {
-		return err
+	if n := len(p.ExitCriteria); n < minItems || n > maxCriteria {
+		return fmt.Errorf("exit_criteria: has %d items, want %d to %d", n, minItems, maxCriteria)
+	}
+	if p.BeforeStep != (Text{}) {
+		if err := p.BeforeStep.validate("before_step"); err != nil {
+			return err
+		}
+	}
+	for i := range p.Habits {
+		if err := p.Habits[i].validate(fmt.Sprintf("habits[%d]", i)); err != nil {
+			return err
+		}
 	}
 	seen := map[string]string{} // a key or alias, normalised → the field that claimed it
 	for i := range p.ExitCriteria {
@@ -234,6 +255,11 @@ func (c *Criterion) validate(field string, seen map[string]string) error {
 			return fmt.Errorf("%s: %q is already used by %s", at, w, prev)
 		}
 		seen[n] = at
+	}
+	if c.Step != (Text{}) {
+		if err := c.Step.validate(field + ".step"); err != nil {
+			return err
+		}
 	}
 	return c.Text.validate(field)
 }
@@ -357,6 +383,7 @@ var objectionNames = map[Objection][2]string{
 	ObjNeed:       {"Need", "需求"},
 	ObjTrust:      {"Trust / risk", "信任与风险"},
 	ObjIndecision: {"Indecision", "迟迟不决"},
+	ObjCompetitor: {"Competitor", "竞争对手"},
 }
 
 // Name returns the objection type's display name in lang.

@@ -73,6 +73,15 @@ func playbookTexts(p *Playbook) []playbookText {
 	}
 	for i, c := range p.ExitCriteria {
 		texts = append(texts, playbookText{fmt.Sprintf("exit_criteria[%d]", i), c.Text, false})
+		if c.Step != (Text{}) {
+			texts = append(texts, playbookText{fmt.Sprintf("exit_criteria[%d].step", i), c.Step, true})
+		}
+	}
+	if p.BeforeStep != (Text{}) {
+		texts = append(texts, playbookText{"before_step", p.BeforeStep, true})
+	}
+	for i, t := range p.Habits {
+		texts = append(texts, playbookText{fmt.Sprintf("habits[%d]", i), t, true})
 	}
 	for i, t := range p.Tactics {
 		texts = append(texts, playbookText{fmt.Sprintf("tactics[%d]", i), t, true})
@@ -114,8 +123,13 @@ func TestEmbeddedPlaybooks(t *testing.T) {
 			if n := len(p.Tactics); n < 3 || n > 5 {
 				t.Errorf("%d tactics, want 3 to 5", n)
 			}
-			if n := len(p.ExitCriteria); n < 3 || n > 5 {
-				t.Errorf("%d exit criteria, want 3 to 5", n)
+			if n := len(p.ExitCriteria); n < 3 || n > 6 {
+				t.Errorf("%d exit criteria, want 3 to 6", n)
+			}
+			for _, c := range p.ExitCriteria {
+				if c.Step == (Text{}) {
+					t.Errorf("exit criterion %s has no step", c.Key)
+				}
 			}
 			keys := map[string]bool{}
 			for _, c := range p.ExitCriteria {
@@ -225,6 +239,7 @@ objections:
   need: {en: Need, zh: 需求}
   trust: {en: Trust, zh: 信任}
   indecision: {en: Indecision, zh: 犹豫}
+  competitor: {en: Competitor, zh: 竞争}
 `, s)
 }
 
@@ -308,8 +323,8 @@ func TestLoadPlaybooks(t *testing.T) {
 		{"TooFewTactics", replace(Contact, "  - {en: Tactic three, zh: 打法三}\n", ""),
 			[]string{"playbooks/contact.yaml: ", "tactics: has 2 items, want 3 to 5"}},
 		{"TooManyCriteria", replace(Contact, "exit_criteria:\n", "exit_criteria:\n"+
-			"  - {key: four, en: Four, zh: 四}\n  - {key: five, en: Five, zh: 五}\n  - {key: six, en: Six, zh: 六}\n"),
-			[]string{"playbooks/contact.yaml: ", "exit_criteria: has 6 items, want 3 to 5"}},
+			"  - {key: four, en: Four, zh: 四}\n  - {key: five, en: Five, zh: 五}\n  - {key: six, en: Six, zh: 六}\n  - {key: seven, en: Seven, zh: 七}\n"),
+			[]string{"playbooks/contact.yaml: ", "exit_criteria: has 7 items, want 3 to 6"}},
 		{"NotYAML", replace(Contact, "", "stage: [contact\n"),
 			[]string{"playbooks/contact.yaml: ", "yaml"}},
 		{"EmptyFile", replace(Contact, "", ""),
@@ -438,7 +453,7 @@ func TestLostReasonObjection(t *testing.T) {
 		{ReasonNeed, ObjNeed},
 		{ReasonTrust, ObjTrust},
 		{ReasonNoDecision, ObjIndecision},
-		{ReasonCompetitor, ""},
+		{ReasonCompetitor, ObjCompetitor},
 		{ReasonOther, ""},
 	}
 	for _, tt := range tests {

@@ -356,7 +356,7 @@ func recurringLoss(s *situation) (Advice, bool) {
 	}
 	for _, rc := range s.stats.LostReasons {
 		o, ok := rc.Reason.Objection()
-		if !ok || rc.N < RecurringLossMin {
+		if !ok || o == ObjCompetitor || rc.N < RecurringLossMin {
 			continue
 		}
 		return Advice{

@@ -134,7 +134,7 @@ func TestAdvise(t *testing.T) {
 				move(Qualification, 12).check(Qualification, "budget", 5).note(1),
 			stats: teamStats(), rule: RuleStageP90, stale: true,
 			step: Text{"Find out this week what holds it in Qualification and settle it. Not confirmed yet: need, authority, timeline, champion (record each with /deal check #12 <criterion> once it is).",
-				"本周弄清楚是什么让它卡在资格审查阶段，并把问题解决。尚未确认：需求（need）、决策人（authority）、时间（timeline）、内部支持者（champion）（确认后用 /deal check #12 <标准> 记录）。"},
+				"本周弄清楚是什么让它卡在资格审查阶段，并把问题解决。尚未确认：需求（need）、决策人（authority）、时间（timeline）、内线（champion）（确认后用 /deal check #12 <标准> 记录）。"},
 			tactic: qual.FiveA,
 			reason: Text{"In Qualification for 12 days; your team's median is 5 and p90 is 9.",
 				"已在资格审查阶段停留 12 天；团队的中位数是 5 天，p90 是 9 天。"},

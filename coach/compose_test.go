@@ -1,0 +1,133 @@
+package coach
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestNoteObjection(t *testing.T) {
+	tests := []struct {
+		note  string
+		want  Objection // "" when the note records none
+		error string    // part of the friendly line for a bad type
+	}{
+		{"objection:price they compare us with a cheaper tool", ObjPrice, ""},
+		{"call went well. Objection: risk, they want a pilot", ObjTrust, ""},
+		{"异议：价格 对方嫌贵", ObjPrice, ""},
+		{"异议:竞品，他们也在看 Globex", ObjCompetitor, ""},
+		{"objection:competitor", ObjCompetitor, ""},
+		{"sent pricing to the CFO", "", ""},
+		{"noobjection:price is not a tag", "", ""},
+		{"objection:cost", ObjPrice, ""},
+		{"objection:bugdet they want it cheaper", "", `There is no objection type "bugdet": use one of price, timing, authority, need, trust, indecision, competitor`},
+		{"objection: ", "", "Which objection?"},
+	}
+	for _, tt := range tests {
+		got, ok, err := NoteObjection(tt.note, 4)
+		if tt.error != "" {
+			var e *Error
+			if !errors.As(err, &e) || e.Code != EInvalid || !strings.Contains(e.EN, tt.error) || !strings.Contains(e.EN, "/deal note #4 objection:price") || e.ZH == "" {
+				t.Errorf("NoteObjection(%q) error = %v, want an EInvalid line with %q and an example", tt.note, err, tt.error)
+			}
+			continue
+		}
+		if err != nil || got != tt.want || ok != (tt.want != "") {
+			t.Errorf("NoteObjection(%q) = %q, %v, %v, want %q", tt.note, got, ok, err, tt.want)
+		}
+	}
+}
+
+func TestAddNoteRefusesUnknownObjection(t *testing.T) {
+	d, _ := newHistory(Objections, 3).deal()
+	c := Caller{UserID: "U1", TeamID: "T1"}
+	if _, err := AddNote(c, d, "objection:money they want a discount", ruleNow); err == nil {
+		t.Fatal("a note with an unknown objection type was accepted")
+	}
+	ev, err := AddNote(c, d, "objection:price they want a discount", ruleNow)
+	if err != nil || ev.Kind != EvNote {
+		t.Fatalf("AddNote = %v, %v", ev, err)
+	}
+}
+
+func TestRecurring(t *testing.T) {
+	tests := []struct {
+		name  string
+		stats TeamStats
+		want  LostReason // "" for none
+	}{
+		{"FiveOfTenOnPrice", priceHeavy(), ReasonPrice},
+		{"ThreeOfTenOnPrice", threeOnPrice(), ""},
+		{"TooFewLosses", withLosses(teamStats(), 5, ReasonCount{ReasonPrice, 4}, ReasonCount{ReasonNeed, 1}), ""},
+		{"NotClearlyAhead", withLosses(teamStats(), 10, ReasonCount{ReasonPrice, 4}, ReasonCount{ReasonTiming, 3}, ReasonCount{ReasonNeed, 3}), ""},
+		{"OtherIsNoPattern", withLosses(teamStats(), 10, ReasonCount{ReasonOther, 6}, ReasonCount{ReasonNeed, 2}, ReasonCount{ReasonPrice, 2}), ""},
+		{"Competitor", withLosses(teamStats(), 8, ReasonCount{ReasonCompetitor, 5}, ReasonCount{ReasonPrice, 3}), ReasonCompetitor},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := tt.stats.Recurring()
+			if ok != (tt.want != "") || got.Reason != tt.want {
+				t.Errorf("Recurring() = %v, %v, want %q", got, ok, tt.want)
+			}
+		})
+	}
+}
+
+func TestRankDeals(t *testing.T) {
+	type row struct {
+		name string
+		hist *history
+	}
+	rows := []row{
+		{"small stuck", newHistory(Qualification, 12).note(1).withAmount(1_000_000, "USD")},
+		{"small fresh", newHistory(Qualification, 1).withAmount(1_000_000, "USD")},
+		{"big slow", newHistory(Qualification, 8).note(1).withAmount(50_000_000, "USD")},
+		{"small idle", newHistory(Closing, 16).withAmount(1_200_000, "USD")},
+		{"paused", newHistory(Closing, 40).pause(daysAgo(-10), "", 1).withAmount(900_000, "USD")},
+		{"small slow", newHistory(Qualification, 8).note(1).withAmount(1_100_000, "USD")},
+	}
+	deals := make([]Deal, len(rows))
+	cs := make([]Coaching, len(rows))
+	stats := teamStats()
+	stats.TypicalN = 0 // no big-deal rule: the ranking alone must lift the big deal
+	for i, r := range rows {
+		var log []Event
+		deals[i], log = r.hist.deal()
+		cs[i] = Compose(deals[i], log, stats, ruleNow)
+	}
+	var got []string
+	for _, i := range RankDeals(deals, cs, ruleNow) {
+		got = append(got, rows[i].name)
+	}
+	want := []string{"big slow", "small stuck", "small idle", "small slow", "paused", "small fresh"}
+	if strings.Join(got, ", ") != strings.Join(want, ", ") {
+		t.Errorf("RankDeals = %v, want %v", got, want)
+	}
+	s := Shorten(deals, cs, 2, ruleNow)
+	if s.Attention != 4 || s.LeftAttention != 2 || s.LeftOther != 2 || len(s.Shown) != 2 {
+		t.Errorf("Shorten = %+v, want 4 needing attention, 2 of them and 2 others left out", s)
+	}
+}
+
+func TestWeeklyHabit(t *testing.T) {
+	seen := map[string]bool{}
+	for w := 0; w < 10; w++ {
+		h := WeeklyHabit(ruleNow.AddDate(0, 0, 7*w))
+		if h.EN == "" || h.ZH == "" {
+			t.Fatal("no weekly habit")
+		}
+		seen[h.EN] = true
+	}
+	if len(seen) < 2 {
+		t.Errorf("the habit never changes from week to week")
+	}
+	for _, s := range ProcessStages {
+		for _, h := range PlaybookFor(s).Habits {
+			for _, tac := range PlaybookFor(s).Tactics {
+				if tac == h {
+					t.Errorf("%s: habit %q is also a per-deal tactic", s, h.EN)
+				}
+			}
+		}
+	}
+}
