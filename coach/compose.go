@@ -42,6 +42,7 @@ type Situation struct {
 const (
 	RuleSkipped   Rule = "skipped_qualification" // moved past qualification with its criteria unconfirmed
 	RuleObjection Rule = "objection"             // in objection handling with an objection type recorded
+	RuleOverdue   Rule = "overdue"               // open past its expected close date
 )
 
 // Thresholds of the composed rules.
@@ -58,6 +59,7 @@ var ruleLabels = map[Rule]Text{
 	RuleStageP90:      {EN: "Stuck in stage", ZH: "本阶段卡住了"},
 	RuleStage14d:      {EN: "Stuck in stage", ZH: "本阶段卡住了"},
 	RuleIdle:          {EN: "Gone quiet", ZH: "很久没有动静"},
+	RuleOverdue:       {EN: "Past its close date", ZH: "已过预计成交日"},
 	RuleObjectionLoop: {EN: "Objection keeps coming back", ZH: "异议反复出现"},
 	RuleMovedBack:     {EN: "Moved back", ZH: "阶段后退了"},
 	RuleSkipped:       {EN: "Skipped qualification", ZH: "跳过了商机确认"},
@@ -118,6 +120,7 @@ var composeRules = []composeRule{
 	{RuleStageP90, true, true, cStuck(true)},
 	{RuleStage14d, true, true, cStuck(false)},
 	{RuleIdle, true, true, cIdle},
+	{RuleOverdue, true, false, cOverdue},
 	{RuleObjectionLoop, true, false, cObjectionLoop},
 	{RuleMovedBack, true, false, cMovedBack},
 	{RuleSkipped, true, false, cSkipped},
@@ -425,6 +428,47 @@ func cIdle(s *situation) (composed, bool) {
 			ZH: fmt.Sprintf("已经 %s没有任何记录：自%s以来没有阶段变化，也没有备注。", d.ZH, DateText(s.d.LastActive, s.now).ZH),
 		},
 	}, true
+}
+
+// cOverdue: open past its expected close date. A push without news is a
+// qualification problem, one after a real event a deal risk: the step asks which.
+func cOverdue(s *situation) (composed, bool) {
+	if !s.d.Overdue(s.now) {
+		return composed{}, false
+	}
+	n, late := s.d.Number, s.d.DaysOverdue(s.now)
+	date := DateText(s.d.CloseDate, s.now)
+	c := composed{
+		over: float64(late),
+		step: Text{
+			EN: fmt.Sprintf("Call your champion this week: what moved the date — a real event (a reorganisation, a budget freeze) or nothing new? Agree a new date with its reason and set it with /deal due #%d <date>; if nothing changed, re-check the timeline and who decides.", n),
+			ZH: fmt.Sprintf("本周给内线打个电话：日期为什么推迟——是发生了真实的事件（组织调整、预算冻结），还是什么都没变？约定一个有理由的新日期，用 /deal due #%d <日期> 更新；如果什么都没变，就重新确认时间表和决策人。", n),
+		},
+		today: Text{
+			EN: "Write the one question for that call: \"What has to happen on your side before you can sign, and by when?\"",
+			ZH: "先写好那通电话要问的一个问题：“你们那边签约之前还需要完成什么，最晚什么时候？”",
+		},
+		why: Text{
+			EN: fmt.Sprintf("Its expected close date was %s, %s ago.", date.EN, daysWord(float64(late)).EN),
+			ZH: fmt.Sprintf("预计成交日期是%s，已经过去 %s。", date.ZH, daysWord(float64(late)).ZH),
+		},
+	}
+	if s.d.Slips > 0 {
+		c.why.EN += fmt.Sprintf(" The date has already been pushed %s.", timesText(s.d.Slips))
+		c.why.ZH += fmt.Sprintf("这个日期已经推迟过 %d 次。", s.d.Slips)
+	}
+	return c, true
+}
+
+// timesText is "once", "twice", "3 times".
+func timesText(n int) string {
+	switch n {
+	case 1:
+		return "once"
+	case 2:
+		return "twice"
+	}
+	return fmt.Sprintf("%d times", n)
 }
 
 // objectionEntries counts the visits of Objection handling in a log that
@@ -904,7 +948,7 @@ func (c Coaching) PlainText(l Lang) string {
 // then deals that went quiet or back, then slow ones; a rule that does not
 // call for attention weighs nothing.
 var severity = map[Rule]float64{
-	RuleClosingStuck: 4, RuleStageP90: 3.5, RuleStage14d: 3.5, RuleIdle: 3,
+	RuleClosingStuck: 4, RuleStageP90: 3.5, RuleStage14d: 3.5, RuleIdle: 3, RuleOverdue: 3,
 	RuleObjectionLoop: 2, RuleMovedBack: 2, RuleSkipped: 2, RuleBigDeal: 2, RuleStageP75: 1,
 }
 

@@ -75,6 +75,11 @@ func scenarios() []scenario {
 		{name: "closing-idle", hist: newHistory(Closing, 16), stats: teamStats(), rule: RuleIdle, attention: true,
 			whyHas: []string{"Nothing logged for 16 days"}},
 
+		{name: "overdue-closing", hist: newHistory(Closing, 6).add(Event{Kind: EvDue, Fields: Fields{CloseDate: "2026-03-01"}, At: daysAgo(20)}).
+			add(Event{Kind: EvDue, Fields: Fields{CloseDate: "2026-03-10"}, At: daysAgo(10)}), stats: teamStats(), rule: RuleOverdue, attention: true,
+			whyHas: []string{"expected close date was 10 Mar, 8 days ago", "pushed once"}, has: []string{"/deal due #12"}},
+		{name: "close-date-ahead", hist: newHistory(Closing, 6).add(Event{Kind: EvDue, Fields: Fields{CloseDate: "2026-03-30"}, At: daysAgo(5)}),
+			stats: teamStats(), rule: RuleOnTrack},
 		{name: "paused-qualification", hist: newHistory(Qualification, 20).pause(pauseUntil, "waiting for their budget cycle", 1),
 			stats: teamStats(), rule: RulePaused, has: []string{"Paused until 16 Apr (waiting for their budget cycle) — on that day,"}},
 		{name: "paused-closing", hist: newHistory(Closing, 40).pause(pauseUntil, "", 1), stats: teamStats(), rule: RulePaused,
