@@ -106,16 +106,15 @@ func Check(c Caller, d Deal, log []Event, word string, now time.Time) (Event, er
 	return Event{DealID: d.ID, Kind: EvCheck, Fields: Fields{Criterion: crit.Key, Stage: stage}, ActorID: c.UserID, At: now}, nil
 }
 
-// LeftStage returns the open stage a change took the deal past, with ok
-// false when the change did not move it forward: a move to a later stage, or
-// a win from an open stage.
+// LeftStage returns the open stage a move took the deal past, whose
+// unconfirmed exit criteria are worth a reminder, with ok false when the
+// change did not move it forward. A win is not such a move: once signed,
+// the pre-close checklist has nothing left to settle.
 func LeftStage(before Deal, ev Event) (Stage, bool) {
 	if before.Status != StatusOpen {
 		return "", false
 	}
 	switch ev.Kind {
-	case EvWon:
-		return before.Stage, true
 	case EvMove:
 		if ev.Entry.IsOpen() && ev.Entry.Index() > before.Stage.Index() {
 			return before.Stage, true

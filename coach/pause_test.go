@@ -168,7 +168,7 @@ func TestLeftStage(t *testing.T) {
 		{"Forward", open, Event{Kind: EvMove, Entry: Presentation}, Qualification},
 		{"Skip", open, Event{Kind: EvMove, Entry: Closing}, Qualification},
 		{"Back", open, Event{Kind: EvMove, Entry: Contact}, ""},
-		{"Won", open, Event{Kind: EvWon, Entry: Won}, Qualification},
+		{"Won", open, Event{Kind: EvWon, Entry: Won}, ""}, // no pre-close checklist once signed
 		{"Lost", open, Event{Kind: EvLost, Entry: Lost}, ""},
 		{"ReopenForward", lost, Event{Kind: EvReopen, Entry: Closing}, ""},
 		{"Note", open, Event{Kind: EvNote}, ""},
