@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"salescoach/coach"
@@ -61,7 +62,12 @@ WHERE t.id = $1`
 // Sighting records a Slack request signature like FirstSighting and, in the
 // same round trip, reads what the store knows of the user the request names
 // (known is false when the user is new: ask Member, which adds them).
+//
+// A signature is known by its lower-cased text: the verifier reads its hex in
+// either case, so the same signature in upper or mixed case is the same
+// request.
 func (s *DB) Sighting(ctx context.Context, signature string, now time.Time, teamID, userID string) (first bool, m coach.Member, known bool, err error) {
+	signature = strings.ToLower(signature) // no copy when it is lower case already, as Slack sends it
 	const q = `
 WITH ins AS (
 	INSERT INTO slack_requests (signature, seen_at, nonce) VALUES ($1, $2, $3)

@@ -231,6 +231,23 @@ RETURNING id`, now)
 	return ids, nil
 }
 
+// UseOAuthState records that the OAuth install state with this nonce, valid
+// until expires, is being used, and reports whether it is the first use: a
+// state works once, whichever serve process gets it. States that expired
+// before now are forgotten.
+func (s *DB) UseOAuthState(ctx context.Context, nonce string, expires, now time.Time) (bool, error) {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM oauth_states WHERE expires_at < $1`, now); err != nil {
+		return false, translate(err)
+	}
+	res, err := s.db.ExecContext(ctx, `INSERT INTO oauth_states (nonce, used_at, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+		nonce, now, expires)
+	if err != nil {
+		return false, translate(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, translate(err)
+}
+
 // dealNumbers names the sequence next_deal_number keeps for a team.
 func dealNumbers(teamID string) string {
 	sum := md5.Sum([]byte(teamID))
