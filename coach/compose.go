@@ -1052,3 +1052,15 @@ func WeeklyHabit(now time.Time) Text {
 	y, w := now.ISOWeek()
 	return hs[(y*53+w)%len(hs)]
 }
+
+// CoachFor decides whether c may see rep's ranked deals with /coach @rep:
+// their own always, another rep's only as a manager (before a 1:1). It
+// returns an EForbidden error, one friendly line, otherwise.
+func CoachFor(c Caller, rep string) error {
+	if rep == c.UserID || c.Manager {
+		return nil
+	}
+	return Fail(EForbidden,
+		"Only a manager can see another rep's deals with /coach @rep; /coach shows yours.",
+		"只有经理可以用 /coach @销售 查看其他销售的商机；/coach 查看您自己的。")
+}

@@ -131,3 +131,61 @@ func TestWeeklyHabit(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckObjection(t *testing.T) {
+	d, _ := newHistory(Objections, 3).deal()
+	lost, _ := newHistory(Objections, 3).lost(ReasonPrice, 1).deal()
+	c := Caller{UserID: "U1", TeamID: "T1"}
+	tests := []struct {
+		name, rest string
+		deal       Deal
+		ok         bool
+		note       string // the note recorded; "" when none
+		code       string // the error's code; "" for none
+	}{
+		{"Type", "objection price they want 10 % off", d, true, "objection:price they want 10 % off", ""},
+		{"Chinese", "异议 竞品", d, true, "objection:competitor", ""},
+		{"Criterion", "budget", d, false, "", ""},
+		{"UnknownType", "objection money", d, true, "", EInvalid},
+		{"NoType", "objection", d, true, "", EInvalid},
+		{"Lost", "objection price", lost, true, "", EConflict},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev, ok, err := CheckObjection(c, tt.deal, tt.rest, ruleNow)
+			if ok != tt.ok {
+				t.Fatalf("ok = %v, want %v", ok, tt.ok)
+			}
+			var e *Error
+			if tt.code != "" {
+				if !errors.As(err, &e) || e.Code != tt.code {
+					t.Fatalf("error = %v, want code %s", err, tt.code)
+				}
+				return
+			}
+			if err != nil || ev.Text != tt.note {
+				t.Fatalf("CheckObjection = %q, %v, want the note %q", ev.Text, err, tt.note)
+			}
+			if tt.note != "" {
+				if o, found := RecordedObjection([]Event{ev}, ruleNow); !found || string(o) != strings.TrimPrefix(strings.Fields(tt.note)[0], "objection:") {
+					t.Errorf("RecordedObjection = %q, %v", o, found)
+				}
+			}
+		})
+	}
+}
+
+func TestCoachFor(t *testing.T) {
+	rep := Caller{UserID: "U1", TeamID: "T1"}
+	mgr := Caller{UserID: "U9", TeamID: "T1", Manager: true}
+	var e *Error
+	if err := CoachFor(rep, "U2"); !errors.As(err, &e) || e.Code != EForbidden || e.ZH == "" {
+		t.Errorf("a rep asking for another rep: %v, want one forbidden line", err)
+	}
+	if err := CoachFor(rep, "U1"); err != nil {
+		t.Errorf("a rep asking for themselves: %v", err)
+	}
+	if err := CoachFor(mgr, "U2"); err != nil {
+		t.Errorf("a manager asking for a rep: %v", err)
+	}
+}

@@ -85,3 +85,42 @@ func RecordedObjection(log []Event, since time.Time) (o Objection, ok bool) {
 	}
 	return o, ok
 }
+
+// CheckObjection decides `/deal check <deal> objection <type> [what they
+// said]` (also 异议 价格): rest is what follows the deal. It returns ok
+// false, changing nothing, when rest does not start with objection / 异议,
+// so the caller treats it as an exit criterion. The objection is recorded as
+// a note tagged objection:<type>; an unknown type is an EInvalid error.
+func CheckObjection(c Caller, d Deal, rest string, now time.Time) (ev Event, ok bool, err error) {
+	words := strings.Fields(rest)
+	if len(words) == 0 {
+		return Event{}, false, nil
+	}
+	switch strings.ToLower(strings.TrimRight(words[0], ":：")) {
+	case "objection", "objections", "异议":
+	default:
+		return Event{}, false, nil
+	}
+	if err := checkWritable(c, d); err != nil {
+		return Event{}, true, err
+	}
+	if d.Status != StatusOpen {
+		return Event{}, true, Fail(EConflict,
+			fmt.Sprintf("#%d %s is closed, so there is no objection to record. Reopen it first with /deal reopen #%d.", d.Number, d.Name, d.Number),
+			fmt.Sprintf("#%d %s 已经结束，无需记录异议。请先用 /deal reopen #%d 重新打开。", d.Number, d.Name, d.Number))
+	}
+	word := ""
+	if len(words) > 1 {
+		word = words[1]
+	}
+	o, err := ParseObjection(word, d.Number)
+	if err != nil {
+		return Event{}, true, err
+	}
+	text := "objection:" + string(o)
+	if said := strings.Join(words[min(2, len(words)):], " "); said != "" {
+		text += " " + said
+	}
+	ev, err = AddNote(c, d, text, now)
+	return ev, true, err
+}
