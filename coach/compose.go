@@ -271,6 +271,12 @@ func lowerFirst(s string) string {
 	return string(unicode.ToLower(r)) + s[n:]
 }
 
+// capFirst capitalises the first letter of s.
+func capFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
 // DateText is a date as a reply writes it: "16 Dec" (with the year when it
 // is not now's) and "12月16日" ("2027年1月5日").
 func DateText(t, now time.Time) Text {
@@ -601,8 +607,8 @@ func cSkipped(s *situation) (composed, bool) {
 	return composed{
 		over: s.days,
 		line: Text{
-			EN: fmt.Sprintf("Never confirmed: %s. A deal that skipped %s often stalls later on exactly these.", l.EN, Qualification.Name(EN)),
-			ZH: fmt.Sprintf("从未确认：%s。跳过%s的商机，后面往往恰恰卡在这几项上。", l.ZH, Qualification.Name(ZH)),
+			EN: fmt.Sprintf("%s %s never confirmed; a deal that skipped %s often stalls later on exactly these.", capFirst(l.EN), plural(len(missing), "was", "were"), Qualification.Name(EN)),
+			ZH: fmt.Sprintf("%s从未确认；跳过%s的商机，后面往往恰恰卡在这几项上。", l.ZH, Qualification.Name(ZH)),
 		},
 		today: Text{
 			EN: fmt.Sprintf("Ask your contact how their last purchase of a similar size was approved (who signed, which steps, how many weeks) and record what you learn with /deal check #%d.", n),
@@ -901,7 +907,7 @@ func composeLost(d Deal, now time.Time) Coaching {
 		c.Situation.Text = lostPlay[ReasonOther]
 	}
 	c.Why = Text{
-		EN: fmt.Sprintf("Lost %s on %s.", agoText(d.StageSince, now).EN, d.LostReason.Name(EN)),
+		EN: fmt.Sprintf("Lost %s — reason: %s.", agoText(d.StageSince, now).EN, d.LostReason.Name(EN)),
 		ZH: fmt.Sprintf("%s丢单，原因：%s。", agoText(d.StageSince, now).ZH, d.LostReason.Name(ZH)),
 	}
 	return c

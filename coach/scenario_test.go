@@ -100,7 +100,7 @@ func scenarios() []scenario {
 		{name: "objection-competitor", hist: newHistory(Objections, 3).add(Event{Kind: EvNote, Text: "objection:competitor they also look at Globex", At: daysAgo(1)}),
 			stats: teamStats(), rule: RuleObjection, has: []string{"Competitor — never criticise the rival"}},
 		{name: "skipped-qualification", hist: newHistory(Contact, 10).move(Presentation, 2), stats: teamStats(), rule: RuleSkipped, attention: true,
-			has: []string{"Never confirmed: need, budget, authority, timeline"}},
+			has: []string{"Need, budget, authority, timeline were never confirmed"}},
 		{name: "reopened-closing", hist: newHistory(Closing, 30).lost(ReasonTiming, 20).add(Event{Kind: EvReopen, Entry: Closing, At: daysAgo(1)}),
 			stats: teamStats(), rule: RuleOnTrack},
 
@@ -127,7 +127,7 @@ func scenarios() []scenario {
 	}
 	for _, r := range LostReasons {
 		s = append(s, scenario{name: "lost-" + string(r), hist: newHistory(Presentation, 30).lost(r, 2), stats: teamStats(),
-			rule: RuleLost, whyHas: []string{"Lost 2 days ago on " + r.Name(EN)}, has: []string{"Within a week", "loss review"}})
+			rule: RuleLost, whyHas: []string{"Lost 2 days ago — reason: " + r.Name(EN)}, has: []string{"Within a week", "loss review"}})
 	}
 	return s
 }
