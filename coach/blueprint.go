@@ -1,9 +1,9 @@
 package coach
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -154,43 +154,11 @@ func blueprintItems(e Event, lang Lang) map[Lane][]string {
 			}
 		}
 	case EvCheck:
-		out[LaneCustomer] = append(out[LaneCustomer], "✓ "+criterionText(e.Fields.Stage, e.Fields.Criterion, lang))
-	case EvEdit:
-		f := e.Fields
-		if f.Name != "" {
-			out[LaneBackstage] = append(out[LaneBackstage], lang.T("Renamed: ", "改名：")+f.Name)
-		}
-		if f.AmountCents != nil {
-			m := FormatMoney(Money{Cents: *f.AmountCents, Currency: f.Currency})
-			out[LaneBackstage] = append(out[LaneBackstage], lang.T("Amount set to ", "金额改为 ")+m)
-		}
-		if f.NoAmount {
-			out[LaneBackstage] = append(out[LaneBackstage], lang.T("Amount removed", "删除了金额"))
-		}
-	case EvAssign:
-		out[LaneBackstage] = append(out[LaneBackstage], lang.T("Handed to @", "转交给 @")+e.Fields.Owner)
-	case EvPause:
-		text := lang.T("Nudges back on", "恢复提醒")
-		if !e.Fields.Unpause && e.Fields.Until != nil {
-			text = fmt.Sprintf(lang.T("Paused until %s", "暂停提醒至 %s"), e.Fields.Until.Format("2006-01-02"))
-			if e.Text != "" {
-				text += ": " + e.Text
-			}
-		}
-		out[LaneBackstage] = append(out[LaneBackstage], text)
-	case EvDue:
-		text := lang.T("Close date cleared", "清除了预计成交日期")
-		if e.Fields.CloseDate != "" {
-			text = fmt.Sprintf(lang.T("Expected to close on %s", "预计成交日期：%s"), e.Fields.CloseDate)
-			if p := e.Fields.Prev; p != nil && p.CloseDate != "" && p.CloseDate < e.Fields.CloseDate {
-				text += fmt.Sprintf(lang.T(" (slipped from %s)", "（从 %s 推迟）"), p.CloseDate)
-			}
-		}
-		out[LaneBackstage] = append(out[LaneBackstage], text)
-	case EvArchive:
-		out[LaneBackstage] = append(out[LaneBackstage], lang.T("Archived", "已归档"))
-	case EvRestore:
-		out[LaneBackstage] = append(out[LaneBackstage], lang.T("Restored", "已恢复"))
+		out[LaneCustomer] = append(out[LaneCustomer], Describe(e, lang).Done)
+	case EvEdit, EvAssign, EvPause, EvDue, EvArchive, EvRestore:
+		// A picture cannot show a mention: <@U2> is drawn as @U2.
+		done := strings.NewReplacer("<@", "@", ">", "").Replace(Describe(e, lang).Done)
+		out[LaneBackstage] = append(out[LaneBackstage], done)
 	}
 	return out
 }

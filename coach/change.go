@@ -266,3 +266,25 @@ var ErrManagerOnly = Fail(EForbidden, "Only a manager can do that. Managers are 
 func Undoable(c Caller, e Event, now time.Time) bool {
 	return e.ActorID == c.UserID && e.Kind != EvRevert && now.Sub(e.Typed()) <= 24*time.Hour
 }
+
+// ErrSameName refuses adding nd when the owner already has the open deal
+// existing of the same name: every later reference to the name would be
+// ambiguous. A double submit with another amount is told how to change the
+// amount instead.
+func ErrSameName(existing Deal, nd NewDeal) error {
+	title := fmt.Sprintf("#%d %s", existing.Number, existing.Name)
+	if nd.At.Sub(existing.CreatedAt) < time.Minute && nd.HasAmount && (!existing.HasAmount || existing.Amount != nd.Amount) {
+		m := FormatMoney(nd.Amount)
+		was := "no amount"
+		wasZH := "没有金额"
+		if existing.HasAmount {
+			was, wasZH = FormatMoney(existing.Amount), FormatMoney(existing.Amount)
+		}
+		return Fail(EConflict,
+			fmt.Sprintf("You just added %s with %s — not adding it twice. To make it %s: /deal amount #%d %s.", title, was, m, existing.Number, m),
+			fmt.Sprintf("您刚刚已新建 %s（%s），不会重复添加。要把金额改为 %s：/deal amount #%d %s。", title, wasZH, m, existing.Number, m))
+	}
+	return Fail(EConflict,
+		fmt.Sprintf("You already have an open deal called %s. Add a word to tell them apart, e.g. /deal add %s – Berlin office, or use %s's number.", title, existing.Name, title),
+		fmt.Sprintf("您已经有一笔名为 %s 的进行中交易。请加一个词加以区分，例如 /deal add %s 北京分公司；或直接用 %s 的编号。", title, existing.Name, title))
+}

@@ -1,6 +1,7 @@
 package coach
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -866,4 +867,60 @@ func isASCIIText(s string) bool {
 		}
 	}
 	return true
+}
+
+// DidYouMean returns err, a reference ResolveDeal found nothing for, with the
+// deal among names (the caller's deals) whose name is closest to what r typed
+// when it is close enough to be a typo ("globx" for Globex, "initeck" for
+// Initech): "… Did you mean #12 Globex?". It returns err unchanged when no
+// name is close, several are equally close, or err is not ENotFound.
+func DidYouMean(err error, r DealRef, names []DealName) error {
+	if ErrorCode(err) != ENotFound || r.Number > 0 && r.Phrase == "" && len(r.Words) > 0 && strings.HasPrefix(r.Words[0], "#") {
+		return err
+	}
+	words := r.Words
+	if r.Phrase != "" {
+		words = strings.Fields(r.Phrase)
+	}
+	best, bestD, tie := DealName{}, 3, false
+	for k := min(len(words), 6); k >= 1; k-- {
+		typed := []rune(foldName(strings.Join(words[:k], " ")))
+		if len(typed) < 3 {
+			continue
+		}
+		for _, n := range names {
+			nw := strings.Fields(foldName(n.Name))
+			if len(nw) < k {
+				continue
+			}
+			cand := []rune(strings.Join(nw[:k], " "))
+			if len(cand)-len(typed) > 2 || len(typed)-len(cand) > 2 {
+				continue
+			}
+			d := editDistance(typed, cand)
+			if d == 0 || 3*d > len(cand) {
+				continue
+			}
+			switch {
+			case d < bestD:
+				best, bestD, tie = n, d, false
+			case d == bestD && n.ID != best.ID && foldName(n.Name) != foldName(best.Name):
+				tie = true
+			}
+		}
+		if best.ID != 0 {
+			break // the longest run that comes close wins
+		}
+	}
+	if best.ID == 0 || tie {
+		return err
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	title := "#" + strconv.Itoa(best.Number) + " " + shorten(oneLine(best.Name), 60)
+	return Fail(ENotFound,
+		strings.TrimSuffix(e.EN, " /deal list shows them.")+" Did you mean "+title+"?",
+		strings.TrimSuffix(e.ZH, "/deal list 可以列出您的交易。")+"您是想找 "+title+" 吗？")
 }

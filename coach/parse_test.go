@@ -660,3 +660,33 @@ func TestSuggestClosest(t *testing.T) {
 		})
 	}
 }
+
+func TestDidYouMean(t *testing.T) {
+	names := []coach.DealName{{ID: 1, Number: 1, Name: "Acme Corp"}, {ID: 2, Number: 2, Name: "Initech"}, {ID: 3, Number: 3, Name: "Globex Ltd"}}
+	for _, tt := range []struct{ typed, want string }{
+		{"globx demo", "Did you mean #3 Globex Ltd?"},
+		{"initeck lost price", "Did you mean #2 Initech?"},
+		{`"Globex Ldt"`, "Did you mean #3 Globex Ltd?"},
+		{"hooli demo", ""},
+		{"#9 demo", ""},
+	} {
+		t.Run(tt.typed, func(t *testing.T) {
+			ref, err := coach.ParseDealRef(tt.typed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, err = coach.ResolveDeal(ref, nil) // the store found no candidate
+			err = coach.DidYouMean(err, ref, names)
+			msg := coach.ErrorMessage(err, coach.EN)
+			if coach.ErrorCode(err) != coach.ENotFound {
+				t.Fatalf("code %s: %v", coach.ErrorCode(err), err)
+			}
+			if tt.want == "" && strings.Contains(msg, "Did you mean") || tt.want != "" && !strings.Contains(msg, tt.want) {
+				t.Errorf("%q: %q; want %q", tt.typed, msg, tt.want)
+			}
+			if tt.want != "" && !strings.Contains(coach.ErrorMessage(err, coach.ZH), "您是想找") {
+				t.Errorf("no Chinese suggestion: %q", coach.ErrorMessage(err, coach.ZH))
+			}
+		})
+	}
+}

@@ -11,6 +11,9 @@ type NewDeal struct {
 	Stage     Stage // an open stage
 	ActorID   string
 	At        time.Time
+	// SameNameOK adds the deal even when the owner has an open deal of the
+	// same name (the rep confirmed it is another deal).
+	SameNameOK bool
 }
 
 // ListCountCap was as far as a rep's list counted. Lists now count exactly;

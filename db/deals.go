@@ -129,8 +129,10 @@ func fieldsJSON(f coach.Fields) (sql.NullString, error) {
 
 // CreateDeal adds a deal to the caller's team with its first stage entry and
 // returns it with created true. When the same owner added a deal with the same
-// name in the last 30 seconds (a double submit) it returns that deal instead,
-// with created false.
+// name and amount in the last 30 seconds (a double submit) it returns that
+// deal instead, with created false. When the owner already has an open deal
+// of that name (a double submit with another amount, or an older deal) it
+// adds nothing and returns coach.ErrSameName, unless nd.SameNameOK.
 func (s *DB) CreateDeal(ctx context.Context, teamID string, nd coach.NewDeal) (d coach.Deal, created bool, err error) {
 	var amount sql.NullInt64
 	if nd.HasAmount {
@@ -147,18 +149,30 @@ func (s *DB) CreateDeal(ctx context.Context, teamID string, nd coach.NewDeal) (d
 	// One statement: a recent twin stops it; otherwise number the deal and
 	// insert it with its creation event, and return it as stored.
 	var q = `
-WITH twin AS (
+WITH same_name AS MATERIALIZED (
 	-- Found through the team's deals of that name (deals_team_name): the
 	-- OFFSET 0 fence keeps the owner out of the index choice, which without
 	-- statistics could otherwise fall on the owner's index and read every
 	-- deal the owner has.
-	SELECT id FROM (
-		SELECT id, owner_id, created_at FROM deals
+	SELECT id, created_at, status, amount_cents, currency FROM (
+		SELECT id, owner_id, created_at, status, amount_cents, currency FROM deals
 		WHERE team_id = $1 AND lower(name) = lower($2) AND NOT archived
 		OFFSET 0
-	) same_name
-	WHERE owner_id = $3 AND created_at > $7::timestamptz - interval '30 seconds'
+	) n
+	WHERE owner_id = $3
+), twin AS (
+	-- The same deal added again within 30 seconds: a double submit (one
+	-- that names another amount is not: it is refused below, with how to
+	-- change the amount).
+	SELECT id FROM same_name
+	WHERE created_at > $7::timestamptz - interval '30 seconds'
+	  AND ($4::bigint IS NULL OR (amount_cents = $4 AND currency = $5))
 	LIMIT 1
+), same AS (
+	-- Another open deal of the owner's with that name: every later reference
+	-- to the name would be ambiguous.
+	SELECT id FROM same_name WHERE status = 'open' AND NOT $11 AND NOT EXISTS (SELECT 1 FROM twin)
+	ORDER BY created_at DESC LIMIT 1
 ), deal AS (
 	-- The creation event's id is taken first, to be the deal's version from
 	-- the start: the version trigger then has nothing to rewrite.
@@ -166,19 +180,21 @@ WITH twin AS (
 	SELECT $1, next_deal_number($1), $2, $3, $4, $5, $6, $7, $7, $7, nextval('events_id_seq')
 	-- A statement that reaches the server after its caller gave up (a stalled
 	-- network) adds nothing: the user was told it may not have been saved.
-	WHERE NOT EXISTS (SELECT 1 FROM twin) AND clock_timestamp() < $10
+	WHERE NOT EXISTS (SELECT 1 FROM twin) AND NOT EXISTS (SELECT 1 FROM same) AND clock_timestamp() < $10
 	RETURNING *
 ), ev AS (
 	INSERT INTO events (id, team_id, deal_id, kind, entry, fields, actor_id, at, typed_at)
 	SELECT deal.version, $1, deal.id, 'create', $6, $8, $9, $7, $7 FROM deal
 	RETURNING id, deal_id
 )
-SELECT ` + dealColsOf("deal") + `, true AS created FROM deal JOIN ev ON ev.deal_id = deal.id
+SELECT ` + dealColsOf("deal") + `, 'created' AS outcome FROM deal JOIN ev ON ev.deal_id = deal.id
 UNION ALL
-SELECT ` + dealColsOf("d") + `, false FROM deals d JOIN twin ON twin.id = d.id`
+SELECT ` + dealColsOf("d") + `, 'twin' FROM deals d JOIN twin ON twin.id = d.id
+UNION ALL
+SELECT ` + dealColsOf("d") + `, 'same' FROM deals d JOIN same ON same.id = d.id`
 	var row struct {
 		dealRow
-		Created bool `db:"created"`
+		Outcome string `db:"outcome"`
 	}
 	// The cut-off leaves room for the database's clock to run a little
 	// ahead of ours.
@@ -188,7 +204,7 @@ SELECT ` + dealColsOf("d") + `, false FROM deals d JOIN twin ON twin.id = d.id`
 	}
 	deadline = deadline.Add(10 * time.Second)
 	err = s.get(ctx, nil, &row, q, teamID, nd.Name, nd.OwnerID, amount, nd.Amount.Currency,
-		string(nd.Stage), nd.At, fields, nd.ActorID, deadline)
+		string(nd.Stage), nd.At, fields, nd.ActorID, deadline, nd.SameNameOK)
 	if errors.Is(err, sql.ErrNoRows) {
 		if time.Now().After(deadline) {
 			return d, false, translate(context.DeadlineExceeded)
@@ -198,7 +214,10 @@ SELECT ` + dealColsOf("d") + `, false FROM deals d JOIN twin ON twin.id = d.id`
 	if err != nil {
 		return d, false, translate(err)
 	}
-	return row.deal(), row.Created, nil
+	if row.Outcome == "same" {
+		return d, false, coach.ErrSameName(row.deal(), nd)
+	}
+	return row.deal(), row.Outcome == "created", nil
 }
 
 // dealColsOf returns dealCols qualified by a table alias.
@@ -246,6 +265,34 @@ LIMIT 200`
 		Name   string `db:"name"`
 	}
 	if err := s.all(ctx, nil, &rows, q, c.TeamID, c.Manager, c.UserID, archived, ref.Number, escapeLike(ref.Search())); err != nil {
+		return nil, translate(err)
+	}
+	out := make([]coach.DealName, len(rows))
+	for i, r := range rows {
+		out[i] = coach.DealName{ID: r.ID, Number: r.Number, Name: r.Name}
+	}
+	return out, nil
+}
+
+// maxSuggestNames bounds the names DealNames reads for a suggestion.
+const maxSuggestNames = "5000"
+
+// DealNames returns the names of the deals the caller may see that are not
+// archived, open deals and the most recent first (at most 5,000): what a
+// reference that matched nothing is compared with, for "Did you mean …?"
+// (coach.DidYouMean).
+func (s *DB) DealNames(ctx context.Context, c coach.Caller) ([]coach.DealName, error) {
+	const q = `
+SELECT id, number, name FROM deals
+WHERE team_id = $1 AND ($2 OR owner_id = $3) AND NOT archived
+ORDER BY status = 'open' DESC, last_active DESC
+LIMIT ` + maxSuggestNames
+	var rows []struct {
+		ID     int64  `db:"id"`
+		Number int    `db:"number"`
+		Name   string `db:"name"`
+	}
+	if err := s.all(ctx, nil, &rows, q, c.TeamID, c.Manager, c.UserID); err != nil {
 		return nil, translate(err)
 	}
 	out := make([]coach.DealName, len(rows))

@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -97,11 +98,33 @@ func TestCreateDealTwice(t *testing.T) {
 	if created || again.ID != first.ID {
 		t.Errorf("a double submit created deal #%d", again.Number)
 	}
-	later, created, err := s.CreateDeal(context.Background(), team, coach.NewDeal{
-		Name: "Acme", OwnerID: "U1", Amount: coach.Money{Currency: "USD"}, Stage: coach.Prospecting, ActorID: "U1", At: t0.Add(time.Hour),
+	// The same name with another amount, seconds later: not dropped silently.
+	_, created, err = s.CreateDeal(context.Background(), team, coach.NewDeal{
+		Name: "Acme", OwnerID: "U1", Amount: coach.Money{Cents: 500000, Currency: "USD"}, HasAmount: true,
+		Stage: coach.Prospecting, ActorID: "U1", At: t0.Add(8 * time.Second),
 	})
-	if err != nil || !created || later.Number != 2 {
-		t.Errorf("a second deal of the same name an hour later: #%d created %v err %v", later.Number, created, err)
+	if created || coach.ErrorCode(err) != coach.EConflict || !strings.Contains(coach.ErrorMessage(err, coach.EN), "/deal amount #1 $5,000") {
+		t.Errorf("a second add with another amount: created %v, %v; want it refused with how to set the amount", created, err)
+	}
+	// A second open deal of the same name an hour later asks for a word to tell them apart…
+	later := coach.NewDeal{Name: "Acme", OwnerID: "U1", Amount: coach.Money{Currency: "USD"}, Stage: coach.Prospecting, ActorID: "U1", At: t0.Add(time.Hour)}
+	_, created, err = s.CreateDeal(context.Background(), team, later)
+	if created || !strings.Contains(coach.ErrorMessage(err, coach.EN), "already have an open deal called #1 Acme") || coach.ErrorMessage(err, coach.ZH) == coach.ErrorMessage(err, coach.EN) {
+		t.Errorf("a second open deal of the same name: created %v, %v; want it refused in both languages", created, err)
+	}
+	// …and is added once the rep confirms.
+	later.SameNameOK = true
+	d, created, err := s.CreateDeal(context.Background(), team, later)
+	if err != nil || !created || d.Number != 2 {
+		t.Errorf("a confirmed second deal of the same name: #%d created %v err %v", d.Number, created, err)
+	}
+	// Another rep's deal of the same name is no ambiguity for this one.
+	if _, err := s.Member(context.Background(), team, "U2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, created, err := s.CreateDeal(context.Background(), team, coach.NewDeal{Name: "Acme", OwnerID: "U2", Amount: coach.Money{Currency: "USD"},
+		Stage: coach.Prospecting, ActorID: "U2", At: t0.Add(2 * time.Hour)}); err != nil || !created {
+		t.Errorf("another rep's Acme: created %v, %v", created, err)
 	}
 }
 
@@ -270,5 +293,36 @@ func TestForgetClicks(t *testing.T) {
 	}
 	if err := s.ClickOnce(ctx, rep, old.ID, "share:v1", t0.Add(50*24*time.Hour)); err != nil {
 		t.Errorf("an old click is still remembered: %v", err)
+	}
+}
+
+// TestDidYouMeanFromStore: a typo in a deal's name is answered with the
+// closest of the caller's own deals, never another rep's.
+func TestDidYouMeanFromStore(t *testing.T) {
+	s := dbtest.Shared(t)
+	team := dbtest.TeamID(t)
+	ctx := context.Background()
+	g := newDeal(t, s, team, "U1", "Globex")
+	newDeal(t, s, team, "U2", "Globez Holdings")
+	rep := coach.Caller{TeamID: team, UserID: "U1"}
+	ref, err := coach.ParseDealRef("globx demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cands, err := s.FindDeals(ctx, rep, ref, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = coach.ResolveDeal(ref, cands)
+	names, nerr := s.DealNames(ctx, rep)
+	if nerr != nil {
+		t.Fatal(nerr)
+	}
+	err = coach.DidYouMean(err, ref, names)
+	if want := "Did you mean #" + strconv.Itoa(g.Number) + " Globex?"; !strings.Contains(coach.ErrorMessage(err, coach.EN), want) {
+		t.Errorf("globx: %v; want %q", err, want)
+	}
+	if len(names) != 1 {
+		t.Errorf("the rep's names: %v; want only their own deal", names)
 	}
 }
