@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"salescoach/bot"
+	"salescoach/bot/transport"
 )
 
 // Secret is the signing secret tests use.
@@ -109,7 +109,7 @@ func (s *Slack) Post(path, contentType string, body []byte, sign bool) Response 
 	}
 	req.Header.Set("Content-Type", contentType)
 	if sign {
-		bot.Sign(req.Header, s.secret(), body, s.now())
+		transport.Sign(req.Header, s.secret(), body, s.now())
 	}
 	return s.Do(req)
 }
@@ -183,7 +183,7 @@ func (s *Slack) Event(envelope any, retry int) Response {
 		req.Header.Set("X-Slack-Retry-Num", strconv.Itoa(retry))
 		req.Header.Set("X-Slack-Retry-Reason", "http_timeout")
 	}
-	bot.Sign(req.Header, s.secret(), b, s.now())
+	transport.Sign(req.Header, s.secret(), b, s.now())
 	return s.Do(req)
 }
 

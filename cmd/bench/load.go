@@ -13,7 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"salescoach/bot"
+	"salescoach/bot/transport"
 )
 
 const secret = "bench-signing-secret-0123456789"
@@ -56,7 +56,7 @@ func (c *client) request(base string, rng *rand.Rand) *http.Request {
 	body := []byte(form.Encode())
 	req, _ := http.NewRequest(http.MethodPost, base+"/slack/commands", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	bot.Sign(req.Header, secret, body, time.Now())
+	transport.Sign(req.Header, secret, body, time.Now())
 	return req
 }
 

@@ -10,7 +10,7 @@ import (
 	"os"
 	"time"
 
-	"salescoach/bot"
+	"salescoach/bot/render"
 	"salescoach/coach"
 	"salescoach/db"
 	"salescoach/demo"
@@ -175,7 +175,7 @@ func reportCmd(ctx context.Context, e *env, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
-	_, err = fmt.Fprintln(e.stdout, bot.ReportText(rep, coach.Lang(*lang)))
+	_, err = fmt.Fprintln(e.stdout, render.ReportText(rep, coach.Lang(*lang)))
 	return err
 }
 

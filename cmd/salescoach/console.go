@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"salescoach/bot"
+	"salescoach/bot/handlers"
 	"salescoach/db"
 )
 
@@ -34,7 +34,7 @@ func console(ctx context.Context, e *env, args []string) error {
 	if *manager {
 		managers = append(managers, *user)
 	}
-	app := bot.New(bot.Config{Store: store, Log: e.logger(), Managers: managers,
+	app := handlers.New(handlers.Config{Store: store, Log: e.logger(), Managers: managers,
 		Pictures: store, PictureDir: *pictures, FilesDir: os.TempDir()})
 	prompt := ""
 	if f, ok := e.stdin.(*os.File); ok {

@@ -7,7 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"salescoach/bot"
+	"salescoach/bot/jobs"
+	"salescoach/bot/render"
 	"salescoach/coach"
 	"salescoach/db"
 )
@@ -41,7 +42,7 @@ func digest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	view := bot.DigestView{Lang: coach.Lang(*lang), Loc: loc, Names: *names}
+	view := render.DigestView{Lang: coach.Lang(*lang), Loc: loc, Names: *names}
 	if view.Lang != coach.EN && view.Lang != coach.ZH {
 		return fmt.Errorf("digest: --lang must be en or zh, not %q", *lang)
 	}
@@ -54,26 +55,23 @@ func digest(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	log := e.logger()
-	cfg := bot.Config{Store: store, Log: log, Pictures: store}
 	if *post != "" {
+		log := e.logger()
 		clients, _, err := slackClients(ctx, e.cfg, store, log)
 		if err != nil {
 			return err
 		}
-		cfg.Slack = clients
-	}
-	app := bot.New(cfg)
-	defer app.Close()
-	if *post != "" {
-		ts, err := app.PostDigest(ctx, *team, *post, at, view)
+		// The pictures go in the digest's thread, claimed once per picture.
+		pics := &jobs.DigestPictures{Pictures: jobs.NewPictures(store), Files: store}
+		sched := jobs.NewScheduler(jobs.Env{Slack: clients, Log: log}, store, store, pics.Attach, jobs.SchedulerConfig{})
+		ts, err := sched.Post(ctx, *team, *post, at, view)
 		if err != nil {
 			return fmt.Errorf("digest: %s", coach.ErrorMessage(err, coach.EN)+" ("+err.Error()+")")
 		}
 		fmt.Fprintf(e.stdout, "posted the digest of team %s to %s (message %s)\n", *team, *post, ts)
 		return nil
 	}
-	_, reply, err := app.BuildDigest(ctx, *team, at, view)
+	_, reply, err := jobs.BuildDigest(ctx, store, *team, at, view)
 	if err != nil {
 		return fmt.Errorf("digest: %w", err)
 	}

@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"salescoach/bot"
 	"salescoach/bot/bottest"
+	"salescoach/bot/transport"
 	"salescoach/db/dbtest"
 )
 
@@ -88,7 +88,7 @@ func TestNoSecretInLogs(t *testing.T) {
 	body := []byte(bottest.Form("T1", "U1", "/deal", "list").Encode())
 	req, _ := http.NewRequest(http.MethodPost, base+"/slack/commands", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	bot.Sign(req.Header, signing, body, time.Now())
+	transport.Sign(req.Header, signing, body, time.Now())
 	replay := req.Clone(context.Background())
 	replay.Body = io.NopCloser(bytes.NewReader(body))
 	slack.Do(req)

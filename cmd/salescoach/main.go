@@ -16,7 +16,7 @@ import (
 	"syscall"
 	_ "time/tzdata" // the binary carries the zone database for users' time zones
 
-	"salescoach/bot"
+	"salescoach/bot/observe"
 	"salescoach/db"
 )
 
@@ -186,7 +186,7 @@ func (e *env) parse(fs *flag.FlagSet, args []string) error {
 
 func (e *env) logger() *slog.Logger {
 	// Every line logged within a request carries the request's id.
-	return slog.New(bot.LogHandler(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: e.cfg.LogLevel})))
+	return slog.New(observe.LogHandler(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: e.cfg.LogLevel})))
 }
 
 // openDB opens and migrates the database.

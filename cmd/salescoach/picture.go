@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"salescoach/bot"
+	"salescoach/bot/jobs"
 	"salescoach/coach"
 	"salescoach/db"
 )
@@ -29,7 +29,7 @@ func pictureCmd(ctx context.Context, e *env, args []string) error {
 	fs := e.flags(strings.TrimSpace("picture "+kind), pictureUsage)
 	team := fs.String("team", "", "Slack team (workspace) id, e.g. T0001")
 	deal := fs.Int("deal", 0, "the deal's number, for blueprint")
-	weeks := fs.Int("weeks", 0, fmt.Sprintf("weeks to draw, 1 to %d (default flow: %d, trend: %d)", maxPictureWeeks, bot.FlowWeeks, bot.TrendWeeks))
+	weeks := fs.Int("weeks", 0, fmt.Sprintf("weeks to draw, 1 to %d (default flow: %d, trend: %d)", maxPictureWeeks, jobs.FlowWeeks, jobs.TrendWeeks))
 	lang := fs.String("lang", "en", "en or zh")
 	at := fs.String("at", "", "draw as of this time (RFC 3339 or YYYY-MM-DD); now by default")
 	out := fs.String("out", "", "the PNG file to write; - writes it to stdout")
@@ -69,16 +69,16 @@ func pictureCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	app := bot.New(bot.Config{Store: store, Log: e.logger(), Pictures: store})
+	pics := jobs.NewPictures(store)
 	l := coach.Lang(*lang)
 
 	var png []byte
 	switch kind {
 	case "flow":
-		w := orDefault(*weeks, bot.FlowWeeks)
-		png, err = app.FlowPNG(ctx, *team, now.AddDate(0, 0, -7*w), now, l, time.UTC)
+		w := orDefault(*weeks, jobs.FlowWeeks)
+		png, err = pics.FlowPNG(ctx, *team, now.AddDate(0, 0, -7*w), now, l, time.UTC)
 	case "trend":
-		png, err = app.TrendPNG(ctx, *team, now, orDefault(*weeks, bot.TrendWeeks), l, time.UTC)
+		png, err = pics.TrendPNG(ctx, *team, now, orDefault(*weeks, jobs.TrendWeeks), l, time.UTC)
 	case "blueprint":
 		if *deal <= 0 {
 			return errors.New("picture blueprint: --deal N (the deal's number) is required")
@@ -99,7 +99,11 @@ func pictureCmd(ctx context.Context, e *env, args []string) error {
 		if rerr != nil {
 			return rerr
 		}
-		png, _, err = app.BlueprintPNG(ctx, c, dn.ID, now)
+		d, log, derr := store.Deal(ctx, c, dn.ID)
+		if derr != nil {
+			return derr
+		}
+		png, err = pics.BlueprintPNG(ctx, c, d, log, now)
 	default:
 		return fmt.Errorf("picture: unknown picture %q: use flow, trend or blueprint", kind)
 	}

@@ -14,7 +14,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"salescoach/bot"
+	"salescoach/bot/handlers"
+	"salescoach/bot/jobs"
+	"salescoach/bot/observe"
+	"salescoach/bot/transport"
 	"salescoach/db"
 )
 
@@ -57,11 +60,11 @@ func serve(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	app := bot.New(bot.Config{Store: store, Log: log, Managers: e.cfg.Managers, Slack: clients,
+	app := handlers.New(handlers.Config{Store: store, Log: log, Managers: e.cfg.Managers, Slack: clients,
 		Pictures: store, Retention: time.Duration(e.cfg.RetentionDays) * 24 * time.Hour,
 		Metrics: metrics, HTTP: metrics.Instrument(&http.Client{Timeout: 10 * time.Second})})
 	defer app.Close()
-	srv := &bot.Server{App: app, SigningSecret: e.cfg.SigningSecret, Install: install}
+	srv := &transport.Server{App: app, SigningSecret: e.cfg.SigningSecret, Install: install}
 	ln, err := net.Listen("tcp", e.cfg.ListenAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", e.cfg.ListenAddr, err)
@@ -79,10 +82,10 @@ func serve(ctx context.Context, e *env, args []string) error {
 	schedDone := make(chan struct{})
 	go func() {
 		defer close(schedDone)
-		app.NewScheduler(bot.SchedulerConfig{}).Run(ctx)
+		app.NewScheduler(jobs.SchedulerConfig{}).Run(ctx)
 	}()
 	if e.cfg.AppToken != "" {
-		sm := &bot.SocketMode{App: app, Client: bot.NewSocketModeClient(e.cfg.AppToken, e.cfg.SlackAPIURL, slackHTTP)}
+		sm := &transport.SocketMode{App: app, Client: transport.NewSocketModeClient(e.cfg.AppToken, e.cfg.SlackAPIURL, slackHTTP)}
 		go sm.Run(ctx)
 		log.Info("socket mode on")
 	}
@@ -134,22 +137,22 @@ func forgetRequests(ctx context.Context, store *db.DB) {
 // (SLACK_BOT_TOKEN), or with OAuth configured the tokens of the installed
 // workspaces, falling back to SLACK_BOT_TOKEN for its own workspace only. It
 // also returns the OAuth install routes, nil without OAuth.
-func slackClients(ctx context.Context, cfg *config, store *db.DB, log *slog.Logger) (bot.Clients, *bot.Install, error) {
+func slackClients(ctx context.Context, cfg *config, store *db.DB, log *slog.Logger) (transport.Clients, *transport.Install, error) {
 	return slackClientsWith(ctx, cfg, store, log, nil)
 }
 
 // slackClientsWith is slackClients whose Web API calls go through hc (the
 // default client when nil).
-func slackClientsWith(ctx context.Context, cfg *config, store *db.DB, log *slog.Logger, hc *http.Client) (bot.Clients, *bot.Install, error) {
-	static := bot.StaticClients{Token: cfg.BotToken, APIURL: cfg.SlackAPIURL, HTTP: hc}
+func slackClientsWith(ctx context.Context, cfg *config, store *db.DB, log *slog.Logger, hc *http.Client) (transport.Clients, *transport.Install, error) {
+	static := transport.StaticClients{Token: cfg.BotToken, APIURL: cfg.SlackAPIURL, HTTP: hc}
 	if cfg.ClientID == "" {
 		return static, nil, nil
 	}
-	sealer, err := bot.NewSealer(cfg.SecretKey)
+	sealer, err := transport.NewSealer(cfg.SecretKey)
 	if err != nil {
 		return nil, nil, &settingError{"SALESCOACH_SECRET_KEY", err.Error()}
 	}
-	clients := bot.InstalledClients{Store: store, Sealer: sealer, APIURL: cfg.SlackAPIURL, Fallback: static, HTTP: hc}
+	clients := transport.InstalledClients{Store: store, Sealer: sealer, APIURL: cfg.SlackAPIURL, Fallback: static, HTTP: hc}
 	if static.Token != "" {
 		// Which workspace SLACK_BOT_TOKEN belongs to, so that no other
 		// workspace's calls ever use it.
@@ -160,10 +163,10 @@ func slackClientsWith(ctx context.Context, cfg *config, store *db.DB, log *slog.
 			clients.FallbackTeam = at.TeamID
 		} else {
 			log.Warn("SLACK_BOT_TOKEN is not used: auth.test did not say which workspace it belongs to", "err", err)
-			clients.Fallback = bot.StaticClients{}
+			clients.Fallback = transport.StaticClients{}
 		}
 	}
-	install := &bot.Install{
+	install := &transport.Install{
 		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
 		RedirectURL: strings.TrimSuffix(cfg.PublicURL, "/") + "/slack/oauth/callback",
 		APIURL:      cfg.SlackAPIURL, Sealer: sealer, Store: store, Log: log, HTTP: hc,
@@ -206,8 +209,8 @@ func housekeeping(ctx context.Context, store *db.DB, log *slog.Logger) {
 
 // newMetrics returns the bot's metrics with the database pool's (go_sql_*)
 // and the Go runtime's and the process's beside them.
-func newMetrics(store *db.DB) *bot.Metrics {
-	m := bot.NewMetrics()
+func newMetrics(store *db.DB) *observe.Metrics {
+	m := observe.NewMetrics()
 	m.Registry.MustRegister(
 		collectors.NewDBStatsCollector(store.SQL(), "salescoach"),
 		collectors.NewGoCollector(),

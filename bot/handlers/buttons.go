@@ -1,0 +1,179 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"salescoach/bot/render"
+	"salescoach/bot/transport"
+	"salescoach/coach"
+)
+
+// parseButton reads a button's value.
+func parseButton(v string) (id, version int64, err error) {
+	a, b, ok := strings.Cut(v, ".")
+	id, err1 := strconv.ParseInt(a, 10, 64)
+	version, err2 := strconv.ParseInt(b, 10, 64)
+	if !ok || err1 != nil || err2 != nil || id <= 0 || version <= 0 {
+		return 0, 0, errBadButton
+	}
+	return id, version, nil
+}
+
+var errBadButton = coach.Fail(coach.EInvalid, "That button is not one of mine any more. Try the command instead, e.g. /deal list.",
+	"这个按钮已经失效了。请改用命令，例如 /deal list。")
+
+func clickKey(version int64) string { return "v" + strconv.FormatInt(version, 10) }
+
+// blockActions answers a button click. Slack needs only a 200; the result is
+// posted where the click happened once it has it. Modals are opened before
+// answering, as their trigger_id lives only 3 seconds.
+func (a *App) blockActions(ctx context.Context, cb *slack.InteractionCallback) transport.Outcome {
+	if len(cb.ActionCallback.BlockActions) == 0 {
+		return transport.Outcome{}
+	}
+	act := cb.ActionCallback.BlockActions[0]
+	o := originOf(cb)
+	r, err := a.start(ctx, interactionRequest(cb))
+	if err != nil {
+		return transport.Outcome{Later: a.deliver(r, o, a.failure(ctx, &r, err), false)}
+	}
+	if act.ActionID == render.ActAdd {
+		if !a.openAddModal(ctx, &r, o) {
+			return transport.Outcome{Later: a.deliver(r, o, render.Fail(r.T("I could not open the form. Type /deal add Acme Corp $12,000 instead.",
+				"无法打开表单。请改用命令 /deal add Acme Corp $12,000。")), false)}
+		}
+		return transport.Outcome{}
+	}
+	if act.ActionID == render.ActionBlueprint {
+		return transport.Outcome{Later: a.deliver(r, o, a.blueprintClick(ctx, &r, act.Value), false)}
+	}
+	id, version, err := parseButton(act.Value)
+	if err != nil {
+		return transport.Outcome{Later: a.deliver(r, o, a.failure(ctx, &r, err), false)}
+	}
+	var reply render.Reply
+	replace := false
+	switch act.ActionID {
+	case render.ActNext, render.ActWon:
+		reply, replace = a.clickChange(ctx, &r, act.ActionID, id, version)
+	case render.ActLost, render.ActNote:
+		var opened bool
+		if reply, opened = a.openDealModal(ctx, &r, act.ActionID, id, version, o); opened {
+			return transport.Outcome{}
+		}
+	case render.ActShare:
+		return a.share(ctx, &r, id, version, o)
+	default:
+		a.log.WarnContext(ctx, "unknown button", "action", act.ActionID)
+		return transport.Outcome{}
+	}
+	return transport.Outcome{Later: a.deliver(r, o, reply, replace)}
+}
+
+// blueprintClick answers the Blueprint button of /deal show (its value is the
+// deal's id): refused like /deal blueprint for a deal the caller may not see,
+// otherwise the picture goes to their direct messages.
+func (a *App) blueprintClick(ctx context.Context, r *Request, value string) render.Reply {
+	id, err := strconv.ParseInt(value, 10, 64)
+	if err != nil {
+		return a.failure(ctx, r, errBadButton)
+	}
+	d, _, err := a.store.Deal(ctx, r.Caller, id)
+	if err != nil {
+		return a.failure(ctx, r, err)
+	}
+	// A double click draws and sends one blueprint: once per person and
+	// version of the deal. If the upload fails the click is forgotten, so
+	// the button works again.
+	key := "blueprint:" + r.UserID + ":" + clickKey(d.Version)
+	err = a.store.ClickOnce(ctx, r.Caller, id, key, r.Now)
+	if errors.Is(err, coach.ErrAlreadyDone) {
+		return render.Fail(r.T("This blueprint is already on its way to your direct messages. Once the deal changes, the button draws a new one.",
+			"这张蓝图已经发往您的私信。交易有变化后，可以再点按钮重新绘制。"))
+	}
+	if err != nil {
+		return a.failure(ctx, r, err)
+	}
+	c := r.Caller
+	return a.sendBlueprint(ctx, c, id, func(ctx context.Context) {
+		if err := a.store.ForgetClick(ctx, c, id, key); err != nil {
+			a.log.WarnContext(ctx, "forget a failed blueprint click", "team", c.TeamID, "deal", id, "err", err)
+		}
+	})
+}
+
+// clickChange acts on Next stage or Won, and says whether the answer takes
+// the place of the message clicked.
+func (a *App) clickChange(ctx context.Context, r *Request, action string, id, version int64) (render.Reply, bool) {
+	var from coach.Deal
+	d, log, ev, err := a.changeOnce(ctx, r, id, clickKey(version), version, func(d coach.Deal, _ []coach.Event) (coach.Event, error) {
+		from = d
+		if action == render.ActWon {
+			return coach.Win(r.Caller, d, r.Now)
+		}
+		return coach.Advance(r.Caller, d, r.Now)
+	})
+	if err != nil {
+		return a.clickRefused(ctx, r, id, err)
+	}
+	return a.changeReply(ctx, r, from, d, log, ev), true
+}
+
+// changeOnce is the store's ChangeOnce that also returns the deal's log with
+// the change, which the coaching reads.
+func (a *App) changeOnce(ctx context.Context, r *Request, id int64, key string, version int64, decide coach.Decide) (coach.Deal, []coach.Event, coach.Event, error) {
+	var log []coach.Event
+	d, ev, err := a.store.ChangeOnce(ctx, r.Caller, id, key, version, func(d coach.Deal, l []coach.Event) (coach.Event, error) {
+		log = l
+		return decide(d, l)
+	})
+	if err != nil {
+		return d, nil, ev, err
+	}
+	return d, append(log[:len(log):len(log)], ev), ev, nil
+}
+
+// clickRefused answers a click that changed nothing. When it came too late
+// (done already, or the deal moved on) it shows the deal as it is now, with
+// buttons that work; an out-of-date message is replaced by it.
+func (a *App) clickRefused(ctx context.Context, r *Request, id int64, err error) (render.Reply, bool) {
+	if coach.ErrorCode(err) != coach.EConflict {
+		return a.failure(ctx, r, err), false
+	}
+	d, log, derr := a.store.Deal(ctx, r.Caller, id)
+	if derr != nil {
+		return a.failure(ctx, r, err), false
+	}
+	reply := a.coachingReply(ctx, r, d, log, coach.ErrorMessage(err, r.Lang())+" "+
+		r.T(fmt.Sprintf("%s is now %s.", render.DealTitle(d), render.Describe(r.Viewer, d)), fmt.Sprintf("%s 现在是%s。", render.DealTitle(d), render.Describe(r.Viewer, d))))
+	reply.Failed = true
+	return reply, errors.Is(err, coach.ErrStale)
+}
+
+// share re-posts the deal's state and coaching in the channel, once per
+// version of the deal.
+func (a *App) share(ctx context.Context, r *Request, id, version int64, o render.Origin) transport.Outcome {
+	d, log, err := a.store.Deal(ctx, r.Caller, id)
+	if err == nil {
+		err = a.store.ClickOnce(ctx, r.Caller, id, "share:"+clickKey(version), r.Now)
+	}
+	if errors.Is(err, coach.ErrAlreadyDone) {
+		return transport.Outcome{Later: a.deliver(*r, o, render.Fail(r.T("Already shared in this channel.", "已经分享到这个频道了。")), false)}
+	}
+	if err != nil {
+		return transport.Outcome{Later: a.deliver(*r, o, a.failure(ctx, r, err), false)}
+	}
+	reply := render.Reply{
+		Text: r.T(fmt.Sprintf("<@%s> shared %s — %s.", r.UserID, render.DealTitle(d), render.Describe(r.Viewer, d)),
+			fmt.Sprintf("<@%s> 分享了 %s：%s。", r.UserID, render.DealTitle(d), render.Describe(r.Viewer, d))),
+		Sections: a.coaching(ctx, r, d, log),
+		Public:   true,
+	}
+	return transport.Outcome{Later: a.deliver(*r, o, reply, false)}
+}

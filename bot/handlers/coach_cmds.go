@@ -1,0 +1,258 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"salescoach/bot/render"
+	"salescoach/coach"
+)
+
+// coachDefault answers /coach with no subcommand: with nothing, the caller's
+// deals that most need attention; with a deal number, that deal; with a stage
+// name, its playbook; with anything else, the deal it names.
+func (a *App) coachDefault(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	args = strings.TrimSpace(args)
+	if args == "" {
+		return a.coachAttention(ctx, r)
+	}
+	ref, err := coach.ParseDealRef(args)
+	if err != nil {
+		return render.Reply{}, err
+	}
+	if ref.Number == 0 {
+		if s, err := coach.ParseStage(args); err == nil {
+			return a.playbookReply(ctx, r, s), nil
+		}
+	}
+	dn, _, err := a.resolve(ctx, r, args, false)
+	if err != nil {
+		if ref.Number == 0 && coach.ErrorCode(err) == coach.ENotFound {
+			// Neither a stage nor a deal: say both were tried.
+			_, serr := coach.ParseStage(args)
+			return render.Fail(r.T(fmt.Sprintf("No deal or stage matches %q. %s", args, coach.ErrorMessage(serr, coach.EN)),
+				fmt.Sprintf("没有与“%s”匹配的交易或阶段。%s", args, coach.ErrorMessage(serr, coach.ZH)))), nil
+		}
+		return render.Reply{}, err
+	}
+	d, log, err := a.store.Deal(ctx, r.Caller, dn.ID)
+	if err != nil {
+		return render.Reply{}, err
+	}
+	return render.Reply{Text: fmt.Sprintf("%s — %s, %s", render.DealTitle(d), render.Describe(r.Viewer, d), render.Days(r.Viewer, d.DaysInStage(r.Now))),
+		Sections: a.coaching(ctx, r, d, log), Actions: render.DealButtons(r.Viewer, d, true)}, nil
+}
+
+// attentionShown is how many deals /coach shows.
+const attentionShown = 5
+
+// coachAttention lists the caller's open deals that most need attention,
+// ranked by the rules (the most urgent rule first, then the deal furthest
+// past its mark), each with why and its next step.
+func (a *App) coachAttention(ctx context.Context, r *Request) (render.Reply, error) {
+	deals, total, err := a.store.ListDeals(ctx, r.TeamID, coach.ListFilter{Owner: r.UserID, Statuses: []coach.Status{coach.StatusOpen}, Limit: 200})
+	if err != nil {
+		return render.Reply{}, err
+	}
+	if total == 0 {
+		return render.Reply{Text: r.T("You have no open deals. Add one with /deal add Acme Corp $12,000, or read a stage's playbook with /coach qualification.",
+			"您目前没有进行中的交易。用 /deal add Acme Corp $12,000 新建一笔，或用 /coach 资格审查 查看某个阶段的打法。")}, nil
+	}
+	ids := make([]int64, len(deals))
+	for i, d := range deals {
+		ids[i] = d.ID
+	}
+	logs, err := a.store.Logs(ctx, r.TeamID, ids)
+	if err != nil {
+		return render.Reply{}, err
+	}
+	advice := make([]coach.Advice, len(deals))
+	need := 0
+	for i, d := range deals {
+		advice[i] = a.advise(ctx, r, d, logs[d.ID])
+		if advice[i].NeedsAttention() {
+			need++
+		}
+	}
+	reply := render.Reply{Text: r.T(fmt.Sprintf("%d of your %d open deals need attention, most urgent first:", need, total),
+		fmt.Sprintf("您的 %d 笔进行中交易里，有 %d 笔需要关注，最紧急的在前：", total, need))}
+	if need == 0 {
+		reply.Text = r.T(fmt.Sprintf("All %d of your open deals are on track. The ones longest in their stage:", total),
+			fmt.Sprintf("您的 %d 笔进行中交易进度都正常。在当前阶段停留最久的几笔：", total))
+	}
+	reply.Sections = render.Ranked(r.Viewer, deals, advice, attentionShown)
+	reply.Note = r.T("/coach <deal> explains one deal; /coach <stage> shows a stage's playbook; /deal list shows every deal.",
+		"/coach <交易> 查看某笔交易的建议；/coach <阶段> 查看该阶段的打法；/deal list 列出所有交易。")
+	if more := need - attentionShown; more > 0 {
+		reply.Note = r.T(fmt.Sprintf("%d more need attention: /deal list shows every deal, /coach <deal> explains one.", more),
+			fmt.Sprintf("还有 %d 笔需要关注：/deal list 列出所有交易，/coach <交易> 查看某笔交易的建议。", more))
+	}
+	return reply, nil
+}
+
+// playbookReply shows a stage's playbook, with the team's own numbers for it.
+func (a *App) playbookReply(ctx context.Context, r *Request, s coach.Stage) render.Reply {
+	lang := r.Lang()
+	if s == coach.Won {
+		s = coach.Retention
+	}
+	p := coach.PlaybookFor(s)
+	if p == nil {
+		return render.Fail(r.T("That is an outcome, not a stage: try /coach closing or /coach objections.", "那是结果而不是阶段：试试 /coach closing 或 /coach objections。"))
+	}
+	fa := s.A()
+	reply := render.Reply{Text: r.T(fmt.Sprintf("Playbook: %s — 5A %s %s", s.Name(lang), fa.Name(lang), fa.BuyerState(lang)),
+		fmt.Sprintf("打法：%s（5A：%s %s）", s.Name(lang), fa.Name(lang), fa.BuyerState(lang)))}
+	reply.Sections = append(reply.Sections, render.Section{Lines: []render.Line{render.T(p.Goal.In(lang))}})
+	if s.IsOpen() {
+		reply.Sections = append(reply.Sections, teamNumbers(r, s, a.teamStats(ctx, r.TeamID, r.Now)))
+	}
+	var crit []render.Line
+	for _, c := range p.ExitCriteria {
+		crit = append(crit, render.T("• "+c.In(lang)+" ("+c.Key+")"))
+	}
+	reply.Sections = append(reply.Sections, render.Section{Title: r.T("Exit criteria", "出阶段标准"), Lines: crit})
+	reply.Sections = append(reply.Sections, render.Section{Lines: []render.Line{
+		render.L(r.T("Next step", "下一步"), p.NextStep.In(lang)),
+		render.L("5A "+fa.BuyerState(lang), p.FiveA.In(lang)),
+	}})
+	var tactics []render.Line
+	for _, t := range p.Tactics {
+		tactics = append(tactics, render.T("• "+t.In(lang)))
+	}
+	reply.Sections = append(reply.Sections, render.Section{Title: r.T("Tactics", "打法要点"), Lines: tactics})
+	if len(p.Objections) > 0 {
+		var obj []render.Line
+		for _, o := range coach.ObjectionTypes {
+			if t, ok := p.Objections[o]; ok {
+				obj = append(obj, render.L(o.Name(lang), t.In(lang)))
+			}
+		}
+		reply.Sections = append(reply.Sections, render.Section{Title: r.T("Objections by type", "按类型处理异议"), Lines: obj})
+	}
+	return reply
+}
+
+// teamNumbers says how long the team's visits of stage s take, the marks the
+// rules use, and a lost reason that recurs.
+func teamNumbers(r *Request, s coach.Stage, stats coach.TeamStats) render.Section {
+	lang := r.Lang()
+	th := stats.Threshold(s)
+	var lines []render.Line
+	switch {
+	case th.Team:
+		lines = append(lines, render.L(r.T("Your team", "您的团队"), r.T(
+			fmt.Sprintf("%d visits of %s completed in the last %d days: median %s, p75 %s, p90 %s. Past the p90 a deal counts as stale.",
+				th.Visits, s.Name(lang), coach.StatsWindowDays, render.Days(r.Viewer, th.Median), render.Days(r.Viewer, th.P75), render.Days(r.Viewer, th.P90)),
+			fmt.Sprintf("过去 %d 天完成了 %d 次%s阶段的停留：中位数 %s，p75 %s，p90 %s。超过 p90 即视为停滞。",
+				coach.StatsWindowDays, th.Visits, s.Name(lang), render.Days(r.Viewer, th.Median), render.Days(r.Viewer, th.P75), render.Days(r.Viewer, th.P90)))))
+	default:
+		lines = append(lines, render.L(r.T("Your team", "您的团队"), r.T(
+			fmt.Sprintf("%d visits of %s completed in the last %d days — too few to judge by (%d needed), so the marks are %s (slow) and %s (stale).",
+				th.Visits, s.Name(lang), coach.StatsWindowDays, coach.MinVisitsForBottleneck, render.Days(r.Viewer, th.P75), render.Days(r.Viewer, th.P90)),
+			fmt.Sprintf("过去 %d 天只完成了 %d 次%s阶段的停留，数据太少（需要 %d 次），所以暂用固定的提醒线：%s 算偏慢，%s 算停滞。",
+				coach.StatsWindowDays, th.Visits, s.Name(lang), coach.MinVisitsForBottleneck, render.Days(r.Viewer, th.P75), render.Days(r.Viewer, th.P90)))))
+	}
+	if i := s.Index(); i >= coach.Qualification.Index() {
+		for _, rc := range stats.LostReasons {
+			o, ok := rc.Reason.Objection()
+			if !ok || rc.N < coach.RecurringLossMin {
+				continue
+			}
+			lines = append(lines, render.L(r.T("Pre-empt: ", "提前化解：")+o.Name(lang), r.T(
+				fmt.Sprintf("%d of your team's last %d lost deals were lost on %s. ", rc.N, stats.Losses, rc.Reason.Name(lang)),
+				fmt.Sprintf("团队最近 %d 笔丢单中，有 %d 笔是因为%s。", stats.Losses, rc.N, rc.Reason.Name(lang)))+
+				coach.PlaybookFor(coach.Objections).Objections[o].In(lang)))
+			break
+		}
+	}
+	return render.Section{Lines: lines}
+}
+
+func (a *App) coachLang(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	var lang coach.Lang
+	switch strings.ToLower(strings.TrimSpace(args)) {
+	case "en", "english", "英文", "英语":
+		lang = coach.EN
+	case "zh", "cn", "chinese", "中文", "汉语":
+		lang = coach.ZH
+	default:
+		return render.Fail(r.T("Choose en or zh: /coach lang zh switches to Chinese.", "请选择 en 或 zh：/coach lang en 切换为英文。")), nil
+	}
+	if err := a.store.SetLang(ctx, r.TeamID, r.UserID, lang); err != nil {
+		return render.Reply{}, err
+	}
+	r.Caller.Lang = lang
+	return render.Reply{Text: r.T("I will answer you in English.", "之后我会用中文回复您。")}, nil
+}
+
+func (a *App) coachCurrency(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	cur, err := coach.ParseCurrency(strings.TrimSpace(args))
+	if err != nil {
+		return render.Reply{}, err
+	}
+	if err := a.store.SetCurrency(ctx, r.TeamID, cur); err != nil {
+		return render.Reply{}, err
+	}
+	return render.Reply{Text: r.T(fmt.Sprintf("The team reports in %s from now on; new deals without a currency use it.", cur),
+		fmt.Sprintf("团队的报告币种已设为 %s；未注明币种的新交易将使用它。", cur))}, nil
+}
+
+func (a *App) coachManagers(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	verb, rest, _ := strings.Cut(strings.TrimSpace(args), " ")
+	switch strings.ToLower(verb) {
+	case "":
+		ids, err := a.store.Managers(ctx, r.TeamID)
+		if err != nil {
+			return render.Reply{}, err
+		}
+		seen := map[string]bool{}
+		var names []string
+		for _, id := range ids {
+			seen[id] = true
+			names = append(names, "<@"+id+">")
+		}
+		for id := range a.managers {
+			if !seen[id] {
+				names = append(names, "<@"+id+">")
+			}
+		}
+		if len(names) == 0 {
+			return render.Reply{Text: r.T("No managers yet. Set SALESCOACH_MANAGERS, or make a workspace admin one.", "还没有经理。请设置 SALESCOACH_MANAGERS，或由工作区管理员担任。")}, nil
+		}
+		return render.Reply{Text: r.T("Managers: ", "经理：") + strings.Join(names, ", ")}, nil
+	case "add", "remove", "rm":
+		if !r.Caller.Manager {
+			return render.Reply{}, coach.ErrManagerOnly
+		}
+		id, ok := parseUser(rest)
+		if !ok {
+			return render.Fail(r.T("Mention the user: /coach managers add @user.", "请 @ 该用户：/coach managers add @用户。")), nil
+		}
+		add := strings.ToLower(verb) == "add"
+		if !add && a.managers[id] {
+			return render.Fail(r.T(fmt.Sprintf("<@%s> is a manager through SALESCOACH_MANAGERS; change that setting instead.", id),
+				fmt.Sprintf("<@%s> 是通过 SALESCOACH_MANAGERS 设置的经理，请修改该配置。", id))), nil
+		}
+		if !add {
+			m, err := a.store.Member(ctx, r.TeamID, id)
+			if err != nil {
+				return render.Reply{}, err
+			}
+			if m.SlackAdmin {
+				return render.Fail(r.T(fmt.Sprintf("<@%s> is a workspace admin or owner in Slack, and so stays a manager.", id),
+					fmt.Sprintf("<@%s> 是 Slack 工作区的管理员或所有者，因此仍然是经理。", id))), nil
+			}
+		}
+		if err := a.store.SetManager(ctx, r.TeamID, id, add); err != nil {
+			return render.Reply{}, err
+		}
+		if add {
+			return render.Reply{Text: r.T(fmt.Sprintf("<@%s> is now a manager.", id), fmt.Sprintf("<@%s> 现在是经理了。", id))}, nil
+		}
+		return render.Reply{Text: r.T(fmt.Sprintf("<@%s> is no longer a manager.", id), fmt.Sprintf("<@%s> 不再是经理。", id))}, nil
+	}
+	return render.Fail(r.T("Try /coach managers, /coach managers add @user or /coach managers remove @user.",
+		"试试 /coach managers、/coach managers add @用户 或 /coach managers remove @用户。")), nil
+}

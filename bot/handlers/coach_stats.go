@@ -1,0 +1,99 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"salescoach/bot/render"
+	"salescoach/coach"
+)
+
+// statsWeeks is how far back /coach stats [@rep|team] [weeks N] looks unless told.
+const statsWeeks = 13
+
+// statsArgs are the parsed arguments of /coach stats.
+type statsArgs struct {
+	team  bool
+	user  string
+	weeks int
+}
+
+// parseStatsArgs reads [@rep|team] [weeks N] in any order; "8 weeks", "8w"
+// and "8周" work too.
+func parseStatsArgs(args string) (statsArgs, error) {
+	out := statsArgs{weeks: statsWeeks}
+	usage := coach.Fail(coach.EInvalid,
+		"Try /coach stats, /coach stats team, /coach stats @rep, or add weeks N (1–104), e.g. /coach stats team weeks 26.",
+		"试试 /coach stats、/coach stats team、/coach stats @销售，或加上 weeks N（1–104），例如 /coach stats team weeks 26。")
+	words := strings.Fields(args)
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		lw := strings.ToLower(w)
+		if lw == "team" || lw == "all" || w == "团队" || w == "全队" {
+			out.team = true
+			continue
+		}
+		if n, used, ok := weeksAt(words, i); used > 0 {
+			if !ok {
+				return out, usage
+			}
+			out.weeks = n
+			i += used - 1
+			continue
+		}
+		id, ok := parseUser(w)
+		if !ok {
+			return out, usage
+		}
+		out.user = id
+	}
+	if out.team && out.user != "" {
+		return out, usage
+	}
+	return out, nil
+}
+
+// coachStats answers /coach stats: the cycle-time summary of §9 for the
+// caller (a rep), or for the team or one rep (a manager; the team unless they
+// name a rep), over the last N weeks.
+func (a *App) coachStats(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	sa, err := parseStatsArgs(args)
+	if err != nil {
+		return render.Reply{}, err
+	}
+	owner := sa.user
+	switch {
+	case !r.Caller.Manager && (sa.team || owner != "" && owner != r.UserID):
+		return render.Fail(r.T("Only a manager can see the team's or another rep's numbers; /coach stats shows yours.",
+			"只有经理可以查看团队或其他销售的数据；/coach stats 显示您自己的数据。")), nil
+	case !r.Caller.Manager:
+		owner = r.UserID
+	}
+	to := r.Now
+	from := to.Add(-time.Duration(sa.weeks) * 7 * 24 * time.Hour)
+	rep, err := a.store.ReportFor(ctx, r.TeamID, owner, from, to)
+	if err != nil {
+		return render.Reply{}, err
+	}
+	var title string
+	period := r.T(fmt.Sprintf("last %d weeks (%s – %s)", sa.weeks, render.DateOf(r.Viewer, from), render.DateOf(r.Viewer, to)),
+		fmt.Sprintf("最近 %d 周（%s 至 %s）", sa.weeks, render.DateOf(r.Viewer, from), render.DateOf(r.Viewer, to)))
+	switch {
+	case owner == "":
+		title = r.T("Team sales cycle, "+period, "团队销售周期："+period)
+	case owner == r.UserID:
+		title = r.T("Your sales cycle, "+period, "您的销售周期："+period)
+	default:
+		title = r.T(fmt.Sprintf("<@%s>'s sales cycle, %s", owner, period), fmt.Sprintf("<@%s> 的销售周期：%s", owner, period))
+	}
+	reply := render.StatsReply(r.Viewer, rep, title, owner == "")
+	reply.Note = r.T("Medians over fewer than 5 deals or visits show as “too few to say”. Also try /coach stats @rep or /coach stats team weeks 26.",
+		"少于 5 个数据的中位数显示为“数据太少”。也可以试试 /coach stats @销售 或 /coach stats team weeks 26。")
+	if !r.Caller.Manager {
+		reply.Note = r.T("Medians over fewer than 5 deals or visits show as “too few to say”. Try /coach stats weeks 26 for a longer view.",
+			"少于 5 个数据的中位数显示为“数据太少”。用 /coach stats weeks 26 查看更长时间的数据。")
+	}
+	return reply, nil
+}

@@ -1,0 +1,127 @@
+package handlers
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"salescoach/bot/render"
+	"salescoach/bot/transport"
+	"salescoach/coach"
+)
+
+// coaching returns what to do next with a deal, as the rules decide from its
+// log and the team's numbers: the next step, the tactic, one tactic to try
+// today, and why — naming the rule that fired.
+func (a *App) coaching(ctx context.Context, r *Request, d coach.Deal, log []coach.Event) []render.Section {
+	return []render.Section{{Lines: render.AdviceLines(r.Viewer, a.advise(ctx, r, d, log))}}
+}
+
+// coachingReply is the answer to a change: what happened, then the coaching.
+func (a *App) coachingReply(ctx context.Context, r *Request, d coach.Deal, log []coach.Event, text string) render.Reply {
+	return render.Reply{Text: text, Sections: a.coaching(ctx, r, d, log), Actions: render.DealButtons(r.Viewer, d, true)}
+}
+
+// changeReply reports a stage change from the deal as it was to the deal as it
+// is (log: its log with the change), with the coaching and, when the deal
+// moved past a stage, that stage's exit criteria left unconfirmed.
+func (a *App) changeReply(ctx context.Context, r *Request, from, d coach.Deal, log []coach.Event, ev coach.Event) render.Reply {
+	text := render.ChangeText(r.Viewer, from, d, ev)
+	reply := a.coachingReply(ctx, r, d, log, text)
+	if left, ok := coach.LeftStage(from, ev); ok {
+		reply.Sections = append(reply.Sections, render.Checklist(r.Viewer, left, log, from.StageSince))
+	}
+	return reply
+}
+
+// CoachStore is what coaching, profiles and nudges need of the database.
+type CoachStore interface {
+	TeamStats(ctx context.Context, teamID string, now time.Time) (coach.TeamStats, error)
+	Logs(ctx context.Context, teamID string, dealIDs []int64) (map[int64][]coach.Event, error)
+	SetProfile(ctx context.Context, teamID, userID, locale, tz string, admin bool, at time.Time) error
+	NudgeReps(ctx context.Context, now time.Time) ([]coach.NudgeRep, error)
+	ClaimNudge(ctx context.Context, teamID, userID, day string, deals int, now time.Time) (bool, error)
+	NudgeSent(ctx context.Context, teamID, userID, day string, at time.Time) error
+	ReleaseNudge(ctx context.Context, teamID, userID, day string) error
+}
+
+// Defaults of the coaching state.
+const (
+	defaultStatsTTL   = 10 * time.Minute   // the team's numbers move slowly; one query per team per TTL
+	defaultProfileTTL = 7 * 24 * time.Hour // how long a cached Slack profile is fresh
+	profileRetryAfter = 10 * time.Minute   // after a failed fetch, wait this long before the next
+)
+
+// coachState is the App's in-memory state for coaching: cached team numbers,
+// the profile fetches started, and the context of the background work.
+type coachState struct {
+	statsTTL   time.Duration
+	profileTTL time.Duration
+	retry      transport.Retry
+
+	mu       sync.Mutex
+	stats    map[string]cachedStats
+	profiles map[string]time.Time // team/user → when its last fetch started
+	bgCtx    context.Context      // background work runs under it; Close cancels it
+	stop     context.CancelFunc
+}
+
+type cachedStats struct {
+	stats coach.TeamStats
+	at    time.Time
+}
+
+func newCoachState(cfg Config) *coachState {
+	cs := &coachState{statsTTL: cfg.StatsTTL, profileTTL: cfg.ProfileTTL, retry: cfg.Retry,
+		stats: map[string]cachedStats{}, profiles: map[string]time.Time{}}
+	cs.bgCtx, cs.stop = context.WithCancel(context.Background())
+	if cs.statsTTL == 0 {
+		cs.statsTTL = defaultStatsTTL
+	}
+	if cs.profileTTL <= 0 {
+		cs.profileTTL = defaultProfileTTL
+	}
+	return cs
+}
+
+// Wait waits for the background work the App started (profile fetches,
+// uploads, work after answers) to finish.
+func (a *App) Wait() {
+	a.Drain(context.Background())
+}
+
+// Close cancels the background work the App started and waits for it to end.
+func (a *App) Close() {
+	a.cs.stop()
+	a.Drain(context.Background())
+}
+
+// teamStats returns the team's numbers as of now, cached for the stats TTL
+// (a negative TTL turns the cache off). When the database fails it logs and
+// returns empty numbers, so coaching falls back to fixed thresholds instead of
+// failing a reply whose change is already saved.
+func (a *App) teamStats(ctx context.Context, teamID string, now time.Time) coach.TeamStats {
+	cs := a.cs
+	cs.mu.Lock()
+	c, ok := cs.stats[teamID]
+	cs.mu.Unlock()
+	if ok && cs.statsTTL > 0 && now.Sub(c.at) < cs.statsTTL && !now.Before(c.at) {
+		return c.stats
+	}
+	stats, err := a.store.TeamStats(ctx, teamID, now)
+	if err != nil {
+		a.log.WarnContext(ctx, "team numbers for coaching", "team", teamID, "err", err)
+		return coach.TeamStats{At: now}
+	}
+	if cs.statsTTL > 0 {
+		cs.mu.Lock()
+		cs.stats[teamID] = cachedStats{stats: stats, at: now}
+		cs.mu.Unlock()
+	}
+	return stats
+}
+
+// advise runs the rules for d as the caller sees it now.
+func (a *App) advise(ctx context.Context, r *Request, d coach.Deal, log []coach.Event) coach.Advice {
+	return a.Advise(ctx, r.Caller, r.Now, d, log)
+}

@@ -1,0 +1,285 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"salescoach/bot/render"
+	"salescoach/coach"
+)
+
+// resolve finds the deal a command's arguments start with, among the deals the
+// caller may see, and returns it with the rest of the line.
+func (a *App) resolve(ctx context.Context, r *Request, args string, archived bool) (coach.DealName, string, error) {
+	ref, err := coach.ParseDealRef(args)
+	if err != nil {
+		return coach.DealName{}, "", err
+	}
+	cands, err := a.store.FindDeals(ctx, r.Caller, ref, archived)
+	if err != nil {
+		return coach.DealName{}, "", err
+	}
+	return coach.ResolveDeal(ref, cands)
+}
+
+// change resolves the deal at the start of args and applies one decided change.
+// decide receives the rest of the line. It returns the deal after the change,
+// its log with the new event, and the event.
+func (a *App) change(ctx context.Context, r *Request, args string, decide func(d coach.Deal, log []coach.Event, rest string) (coach.Event, error)) (coach.Deal, []coach.Event, coach.Event, error) {
+	return a.changeArchived(ctx, r, args, false, decide)
+}
+
+func (a *App) changeArchived(ctx context.Context, r *Request, args string, archived bool, decide func(d coach.Deal, log []coach.Event, rest string) (coach.Event, error)) (coach.Deal, []coach.Event, coach.Event, error) {
+	dn, rest, err := a.resolve(ctx, r, args, archived)
+	if err != nil {
+		return coach.Deal{}, nil, coach.Event{}, err
+	}
+	var log []coach.Event
+	d, ev, err := a.store.Change(ctx, r.Caller, dn.ID, func(d coach.Deal, l []coach.Event) (coach.Event, error) {
+		log = l
+		return decide(d, l, rest)
+	})
+	if err != nil {
+		return d, nil, ev, err
+	}
+	return d, append(log[:len(log):len(log)], ev), ev, nil
+}
+
+func (a *App) dealAdd(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	if strings.TrimSpace(args) == "" && a.openAddModal(ctx, r, render.Origin{ResponseURL: r.ResponseURL}) {
+		return render.Reply{Silent: true}, nil
+	}
+	if strings.TrimSpace(args) == "" {
+		return render.Fail(r.T("What is the deal called? Try /deal add Acme Corp $12,000 (amount and stage are optional).",
+			"交易叫什么名字？例如 /deal add Acme Corp $12,000（金额和阶段可以不填）。")), nil
+	}
+	in, err := coach.ParseAddArgs(args, r.Caller.Currency)
+	if err != nil {
+		return render.Reply{}, err
+	}
+	if in.Stage == "" {
+		in.Stage = coach.Prospecting
+	}
+	d, created, err := a.store.CreateDeal(ctx, r.TeamID, coach.NewDeal{
+		Name: in.Name, OwnerID: r.UserID, Amount: in.Amount, HasAmount: in.HasAmount,
+		Stage: in.Stage, ActorID: r.UserID, At: r.Now,
+	})
+	if err != nil {
+		return render.Reply{}, err
+	}
+	return a.addedReply(ctx, r, d, created), nil
+}
+
+// addedReply answers the creation of a deal (or a double submit of it).
+func (a *App) addedReply(ctx context.Context, r *Request, d coach.Deal, created bool) render.Reply {
+	text := r.T(fmt.Sprintf("Added %s — %s.", render.DealTitle(d), render.Describe(r.Viewer, d)),
+		fmt.Sprintf("已新建 %s，%s。", render.DealTitle(d), render.Describe(r.Viewer, d)))
+	if !created {
+		text = r.T(fmt.Sprintf("You just added %s — not adding it twice.", render.DealTitle(d)),
+			fmt.Sprintf("您刚刚已经新建了 %s，不会重复添加。", render.DealTitle(d)))
+	}
+	return a.coachingReply(ctx, r, d, nil, text)
+}
+
+func (a *App) dealMove(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	var from coach.Deal
+	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
+		from = d
+		if strings.TrimSpace(rest) == "" {
+			return coach.Event{}, coach.Fail(coach.EInvalid,
+				fmt.Sprintf("Move #%d to which stage? E.g. /deal move #%d demo.", d.Number, d.Number),
+				fmt.Sprintf("把 #%d 移到哪个阶段？例如 /deal move #%d 演示。", d.Number, d.Number))
+		}
+		to, err := coach.ParseStage(rest)
+		if err != nil {
+			return coach.Event{}, err
+		}
+		if to == coach.Lost {
+			reason, text := coach.ParseLostReason("")
+			return coach.Lose(r.Caller, d, reason, text, r.Now)
+		}
+		return coach.Move(r.Caller, d, to, r.Now)
+	})
+	if err != nil {
+		return render.Reply{}, err
+	}
+	return a.changeReply(ctx, r, from, d, log, ev), nil
+}
+
+func (a *App) dealNext(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	var from coach.Deal
+	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, _ string) (coach.Event, error) {
+		from = d
+		return coach.Advance(r.Caller, d, r.Now)
+	})
+	if err != nil {
+		return render.Reply{}, err
+	}
+	return a.changeReply(ctx, r, from, d, log, ev), nil
+}
+
+func (a *App) dealWon(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	var from coach.Deal
+	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, _ string) (coach.Event, error) {
+		from = d
+		return coach.Win(r.Caller, d, r.Now)
+	})
+	if err != nil {
+		return render.Reply{}, err
+	}
+	return a.changeReply(ctx, r, from, d, log, ev), nil
+}
+
+func (a *App) dealLost(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	var from coach.Deal
+	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
+		from = d
+		reason, text := coach.ParseLostReason(rest)
+		return coach.Lose(r.Caller, d, reason, text, r.Now)
+	})
+	if err != nil {
+		return render.Reply{}, err
+	}
+	return a.changeReply(ctx, r, from, d, log, ev), nil
+}
+
+func (a *App) dealReopen(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	var from coach.Deal
+	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, _ string) (coach.Event, error) {
+		from = d
+		return coach.Reopen(r.Caller, d, r.Now)
+	})
+	if err != nil {
+		return render.Reply{}, err
+	}
+	return a.changeReply(ctx, r, from, d, log, ev), nil
+}
+
+func (a *App) dealNote(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	d, log, _, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
+		if strings.TrimSpace(rest) == "" {
+			return coach.Event{}, coach.Fail(coach.EInvalid,
+				fmt.Sprintf("What should the note on #%d say? E.g. /deal note #%d sent pricing to the CFO.", d.Number, d.Number),
+				fmt.Sprintf("#%d 的备注要写什么？例如 /deal note #%d 已把报价发给财务总监。", d.Number, d.Number))
+		}
+		return coach.AddNote(r.Caller, d, rest, r.Now)
+	})
+	if err != nil {
+		return render.Reply{}, err
+	}
+	return a.notedReply(ctx, r, d, log), nil
+}
+
+// notedReply answers a note logged on a deal (log: its log with the note).
+func (a *App) notedReply(ctx context.Context, r *Request, d coach.Deal, log []coach.Event) render.Reply {
+	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("Noted on %s.", render.DealTitle(d)), fmt.Sprintf("已为 %s 添加备注。", render.DealTitle(d))))
+}
+
+func (a *App) dealAssign(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	d, log, _, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
+		owner, ok := parseUser(rest)
+		if !ok {
+			return coach.Event{}, coach.Fail(coach.EInvalid,
+				fmt.Sprintf("Assign #%d to whom? Mention the rep: /deal assign #%d @rep.", d.Number, d.Number),
+				fmt.Sprintf("要把 #%d 转给谁？请 @ 这位销售：/deal assign #%d @销售。", d.Number, d.Number))
+		}
+		return coach.Assign(r.Caller, d, owner, r.Now)
+	})
+	if err != nil {
+		return render.Reply{}, err
+	}
+	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("%s now belongs to <@%s>.", render.DealTitle(d), d.OwnerID),
+		fmt.Sprintf("%s 现在归 <@%s> 负责。", render.DealTitle(d), d.OwnerID))), nil
+}
+
+func (a *App) dealAmount(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	d, log, _, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
+		m, err := coach.ParseAmount(rest, d.Amount.Currency)
+		if err != nil {
+			return coach.Event{}, err
+		}
+		return coach.SetAmount(r.Caller, d, m, r.Now)
+	})
+	if err != nil {
+		return render.Reply{}, err
+	}
+	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("%s is now %s.", render.DealTitle(d), coach.FormatMoney(d.Amount)),
+		fmt.Sprintf("%s 的金额已改为 %s。", render.DealTitle(d), coach.FormatMoney(d.Amount)))), nil
+}
+
+func (a *App) dealRename(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	var old string
+	d, log, _, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
+		old = d.Name
+		return coach.Rename(r.Caller, d, rest, r.Now)
+	})
+	if err != nil {
+		return render.Reply{}, err
+	}
+	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("Renamed %s to %s.", old, render.DealTitle(d)),
+		fmt.Sprintf("已把 %s 改名为 %s。", old, render.DealTitle(d)))), nil
+}
+
+func (a *App) dealArchive(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	d, _, _, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, _ string) (coach.Event, error) {
+		return coach.Archive(r.Caller, d, r.Now)
+	})
+	if err != nil {
+		return render.Reply{}, err
+	}
+	return render.Reply{Text: r.T(
+		fmt.Sprintf("Archived %s: it is hidden from lists and metrics. /deal restore #%d brings it back; /deal undo too.", render.DealTitle(d), d.Number),
+		fmt.Sprintf("已归档 %s：它不再出现在列表和统计中。用 /deal restore #%d 或 /deal undo 可以恢复。", render.DealTitle(d), d.Number))}, nil
+}
+
+func (a *App) dealRestore(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	d, log, _, err := a.changeArchived(ctx, r, args, true, func(d coach.Deal, _ []coach.Event, _ string) (coach.Event, error) {
+		return coach.Restore(r.Caller, d, r.Now)
+	})
+	if err != nil {
+		return render.Reply{}, err
+	}
+	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("Restored %s.", render.DealTitle(d)), fmt.Sprintf("已恢复 %s。", render.DealTitle(d)))), nil
+}
+
+func (a *App) dealUndo(ctx context.Context, r *Request, _ string) (render.Reply, error) {
+	d, undone, err := a.store.Undo(ctx, r.Caller, r.Now)
+	if err != nil {
+		return render.Reply{}, err
+	}
+	text := r.T(fmt.Sprintf("Undone: %s. %s is %s.", render.EventSummary(r.Viewer, undone), render.DealTitle(d), render.Describe(r.Viewer, d)),
+		fmt.Sprintf("已撤销：%s。%s 现在%s。", render.EventSummary(r.Viewer, undone), render.DealTitle(d), render.Describe(r.Viewer, d)))
+	if d.Archived {
+		// The undone change was the deal's creation.
+		text = r.T(fmt.Sprintf("Undone: %s. %s is archived: out of lists and metrics (/deal restore #%d brings it back).", render.EventSummary(r.Viewer, undone), render.DealTitle(d), d.Number),
+			fmt.Sprintf("已撤销：%s。%s 已归档，不再出现在列表和统计中（/deal restore #%d 可恢复）。", render.EventSummary(r.Viewer, undone), render.DealTitle(d), d.Number))
+		return render.Reply{Text: text}, nil
+	}
+	logs, err := a.store.Logs(ctx, r.TeamID, []int64{d.ID})
+	if err != nil { // the undo is done: coach without the history rather than fail
+		a.log.WarnContext(ctx, "load deal log", "team", r.TeamID, "deal", d.ID, "err", err)
+	}
+	return a.coachingReply(ctx, r, d, logs[d.ID], text), nil
+}
+
+// mention matches a Slack user mention: <@U123> or <@U123|name>.
+var mention = regexp.MustCompile(`<@[UW][A-Z0-9]+(\|[^<>]*)?>`)
+
+// parseUser reads a user reference: a Slack mention (<@U123|name>, <@U123>)
+// or, typed in the console, @U123.
+func parseUser(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if m := mention.FindString(s); m != "" && strings.HasPrefix(s, m) {
+		id := m[2 : len(m)-1]
+		id, _, _ = strings.Cut(id, "|")
+		return id, true
+	}
+	word, _, _ := strings.Cut(s, " ")
+	word = strings.TrimPrefix(word, "@")
+	if len(word) >= 2 && (word[0] == 'U' || word[0] == 'W') && strings.ToUpper(word) == word {
+		return word, true
+	}
+	return "", false
+}

@@ -1,0 +1,271 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"salescoach/bot/handlers"
+	"salescoach/bot/render"
+	"salescoach/coach"
+)
+
+func f64(v float64) *float64 { return &v }
+
+// stages returns the six open stages with n completed visits and a median
+// of med days each; edit the result for the stage a test is about.
+func stages(n int, med float64) []coach.StageStats {
+	var out []coach.StageStats
+	for _, s := range coach.OpenStages {
+		out = append(out, coach.StageStats{Stage: s, CompletedVisits: n, MedianDays: f64(med), P75Days: f64(med + 1), P90Days: f64(med + 2)})
+	}
+	return out
+}
+
+func setStage(st []coach.StageStats, s coach.Stage, n int, med, p90 float64) []coach.StageStats {
+	for i := range st {
+		if st[i].Stage == s {
+			st[i].CompletedVisits, st[i].MedianDays, st[i].P90Days = n, f64(med), f64(p90)
+		}
+	}
+	return st
+}
+
+// sample is a small team's week: 5 closed this week, 8 in the 4 weeks before.
+func sample() render.DigestReports {
+	return render.DigestReports{
+		Week: coach.Report{
+			CycleDays: coach.CycleDays{Won: coach.Summary{N: 3, Median: f64(41)}, Lost: coach.Summary{N: 2, Median: f64(12)}},
+			WinRate:   coach.WinRate{Won: 3, Lost: 2, ByCount: f64(0.6)},
+			Reps:      []coach.RepStats{{User: "U1", Won: 2, Open: 4}, {User: "U2", Won: 1, Lost: 2, Open: 3}, {User: "U9"}},
+		},
+		Before: coach.Report{
+			CycleDays: coach.CycleDays{Won: coach.Summary{N: 6, Median: f64(38)}, Lost: coach.Summary{N: 2, Median: f64(9)}},
+			WinRate:   coach.WinRate{Won: 6, Lost: 2, ByCount: f64(0.75)},
+		},
+		Quarter: coach.Report{
+			Stages: stages(6, 4),
+			Reps:   []coach.RepStats{{User: "U1", Won: 7, Open: 4, MedianWonCycleDays: f64(39)}, {User: "U2", Won: 3, Lost: 4, Open: 3, MedianWonCycleDays: f64(30)}},
+			StaleDeals: []coach.StaleDeal{
+				{Deal: 17, Name: "Initech", Owner: "U2", Stage: coach.Closing, DaysInStage: 31, Rule: coach.StaleStageP90},
+				{Deal: 21, Name: "Globex", Owner: "U1", Stage: coach.Qualification, DaysInStage: 16, Rule: coach.StaleStage14d},
+				{Deal: 30, Name: "Hooli", Owner: "U2", Stage: coach.Presentation, DaysInStage: 9, DaysIdle: 20, Rule: coach.StaleIdle},
+			},
+		},
+	}
+}
+
+var digestAt = time.Date(2026, 11, 2, 14, 0, 0, 0, time.UTC)
+
+func renderText(rep render.DigestReports, lang coach.Lang, names bool) string {
+	ny, _ := time.LoadLocation("America/New_York")
+	return render.RenderDigest(rep, digestAt, render.DigestView{Lang: lang, Loc: ny, Names: names}).PlainText()
+}
+
+func TestDigestThisWeekAgainstTheFourBefore(t *testing.T) {
+	got := renderText(sample(), coach.EN, true)
+	hasAll(t, got, "the 7 days to Mon 2 Nov: 5 deals closed (3 won, 2 lost)",
+		// 8 closed in 4 weeks is 2 a week.
+		"Closed: 5 deals (3 won, 2 lost), up from 2 a week over the 4 weeks before (1.5 won, 0.5 lost)",
+		"Win rate: 60%; the 4 weeks before: 75%",
+		"Median cycle, won: too few to say (3 deals); the 4 weeks before: 38 days (6 deals)",
+		"Figures up to Mon 2 Nov 09:00 (America/New_York)")
+}
+
+func TestDigestBottleneck(t *testing.T) {
+	tests := []struct {
+		name   string
+		stages []coach.StageStats
+		want   string
+	}{
+		{"NamedOnTenVisits", setStage(stages(20, 3), coach.Objections, 10, 9, 15), "Bottleneck: Objection handling — deals wait longest here (median 9 days over 10 visits)."},
+		{"LongerMedianOnTooFewVisitsIgnored", setStage(setStage(stages(20, 3), coach.Objections, 12, 9, 15), coach.Closing, 9, 30, 40), "Bottleneck: Objection handling"},
+		{"WatchBelowTenVisits", stages(9, 3), "Bottleneck: watch — no stage has 10 finished visits yet"},
+		{"WatchWithNoData", nil, "Bottleneck: watch"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := sample()
+			rep.Quarter.Stages = tt.stages
+			if got := renderText(rep, coach.EN, true); !strings.Contains(got, tt.want) {
+				t.Errorf("digest lacks %q:\n%s", tt.want, got)
+			}
+		})
+	}
+}
+
+func TestDigestTooFewToSay(t *testing.T) {
+	tests := []struct {
+		name    string
+		edit    func(r *render.DigestReports)
+		want    string
+		notWant string
+	}{
+		{"WonCycleOnFour", func(r *render.DigestReports) { r.Week.CycleDays.Won = coach.Summary{N: 4, Median: f64(30)} },
+			"Median cycle, won: too few to say (4 deals)", "30 days (4 deals)"},
+		{"WonCycleOnFive", func(r *render.DigestReports) { r.Week.CycleDays.Won = coach.Summary{N: 5, Median: f64(30)} },
+			"Median cycle, won: 30 days (5 deals)", "too few to say (5"},
+		{"StageOnThreeVisits", func(r *render.DigestReports) { r.Quarter.Stages = setStage(stages(6, 4), coach.Contact, 3, 2, 3) },
+			"Initial contact: time in stage: too few to say (3 visits)", "median 2 days"},
+		{"RepCycleOnTwo", func(r *render.DigestReports) { r.Quarter.Reps[1].Won = 2 },
+			"@U2: this week 1 won, 2 lost · 3 open · median won cycle over 90 days: too few to say (2 deals)", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := sample()
+			tt.edit(&rep)
+			got := renderText(rep, coach.EN, true)
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("digest lacks %q:\n%s", tt.want, got)
+			}
+			if tt.notWant != "" && strings.Contains(got, tt.notWant) {
+				t.Errorf("digest shows %q:\n%s", tt.notWant, got)
+			}
+		})
+	}
+}
+
+func TestDigestDealNames(t *testing.T) {
+	rep := sample()
+	t.Run("On", func(t *testing.T) {
+		got := renderText(rep, coach.EN, true)
+		hasAll(t, got, "#17 Initech: @U2 · Closing · 31 days in stage, longer than 9 in 10 of the team's past visits",
+			"#21 Globex: @U1 · Qualification · 16 days in stage (over 14 days)",
+			"#30 Hooli: @U2 · Presentation · no stage change or note for 20 days")
+	})
+	t.Run("Off", func(t *testing.T) {
+		reply := render.RenderDigest(rep, digestAt, render.DigestView{Lang: coach.EN, Names: false})
+		got := reply.PlainText() + blocksText(reply.Blocks())
+		for _, name := range []string{"Initech", "Globex", "Hooli", "#17", "#21", "#30"} {
+			if strings.Contains(got, name) {
+				t.Errorf("names off, yet the digest shows %q:\n%s", name, got)
+			}
+		}
+		hasAll(t, got, "@U2: 2 deals: 1 past their stage's p90, 1 idle for more than 14 days",
+			"@U1: 1 deal: 1 over 14 days in a stage",
+			"/coach digest names on")
+	})
+	t.Run("NothingStale", func(t *testing.T) {
+		rep := sample()
+		rep.Quarter.StaleDeals = nil
+		if got := renderText(rep, coach.EN, true); !strings.Contains(got, "Nothing stale") {
+			t.Errorf("digest does not say nothing is stale:\n%s", got)
+		}
+	})
+}
+
+func TestDigestIdleRepsLeftOut(t *testing.T) {
+	got := renderText(sample(), coach.EN, true)
+	if strings.Contains(got, "@U9") {
+		t.Errorf("a rep with no deals has a line:\n%s", got)
+	}
+	// The rep who won most this week comes first.
+	if i, j := strings.Index(got, "@U1: this week"), strings.Index(got, "@U2: this week"); i < 0 || j < 0 || i > j {
+		t.Errorf("rep lines out of order:\n%s", got)
+	}
+}
+
+func TestDigestChinese(t *testing.T) {
+	rep := sample()
+	rep.Quarter.Stages = setStage(stages(20, 3), coach.Objections, 12, 9, 15)
+	got := renderText(rep, coach.ZH, false)
+	hasAll(t, got, "每周销售摘要", "瓶颈: 异议处理", "数据太少，暂不下结论（3 笔）", "高于此前 4 周的每周平均 2 笔", "需要关注")
+	for _, en := range []string{"too few", "Bottleneck", "won,", "Initech"} {
+		if strings.Contains(got, en) {
+			t.Errorf("Chinese digest shows %q:\n%s", en, got)
+		}
+	}
+}
+
+func TestDigestWithinSlackLimits(t *testing.T) {
+	rep := sample()
+	rep.Week.Reps, rep.Quarter.Reps, rep.Quarter.StaleDeals = nil, nil, nil
+	for i := range 80 {
+		u := fmt.Sprintf("U%04d", i)
+		rep.Week.Reps = append(rep.Week.Reps, coach.RepStats{User: u, Won: i % 3, Lost: i % 2, Open: 5})
+		rep.Quarter.Reps = append(rep.Quarter.Reps, coach.RepStats{User: u, Won: 6, Open: 5, MedianWonCycleDays: f64(33)})
+		rep.Quarter.StaleDeals = append(rep.Quarter.StaleDeals, coach.StaleDeal{Deal: 100 + i, Name: strings.Repeat("Very Long Company Name ", 8),
+			Owner: u, Stage: coach.Closing, DaysInStage: float64(20 + i), Rule: coach.StaleStageP90})
+	}
+	reply := render.RenderDigest(rep, digestAt, render.DigestView{Lang: coach.EN, Names: true})
+	blocks := reply.Blocks()
+	if len(blocks) > 50 {
+		t.Errorf("%d blocks, Slack allows 50", len(blocks))
+	}
+	for i, b := range blocks {
+		if s, ok := b.(*slack.SectionBlock); ok && len(s.Text.Text) > 3000 {
+			t.Errorf("block %d has %d characters, Slack allows 3,000", i, len(s.Text.Text))
+		}
+	}
+	text := blocksText(blocks)
+	for i := range 80 {
+		if u := fmt.Sprintf("<@U%04d>", i); !strings.Contains(text, u+":* this week") {
+			t.Fatalf("rep %s lost from the blocks", u)
+		}
+	}
+	if !strings.Contains(text, "and 65 more") {
+		t.Errorf("the stale list does not say how many more there are")
+	}
+}
+
+func blocksText(blocks []slack.Block) string {
+	var b strings.Builder
+	for _, bl := range blocks {
+		switch x := bl.(type) {
+		case *slack.SectionBlock:
+			b.WriteString(x.Text.Text + "\n")
+		case *slack.ContextBlock:
+			for _, e := range x.ContextElements.Elements {
+				if t, ok := e.(*slack.TextBlockObject); ok {
+					b.WriteString(t.Text + "\n")
+				}
+			}
+		}
+	}
+	return b.String()
+}
+
+// windows records the windows a digest asks reports for.
+type windows struct{ got [][2]time.Time }
+
+func (w *windows) Report(_ context.Context, teamID string, from, to time.Time) (coach.Report, error) {
+	w.got = append(w.got, [2]time.Time{from, to})
+	return coach.Report{TeamID: teamID, From: from, To: to}, nil
+}
+
+func TestDigestWindowsOnTheLocalCalendar(t *testing.T) {
+	w := &windows{}
+	app := handlers.New(handlers.Config{Reporter: w})
+	ny, _ := time.LoadLocation("America/New_York")
+	// Monday 2 November 09:00 in New York, the day after daylight saving ended.
+	if _, _, err := app.BuildDigest(context.Background(), "T1", digestAt, render.DigestView{Loc: ny}); err != nil {
+		t.Fatal(err)
+	}
+	want := [][2]string{
+		{"2026-10-26T13:00:00Z", "2026-11-02T14:00:00Z"}, // Monday 09:00 to Monday 09:00, local: 7 days and an hour
+		{"2026-09-28T13:00:00Z", "2026-10-26T13:00:00Z"}, // the 4 weeks before
+		{"2026-08-04T13:00:00Z", "2026-11-02T14:00:00Z"}, // 90 days
+	}
+	if len(w.got) != len(want) {
+		t.Fatalf("%d reports, want %d", len(w.got), len(want))
+	}
+	for i := range want {
+		if got := [2]string{w.got[i][0].Format(time.RFC3339), w.got[i][1].Format(time.RFC3339)}; got != want[i] {
+			t.Errorf("window %d = %v, want %v", i, got, want[i])
+		}
+	}
+}
+
+// hasAll reports each of wants that got lacks.
+func hasAll(t *testing.T, got string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Errorf("lacks %q:\n%s", w, got)
+		}
+	}
+}

@@ -1,0 +1,221 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"salescoach/bot/bottest"
+	"salescoach/bot/handlers"
+	"salescoach/bot/transport"
+	"salescoach/coach"
+	"salescoach/db"
+	"salescoach/db/dbtest"
+)
+
+// digestFixture is the bot behind a real HTTP server with a fake Slack Web
+// API that must not be called while a command is answered.
+type digestFixture struct {
+	store *db.DB
+	slack *bottest.Slack
+	api   *bottest.WebAPI
+}
+
+func newDigestFixture(t *testing.T) *digestFixture {
+	t.Helper()
+	store := dbtest.New(t)
+	api := bottest.NewWebAPI(t)
+	app := handlers.New(handlers.Config{Store: store, Managers: []string{"UBOSS"},
+		Slack: transport.StaticClients{Token: "xoxb-test", APIURL: api.URL()}})
+	srv := httptest.NewServer((&transport.Server{App: app, SigningSecret: bottest.Secret}).Handler())
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() {
+		for _, m := range []string{"chat.postMessage", "conversations.info", "conversations.history"} {
+			if n := len(api.Calls(m)); n != 0 {
+				t.Errorf("%s called %d times while answering commands", m, n)
+			}
+		}
+	})
+	return &digestFixture{store: store, slack: &bottest.Slack{T: t, BaseURL: srv.URL}, api: api}
+}
+
+func (f *digestFixture) coach(user, text string) bottest.Reply {
+	return f.slack.Command("T1", user, "/coach", text)
+}
+
+func (f *digestFixture) subs(t *testing.T) []coach.DigestSub {
+	t.Helper()
+	subs, err := f.store.TeamDigests(context.Background(), "T1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return subs
+}
+
+func contains(t *testing.T, got bottest.Reply, wants ...string) {
+	t.Helper()
+	hasAll(t, got.AllText(), wants...)
+}
+
+func TestDigestCommandsManagersOnly(t *testing.T) {
+	f := newDigestFixture(t)
+	for _, text := range []string{"digest", "digest here", "digest here friday 10:00", "digest off", "digest preview", "digest names off"} {
+		t.Run(text, func(t *testing.T) {
+			contains(t, f.coach("UREP", text), "Only a manager can do that")
+		})
+	}
+	if subs := f.subs(t); len(subs) != 0 {
+		t.Errorf("a rep subscribed: %+v", subs)
+	}
+}
+
+func TestDigestHere(t *testing.T) {
+	tests := []struct {
+		name    string
+		prepare func(f *digestFixture)
+		text    string
+		want    []string
+		sched   coach.Schedule
+		lang    coach.Lang
+	}{
+		{"DefaultsToTheCallersZone", func(f *digestFixture) {
+			f.store.SetProfile(context.Background(), "T1", "UBOSS", "en-US", "America/New_York", false, time.Now())
+		}, "digest here",
+			[]string{"every Monday at 09:00, America/New_York time. That is your Slack time zone", "The first one comes Mon", "invite me: /invite @Sales Coach"},
+			coach.Schedule{Weekday: time.Monday, Hour: 9, Zone: "America/New_York"}, coach.EN},
+		{"UnknownZoneSaysUTC", nil, "digest here",
+			[]string{"every Monday at 09:00, UTC time. I don't know your Slack time zone yet, so I used UTC"},
+			coach.Schedule{Weekday: time.Monday, Hour: 9, Zone: "UTC"}, coach.EN},
+		{"AsTyped", nil, "digest here fri 16:30 Europe/Berlin",
+			[]string{"every Friday at 16:30, Europe/Berlin time. The first one comes Fri"},
+			coach.Schedule{Weekday: time.Friday, Hour: 16, Minute: 30, Zone: "Europe/Berlin"}, coach.EN},
+		{"InChinese", func(f *digestFixture) {
+			f.store.SetProfile(context.Background(), "T1", "UBOSS", "zh-CN", "Asia/Shanghai", false, time.Now())
+		}, "digest here 周三 08:30",
+			[]string{"好的：我会在本频道每周三 08:30（Asia/Shanghai 时间）发布每周摘要。", "摘要使用中文"},
+			coach.Schedule{Weekday: time.Wednesday, Hour: 8, Minute: 30, Zone: "Asia/Shanghai"}, coach.ZH},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newDigestFixture(t)
+			f.coach("UBOSS", "help") // the team and the user exist from here on
+			if tt.prepare != nil {
+				tt.prepare(f)
+			}
+			reply := f.coach("UBOSS", tt.text)
+			if reply.ResponseType != "ephemeral" {
+				t.Errorf("response_type %q, want ephemeral", reply.ResponseType)
+			}
+			contains(t, reply, tt.want...)
+			subs := f.subs(t)
+			if len(subs) != 1 {
+				t.Fatalf("%d subscriptions, want 1", len(subs))
+			}
+			s := subs[0]
+			if s.ChannelID != "C0001" || s.Schedule != tt.sched || s.Lang != tt.lang || s.CreatedBy != "UBOSS" || !s.Names || s.Channel != coach.ChannelUnchecked {
+				t.Errorf("stored %+v", s)
+			}
+		})
+	}
+}
+
+func TestDigestHereBadInput(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"digest here funday", `"funday" is not a weekday, a time or a time zone`},
+		{"digest here 25:00", `"25:00" is not a time of day. Use HH:MM`},
+		{"digest here Europe/Berln", `Unknown time zone "Europe/Berln"`},
+		{"digest here monday tuesday", "Give one weekday only"},
+		{"digest sometimes", `Unknown digest command "sometimes"`},
+		{"digest names maybe", "Use /coach digest names on"},
+	}
+	f := newDigestFixture(t)
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			contains(t, f.coach("UBOSS", tt.text), tt.want)
+			if subs := f.subs(t); len(subs) != 0 {
+				t.Errorf("saved %+v", subs)
+			}
+		})
+	}
+}
+
+func TestDigestOffNamesAndStatus(t *testing.T) {
+	f := newDigestFixture(t)
+	contains(t, f.coach("UBOSS", "digest off"), "There is no weekly digest in this channel")
+	contains(t, f.coach("UBOSS", "digest names off"), "There is no weekly digest in this channel")
+	contains(t, f.coach("UBOSS", "digest"), "No weekly digest yet")
+
+	f.coach("UBOSS", "digest here tuesday 10:00 Europe/Paris")
+	contains(t, f.coach("UBOSS", "digest names off"), "hides deal names")
+	if s := f.subs(t); len(s) != 1 || s[0].Names {
+		t.Fatalf("names still on: %+v", s)
+	}
+	contains(t, f.coach("UBOSS", "digest here thursday 11:00 Europe/Paris"), "Changed: the weekly digest in this channel now comes every Thursday at 11:00", "Deal names stay hidden")
+	contains(t, f.coach("UBOSS", "digest"), "Posted in <#C0001> every Thursday at 11:00 (Europe/Paris), in English, deal names hidden.")
+	contains(t, f.coach("UBOSS", "digest off"), "Stopped: no more weekly digests in this channel")
+	if s := f.subs(t); len(s) != 0 {
+		t.Errorf("still subscribed: %+v", s)
+	}
+	contains(t, f.coach("UBOSS", "digest off"), "There is no weekly digest in this channel")
+}
+
+// staleDeal adds a deal that has sat in closing for a month: it needs attention.
+func (f *digestFixture) staleDeal(t *testing.T, name, owner string) {
+	t.Helper()
+	f.coach("UBOSS", "help") // the team exists from here on
+	if _, _, err := f.store.CreateDeal(context.Background(), "T1", coach.NewDeal{Name: name, OwnerID: owner, ActorID: owner,
+		Amount: coach.Money{Currency: "USD"}, Stage: coach.Closing, At: time.Now().AddDate(0, 0, -30)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDigestPreview(t *testing.T) {
+	t.Run("Unsubscribed", func(t *testing.T) {
+		f := newDigestFixture(t)
+		f.staleDeal(t, "Initech", "UREP")
+		reply := f.coach("UBOSS", "digest preview")
+		if reply.ResponseType != "ephemeral" {
+			t.Errorf("response_type %q, want ephemeral", reply.ResponseType)
+		}
+		contains(t, reply, "Preview, only you see this. Weekly sales digest", "This channel gets no digest yet",
+			"#1 Initech:* <@UREP> · Closing · 30 days", "Bottleneck:* watch")
+	})
+	t.Run("AsTheChannelGetsIt", func(t *testing.T) {
+		f := newDigestFixture(t)
+		f.staleDeal(t, "Initech", "UREP")
+		f.coach("UBOSS", "digest here")
+		f.coach("UBOSS", "digest names off")
+		reply := f.coach("UBOSS", "digest preview")
+		contains(t, reply, "Posted in <#C0001> every Monday at 09:00 (UTC)", "<@UREP>:* 1 deal: ")
+		if strings.Contains(reply.AllText(), "Initech") {
+			t.Errorf("names are off, yet the preview names a deal:\n%s", reply.AllText())
+		}
+	})
+}
+
+func TestDigestHereFromTheConsole(t *testing.T) {
+	store := dbtest.New(t)
+	app := handlers.New(handlers.Config{Store: store, Managers: []string{"UBOSS"}})
+	var out strings.Builder
+	if err := app.Console(context.Background(), strings.NewReader("/coach digest here\n/coach digest preview\n"), &out, "T1", "UBOSS", ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Run /coach digest here in the Slack channel", "Preview, only you see this. Weekly sales digest"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("console output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestDigestNotInADirectMessage(t *testing.T) {
+	f := newDigestFixture(t)
+	body := bottest.Form("T1", "UBOSS", "/coach", "digest here")
+	body.Set("channel_id", "D0123")
+	reply := f.slack.Post("/slack/commands", "application/x-www-form-urlencoded", []byte(body.Encode()), true).Message(t)
+	contains(t, reply, "Run /coach digest here in the Slack channel, public or private")
+	if subs := f.subs(t); len(subs) != 0 {
+		t.Errorf("subscribed a direct message: %+v", subs)
+	}
+}

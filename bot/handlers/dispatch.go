@@ -1,0 +1,145 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"salescoach/bot/observe"
+	"salescoach/bot/render"
+	"salescoach/bot/transport"
+	"salescoach/coach"
+)
+
+// slackStore is what buttons, modals, events and the profile cache need of
+// the store, on top of the commands' Store.
+type slackStore interface {
+	// ChangeOnce is Change for a click: key names it, and a key seen before
+	// for the deal gives coach.ErrAlreadyDone; with version not 0, a deal
+	// whose version moved on gives coach.ErrStale.
+	ChangeOnce(ctx context.Context, c coach.Caller, id int64, key string, version int64, decide coach.Decide) (coach.Deal, coach.Event, error)
+	// ClickOnce records a click that changes no deal; coach.ErrAlreadyDone
+	// when key was recorded before.
+	ClickOnce(ctx context.Context, c coach.Caller, id int64, key string, at time.Time) error
+	// ForgetClick forgets a recorded click whose work failed.
+	ForgetClick(ctx context.Context, c coach.Caller, id int64, key string) error
+	FirstEvent(ctx context.Context, eventID, teamID, typ string, at time.Time) (bool, error)
+	UnmarkEvent(ctx context.Context, eventID string) error
+	Uninstall(ctx context.Context, teamID, reason string, now, purgeAfter time.Time) error
+	PipelineTotals(ctx context.Context, teamID string) ([]coach.StageTotal, error)
+	SetProfile(ctx context.Context, teamID, userID, locale, tz string, admin bool, at time.Time) error
+}
+
+// Dispatch answers one request from Slack. HTTP and Socket Mode both call it,
+// so the two transports share every handler.
+func (a *App) Dispatch(ctx context.Context, in transport.Inbound) transport.Outcome {
+	observe.Label(ctx, a.commandLabel(in))
+	switch {
+	case in.Command != nil:
+		return a.slashCommand(ctx, in.Command, in.Member)
+	case in.Interaction != nil:
+		return a.interaction(ctx, in.Interaction)
+	case in.Event != nil:
+		return a.event(ctx, in.Event)
+	}
+	return transport.Outcome{Status: http.StatusBadRequest}
+}
+
+// laterTimeout bounds the work done after answering Slack.
+const laterTimeout = 30 * time.Second
+
+// Go runs fn in the background, with its own deadline, after the answer to
+// Slack; Drain waits for it. A nil fn does nothing.
+func (a *App) Go(fn func(ctx context.Context)) {
+	if fn == nil {
+		return
+	}
+	a.bg.Add()
+	go func() {
+		defer a.bg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), laterTimeout)
+		defer cancel()
+		fn(ctx)
+	}()
+}
+
+// Drain waits until the background work started with Go is done, or ctx ends.
+// Work may still be started while it waits (a sync.WaitGroup forbids that).
+func (a *App) Drain(ctx context.Context) error { return a.bg.Wait(ctx) }
+
+// Respond posts body to a response_url.
+func (a *App) Respond(ctx context.Context, url string, body any) error {
+	return transport.Respond(ctx, a.http, url, body)
+}
+
+func (a *App) slashCommand(ctx context.Context, sc *slack.SlashCommand, member *coach.Member) transport.Outcome {
+	reply := a.Handle(ctx, Request{
+		TeamID: sc.TeamID, UserID: sc.UserID, ChannelID: sc.ChannelID,
+		Command: sc.Command, Text: render.UnescapeSlack(sc.Text),
+		ResponseURL: sc.ResponseURL, TriggerID: sc.TriggerID, Known: member,
+	})
+	if reply.Silent {
+		return transport.Outcome{}
+	}
+	return transport.Outcome{Body: reply.Wire(), ResponseURL: sc.ResponseURL}
+}
+
+func (a *App) interaction(ctx context.Context, cb *slack.InteractionCallback) transport.Outcome {
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		return a.blockActions(ctx, cb)
+	case slack.InteractionTypeViewSubmission:
+		return a.viewSubmission(ctx, cb)
+	}
+	// view_closed and the rest need no answer but a 200.
+	return transport.Outcome{}
+}
+
+// interactionRequest is the request an interaction stands for.
+func interactionRequest(cb *slack.InteractionCallback) Request {
+	team := cb.Team.ID
+	if team == "" {
+		team = cb.User.TeamID
+	}
+	if team == "" {
+		team = cb.View.TeamID
+	}
+	channel := cb.Channel.ID
+	if channel == "" {
+		channel = cb.Container.ChannelID
+	}
+	return Request{TeamID: team, UserID: cb.User.ID, ChannelID: channel, ResponseURL: cb.ResponseURL, TriggerID: cb.TriggerID}
+}
+
+func originOf(cb *slack.InteractionCallback) render.Origin {
+	if cb.View.Type == slack.VTHomeTab || cb.Container.Type == "view" && cb.ResponseURL == "" {
+		return render.Origin{Home: true}
+	}
+	return render.Origin{ResponseURL: cb.ResponseURL}
+}
+
+// deliver returns the work that shows reply where the interaction began;
+// replace says whether it takes the place of the message clicked.
+func (a *App) deliver(r Request, o render.Origin, reply render.Reply, replace bool) func(ctx context.Context) {
+	switch {
+	case o.Home:
+		return func(ctx context.Context) {
+			if err := a.PublishHome(ctx, r.TeamID, r.UserID, &reply); err != nil {
+				a.log.WarnContext(ctx, "publish home failed", "team", r.TeamID, "user", r.UserID, "err", err)
+			}
+		}
+	case o.ResponseURL != "":
+		return func(ctx context.Context) {
+			msg := reply.Message()
+			msg.ReplaceOriginal = replace
+			if err := a.Respond(ctx, o.ResponseURL, msg); err != nil {
+				a.log.WarnContext(ctx, "response_url post failed", "team", r.TeamID, "user", r.UserID, "err", err)
+			}
+		}
+	}
+	return func(ctx context.Context) {
+		a.log.WarnContext(ctx, "nowhere to show an interaction's result", "team", r.TeamID, "user", r.UserID)
+	}
+}

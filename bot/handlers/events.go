@@ -1,0 +1,89 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/slack-go/slack/slackevents"
+
+	"salescoach/bot/transport"
+)
+
+// event answers an Events API envelope. Slack retries a delivery it got no 2xx
+// for within 3 seconds, with the same event_id: a delivery is taken once (a
+// row in the store), and what must not be lost — forgetting an uninstalled
+// workspace's tokens — is done before answering, so a failure answers 500 and
+// Slack delivers it again. Publishing the App Home comes after the answer: if
+// it fails, the next visit to the tab publishes it.
+func (a *App) event(ctx context.Context, raw json.RawMessage) transport.Outcome {
+	// The request was verified by its signature; the old verification token
+	// means nothing.
+	ev, err := slackevents.ParseEvent(raw, slackevents.OptionNoVerifyToken())
+	if err != nil {
+		a.log.WarnContext(ctx, "event not understood", "err", err)
+		return transport.Outcome{} // a retry would not be understood either
+	}
+	switch ev.Type {
+	case slackevents.URLVerification:
+		if v, ok := ev.Data.(*slackevents.EventsAPIURLVerificationEvent); ok {
+			return transport.Outcome{Body: map[string]string{"challenge": v.Challenge}}
+		}
+		return transport.Outcome{Status: http.StatusBadRequest}
+	case slackevents.CallbackEvent:
+	default:
+		return transport.Outcome{}
+	}
+	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	if !ok || cb.EventID == "" || ev.TeamID == "" {
+		return transport.Outcome{Status: http.StatusBadRequest}
+	}
+	now := a.now().UTC()
+	first, err := a.store.FirstEvent(ctx, cb.EventID, ev.TeamID, ev.InnerEvent.Type, now)
+	if err != nil {
+		a.log.WarnContext(ctx, "event not recorded", "event", cb.EventID, "err", err)
+		return transport.Outcome{Status: http.StatusServiceUnavailable}
+	}
+	if !first {
+		a.log.DebugContext(ctx, "event delivered again: ignored", "event", cb.EventID, "type", ev.InnerEvent.Type)
+		return transport.Outcome{}
+	}
+	team := ev.TeamID
+	switch inner := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppHomeOpenedEvent:
+		if inner.Tab != "home" {
+			return transport.Outcome{}
+		}
+		user := inner.User
+		return transport.Outcome{Later: func(ctx context.Context) {
+			if err := a.PublishHome(ctx, team, user, nil); err != nil {
+				a.log.WarnContext(ctx, "publish home failed", "team", team, "user", user, "err", err)
+			}
+		}}
+	case *slackevents.AppUninstalledEvent:
+		return a.uninstall(ctx, team, cb.EventID, "app_uninstalled", now)
+	case *slackevents.TokensRevokedEvent:
+		if len(inner.Tokens.Bot) == 0 {
+			return transport.Outcome{} // user tokens only: the bot keeps none
+		}
+		return a.uninstall(ctx, team, cb.EventID, "tokens_revoked", now)
+	}
+	return transport.Outcome{}
+}
+
+// uninstall forgets a workspace's bot token at once and schedules the deletion
+// of its data after the retention period (an install before then cancels it).
+func (a *App) uninstall(ctx context.Context, team, eventID, reason string, now time.Time) transport.Outcome {
+	purge := now.Add(a.retention)
+	if err := a.store.Uninstall(ctx, team, reason, now, purge); err != nil {
+		a.log.ErrorContext(ctx, "uninstall not recorded; Slack will deliver it again", "team", team, "err", err)
+		if err := a.store.UnmarkEvent(ctx, eventID); err != nil {
+			a.log.ErrorContext(ctx, "event not unmarked", "event", eventID, "err", err)
+		}
+		return transport.Outcome{Status: http.StatusServiceUnavailable}
+	}
+	a.log.InfoContext(ctx, "workspace uninstalled: token forgotten, data deleted after retention",
+		"team", team, "reason", reason, "purge_after", purge)
+	return transport.Outcome{}
+}

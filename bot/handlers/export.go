@@ -1,0 +1,121 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"salescoach/bot/render"
+	"salescoach/bot/transport"
+	"salescoach/coach"
+)
+
+// exportTimeout bounds the delivery of an export to Slack.
+const exportTimeout = 2 * time.Minute
+
+// dealExport answers /deal export: the caller's deals (a manager: the team's)
+// as a stage-history CSV (§8). The reply comes at once; the file goes to the
+// caller's direct messages in the background, so no Slack call sits on the
+// reply's path. In the console there is no Slack: the file is written to
+// FilesDir and the reply gives its path.
+func (a *App) dealExport(ctx context.Context, r *Request, _ string) (render.Reply, error) {
+	owner := r.UserID
+	if r.Caller.Manager {
+		owner = ""
+	}
+	rows, err := a.store.History(ctx, r.TeamID, owner)
+	if err != nil {
+		return render.Reply{}, err
+	}
+	if len(rows) == 0 {
+		if owner == "" {
+			return render.Reply{Text: r.T("The team has no deals to export yet.", "团队还没有可以导出的交易。")}, nil
+		}
+		return render.Reply{Text: r.T("You have no deals to export yet. Add one with /deal add Acme Corp $12,000.",
+			"您还没有可以导出的交易。用 /deal add Acme Corp $12,000 新建一笔。")}, nil
+	}
+	deals := map[string]bool{}
+	for _, row := range rows {
+		deals[row.DealID] = true
+	}
+	name := fmt.Sprintf("deals-%s-%s.csv", r.TeamID, r.Now.In(r.Caller.Loc).Format("2006-01-02"))
+	if owner != "" {
+		name = fmt.Sprintf("deals-%s-%s-%s.csv", r.TeamID, owner, r.Now.In(r.Caller.Loc).Format("2006-01-02"))
+	}
+	data := coach.HistoryCSV(rows)
+	what := r.T(fmt.Sprintf("%d %s, %d %s", len(deals), render.Plural(len(deals), "deal", "deals"), len(rows), render.Plural(len(rows), "stage change", "stage changes")),
+		fmt.Sprintf("%d 笔交易，%d 次阶段变化", len(deals), len(rows)))
+
+	if a.filesDir != "" {
+		path := filepath.Join(a.filesDir, name)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			return render.Reply{}, fmt.Errorf("write export: %w", err)
+		}
+		return render.Reply{Text: r.T(fmt.Sprintf("Exported %s to %s", what, path), fmt.Sprintf("已导出 %s：%s", what, path))}, nil
+	}
+
+	req := *r
+	a.background(func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), exportTimeout)
+		defer cancel()
+		comment := req.T(fmt.Sprintf("Your deals as a stage-history CSV (%s). `salescoach import` reads it back.", what),
+			fmt.Sprintf("您的交易阶段历史 CSV（%s），可以用 `salescoach import` 重新导入。", what))
+		if err := a.sendFile(ctx, req.TeamID, req.UserID, name, comment, data); err != nil {
+			a.log.ErrorContext(ctx, "export not delivered", "team", req.TeamID, "user", req.UserID, "err", err)
+			a.respondText(ctx, req.ResponseURL, req.T("I couldn't send the CSV to your direct messages; nothing was sent. Please try /deal export again in a minute.",
+				"没能把 CSV 发到您的私信，什么也没有发出。请过一分钟再试一次 /deal export。"))
+		}
+	})
+	return render.Reply{Text: r.T(fmt.Sprintf("Sending the CSV (%s) to your direct messages.", what),
+		fmt.Sprintf("正在把 CSV（%s）发到您的私信。", what))}, nil
+}
+
+// background runs fn after the answer to Slack; Drain and Wait wait for it.
+func (a *App) background(fn func()) { a.Go(func(context.Context) { fn() }) }
+
+// sendFile uploads a file into the direct messages of a user, through
+// Slack's external-upload flow, retrying what surely did nothing.
+func (a *App) sendFile(ctx context.Context, teamID, userID, name, comment string, data []byte) error {
+	client, err := a.slack.Client(ctx, teamID)
+	if err != nil {
+		return err
+	}
+	var channel string
+	err = transport.Retry{}.Do(ctx, func(ctx context.Context) error {
+		ch, _, _, err := client.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{userID}, ReturnIM: true})
+		if err == nil {
+			channel = ch.ID
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("open direct messages: %w", err)
+	}
+	err = transport.Retry{}.Do(ctx, func(ctx context.Context) error {
+		_, err := client.UploadFileContext(ctx, slack.UploadFileParameters{
+			Reader: bytes.NewReader(data), FileSize: len(data), Filename: name, Title: name,
+			InitialComment: comment, Channel: channel,
+		})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("upload %s: %w", name, err)
+	}
+	return nil
+}
+
+// respondText posts an ephemeral line through a slash command's response_url;
+// a failure is logged, there being no one else to tell.
+func (a *App) respondText(ctx context.Context, responseURL, text string) {
+	if responseURL == "" {
+		return
+	}
+	if err := a.Respond(ctx, responseURL, render.Fail(text).Message()); err != nil {
+		a.log.WarnContext(ctx, "response_url post failed", "err", err)
+	}
+}

@@ -1,0 +1,252 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"salescoach/bot/bottest"
+	"salescoach/bot/handlers"
+	"salescoach/bot/transport"
+	"salescoach/coach"
+	"salescoach/db"
+	"salescoach/db/dbtest"
+)
+
+const redirectURL = "https://coach.example.com/slack/oauth/callback"
+
+// installer is a bot with the OAuth install routes, a fake Slack whose
+// oauth.v2.access hands out a bot token per code, and a browser.
+type installer struct {
+	store   *db.DB
+	api     *bottest.API
+	app     *handlers.App
+	sealer  *transport.Sealer
+	clients transport.InstalledClients
+	base    string
+	now     time.Time
+	t       *testing.T
+}
+
+// tokens maps an authorization code to the workspace and token Slack gives.
+var tokens = map[string][2]string{
+	"code-a": {"TA", "xoxb-1111-aaaa-SECRET-A"},
+	"code-b": {"TB", "xoxb-2222-bbbb-SECRET-B"},
+}
+
+func newInstaller(t *testing.T) *installer {
+	t.Helper()
+	in := &installer{store: dbtest.New(t), t: t, now: time.Now()}
+	in.api = bottest.NewAPI(t, bottest.Handlers{
+		"/oauth.v2.access": func(w http.ResponseWriter, r *http.Request) {
+			r.ParseForm()
+			w.Header().Set("Content-Type", "application/json")
+			tok, ok := tokens[r.PostForm.Get("code")]
+			if !ok || r.PostForm.Get("client_id") != "111.222" || r.PostForm.Get("client_secret") != "shh" || r.PostForm.Get("redirect_uri") != redirectURL {
+				fmt.Fprint(w, `{"ok":false,"error":"invalid_code"}`)
+				return
+			}
+			fmt.Fprintf(w, `{"ok":true,"access_token":%q,"token_type":"bot","scope":"commands,chat:write","bot_user_id":"UBOT",
+				"app_id":"A0001","team":{"id":%q,"name":"Acme %s"},"enterprise":null,"authed_user":{"id":"UADMIN"}}`, tok[1], tok[0], tok[0])
+		},
+	})
+	var err error
+	if in.sealer, err = transport.NewSealer(bytes.Repeat([]byte{7}, 32)); err != nil {
+		t.Fatal(err)
+	}
+	in.clients = transport.InstalledClients{Store: in.store, Sealer: in.sealer, APIURL: in.api.URL()}
+	in.app = handlers.New(handlers.Config{Store: in.store, Slack: in.clients})
+	install := &transport.Install{ClientID: "111.222", ClientSecret: "shh", RedirectURL: redirectURL,
+		APIURL: in.api.URL(), Sealer: in.sealer, Store: in.store, Now: func() time.Time { return in.now }}
+	srv := httptest.NewServer((&transport.Server{App: in.app, SigningSecret: bottest.Secret, Install: install}).Handler())
+	t.Cleanup(srv.Close)
+	in.base = srv.URL
+	return in
+}
+
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// start opens /slack/install and returns Slack's authorize URL and the
+// cookie set.
+func (in *installer) start() (*url.URL, *http.Cookie) {
+	in.t.Helper()
+	c := &http.Client{CheckRedirect: noRedirects}
+	resp, err := c.Get(in.base + "/slack/install")
+	if err != nil {
+		in.t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		in.t.Fatalf("/slack/install: status %d, want a redirect", resp.StatusCode)
+	}
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil {
+		in.t.Fatal(err)
+	}
+	cookies := resp.Cookies()
+	if len(cookies) != 1 {
+		in.t.Fatalf("%d cookies set, want 1", len(cookies))
+	}
+	return loc, cookies[0]
+}
+
+// callback comes back from Slack with code and state, with the cookie.
+func (in *installer) callback(code, state string, cookie *http.Cookie) (int, string) {
+	in.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, in.base+"/slack/oauth/callback?"+url.Values{"code": {code}, "state": {state}}.Encode(), nil)
+	if cookie != nil {
+		req.AddCookie(cookie)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		in.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	b.ReadFrom(resp.Body)
+	return resp.StatusCode, b.String()
+}
+
+func TestInstallRedirect(t *testing.T) {
+	t.Parallel()
+	in := newInstaller(t)
+	loc, cookie := in.start()
+	if got := loc.Scheme + "://" + loc.Host + loc.Path; got != "https://slack.com/oauth/v2/authorize" {
+		t.Errorf("redirected to %s", got)
+	}
+	q := loc.Query()
+	if q.Get("client_id") != "111.222" || q.Get("redirect_uri") != redirectURL || q.Get("scope") != strings.Join(transport.BotScopes(), ",") {
+		t.Errorf("authorize query %v", q)
+	}
+	if q.Get("state") == "" || !strings.HasPrefix(q.Get("state"), cookie.Value+".") || !cookie.HttpOnly || !cookie.Secure {
+		t.Errorf("state %q, cookie %+v", q.Get("state"), cookie)
+	}
+}
+
+func TestInstallStoresTokenSealed(t *testing.T) {
+	t.Parallel()
+	in := newInstaller(t)
+	ctx := context.Background()
+	for _, code := range []string{"code-a", "code-b"} {
+		loc, cookie := in.start()
+		status, page := in.callback(code, loc.Query().Get("state"), cookie)
+		if status != http.StatusOK || !strings.Contains(page, "Sales Coach is installed in Acme "+tokens[code][0]) {
+			t.Fatalf("%s: status %d: %s", code, status, page)
+		}
+	}
+
+	// The plaintext is nowhere in the table, in any encoding.
+	var dump string
+	if err := in.store.SQL().QueryRow(`SELECT string_agg(row_to_json(i)::text || encode(bot_token, 'escape'), ' ') FROM installations i`).Scan(&dump); err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range tokens {
+		for _, form := range []string{tok[1], "SECRET", hex.EncodeToString([]byte(tok[1]))} {
+			if strings.Contains(dump, form) {
+				t.Errorf("installations holds %q", form)
+			}
+		}
+	}
+	inst, err := in.store.Installation(ctx, "TA")
+	if err != nil || inst.BotUserID != "UBOT" || inst.InstalledBy != "UADMIN" || inst.TeamName != "Acme TA" {
+		t.Fatalf("installation %+v (%v)", inst, err)
+	}
+	if _, err := in.sealer.Open(inst.BotToken, "TB"); err == nil {
+		t.Error("TA's sealed token opens as TB's")
+	}
+
+	// Each workspace's calls use its own token, and only its own.
+	for _, team := range []string{"TA", "TB"} {
+		if err := in.app.PublishHome(ctx, team, "U1", nil); err != nil {
+			t.Fatalf("publish home in %s: %v", team, err)
+		}
+	}
+	pubs := in.api.Calls("views.publish")
+	if len(pubs) != 2 || pubs[0].Token != tokens["code-a"][1] || pubs[1].Token != tokens["code-b"][1] {
+		t.Errorf("tokens used: %q and %q", pubs[0].Token, pubs[1].Token)
+	}
+	if _, err := in.clients.Client(ctx, "TC"); !errors.Is(err, transport.ErrNoSlack) {
+		t.Errorf("a workspace that did not install got a client (err %v)", err)
+	}
+
+	// Uninstalling forgets the token at once.
+	in.app.Dispatch(ctx, transport.Inbound{Event: []byte(`{"type":"event_callback","team_id":"TA","event_id":"EvBye","event":{"type":"app_uninstalled"}}`)})
+	if _, err := in.clients.Client(ctx, "TA"); !errors.Is(err, transport.ErrNoSlack) {
+		t.Errorf("after the uninstall TA still has a client (err %v)", err)
+	}
+	if _, err := in.clients.Client(ctx, "TB"); err != nil {
+		t.Errorf("TB lost its client: %v", err)
+	}
+}
+
+func TestInstallRefused(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		tweak func(in *installer, state string, cookie *http.Cookie) (string, *http.Cookie)
+	}{
+		{"NoCookie", func(_ *installer, s string, _ *http.Cookie) (string, *http.Cookie) { return s, nil }},
+		{"AnotherBrowser", func(in *installer, s string, _ *http.Cookie) (string, *http.Cookie) {
+			_, other := in.start()
+			return s, other
+		}},
+		{"ForgedState", func(_ *installer, s string, c *http.Cookie) (string, *http.Cookie) {
+			parts := strings.Split(s, ".")
+			return parts[0] + "." + fmt.Sprint(time.Now().Add(time.Hour).Unix()) + "." + parts[2], c
+		}},
+		{"NoState", func(_ *installer, _ string, c *http.Cookie) (string, *http.Cookie) { return "", c }},
+		{"Expired", func(in *installer, s string, c *http.Cookie) (string, *http.Cookie) {
+			in.now = in.now.Add(11 * time.Minute)
+			return s, c
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			in := newInstaller(t)
+			loc, cookie := in.start()
+			state, cookie := tt.tweak(in, loc.Query().Get("state"), cookie)
+			status, _ := in.callback("code-a", state, cookie)
+			if status != http.StatusBadRequest {
+				t.Errorf("status %d, want 400", status)
+			}
+			if n := len(in.api.Calls("oauth.v2.access")); n != 0 {
+				t.Errorf("the code was exchanged (%d calls) despite a bad state", n)
+			}
+			if _, err := in.store.Installation(context.Background(), "TA"); coach.ErrorCode(err) != coach.ENotFound {
+				t.Errorf("an installation was stored (err %v)", err)
+			}
+		})
+	}
+	t.Run("BadCode", func(t *testing.T) {
+		t.Parallel()
+		in := newInstaller(t)
+		loc, cookie := in.start()
+		if status, _ := in.callback("code-x", loc.Query().Get("state"), cookie); status != http.StatusBadGateway {
+			t.Errorf("status %d, want 502", status)
+		}
+	})
+}
+
+func TestInstalledClientsFallback(t *testing.T) {
+	t.Parallel()
+	in := newInstaller(t)
+	ctx := context.Background()
+	c := in.clients
+	c.Fallback = transport.StaticClients{Token: "xoxb-single", APIURL: in.api.URL()}
+	c.FallbackTeam = "T1"
+	if _, err := c.Client(ctx, "T1"); err != nil {
+		t.Errorf("the single workspace lost its token: %v", err)
+	}
+	if _, err := c.Client(ctx, "T2"); !errors.Is(err, transport.ErrNoSlack) {
+		t.Errorf("another workspace got the single workspace's token (err %v)", err)
+	}
+}

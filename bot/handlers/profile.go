@@ -1,0 +1,92 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"salescoach/bot/transport"
+	"salescoach/coach"
+)
+
+// What Slack says of a user — locale, time zone, whether they are a workspace
+// admin or owner — is read with users.info in the background and cached in
+// the store, so no reply ever waits for Slack's API (§7). A request from a
+// user whose profile is missing or older than the profile TTL starts one
+// fetch; the first reply may be in English, the next ones follow the locale.
+
+// profileFetchTimeout bounds one background fetch, retries included.
+const profileFetchTimeout = 30 * time.Second
+
+// wantProfile starts a background fetch of m's Slack profile when it is
+// missing or stale and no fetch for m started in the last few minutes. It
+// never blocks.
+func (a *App) wantProfile(m coach.Member, now time.Time) {
+	cs := a.cs
+	if !m.FetchedAt.IsZero() && now.Sub(m.FetchedAt) < cs.profileTTL {
+		return
+	}
+	if !a.startProfileFetch(m, now) {
+		return
+	}
+	a.bg.Add()
+	go func() {
+		defer a.bg.Done()
+		ctx, cancel := context.WithTimeout(cs.bgCtx, profileFetchTimeout)
+		defer cancel()
+		if err := a.RefreshProfile(ctx, m.TeamID, m.UserID); err != nil {
+			a.log.WarnContext(ctx, "slack profile not refreshed", "team", m.TeamID, "user", m.UserID, "err", err)
+		}
+	}()
+}
+
+// startProfileFetch reports whether a fetch of m's profile may start at now:
+// not when one started in the last few minutes (pending, or failed recently).
+func (a *App) startProfileFetch(m coach.Member, now time.Time) bool {
+	cs := a.cs
+	key := m.TeamID + "/" + m.UserID
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if at, ok := cs.profiles[key]; ok && now.Sub(at) < profileRetryAfter && !now.Before(at) {
+		return false
+	}
+	cs.profiles[key] = now
+	if len(cs.profiles) > 10_000 {
+		for k, at := range cs.profiles {
+			if now.Sub(at) >= profileRetryAfter {
+				delete(cs.profiles, k)
+			}
+		}
+	}
+	return true
+}
+
+// RefreshProfile reads a user's profile from Slack (users.info with their
+// locale) and caches it. A team with no Slack token is not an error: there is
+// nothing to read.
+func (a *App) RefreshProfile(ctx context.Context, teamID, userID string) error {
+	client, err := a.slack.Client(ctx, teamID)
+	if errors.Is(err, transport.ErrNoSlack) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	retry := a.cs.retry
+	if retry.Attempts == 0 {
+		retry.Attempts = 3
+	}
+	var u *slack.User
+	err = retry.Do(ctx, func(ctx context.Context) error {
+		var err error
+		u, err = client.GetUserInfoContext(ctx, userID, slack.GetUserInfoOptionIncludeLocale(true))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	admin := u.IsAdmin || u.IsOwner || u.IsPrimaryOwner
+	return a.store.SetProfile(ctx, teamID, userID, u.Locale, u.TZ, admin, a.now().UTC())
+}

@@ -1,0 +1,164 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"salescoach/bot/bottest"
+	"salescoach/bot/handlers"
+	"salescoach/bot/transport"
+	"salescoach/coach"
+	"salescoach/db"
+	"salescoach/db/dbtest"
+)
+
+// socket is a bot served over Socket Mode by slacktest's websocket.
+type socket struct {
+	store *db.DB
+	app   *handlers.App
+	api   *bottest.API
+	t     *testing.T
+	opens atomic.Int32 // apps.connections.open calls
+}
+
+// newSocket starts the bot in Socket Mode; the first failOpens attempts to
+// connect are refused with invalid_auth, which makes slack-go give up.
+func newSocket(t *testing.T, failOpens int32) *socket {
+	t.Helper()
+	s := &socket{store: dbtest.New(t), t: t}
+	s.api = bottest.NewAPI(t, bottest.Handlers{
+		"/apps.connections.open": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			if s.opens.Add(1) <= failOpens {
+				fmt.Fprint(w, `{"ok":false,"error":"invalid_auth"}`)
+				return
+			}
+			fmt.Fprintf(w, `{"ok":true,"url":%q}`, s.api.GetWSURL())
+		},
+	})
+	s.app = handlers.New(handlers.Config{Store: s.store, Slack: transport.StaticClients{Token: "xoxb-test", APIURL: s.api.URL()}})
+	sm := &transport.SocketMode{App: s.app, Client: transport.NewSocketModeClient("xapp-1-test", s.api.URL(), nil),
+		MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { sm.Run(ctx); close(done) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		dctx, dcancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer dcancel()
+		s.app.Drain(dctx)
+	})
+	return s
+}
+
+// send delivers an envelope over the websocket and returns the bot's
+// acknowledgement of it.
+func (s *socket) send(envelopeID, typ string, payload any) map[string]any {
+	s.t.Helper()
+	b, _ := json.Marshal(map[string]any{"envelope_id": envelopeID, "type": typ, "payload": payload, "accepts_response_payload": typ != "events_api"})
+	s.api.SendToWebsocket(string(b))
+	deadline := time.After(15 * time.Second)
+	for {
+		select {
+		case m := <-s.api.SeenFeed:
+			var ack map[string]any
+			if json.Unmarshal([]byte(m), &ack) == nil && ack["envelope_id"] == envelopeID {
+				return ack
+			}
+		case <-deadline:
+			s.t.Fatalf("no acknowledgement of %s after 15 s", envelopeID)
+		}
+	}
+}
+
+func (s *socket) drain() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s.app.Drain(ctx)
+}
+
+func slashPayload(team, user, text, responseURL string) map[string]any {
+	return map[string]any{"team_id": team, "user_id": user, "channel_id": "C0001", "command": "/deal", "text": text,
+		"response_url": responseURL, "trigger_id": bottest.TriggerID(), "api_app_id": "A0001"}
+}
+
+func ackBlocks(ack map[string]any) []map[string]any {
+	p, _ := ack["payload"].(map[string]any)
+	return callBlocks(bottest.Call{JSON: p})
+}
+
+func TestSocketMode(t *testing.T) {
+	t.Parallel()
+	// The first two connections are refused as invalid_auth: slack-go gives
+	// up each time, and the supervisor connects again.
+	s := newSocket(t, 2)
+
+	ack := s.send("env-cmd", "slash_commands", slashPayload("T1", "U1", "add Acme Corp $12,000", s.api.ResponseURL("cmd")))
+	if text := (bottest.Call{JSON: ack["payload"].(map[string]any)}).Text(); !strings.Contains(text, "Added #1 Acme Corp") {
+		t.Fatalf("acknowledgement carries %q, want the reply", text)
+	}
+	if n := s.opens.Load(); n < 3 {
+		t.Errorf("%d connection attempts, want 3 (two refused, then connected)", n)
+	}
+
+	// The button of that reply, clicked over the same socket, goes through
+	// the same handlers as over HTTP: once only.
+	v := buttonValue(t, ackBlocks(ack), "deal_next")
+	for i, name := range []string{"sock1", "sock2"} {
+		click := bottest.Button("T1", "U1", "deal_next", v, s.api.ResponseURL(name))
+		if ack := s.send(fmt.Sprintf("env-click-%d", i), "interactive", click); ack["payload"] != nil {
+			t.Errorf("click acknowledged with %v, want an empty acknowledgement", ack["payload"])
+		}
+	}
+	s.drain()
+	deals, _, _ := s.store.ListDeals(context.Background(), "T1", coach.ListFilter{})
+	if len(deals) != 1 || deals[0].Stage != coach.Contact {
+		t.Fatalf("deals %+v, want #1 in contact", deals)
+	}
+	if c := s.api.Wait("respond/sock1", 1); !strings.Contains(c[0].Text(), "Moved #1 Acme Corp") {
+		t.Errorf("first click answered %q", c[0].Text())
+	}
+	if c := s.api.Wait("respond/sock2", 1); !strings.Contains(c[0].Text(), "Already done") {
+		t.Errorf("second click answered %q", c[0].Text())
+	}
+
+	// An event: acknowledged, the Home tab published.
+	s.send("env-home", "events_api", envelope("T1", "EvSock1", homeOpened("U1")))
+	s.drain()
+	if pubs := s.api.Wait("views.publish", 1); !strings.Contains(pubs[0].Text(), "#1 Acme Corp") {
+		t.Errorf("home %q", pubs[0].Text())
+	}
+}
+
+func TestSocketModeLargeReply(t *testing.T) {
+	t.Parallel()
+	s := newSocket(t, 0)
+	ctx := context.Background()
+	if _, err := s.store.Member(ctx, "T1", "U1"); err != nil {
+		t.Fatal(err)
+	}
+	// Names of 200 "<" grow six-fold once escaped for Slack and JSON: the
+	// list of twenty is well over Socket Mode's 20 KB.
+	for i := range 20 {
+		name := fmt.Sprintf("%02d %s", i, strings.Repeat("<", 190))
+		if _, _, err := s.store.CreateDeal(ctx, "T1", coach.NewDeal{Name: name, OwnerID: "U1", Amount: coach.Money{Currency: "USD"},
+			Stage: coach.Prospecting, ActorID: "U1", At: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ack := s.send("env-list", "slash_commands", slashPayload("T1", "U1", "list", s.api.ResponseURL("list")))
+	if ack["payload"] != nil {
+		t.Errorf("a reply over 20 KB went into the acknowledgement")
+	}
+	posts := s.api.Wait("respond/list", 1)
+	if text := posts[0].Text(); !strings.Contains(text, "Your open deals (20)") {
+		t.Errorf("posted %q", text[:min(len(text), 200)])
+	}
+}

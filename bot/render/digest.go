@@ -1,0 +1,349 @@
+package render
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"salescoach/coach"
+)
+
+// DigestMessage renders a digest for chat.postMessage: Block Kit and a text
+// fallback for notifications.
+func DigestMessage(reply Reply) []slack.MsgOption {
+	return []slack.MsgOption{
+		slack.MsgOptionText(Truncate(EscapeMrkdwn(reply.Text), MaxSectionText), false),
+		slack.MsgOptionBlocks(reply.Blocks()...),
+	}
+}
+
+// SubStatus describes a subscription: schedule, language, names, what Slack
+// last said of its channel, and its latest week.
+func SubStatus(r Viewer, sub coach.DigestSub) string {
+	s := sub.Schedule
+	langName := map[coach.Lang][2]string{coach.EN: {"English", "英文"}, coach.ZH: {"Chinese", "中文"}}[sub.Lang]
+	names := r.T("deal names shown", "显示交易名称")
+	if !sub.Names {
+		names = r.T("deal names hidden", "隐藏交易名称")
+	}
+	out := r.T(fmt.Sprintf("Posted in <#%s> every %s at %s (%s), in %s, %s.", sub.ChannelID, s.WeekdayName(coach.EN), s.Clock(), s.Zone, langName[0], names),
+		fmt.Sprintf("每%s %s（%s）在 <#%s> 发布，%s，%s。", s.WeekdayName(coach.ZH), s.Clock(), s.Zone, sub.ChannelID, langName[1], names))
+	if sub.Last.State == coach.RunPosted {
+		day := DigestDate(Viewer{Caller: coach.Caller{Lang: r.Lang(), Loc: s.Location()}}, sub.Last.Due)
+		out += r.T(" Last posted "+day+".", " 上一期发布于"+day+"。")
+	}
+	if msg := ChannelProblem(r.Lang(), sub.Channel, sub.ChannelID); msg != "" {
+		out += " " + msg
+	}
+	return out
+}
+
+// ChannelProblem says, in lang, why a digest cannot go to a channel in state
+// c; "" when it can.
+func ChannelProblem(lang coach.Lang, c coach.ChannelState, channelID string) string {
+	switch c {
+	case coach.ChannelNotMember:
+		return lang.T(fmt.Sprintf("I'm not a member of <#%s>, so the digest is not posted there: invite me with /invite @Sales Coach.", channelID),
+			fmt.Sprintf("我不是 <#%s> 的成员，所以摘要无法在那里发布：请用 /invite @Sales Coach 邀请我。", channelID))
+	case coach.ChannelExternal:
+		return lang.T(fmt.Sprintf("<#%s> is shared with another organisation, so I won't post the team's digest there. Choose an internal channel with /coach digest here.", channelID),
+			fmt.Sprintf("<#%s> 与其他组织共享，因此我不会在那里发布团队摘要。请在内部频道运行 /coach digest here。", channelID))
+	case coach.ChannelNotFound:
+		return lang.T(fmt.Sprintf("I can't see <#%s>: if it is private, invite me with /invite @Sales Coach; if it was deleted, choose another channel with /coach digest here.", channelID),
+			fmt.Sprintf("我看不到 <#%s>：如果是私有频道，请用 /invite @Sales Coach 邀请我；如果已删除，请在其他频道运行 /coach digest here。", channelID))
+	}
+	return ""
+}
+
+// DigestReports are the reports a weekly digest is made of, all as of the
+// same instant.
+type DigestReports struct {
+	Week    coach.Report // the 7 days to the digest's time
+	Before  coach.Report // the 4 weeks before those 7 days
+	Quarter coach.Report // the 90 days to the digest's time: stages, bottleneck, stale deals
+}
+
+// DigestView says how a digest is shown: its language, its time zone, and
+// whether deal names appear in the needs-attention list.
+type DigestView struct {
+	Lang  coach.Lang
+	Loc   *time.Location
+	Names bool
+}
+
+// maxStaleNamed is how many stale deals a digest names before it counts the
+// rest.
+const maxStaleNamed = 15
+
+// RenderDigest writes the weekly digest of §12 from its reports, as of at:
+// this week against the 4 weeks before, the stages over 90 days with the
+// bottleneck, one line per rep, and the deals that need attention. Medians
+// resting on fewer than coach.MinValuesForMedian values read "too few to
+// say"; the bottleneck is named only on coach.MinVisitsForBottleneck visits.
+func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
+	if v.Loc == nil {
+		v.Loc = time.UTC
+	}
+	r := Viewer{Caller: coach.Caller{Lang: v.Lang, Loc: v.Loc}, Now: at}
+	wk, before := rep.Week.WinRate, rep.Before.WinRate
+	closed := wk.Won + wk.Lost
+	day := DigestDate(r, at)
+	reply := Reply{
+		Text: r.T(fmt.Sprintf("Weekly sales digest, the 7 days to %s: %s closed (%d won, %d lost).", day, Quantity(closed, "deal", "deals"), wk.Won, wk.Lost),
+			fmt.Sprintf("每周销售摘要（截至 %s 的 7 天）：关闭 %d 笔交易（赢单 %d 笔，丢单 %d 笔）。", day, closed, wk.Won, wk.Lost)),
+	}
+
+	// This week against the 4 weeks before.
+	week := []Line{
+		L(r.T("Closed", "关闭"), closedLine(r, wk, before)),
+		L(r.T("Win rate", "赢单率"), r.T(
+			fmt.Sprintf("%s; the 4 weeks before: %s", rate(r, wk.ByCount), rate(r, before.ByCount)),
+			fmt.Sprintf("%s；此前 4 周：%s", rate(r, wk.ByCount), rate(r, before.ByCount)))),
+		L(r.T("Median cycle, won", "赢单周期中位数"), r.T(
+			fmt.Sprintf("%s; the 4 weeks before: %s", median(r, rep.Week.CycleDays.Won, "deal"), median(r, rep.Before.CycleDays.Won, "deal")),
+			fmt.Sprintf("%s；此前 4 周：%s", median(r, rep.Week.CycleDays.Won, "deal"), median(r, rep.Before.CycleDays.Won, "deal")))),
+		L(r.T("Median cycle, lost", "丢单周期中位数"), r.T(
+			fmt.Sprintf("%s; the 4 weeks before: %s", median(r, rep.Week.CycleDays.Lost, "deal"), median(r, rep.Before.CycleDays.Lost, "deal")),
+			fmt.Sprintf("%s；此前 4 周：%s", median(r, rep.Week.CycleDays.Lost, "deal"), median(r, rep.Before.CycleDays.Lost, "deal")))),
+	}
+	reply.Sections = append(reply.Sections, Section{Title: r.T("This week", "本周"), Lines: week})
+
+	// Stages over 90 days.
+	var stages []Line
+	for _, s := range coach.OpenStages {
+		st := rep.Quarter.Stage(s)
+		if st == nil {
+			st = &coach.StageStats{Stage: s}
+		}
+		stages = append(stages, L(s.Name(v.Lang), stageLine(r, *st)))
+	}
+	stages = append(stages, L(r.T("Bottleneck", "瓶颈"), bottleneckLine(r, rep.Quarter)))
+	reply.Sections = append(reply.Sections, Section{Title: r.T("Stages over the last 90 days", "过去 90 天的各阶段"), Lines: stages})
+
+	// Reps.
+	reply.Sections = append(reply.Sections, Chunk(r.T("Reps", "销售代表"), repLines(r, rep))...)
+
+	// Needs attention.
+	reply.Sections = append(reply.Sections, Chunk(r.T("Needs attention", "需要关注"), staleLines(r, rep.Quarter, v.Names))...)
+
+	note := r.T(
+		fmt.Sprintf("A cycle runs from first contact to won or lost. I show a median only when it rests on %d values or more, and name a bottleneck only on %d visits or more. Figures up to %s (%s).",
+			coach.MinValuesForMedian, coach.MinVisitsForBottleneck, at.In(v.Loc).Format("Mon 2 Jan 15:04"), v.Loc),
+		fmt.Sprintf("销售周期从初次接触算到赢单或丢单。中位数至少基于 %d 个数据才显示，瓶颈至少基于 %d 次停留才指定。数据截至 %s %s（%s）。",
+			coach.MinValuesForMedian, coach.MinVisitsForBottleneck, DigestDate(r, at), at.In(v.Loc).Format("15:04"), v.Loc))
+	if !v.Names {
+		note += r.T(" Deal names are hidden here: /coach digest names on shows them.", "本频道隐藏了交易名称：/coach digest names on 可以显示。")
+	}
+	reply.Note = note
+	return reply
+}
+
+// DigestDate returns at's local date, e.g. "Mon 2 Nov" or "11月2日周一".
+func DigestDate(r Viewer, at time.Time) string {
+	t := at.In(r.Caller.Loc)
+	if r.Lang() == coach.ZH {
+		return fmt.Sprintf("%d月%d日%s", t.Month(), t.Day(), coach.Schedule{Weekday: t.Weekday()}.WeekdayName(coach.ZH))
+	}
+	return t.Format("Mon 2 Jan")
+}
+
+// Quantity returns n with its noun, e.g. "1 deal", "3 deals".
+func Quantity(n int, one, many string) string { return fmt.Sprintf("%d %s", n, Plural(n, one, many)) }
+
+// perWeek renders n over 4 weeks as a weekly average: "2", "2.5", "0.3".
+func perWeek(n int) string {
+	return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/4), ".0")
+}
+
+func closedLine(r Viewer, wk, before coach.WinRate) string {
+	n, b := wk.Won+wk.Lost, before.Won+before.Lost
+	if n == 0 && b == 0 {
+		return r.T("none this week, and none in the 4 weeks before", "本周没有，此前 4 周也没有")
+	}
+	avg := float64(b) / 4
+	var cmpEN, cmpZH string
+	switch {
+	case math.Abs(float64(n)-avg) < 0.05:
+		cmpEN, cmpZH = "level with", "持平于"
+	case float64(n) > avg:
+		cmpEN, cmpZH = "up from", "高于"
+	default:
+		cmpEN, cmpZH = "down from", "低于"
+	}
+	if b == 0 {
+		return r.T(fmt.Sprintf("%s (%d won, %d lost); none in the 4 weeks before", Quantity(n, "deal", "deals"), wk.Won, wk.Lost),
+			fmt.Sprintf("%d 笔（赢单 %d，丢单 %d）；此前 4 周没有", n, wk.Won, wk.Lost))
+	}
+	if n == 0 {
+		return r.T(fmt.Sprintf("none this week, down from %s a week over the 4 weeks before (%s won, %s lost)", perWeek(b), perWeek(before.Won), perWeek(before.Lost)),
+			fmt.Sprintf("本周没有，低于此前 4 周的每周平均 %s 笔（赢单 %s，丢单 %s）", perWeek(b), perWeek(before.Won), perWeek(before.Lost)))
+	}
+	return r.T(fmt.Sprintf("%s (%d won, %d lost), %s %s a week over the 4 weeks before (%s won, %s lost)",
+		Quantity(n, "deal", "deals"), wk.Won, wk.Lost, cmpEN, perWeek(b), perWeek(before.Won), perWeek(before.Lost)),
+		fmt.Sprintf("%d 笔（赢单 %d，丢单 %d），%s此前 4 周的每周平均 %s 笔（赢单 %s，丢单 %s）",
+			n, wk.Won, wk.Lost, cmpZH, perWeek(b), perWeek(before.Won), perWeek(before.Lost)))
+}
+
+// rate renders a ratio as a percentage, or says there was nothing to divide.
+func rate(r Viewer, v *float64) string {
+	if v == nil {
+		return r.T("no deals closed", "没有关闭的交易")
+	}
+	return Pct(*v)
+}
+
+// median renders a summary's median with its n, or "too few to say" below
+// coach.MinValuesForMedian values. unit is "deal" or "visit".
+func median(r Viewer, s coach.Summary, unit string) string {
+	return medianOf(r, s.N, s.Median, unit)
+}
+
+func medianOf(r Viewer, n int, m *float64, unit string) string {
+	units := map[string][2]string{"deal": {"deal", "deals"}, "visit": {"visit", "visits"}}[unit]
+	zhUnit := map[string]string{"deal": "笔", "visit": "次"}[unit]
+	if n == 0 {
+		return r.T("none", "无")
+	}
+	if n < coach.MinValuesForMedian || m == nil {
+		return r.T(fmt.Sprintf("too few to say (%s)", Quantity(n, units[0], units[1])), fmt.Sprintf("数据太少，暂不下结论（%d %s）", n, zhUnit))
+	}
+	return r.T(fmt.Sprintf("%s (%s)", Days(r, *m), Quantity(n, units[0], units[1])), fmt.Sprintf("%s（%d %s）", Days(r, *m), n, zhUnit))
+}
+
+// repLines has one line per rep with deals this week or over 90 days: won
+// and lost this week, open now, and the median won cycle over 90 days.
+func repLines(r Viewer, rep DigestReports) []Line {
+	quarter := map[string]coach.RepStats{}
+	for _, q := range rep.Quarter.Reps {
+		quarter[q.User] = q
+	}
+	week := map[string]coach.RepStats{}
+	var users []string
+	for _, w := range rep.Week.Reps {
+		week[w.User] = w
+		users = append(users, w.User)
+	}
+	for _, q := range rep.Quarter.Reps {
+		if _, ok := week[q.User]; !ok {
+			users = append(users, q.User)
+		}
+	}
+	users = slices.DeleteFunc(users, func(u string) bool {
+		w, q := week[u], quarter[u]
+		return w.Won+w.Lost+w.Open+q.Won+q.Lost+q.Open == 0
+	})
+	slices.SortFunc(users, func(a, b string) int {
+		wa, wb := week[a], week[b]
+		return cmp.Or(cmp.Compare(wb.Won, wa.Won), cmp.Compare(wb.Open, wa.Open), cmp.Compare(a, b))
+	})
+	if len(users) == 0 {
+		return []Line{T(r.T("No deals in the last 90 days.", "过去 90 天没有交易。"))}
+	}
+	var lines []Line
+	for _, u := range users {
+		w, q := week[u], quarter[u]
+		open := max(w.Open, q.Open) // both are as of the same instant
+		cycle := medianOf(r, q.Won, q.MedianWonCycleDays, "deal")
+		lines = append(lines, L("<@"+u+">", r.T(
+			fmt.Sprintf("this week %d won, %d lost · %d open · median won cycle over 90 days: %s", w.Won, w.Lost, open, cycle),
+			fmt.Sprintf("本周赢单 %d，丢单 %d · 进行中 %d · 90 天赢单周期中位数：%s", w.Won, w.Lost, open, cycle))))
+	}
+	return lines
+}
+
+// staleLines lists the deals that need attention with the rule that fired:
+// by name when names are on, as counts per rep otherwise.
+func staleLines(r Viewer, q coach.Report, names bool) []Line {
+	stale := slices.Clone(q.StaleDeals)
+	if len(stale) == 0 {
+		return []Line{T(r.T("Nothing stale: no open deal is past its stage's usual time or idle for more than 14 days.",
+			"没有停滞的交易：所有进行中的交易都没有超出阶段常规时长，也没有超过 14 天无动静。"))}
+	}
+	slices.SortFunc(stale, func(a, b coach.StaleDeal) int {
+		return cmp.Or(cmp.Compare(b.DaysInStage, a.DaysInStage), cmp.Compare(a.Deal, b.Deal))
+	})
+	if !names {
+		return staleCounts(r, stale)
+	}
+	lang := r.Lang()
+	var lines []Line
+	for i, d := range stale {
+		if i == maxStaleNamed {
+			more := len(stale) - maxStaleNamed
+			lines = append(lines, T(r.T(fmt.Sprintf("…and %d more: /deal list team shows every open deal.", more),
+				fmt.Sprintf("……还有 %d 笔：/deal list team 可查看全部进行中的交易。", more))))
+			break
+		}
+		lines = append(lines, L(fmt.Sprintf("#%d %s", d.Deal, d.Name), "<@"+d.Owner+"> · "+d.Stage.Name(lang)+" · "+staleWhy(r, d)))
+	}
+	return lines
+}
+
+// staleCounts counts stale deals per rep and rule, for a channel that hides
+// deal names.
+func staleCounts(r Viewer, stale []coach.StaleDeal) []Line {
+	type counts struct{ p90, days14, idle int }
+	per := map[string]*counts{}
+	var owners []string
+	for _, d := range stale {
+		c := per[d.Owner]
+		if c == nil {
+			c = &counts{}
+			per[d.Owner] = c
+			owners = append(owners, d.Owner)
+		}
+		switch d.Rule {
+		case coach.StaleStageP90:
+			c.p90++
+		case coach.StaleStage14d:
+			c.days14++
+		default:
+			c.idle++
+		}
+	}
+	slices.SortFunc(owners, func(a, b string) int {
+		ca, cb := per[a], per[b]
+		return cmp.Or(cmp.Compare(cb.p90+cb.days14+cb.idle, ca.p90+ca.days14+ca.idle), cmp.Compare(a, b))
+	})
+	var lines []Line
+	for _, o := range owners {
+		c := per[o]
+		var en, zh []string
+		if c.p90 > 0 {
+			en, zh = append(en, fmt.Sprintf("%d past their stage's p90", c.p90)), append(zh, fmt.Sprintf("%d 笔超过阶段 p90", c.p90))
+		}
+		if c.days14 > 0 {
+			en, zh = append(en, fmt.Sprintf("%d over 14 days in a stage", c.days14)), append(zh, fmt.Sprintf("%d 笔在同一阶段超过 14 天", c.days14))
+		}
+		if c.idle > 0 {
+			en, zh = append(en, fmt.Sprintf("%d idle for more than 14 days", c.idle)), append(zh, fmt.Sprintf("%d 笔超过 14 天无动静", c.idle))
+		}
+		n := c.p90 + c.days14 + c.idle
+		lines = append(lines, L("<@"+o+">", r.T(Quantity(n, "deal", "deals")+": "+strings.Join(en, ", "),
+			fmt.Sprintf("%d 笔：", n)+strings.Join(zh, "，"))))
+	}
+	return lines
+}
+
+// Chunk splits a long list of lines into sections that each fit Slack's
+// 3,000 characters, the title on the first.
+func Chunk(title string, lines []Line) []Section {
+	var out []Section
+	cur := Section{Title: title}
+	for _, l := range lines {
+		next := cur
+		next.Lines = append(slices.Clone(cur.Lines), l)
+		if len(cur.Lines) > 0 && len(next.Mrkdwn()) >= MaxSectionText-100 {
+			out = append(out, cur)
+			cur = Section{Lines: []Line{l}}
+			continue
+		}
+		cur = next
+	}
+	return append(out, cur)
+}

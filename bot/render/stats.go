@@ -1,0 +1,186 @@
+package render
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"salescoach/coach"
+)
+
+// statsMaxStale is how many stale deals /coach stats lists; the rest are counted.
+const statsMaxStale = 10
+
+// ReportText renders a report for a manager reading a terminal, in lang:
+// what `salescoach report --format text` prints.
+func ReportText(rep coach.Report, lang coach.Lang) string {
+	r := Viewer{Caller: coach.Caller{TeamID: rep.TeamID, Lang: lang, Loc: time.UTC, Currency: rep.Currency}}
+	title := r.T(fmt.Sprintf("Team %s, %s – %s", rep.TeamID, rep.From.Format(time.RFC3339), rep.To.Format(time.RFC3339)),
+		fmt.Sprintf("团队 %s：%s 至 %s", rep.TeamID, rep.From.Format(time.RFC3339), rep.To.Format(time.RFC3339)))
+	reply := StatsReply(r, rep, title, true)
+	reply.Note = r.T("Medians over fewer than 5 values show as “too few to say”; --format json prints every figure.",
+		"少于 5 个数据的中位数显示为“数据太少”；--format json 输出全部数字。")
+	return reply.PlainText()
+}
+
+// StatsReply lays a report out for a sales manager: closed deals and win
+// rate, each stage's time and conversion with the bottleneck, the deals that
+// need attention, the reps (for the team), and velocity.
+func StatsReply(r Viewer, rep coach.Report, title string, team bool) Reply {
+	lang := r.Lang()
+	reply := Reply{Text: title}
+
+	// Closed deals.
+	closed := []Line{
+		L(r.T("Won", "赢单"), cycleLine(r, rep.CycleDays.Won)),
+		L(r.T("Lost", "丢单"), cycleLine(r, rep.CycleDays.Lost)),
+	}
+	w := rep.WinRate
+	if w.ByCount != nil {
+		rate := r.T(fmt.Sprintf("%s of deals (%d of %d)", Pct(*w.ByCount), w.Won, w.Won+w.Lost),
+			fmt.Sprintf("按数量 %s（%d 笔中赢 %d 笔）", Pct(*w.ByCount), w.Won+w.Lost, w.Won))
+		if w.ByAmount != nil {
+			rate += r.T(fmt.Sprintf(" · %s of value in %s", Pct(*w.ByAmount), rep.Currency),
+				fmt.Sprintf(" · 按金额（%s）%s", rep.Currency, Pct(*w.ByAmount)))
+		}
+		if w.AmountExcluded > 0 {
+			rate += r.T(fmt.Sprintf(" (%d %s in other currencies left out)", w.AmountExcluded, Plural(w.AmountExcluded, "deal", "deals")),
+				fmt.Sprintf("（另有 %d 笔其他币种的交易未计入）", w.AmountExcluded))
+		}
+		closed = append(closed, L(r.T("Win rate", "赢率"), rate))
+	} else {
+		closed = append(closed, L(r.T("Win rate", "赢率"), r.T("no deal was won or lost in this period", "这段时间内没有赢单或丢单")))
+	}
+	reply.Sections = append(reply.Sections, Section{Title: r.T("Closed deals (cycle from first contact)", "已结单（周期从初次接触算起）"), Lines: closed})
+
+	// Stages.
+	var stages []Line
+	for _, s := range rep.Stages {
+		stages = append(stages, L(s.Stage.Name(lang), stageLine(r, s)))
+	}
+	stages = append(stages, L(r.T("Bottleneck", "瓶颈"), bottleneckLine(r, rep)))
+	reply.Sections = append(reply.Sections, Section{Title: r.T("Time in stage and how many move on", "各阶段停留时间与推进情况"), Lines: stages})
+
+	// Stale deals.
+	var stale []Line
+	for i, d := range rep.StaleDeals {
+		if i == statsMaxStale {
+			more := len(rep.StaleDeals) - statsMaxStale
+			stale = append(stale, T(r.T(fmt.Sprintf("… and %d more.", more), fmt.Sprintf("……还有 %d 笔。", more))))
+			break
+		}
+		line := fmt.Sprintf("#%d %s · %s · %s", d.Deal, d.Name, d.Stage.Name(lang), staleWhy(r, d))
+		if team || d.Owner != r.Caller.UserID {
+			line += " · <@" + d.Owner + ">"
+		}
+		stale = append(stale, T(line))
+	}
+	if len(stale) == 0 {
+		stale = append(stale, T(r.T("Nothing is stuck: no open deal is overdue in its stage or idle for more than 14 days.",
+			"没有卡住的交易：没有哪笔进行中的交易在阶段中超时，或超过 14 天无人跟进。")))
+	}
+	reply.Sections = append(reply.Sections, Section{Title: r.T("Needs attention now", "现在需要关注"), Lines: stale})
+
+	// Reps.
+	if team && len(rep.Reps) > 0 {
+		var reps []Line
+		for _, u := range rep.Reps {
+			median := r.T("median won cycle: too few to say", "赢单周期中位数：数据太少")
+			if u.MedianWonCycleDays != nil && u.Won >= coach.MinValuesForMedian {
+				median = r.T("median won cycle "+Days(r, *u.MedianWonCycleDays), "赢单周期中位数 "+Days(r, *u.MedianWonCycleDays))
+			}
+			reps = append(reps, T(r.T(fmt.Sprintf("<@%s>: won %d, lost %d · %s · %d open", u.User, u.Won, u.Lost, median, u.Open),
+				fmt.Sprintf("<@%s>：赢 %d 笔，丢 %d 笔 · %s · 进行中 %d 笔", u.User, u.Won, u.Lost, median, u.Open))))
+		}
+		reply.Sections = append(reply.Sections, Section{Title: r.T("By rep", "按销售"), Lines: reps})
+	}
+
+	// Velocity.
+	vel := r.T("not enough deals closed in the last 90 days to estimate it", "最近 90 天结单太少，无法估算")
+	if v := rep.VelocityPerDay; v != nil {
+		money := coach.FormatMoney(coach.Money{Cents: int64(math.Round(*v)) * 100, Currency: rep.Currency})
+		vel = r.T(fmt.Sprintf("about %s a day (open deals past qualification × average won amount × win rate ÷ median won cycle, over the last 90 days)", money),
+			fmt.Sprintf("约每天 %s（已过资格审查的进行中交易数 × 平均赢单金额 × 赢率 ÷ 赢单周期中位数，按最近 90 天计算）", money))
+	}
+	reply.Sections = append(reply.Sections, Section{Lines: []Line{L(r.T("Pipeline velocity", "销售管道速度"), vel)}})
+	return reply
+}
+
+// bottleneckLine names the stage where deals wait longest, or says "watch"
+// when no stage has enough finished visits to name one.
+func bottleneckLine(r Viewer, rep coach.Report) string {
+	b := rep.Bottleneck()
+	if b == "" {
+		return r.T(fmt.Sprintf("watch — no stage has %d finished visits yet, too few to name one.", coach.MinVisitsForBottleneck),
+			fmt.Sprintf("继续观察——还没有哪个阶段完成过 %d 次停留，现在下结论为时过早。", coach.MinVisitsForBottleneck))
+	}
+	st, lang := rep.Stage(b), r.Lang()
+	return r.T(fmt.Sprintf("%s — deals wait longest here (median %s over %d visits).", b.Name(lang), Days(r, *st.MedianDays), st.CompletedVisits),
+		fmt.Sprintf("%s——交易在这里停留最久（%d 次停留，中位数 %s）。", b.Name(lang), st.CompletedVisits, Days(r, *st.MedianDays)))
+}
+
+// cycleLine says how many deals closed one way and how long they took.
+func cycleLine(r Viewer, s coach.Summary) string {
+	switch {
+	case s.N == 0:
+		return r.T("none", "没有")
+	case s.N < coach.MinValuesForMedian || s.Median == nil:
+		return r.T(fmt.Sprintf("%d %s · median cycle: too few to say", s.N, Plural(s.N, "deal", "deals")),
+			fmt.Sprintf("%d 笔 · 周期中位数：数据太少", s.N))
+	}
+	return r.T(fmt.Sprintf("%d deals · median cycle %s (p75 %s, p90 %s)", s.N, Days(r, *s.Median), Days(r, *s.P75), Days(r, *s.P90)),
+		fmt.Sprintf("%d 笔 · 周期中位数 %s（p75 %s，p90 %s）", s.N, Days(r, *s.Median), Days(r, *s.P75), Days(r, *s.P90)))
+}
+
+// stageLine sums up one stage: time in it, how many moved on, lost, open.
+func stageLine(r Viewer, s coach.StageStats) string {
+	var parts []string
+	switch {
+	case s.CompletedVisits == 0:
+		parts = append(parts, r.T("no finished visits", "没有完成的停留"))
+	case s.CompletedVisits < coach.MinValuesForMedian || s.MedianDays == nil:
+		parts = append(parts, r.T(fmt.Sprintf("time in stage: too few to say (%d %s)", s.CompletedVisits, Plural(s.CompletedVisits, "visit", "visits")),
+			fmt.Sprintf("停留时间：数据太少（%d 次）", s.CompletedVisits)))
+	default:
+		p90 := ""
+		if s.P90Days != nil {
+			p90 = ", p90 " + Days(r, *s.P90Days)
+		}
+		parts = append(parts, r.T(fmt.Sprintf("median %s%s over %d visits", Days(r, *s.MedianDays), p90, s.CompletedVisits),
+			fmt.Sprintf("停留中位数 %s%s（%d 次）", Days(r, *s.MedianDays), strings.Replace(p90, ", ", "，", 1), s.CompletedVisits)))
+	}
+	if s.Conversion != nil {
+		parts = append(parts, r.T(fmt.Sprintf("%s move on (%d of %d)", Pct(*s.Conversion), s.Advanced, s.Advanced+s.Lost),
+			fmt.Sprintf("推进率 %s（%d 笔中 %d 笔）", Pct(*s.Conversion), s.Advanced+s.Lost, s.Advanced)))
+	}
+	if s.LostFrom > 0 {
+		parts = append(parts, r.T(fmt.Sprintf("%d lost here", s.LostFrom), fmt.Sprintf("在此丢单 %d 笔", s.LostFrom)))
+	}
+	parts = append(parts, r.T(fmt.Sprintf("%d open now", s.OpenNow), fmt.Sprintf("当前 %d 笔", s.OpenNow)))
+	return strings.Join(parts, " · ")
+}
+
+// staleWhy says which rule made a deal stale.
+func staleWhy(r Viewer, d coach.StaleDeal) string {
+	in := Days(r, d.DaysInStage)
+	switch d.Rule {
+	case coach.StaleStageP90:
+		return r.T(fmt.Sprintf("%s in stage, longer than 9 in 10 of the team's past visits", in),
+			fmt.Sprintf("已停留 %s，超过团队以往 90%% 的停留时间", in))
+	case coach.StaleStage14d:
+		return r.T(fmt.Sprintf("%s in stage (over 14 days)", in), fmt.Sprintf("已停留 %s（超过 14 天）", in))
+	}
+	return r.T(fmt.Sprintf("no stage change or note for %s", Days(r, d.DaysIdle)),
+		fmt.Sprintf("%s没有阶段变化或备注", Days(r, d.DaysIdle)))
+}
+
+// Pct renders a ratio as a whole percentage.
+func Pct(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) }
+
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,59 @@
+package transport
+
+import (
+	"context"
+	"time"
+
+	"salescoach/bot/observe"
+	"salescoach/coach"
+)
+
+// Slack gives up on an answer after 3 seconds. A request's work gets
+// defaultTimeout; if the store has not returned by then, it gets answerGrace
+// more to answer for itself before the bot answers for it.
+// Socket Mode has no HTTP request to time, so its envelopes get
+// socketTimeout from when they arrive.
+const (
+	defaultTimeout = 2300 * time.Millisecond
+	socketTimeout  = 2500 * time.Millisecond
+	answerGrace    = 200 * time.Millisecond
+)
+
+func (s *Server) timeout() time.Duration {
+	if s.Timeout > 0 {
+		return s.Timeout
+	}
+	return defaultTimeout
+}
+
+// answerBy runs fn and returns what it returned, or false when ctx ends and
+// fn has not returned shortly after. A database that hangs (it accepts but
+// never answers) keeps lib/pq waiting past any deadline: the driver cancels a
+// query by asking the server, which a hung network never delivers. Then fn
+// is left to finish on its own, and its result is dropped.
+func answerBy[T any](ctx context.Context, fn func() T) (T, bool) {
+	done := make(chan T, 1)
+	go func() { done <- fn() }()
+	select {
+	case v := <-done:
+		return v, true
+	case <-ctx.Done():
+	}
+	t := time.NewTimer(answerGrace)
+	defer t.Stop()
+	select {
+	case v := <-done:
+		return v, true
+	case <-t.C:
+		var zero T
+		return zero, false
+	}
+}
+
+// tooSlow records a request the store did not answer in time and returns the
+// error to show.
+func tooSlow(ctx context.Context, h Handler) error {
+	h.Metrics().Failed(observe.KindTimeout)
+	h.Log().WarnContext(ctx, "no answer from the database in time: it hangs or is overloaded")
+	return coach.ErrUnavailable
+}

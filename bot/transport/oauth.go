@@ -1,0 +1,259 @@
+package transport
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"salescoach/coach"
+)
+
+// BotScopes returns the bot token scopes the app asks for when installed;
+// manifest.yml lists the same (a test checks).
+func BotScopes() []string {
+	return []string{
+		"commands",         // /deal and /coach
+		"chat:write",       // replies, digests and nudges
+		"im:write",         // open a direct message for exports, pictures and nudges
+		"users:read",       // users.info: time zone, locale, workspace admins
+		"files:write",      // upload pictures and CSV exports
+		"channels:read",    // conversations.info: is the bot a member, is it Slack Connect
+		"groups:read",      // the same for private channels
+		"channels:history", // find the bot's own digest after an ambiguous post
+		"groups:history",   // the same for private channels
+	}
+}
+
+// InstallStore keeps the workspaces installed through OAuth.
+type InstallStore interface {
+	SaveInstallation(ctx context.Context, in coach.Installation) error
+	// Installation returns a coach error with code ENotFound when the
+	// workspace has none.
+	Installation(ctx context.Context, teamID string) (coach.Installation, error)
+}
+
+// Install serves Slack's OAuth v2 flow, by which more workspaces install the
+// app: /slack/install sends the installer to Slack with a signed state, and
+// /slack/oauth/callback checks the state, exchanges the code for the bot
+// token and stores the token sealed.
+type Install struct {
+	ClientID     string
+	ClientSecret string
+	RedirectURL  string // <SALESCOACH_PUBLIC_URL>/slack/oauth/callback
+	AuthorizeURL string // Slack's when empty
+	APIURL       string // the Web API for oauth.v2.access; Slack's when empty
+	Sealer       *Sealer
+	Store        InstallStore
+	HTTP         *http.Client // http.DefaultClient when nil
+	Now          func() time.Time
+	Log          *slog.Logger
+}
+
+const (
+	slackAuthorizeURL = "https://slack.com/oauth/v2/authorize"
+	stateCookie       = "salescoach_install"
+	stateLife         = 10 * time.Minute
+)
+
+func (in *Install) now() time.Time {
+	if in.Now == nil {
+		return time.Now()
+	}
+	return in.Now()
+}
+
+func (in *Install) log() *slog.Logger {
+	if in.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return in.Log
+}
+
+// Start sends the installer to Slack's authorize page. The state names a
+// random nonce, its expiry and a signature; the nonce is also set in a cookie,
+// so only the browser that started an install can finish it.
+func (in *Install) Start(w http.ResponseWriter, r *http.Request) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		http.Error(w, "cannot start the install", http.StatusInternalServerError)
+		return
+	}
+	nonce := base64.RawURLEncoding.EncodeToString(b[:])
+	exp := in.now().Add(stateLife).Unix()
+	payload := nonce + "." + strconv.FormatInt(exp, 10)
+	state := payload + "." + base64.RawURLEncoding.EncodeToString(in.Sealer.sign(payload))
+	http.SetCookie(w, &http.Cookie{
+		Name: stateCookie, Value: nonce, Path: "/slack/oauth", MaxAge: int(stateLife.Seconds()),
+		HttpOnly: true, Secure: strings.HasPrefix(in.RedirectURL, "https://"), SameSite: http.SameSiteLaxMode,
+	})
+	authorize := in.AuthorizeURL
+	if authorize == "" {
+		authorize = slackAuthorizeURL
+	}
+	q := url.Values{
+		"client_id":    {in.ClientID},
+		"scope":        {strings.Join(BotScopes(), ",")},
+		"redirect_uri": {in.RedirectURL},
+		"state":        {state},
+	}
+	http.Redirect(w, r, authorize+"?"+q.Encode(), http.StatusFound)
+}
+
+// checkState verifies a state from Start against the browser's cookie.
+func (in *Install) checkState(r *http.Request) bool {
+	parts := strings.Split(r.URL.Query().Get("state"), ".")
+	if len(parts) != 3 {
+		return false
+	}
+	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil || !hmac.Equal(sig, in.Sealer.sign(parts[0]+"."+parts[1])) {
+		return false
+	}
+	exp, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil || in.now().Unix() > exp {
+		return false
+	}
+	c, err := r.Cookie(stateCookie)
+	return err == nil && hmac.Equal([]byte(c.Value), []byte(parts[0]))
+}
+
+var installPage = template.Must(template.New("install").Parse(`<!doctype html>
+<html><head><meta charset="utf-8"><title>Sales Coach</title></head>
+<body style="font-family: sans-serif; max-width: 36em; margin: 4em auto">
+<h1>{{.Title.EN}}</h1><p>{{.Text.EN}}</p>
+<h2 lang="zh">{{.Title.ZH}}</h2><p lang="zh">{{.Text.ZH}}</p></body></html>
+`))
+
+// page answers the installer's browser in both languages.
+func (in *Install) page(w http.ResponseWriter, status int, title, text coach.Error) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	installPage.Execute(w, struct{ Title, Text coach.Error }{title, text})
+}
+
+func both(en, zh string) coach.Error { return coach.Error{EN: en, ZH: zh} }
+
+// Callback finishes an install: it refuses a missing, forged, expired or
+// foreign state, exchanges the code with oauth.v2.access and stores the bot
+// token sealed. Reinstalling cancels a pending deletion of the workspace's
+// data.
+func (in *Install) Callback(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if e := q.Get("error"); e != "" {
+		in.page(w, http.StatusBadRequest, both("Installation cancelled", "安装已取消"),
+			both("Slack said: "+e+". Nothing was installed; you can start again at /slack/install.",
+				"Slack 返回："+e+"。没有安装任何内容，可以从 /slack/install 重新开始。"))
+		return
+	}
+	if !in.checkState(r) {
+		in.log().WarnContext(r.Context(), "install refused: state does not match")
+		in.page(w, http.StatusBadRequest, both("This install link is not valid", "这个安装链接无效"),
+			both("It has expired or was started in another browser. Start again at /slack/install.",
+				"链接已过期，或者是在另一个浏览器中开始的。请从 /slack/install 重新开始。"))
+		return
+	}
+	code := q.Get("code")
+	if code == "" {
+		in.page(w, http.StatusBadRequest, both("This install link is not valid", "这个安装链接无效"),
+			both("Slack sent no code. Start again at /slack/install.", "Slack 没有返回授权码。请从 /slack/install 重新开始。"))
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+	defer cancel()
+	inst, err := in.exchange(ctx, code)
+	if err != nil {
+		in.log().ErrorContext(ctx, "install failed", "err", err)
+		in.page(w, http.StatusBadGateway, both("Installation failed", "安装失败"),
+			both("Slack did not complete the install. Please try again at /slack/install.", "Slack 没有完成安装。请从 /slack/install 再试一次。"))
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: stateCookie, Path: "/slack/oauth", MaxAge: -1})
+	in.log().InfoContext(ctx, "workspace installed", "team", inst.TeamID, "by", inst.InstalledBy)
+	name := inst.TeamName
+	if name == "" {
+		name = inst.TeamID
+	}
+	in.page(w, http.StatusOK, both("Sales Coach is installed in "+name, "Sales Coach 已安装到 "+name),
+		both("Open Slack and type /deal help to start tracking deals, or open Sales Coach's Home tab.",
+			"打开 Slack，输入 /deal help 开始跟踪交易，或者打开 Sales Coach 的主页标签。"))
+}
+
+// exchange trades the code for the bot token and stores it sealed.
+func (in *Install) exchange(ctx context.Context, code string) (coach.Installation, error) {
+	hc := in.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	var opts []slack.OAuthOption
+	if in.APIURL != "" {
+		opts = append(opts, slack.OAuthOptionAPIURL(in.APIURL))
+	}
+	resp, err := slack.GetOAuthV2ResponseContext(ctx, hc, in.ClientID, in.ClientSecret, code, in.RedirectURL, opts...)
+	if err != nil {
+		return coach.Installation{}, fmt.Errorf("oauth.v2.access: %w", err)
+	}
+	if resp.IsEnterpriseInstall || resp.Team.ID == "" {
+		return coach.Installation{}, errors.New("an organisation-wide install is not supported: install into a workspace")
+	}
+	if !strings.HasPrefix(resp.AccessToken, "xoxb-") {
+		return coach.Installation{}, errors.New("oauth.v2.access gave no bot token")
+	}
+	sealed, err := in.Sealer.Seal(resp.AccessToken, resp.Team.ID)
+	if err != nil {
+		return coach.Installation{}, err
+	}
+	inst := coach.Installation{
+		TeamID: resp.Team.ID, TeamName: resp.Team.Name, EnterpriseID: resp.Enterprise.ID, AppID: resp.AppID,
+		BotUserID: resp.BotUserID, BotToken: sealed, Scopes: resp.Scope, InstalledBy: resp.AuthedUser.ID,
+		InstalledAt: in.now().UTC(),
+	}
+	if err := in.Store.SaveInstallation(ctx, inst); err != nil {
+		return coach.Installation{}, fmt.Errorf("save installation: %w", err)
+	}
+	return inst, nil
+}
+
+// InstalledClients gives each workspace a client with the bot token it
+// installed through OAuth. A workspace with no installation gets the single
+// workspace's token (SLACK_BOT_TOKEN) when one is configured — only that
+// workspace's when FallbackTeam is set — and ErrNoSlack otherwise.
+type InstalledClients struct {
+	Store        InstallStore
+	Sealer       *Sealer
+	APIURL       string // Slack's when empty; must end with "/"
+	HTTP         *http.Client
+	Fallback     StaticClients
+	FallbackTeam string
+}
+
+// Client returns the client for teamID. The token is read from the store on
+// every call, so a forgotten token is never used again.
+func (c InstalledClients) Client(ctx context.Context, teamID string) (*slack.Client, error) {
+	inst, err := c.Store.Installation(ctx, teamID)
+	switch {
+	case err == nil:
+		token, err := c.Sealer.Open(inst.BotToken, teamID)
+		if err != nil {
+			return nil, err
+		}
+		return NewSlackClient(token, c.APIURL, c.HTTP), nil
+	case coach.ErrorCode(err) == coach.ENotFound:
+		if c.Fallback.Token != "" && (c.FallbackTeam == "" || c.FallbackTeam == teamID) {
+			return c.Fallback.Client(ctx, teamID)
+		}
+		return nil, ErrNoSlack
+	}
+	return nil, err
+}
