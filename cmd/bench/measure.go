@@ -39,7 +39,7 @@ type results struct {
 
 // measure runs every scenario for o.rounds rounds, each round one phase per
 // system, the systems taking turns to go first; then, when grow is set, it
-// loads the data and runs one more round.
+// loads the data and runs one more round. settle runs before every round.
 func measure(ctx context.Context, o options, systems []*server, pg *pgMeter, settle func(context.Context) error, grow func(context.Context) error) (*results, error) {
 	cs := clients(o.clients, o.teams)
 	one := clients(1, 1)
@@ -86,6 +86,9 @@ func measure(ctx context.Context, o options, systems []*server, pg *pgMeter, set
 		res.scenarios = append(res.scenarios, sc.name)
 		res.rounds[sc.name] = map[string][]sample{}
 		for round := 0; round < o.rounds; round++ {
+			if err := settle(ctx); err != nil {
+				return nil, err
+			}
 			for k := range systems {
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
@@ -102,6 +105,9 @@ func measure(ctx context.Context, o options, systems []*server, pg *pgMeter, set
 		return nil, err
 	}
 	warm()
+	if err := settle(ctx); err != nil {
+		return nil, err
+	}
 	res.grown = map[string]map[string]sample{}
 	for _, sc := range scenarios {
 		res.grown[sc.name] = map[string]sample{}
