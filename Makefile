@@ -6,13 +6,22 @@ DEV_DB   ?= postgres://postgres@127.0.0.1:5432/salescoach?sslmode=disable
 TEAM     ?= T0DEMO
 USER_ID  ?= U0MANAGER
 
-.PHONY: run test build vet fuzz bench postgres clean
+.PHONY: run test build vet fuzz bench postgres test-postgres bench-postgres clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/salescoach
 
+# The PostgreSQL servers of the tests and of make run; started when local and down.
+TEST_DB  ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+
 postgres:
-	@scripts/ensure-postgres.sh
+	@scripts/ensure-postgres.sh "$${DATABASE_URL:-$(DEV_DB)}" DATABASE_URL
+
+test-postgres:
+	@scripts/ensure-postgres.sh "$${TEST_DATABASE_URL:-$(TEST_DB)}" TEST_DATABASE_URL
+
+bench-postgres:
+	@scripts/ensure-postgres.sh "$${BENCH_ADMIN_URL:-$(TEST_DB)}" BENCH_ADMIN_URL
 
 # run: a local PostgreSQL, migrations, the demo team (six months of history,
 # made once), and a console as its manager.
@@ -21,16 +30,16 @@ run: postgres build
 	DATABASE_URL="$${DATABASE_URL:-$(DEV_DB)}" $(BIN) demo --team $(TEAM)
 	DATABASE_URL="$${DATABASE_URL:-$(DEV_DB)}" $(BIN) console --team $(TEAM) --user $(USER_ID) --manager
 
-# test: vet and every test against a real PostgreSQL (started when down).
-test: postgres
-	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
-	$(GO) vet ./...
-	$(GO) test -race -count=1 -timeout 10m ./...
-	@scripts/fuzz.sh
+# test: gofmt, go vet, every test against a real PostgreSQL (TEST_DATABASE_URL's
+# server, started when local and down) and FUZZ_BUDGET (24s) of fuzzing in all;
+# scripts/test.sh says what runs how.
+test: test-postgres
+	@GO=$(GO) scripts/test.sh
 
-# fuzz: every fuzz target for FUZZTIME (default 3s) on its seed corpus.
+# fuzz: every fuzz target for FUZZTIME (default 1m) each, on its seed corpus.
+FUZZTIME ?= 1m
 fuzz:
-	@scripts/fuzz.sh
+	@GO=$(GO) FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
 
 clean:
 	rm -rf bin
@@ -42,5 +51,5 @@ clean:
 # digest at scale (about 20 minutes in all). BENCH_FLAGS passes flags, e.g.
 # BENCH_FLAGS=--scale=false for the load alone (about 12 minutes);
 # go run ./cmd/bench --help lists them.
-bench: postgres build
+bench: bench-postgres build
 	$(GO) run ./cmd/bench --bin $(BIN) $(BENCH_FLAGS)

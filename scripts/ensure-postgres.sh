@@ -1,23 +1,63 @@
 #!/usr/bin/env bash
-# Makes sure a PostgreSQL server answers on 127.0.0.1:5432 (or $PGHOST:$PGPORT):
-# starts the local cluster when it is down, or fails with one clear line.
+# Makes sure the PostgreSQL server of a URL answers, or fails with one line.
+#
+#   scripts/ensure-postgres.sh URL [VARIABLE]
+#
+# URL is the server to check (postgres://user@host:port/db?...), VARIABLE the
+# setting it came from, for the message (the Makefile passes
+# TEST_DATABASE_URL for make test, DATABASE_URL for make run). A local server
+# (127.0.0.1, localhost, ::1 or a socket directory) that is down is started
+# with pg_ctlcluster, the cluster chosen by its port; a server elsewhere is
+# only checked.
 set -u
-host=${PGHOST:-127.0.0.1}
-port=${PGPORT:-5432}
+url=${1:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
+var=${2:-the URL}
 
-ready() { pg_isready -q -h "$host" -p "$port" 2>/dev/null; }
+fail() { echo "PostgreSQL check: $*" >&2; exit 1; }
+
+command -v pg_isready >/dev/null 2>&1 ||
+  fail "pg_isready is not installed (apt-get install postgresql-client), so the server of $var cannot be checked"
+
+# host and port, without the user or password.
+rest=${url#*://}
+query=
+case $rest in *\?*) query=${rest#*\?}; rest=${rest%%\?*} ;; esac
+case $rest in *@*) rest=${rest##*@} ;; esac
+hostport=${rest%%/*}
+case $hostport in
+  \[*) host=${hostport%%]*}; host=${host#[}; port=${hostport#*]}; port=${port#:} ;;
+  *:*) host=${hostport%%:*}; port=${hostport#*:} ;;
+  *) host=$hostport; port= ;;
+esac
+for kv in ${query//&/ }; do
+  case $kv in host=*) host=${kv#host=} ;; port=*) port=${kv#port=} ;; esac
+done
+host=${host//%2F//}
+port=${port:-5432}
+where="${host:-the local socket}:$port (from $var)"
+
+ready() { pg_isready -q -t 3 -d "$url" >/dev/null 2>&1; }
 
 ready && exit 0
 
-if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
-  for version in $(ls /etc/postgresql 2>/dev/null | sort -rn); do
-    pg_ctlcluster --skip-systemctl-redirect "$version" main start >/dev/null 2>&1 || true
-    for _ in $(seq 1 30); do
-      ready && { echo "started PostgreSQL $version on $host:$port"; exit 0; }
-      sleep 0.5
-    done
-  done
-fi
+case $host in
+  "" | 127.0.0.1 | localhost | ::1 | /*) ;;
+  *) fail "nothing answers at $where; start that server or point $var at one that runs" ;;
+esac
 
-echo "PostgreSQL is not running on $host:$port and could not be started here: start it (pg_ctlcluster 15 main start) or set TEST_DATABASE_URL / DATABASE_URL" >&2
-exit 1
+command -v pg_lsclusters >/dev/null 2>&1 ||
+  fail "nothing answers at $where and there is no local cluster to start (pg_lsclusters not found); start PostgreSQL or set $var"
+read -r version name status < <(pg_lsclusters --no-header 2>/dev/null | awk -v p="$port" '$3 == p { print $1, $2, $4; exit }')
+cluster="${version:-} ${name:-}"
+[ -n "${version:-}" ] ||
+  fail "nothing answers at $where and no local cluster listens on port $port (see pg_lsclusters); start PostgreSQL or set $var"
+[ "$status" = online ] &&
+  fail "PostgreSQL $cluster is running but does not answer at $where (check its listen_addresses and pg_hba.conf, or set $var)"
+# shellcheck disable=SC2086 # version and cluster name
+pg_ctlcluster --skip-systemctl-redirect $cluster start >/dev/null 2>&1 ||
+  fail "nothing answered at $where and pg_ctlcluster --skip-systemctl-redirect $cluster start failed (see /var/log/postgresql/)"
+for _ in $(seq 1 30); do
+  ready && { echo "started PostgreSQL $cluster on port $port"; exit 0; }
+  sleep 0.5
+done
+fail "started PostgreSQL $cluster on port $port, but it does not answer at $where"

@@ -1,15 +1,44 @@
 #!/usr/bin/env bash
-# Runs every fuzz target briefly (FUZZTIME each, default 3s) on top of its
-# committed seed corpus. Called by `make test`; `FUZZTIME=5m scripts/fuzz.sh`
-# for a real hunt.
+# Fuzzes every fuzz target on top of its committed seed corpus (the seeds
+# alone already run with the tests).
+#
+#   FUZZTIME=5m scripts/fuzz.sh     each target for 5 minutes (make fuzz)
+#   FUZZ_BUDGET=24s scripts/fuzz.sh 24 seconds shared evenly by the targets (make test)
+#
+# FUZZTIME wins when both are set; with neither, the budget is 24s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-fuzztime=${FUZZTIME:-3s}
-grep -rl --include='*_test.go' '^func Fuzz' . | while read -r file; do
+GO=${GO:-go}
+
+targets=()
+while read -r file; do
   pkg=./$(dirname "${file#./}")
   for target in $(grep -o '^func Fuzz[A-Za-z0-9_]*' "$file" | cut -d' ' -f2); do
-    echo "fuzz $pkg $target ($fuzztime)"
-    go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzztime" "$pkg" >/tmp/fuzz.$$.log 2>&1 || { cat /tmp/fuzz.$$.log; rm -f /tmp/fuzz.$$.log; exit 1; }
+    targets+=("$pkg $target")
   done
+done < <(git ls-files '*_test.go' 2>/dev/null | xargs grep -l '^func Fuzz' || find . -name '*_test.go' -exec grep -l '^func Fuzz' {} +)
+[ ${#targets[@]} -gt 0 ] || { echo "no fuzz targets found"; exit 1; }
+
+if [ -n "${FUZZTIME:-}" ]; then
+  each=$FUZZTIME
+else
+  budget=${FUZZ_BUDGET:-24s}
+  seconds=${budget%s}
+  [[ $seconds =~ ^[0-9]+$ ]] || { echo "FUZZ_BUDGET must be whole seconds, e.g. 24s (got $budget)"; exit 1; }
+  each=$((seconds * 1000 / ${#targets[@]}))ms
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+for t in "${targets[@]}"; do
+  read -r pkg target <<<"$t"
+  printf 'fuzz %-14s %-22s %s ' "$pkg" "$target" "$each"
+  if $GO test -run='^$' -fuzz="^${target}\$" -fuzztime="$each" "$pkg" >"$log" 2>&1; then
+    # The last progress line: how many inputs ran, how many were new.
+    grep -o 'execs: [0-9]*\|new interesting: [0-9]*' "$log" | tail -2 | paste -sd, - | sed 's/^/ok: /' || echo ok
+  else
+    echo FAIL
+    cat "$log"
+    exit 1
+  fi
 done
-rm -f /tmp/fuzz.$$.log
