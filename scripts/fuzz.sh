@@ -34,8 +34,9 @@ for t in "${targets[@]}"; do
   read -r pkg target <<<"$t"
   printf 'fuzz %-14s %-22s %s ' "$pkg" "$target" "$each"
   if $GO test -run='^$' -fuzz="^${target}\$" -fuzztime="$each" "$pkg" >"$log" 2>&1; then
-    # The last progress line: how many inputs ran, how many were new.
-    grep -o 'execs: [0-9]*\|new interesting: [0-9]*' "$log" | tail -2 | paste -sd, - | sed 's/^/ok: /' || echo ok
+    # From the last progress line: how many inputs ran, how many were new.
+    summary=$(grep -o 'execs: [0-9]*\|new interesting: [0-9]*' "$log" | tail -2 | paste -sd, - || true)
+    echo "ok: ${summary:-the time went on replaying the corpus, nothing new was tried}"
   else
     echo FAIL
     cat "$log"
