@@ -125,7 +125,7 @@ func writeBacktest(w io.Writer, t forecast.Team, days int, scores []forecast.Sco
 	fmt.Fprintln(tw, "month\topen\twins expected\t80% interval\twon\tinside\twon amount expected\t80% interval\twon amount\tinside\tBrier\tconstant\tclose dates\t")
 	for _, s := range scores {
 		if s.TooLittle {
-			fmt.Fprintf(tw, "%s\t%d\ttoo little history to forecast\t\t\t\t\t\t\t\t\t\t\t\n", s.At.Format("2006-01"), s.Open)
+			fmt.Fprintf(tw, "%s\t%d\t%s\ttoo little history\t\n", s.At.Format("2006-01"), s.Open, strings.Repeat("—\t", 10))
 			continue
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%.1f\t%.0f–%.0f\t%d\t%s\t%s\t%s–%s\t%s\t%s\t%.4f\t%.4f\t%s\t\n",
