@@ -26,6 +26,17 @@ func (s *DB) Report(ctx context.Context, teamID string, from, to time.Time) (coa
 // team). The stale-deal rule still judges a deal against the p90 of the whole
 // team's visits, the norm a rep is measured by.
 func (s *DB) ReportFor(ctx context.Context, teamID, owner string, from, to time.Time) (coach.Report, error) {
+	return s.report(ctx, teamID, owner, from, to, false)
+}
+
+// DigestReport is Report with what the manager's digest needs besides:
+// each rep's visits and open deals per stage (Report.RepStages) and the
+// deals past their close date (Report.Overdue).
+func (s *DB) DigestReport(ctx context.Context, teamID string, from, to time.Time) (coach.Report, error) {
+	return s.report(ctx, teamID, "", from, to, true)
+}
+
+func (s *DB) report(ctx context.Context, teamID, owner string, from, to time.Time, digest bool) (coach.Report, error) {
 	from, to = from.UTC(), to.UTC()
 	rep := coach.Report{TeamID: teamID, From: from, To: to, StaleDeals: []coach.StaleDeal{}, Reps: []coach.RepStats{}}
 	if !from.Before(to) {
@@ -43,7 +54,7 @@ func (s *DB) ReportFor(ctx context.Context, teamID, owner string, from, to time.
 			return err
 		}
 		return tx.GetContext(ctx, &raw, reportQuery, teamID, from, to, owner, to.Add(-90*24*time.Hour),
-			coach.MinVisitsForBottleneck, staleAfterDays)
+			coach.MinVisitsForBottleneck, staleAfterDays, digest)
 	})
 	if err != nil {
 		return rep, translate(err)
@@ -60,7 +71,7 @@ func (s *DB) ReportFor(ctx context.Context, teamID, owner string, from, to time.
 // team's event log, and returns them as one JSON object (reportRow). The
 // parameters: $1 team, $2 from, $3 to, $4 owner (empty for all), $5 to − 90
 // days, $6 the visits a stage's own p90 needs, $7 the days after which a deal
-// is stale without one.
+// is stale without one, $8 whether to add what only the digest needs.
 //
 // s is each deal's live stage entries before to — reverted entries and the
 // reverts themselves skipped; a revert at or after to does not count yet —
@@ -84,7 +95,7 @@ WITH team AS (
 ), reverted AS (
 	SELECT reverts FROM events WHERE team_id = $1 AND kind = 'revert' AND at < $3 AND reverts IS NOT NULL
 ), p AS (
-	SELECT e.deal_id, e.at, e.id,
+	SELECT e.deal_id, e.at, e.id, e.reason,
 		CASE e.entry WHEN 'prospecting' THEN 0 WHEN 'contact' THEN 1 WHEN 'qualification' THEN 2
 			WHEN 'presentation' THEN 3 WHEN 'objections' THEN 4 WHEN 'closing' THEN 5 WHEN 'won' THEN 6 ELSE -1 END AS pos
 	FROM events e
@@ -94,7 +105,7 @@ WITH team AS (
 	  AND (NOT EXISTS (SELECT 1 FROM reverted) OR e.id NOT IN (SELECT reverts FROM reverted))
 	ORDER BY e.deal_id, e.at, e.id
 ), s AS (
-	SELECT deal_id, at, pos, lead(pos) OVER w AS next_pos, lead(at) OVER w AS next_at
+	SELECT deal_id, at, pos, reason, lead(pos) OVER w AS next_pos, lead(at) OVER w AS next_at
 	FROM p WINDOW w AS (PARTITION BY deal_id ORDER BY at, id)
 ), deal AS (
 	-- per deal: where it stands at to (its latest entry), its cycle from its
@@ -102,7 +113,7 @@ WITH team AS (
 	-- when it first entered S (tk) and when it last entered a stage after S
 	-- or won (mk): it advanced from S when mk > tk.
 	SELECT x.*, n.entry, d.mine FROM (
-		SELECT deal_id, min(pos) FILTER (WHERE next_at IS NULL) AS pos,
+		SELECT deal_id, min(pos) FILTER (WHERE next_at IS NULL) AS pos, min(reason) FILTER (WHERE next_at IS NULL) AS reason,
 			max(at) AS at, date_part('epoch', max(at) - coalesce(min(at) FILTER (WHERE pos BETWEEN 1 AND 5), min(at))) / 86400 AS cycle,
 			min(at) FILTER (WHERE pos = 0) AS t0, max(at) FILTER (WHERE pos > 0) AS m0,
 			min(at) FILTER (WHERE pos = 1) AS t1, max(at) FILTER (WHERE pos > 1) AS m1,
@@ -235,7 +246,7 @@ SELECT json_build_object(
 				count(*) FILTER (WHERE d.currency <> t.currency AND d.amount_cents IS NOT NULL) AS excluded
 			FROM d CROSS JOIN team t WHERE d.mine AND d.created_at >= $2
 		) x),
-	'rep_stages', (
+	'rep_stages', CASE WHEN $8 THEN (
 		-- per owner and open stage: visits completed in the window and their
 		-- median, and the deals there at to
 		SELECT coalesce(json_agg(x), '[]') FROM (
@@ -253,27 +264,22 @@ SELECT json_build_object(
 				WHERE deal.mine AND deal.pos BETWEEN 0 AND 5
 				GROUP BY d.owner_id, deal.pos
 			) o ON o.owner = v.owner AND o.pos = v.pos
-		) x),
-	'overdue', (
+		) x) END,
+	'overdue', CASE WHEN $8 THEN (
 		-- open at to and past the close date (by to's date in UTC)
 		SELECT coalesce(json_agg(x ORDER BY x.close_date, x.deal), '[]') FROM (
 			SELECT d.number AS deal, d.name, d.owner_id AS owner, deal.entry AS stage, d.close_date::text AS close_date,
 				d.amount_cents, d.currency
 			FROM deal JOIN d ON d.id = deal.deal_id
 			WHERE deal.mine AND deal.pos BETWEEN 0 AND 5 AND d.close_date < ($3::timestamptz AT TIME ZONE 'UTC')::date
-		) x),
+		) x) END,
 	'lost_reasons', (
-		-- the reason of each deal's closing loss in the window, found by that entry
+		-- the deals whose closing entry in the window is a loss, by its reason
 		SELECT coalesce(json_agg(x ORDER BY x.n DESC, x.amount_cents DESC, x.reason), '[]') FROM (
-			SELECT coalesce(r.reason, 'other') AS reason, count(*) AS n,
+			SELECT coalesce(deal.reason, 'other') AS reason, count(*) AS n,
 				coalesce(sum(d.amount_cents) FILTER (WHERE d.currency = t.currency), 0) AS amount_cents,
 				count(*) FILTER (WHERE d.currency <> t.currency AND d.amount_cents IS NOT NULL) AS amount_excluded
 			FROM deal JOIN d ON d.id = deal.deal_id CROSS JOIN team t
-			LEFT JOIN LATERAL (
-				SELECT e.reason FROM events e
-				WHERE e.deal_id = deal.deal_id AND e.entry = 'lost' AND e.at = deal.at
-				ORDER BY e.id DESC LIMIT 1
-			) r ON true
 			WHERE deal.mine AND deal.entry = 'lost' AND deal.at >= $2
 			GROUP BY 1
 		) x),

@@ -319,6 +319,10 @@ func TestReportHandComputed(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkReport(t, got, handReport(team))
+		if got, err = s.DigestReport(context.Background(), team, day(0), day(31)); err != nil {
+			t.Fatal(err)
+		}
+		checkReport(t, got, handReport(team))
 		// For the digest: won A 10000 + D 8000; made in the window B, D, E, G,
 		// I, J, L (K is archived); J is past its close date and stale.
 		if got.WonCents != 1800000 || got.Created != (coach.StageTotal{Deals: 7, Cents: 5500000}) {

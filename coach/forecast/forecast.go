@@ -141,10 +141,15 @@ func (d *Deal) wonIn(from, to time.Time) (time.Time, bool) {
 // the window, and how long those wins took.
 type tally struct {
 	n, won  int
+	deals   int // distinct deals among the situations
+	last    int // the deal counted last, + 1
 	winDays []float64
 }
 
-func (t *tally) add(won bool, days float64) {
+func (t *tally) add(deal int, won bool, days float64) {
+	if t.last != deal+1 {
+		t.deals, t.last = t.deals+1, deal+1
+	}
 	t.n++
 	if won {
 		t.won++
@@ -190,13 +195,13 @@ func fit(team *Team, at time.Time, days int) *model {
 			wonAt, ok := d.wonIn(t, t.Add(window))
 			w := coach.Days(wonAt.Sub(t))
 			seen, won = true, won || ok
-			m.all.add(ok, w)
+			m.all.add(i, ok, w)
 			st := m.stage[s.stage]
 			if st == nil {
 				st = &tally{}
 				m.stage[s.stage] = st
 			}
-			st.add(ok, w)
+			st.add(i, ok, w)
 			age := ageGroup(coach.Days(t.Sub(s.since)))
 			for _, k := range []cellKey{{s.stage, age, -1}, {s.stage, -1, s.due}} {
 				c := m.cell[k]
@@ -204,7 +209,7 @@ func fit(team *Team, at time.Time, days int) *model {
 					c = &tally{}
 					m.cell[k] = c
 				}
-				c.add(ok, w)
+				c.add(i, ok, w)
 			}
 		}
 		if seen {
@@ -525,12 +530,13 @@ type sim struct {
 }
 
 // group returns the finest group a deal's chance rests on and its weight:
-// its past situations plus the Shrink of the wider group.
+// the distinct past deals among its situations (a deal's weekly situations
+// are not independent of each other) plus the Shrink of the wider group.
 func (m *model) group(s state, at time.Time) (cellKey, float64) {
 	k := cellKey{s.stage, ageGroup(coach.Days(at.Sub(s.since))), -1}
 	n := Shrink
 	if c := m.cell[k]; c != nil {
-		n += float64(c.n)
+		n += float64(c.deals)
 	}
 	return k, n
 }
