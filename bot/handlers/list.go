@@ -108,6 +108,12 @@ func (a *App) showReply(ctx context.Context, r *Request, d coach.Deal, log []coa
 	if d.Paused(r.Now) {
 		facts = append(facts, render.L(r.T("Paused until", "暂停提醒至"), render.DateOf(r.Viewer, d.PausedUntil)))
 	}
+	if due := render.CloseDate(r.Viewer, d); due != "" {
+		if d.Slips > 0 {
+			due += r.T(fmt.Sprintf(" · slipped %d× (%d days in all)", d.Slips, d.SlipDays), fmt.Sprintf(" · 推迟过 %d 次（共 %d 天）", d.Slips, d.SlipDays))
+		}
+		facts = append(facts, render.L(r.T("Expected close", "预计成交"), due))
+	}
 	reply.Sections = append(reply.Sections, render.Section{Lines: facts})
 
 	var hist []render.Line

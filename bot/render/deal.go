@@ -132,6 +132,9 @@ func EventSummary(r Viewer, e coach.Event) string {
 // owner when it is not the caller, and the next step.
 func DealLine(r Viewer, d coach.Deal) Section {
 	head := fmt.Sprintf("#%d %s · %s · %s", d.Number, d.Name, Describe(r, d), Days(r, d.DaysInStage(r.Now)))
+	if due := CloseDate(r, d); due != "" && d.Status == coach.StatusOpen {
+		head += " · " + r.T("close ", "预计成交 ") + due
+	}
 	if d.OwnerID != r.Caller.UserID {
 		head += " · <@" + d.OwnerID + ">"
 	}
@@ -140,6 +143,20 @@ func DealLine(r Viewer, d coach.Deal) Section {
 		lines = append(lines, L(r.T("Next", "下一步"), coach.PlaybookFor(d.Stage).NextStep.In(r.Lang())))
 	}
 	return Section{Lines: lines}
+}
+
+// CloseDate renders a deal's expected close date, marked when it has passed
+// on the reader's day: "2026-12-20", "2026-12-20 (overdue 3 days)"; "" when
+// the deal has none. Close dates are days, not instants: no zone applies.
+func CloseDate(r Viewer, d coach.Deal) string {
+	if d.CloseDate.IsZero() {
+		return ""
+	}
+	s := d.CloseDate.Format("2006-01-02")
+	if n := d.DaysOverdue(r.Now.In(r.Caller.Loc)); n > 0 {
+		s += r.T(fmt.Sprintf(" (overdue %d %s)", n, Plural(n, "day", "days")), fmt.Sprintf("（已逾期 %d 天）", n))
+	}
+	return s
 }
 
 func DateOf(r Viewer, t time.Time) string {
