@@ -12,11 +12,11 @@ import (
 	"unicode/utf8"
 )
 
-// Coaching is the composed advice for one deal. For an open deal it always
+// Advice is the composed advice for one deal. For an open deal it always
 // carries the stage's next step and its 5A tactic; the rule that fits the
 // deal's situation adds one line of its own (and may sharpen the step), it
 // never takes the 5A tactic away.
-type Coaching struct {
+type Advice struct {
 	Status     Status
 	Step       Text // the next process step, sharpened by the situation when it has a better one
 	FiveALabel Text // what the 5A tactic is: "5A “I'm convinced”"; empty when lost
@@ -93,7 +93,7 @@ func (s Situation) LineLabel() Text {
 	return s.Label
 }
 
-// composed is what a rule adds; Compose fills in the rest.
+// composed is what a rule adds; Advise fills in the rest.
 type composed struct {
 	step     Text // replaces the stage's step when set
 	line     Text // the situation line
@@ -131,9 +131,9 @@ var composeRules = []composeRule{
 	{RuleOnTrack, false, false, cOnTrack},
 }
 
-// ComposeRules returns every rule Compose may name, most urgent first, won
+// Rules returns every rule Advise may name, most urgent first, won
 // and lost last.
-func ComposeRules() []Rule {
+func Rules() []Rule {
 	out := make([]Rule, 0, len(composeRules)+2)
 	for _, r := range composeRules {
 		out = append(out, r.name)
@@ -141,9 +141,9 @@ func ComposeRules() []Rule {
 	return append(out, RuleWon, RuleLost)
 }
 
-// Compose returns the advice for deal d, from its log (oldest first), the
+// Advise returns the advice for deal d, from its log (oldest first), the
 // team's numbers and now; dates are written in now's location.
-func Compose(d Deal, log []Event, stats TeamStats, now time.Time) Coaching {
+func Advise(d Deal, log []Event, stats TeamStats, now time.Time) Advice {
 	switch d.Status {
 	case StatusWon:
 		return composeWon(d, log, now)
@@ -157,7 +157,7 @@ func Compose(d Deal, log []Event, stats TeamStats, now time.Time) Coaching {
 		if !ok {
 			continue
 		}
-		out := Coaching{
+		out := Advice{
 			Status: StatusOpen, Step: c.step,
 			FiveALabel: fiveALabel(d.Stage), Tactic5A: s.p.FiveA,
 			Situation: Situation{Rule: r.name, Label: r.name.Label(), Text: c.line},
@@ -303,13 +303,15 @@ func agoText(t, now time.Time) Text {
 	return Text{EN: fmt.Sprintf("%d days ago", n), ZH: fmt.Sprintf("%d 天前", n)}
 }
 
-// daysWord is "12 days" / "12 天" with whole days for a rep ("less than a
-// day" for a fresh stay).
+// DaysText is a stay as a rep reads it: "12 days" / "12 天", rounded to
+// whole days, "less than a day" for a fresh one.
+func DaysText(v float64) Text { return daysWord(v) }
+
 func daysWord(v float64) Text {
 	if v < 1 {
 		return Text{EN: "less than a day", ZH: "不到一天"}
 	}
-	n := int(math.Floor(v))
+	n := int(math.Round(v))
 	if n == 1 {
 		return Text{EN: "1 day", ZH: "1 天"}
 	}
@@ -622,15 +624,14 @@ func cSkipped(s *situation) (composed, bool) {
 }
 
 func cBigDeal(s *situation) (composed, bool) {
-	a, ok := bigDeal(s)
+	x, ok := bigDealTimes(s.d, s.stats)
 	if !ok {
 		return composed{}, false
 	}
-	x := float64(s.d.Amount.Cents) / float64(s.stats.Typical.Cents)
 	times := strconv.FormatFloat(math.Floor(x*10)/10, 'f', -1, 64)
 	amount, typ := FormatMoney(s.d.Amount), FormatMoney(s.stats.Typical)
 	return composed{
-		over: a.Over,
+		over: s.days,
 		step: Text{
 			EN: "Map everyone who signs or can block it — economic buyer, finance, IT security, legal — and start the paper process (procurement, security review, contract terms) now, in parallel with the evaluation.",
 			ZH: "把所有需要签字或可能否决的人列出来——决策人、财务、IT 安全、法务——并从现在起同步启动采购、安全评审和合同条款等流程，不要等评估结束。",
@@ -739,17 +740,28 @@ var preempt = map[LostReason]struct {
 	}},
 }
 
+// HeadOff returns the team's recurring lost reason (see Recurring) and what
+// to do about it in stage s before it comes up, with ok false when no reason
+// recurs or s is not a stage where it is headed off.
+func (t TeamStats) HeadOff(s Stage) (ReasonCount, Text, bool) {
+	rc, ok := t.Recurring()
+	if !ok {
+		return ReasonCount{}, Text{}, false
+	}
+	pe, ok := preempt[rc.Reason]
+	if !ok || !slices.Contains(pe.stages, s) {
+		return ReasonCount{}, Text{}, false
+	}
+	return rc, pe.text, true
+}
+
 func cRecurringLoss(s *situation) (composed, bool) {
-	rc, ok := s.stats.Recurring()
+	rc, text, ok := s.stats.HeadOff(s.d.Stage)
 	if !ok {
 		return composed{}, false
 	}
-	pe, ok := preempt[rc.Reason]
-	if !ok || !slices.Contains(pe.stages, s.d.Stage) {
-		return composed{}, false
-	}
 	return composed{
-		line: pe.text,
+		line: text,
 		why: Text{
 			EN: fmt.Sprintf("%d of your team's last %d lost deals were lost on %s.", rc.N, s.stats.Losses, rc.Reason.Name(EN)),
 			ZH: fmt.Sprintf("团队最近 %d 笔丢单中，有 %d 笔是因为%s。", s.stats.Losses, rc.N, rc.Reason.Name(ZH)),
@@ -774,11 +786,11 @@ func cOnTrack(s *situation) (composed, bool) {
 
 // composeWon follows the retention checks confirmed since the win and the
 // days since it: kick-off, hand-off, first-value review, NPS, advocacy.
-func composeWon(d Deal, log []Event, now time.Time) Coaching {
+func composeWon(d Deal, log []Event, now time.Time) Advice {
 	p := PlaybookFor(Retention)
 	days := d.DaysInStage(now)
 	done := Confirmed(log, Retention, d.StageSince)
-	c := Coaching{
+	c := Advice{
 		Status: StatusWon, FiveALabel: fiveALabel(Retention), Tactic5A: p.FiveA,
 		Situation: Situation{Rule: RuleWon, Label: RuleWon.Label()},
 		Urgency:   len(composeRules) + 1,
@@ -882,9 +894,9 @@ var lostPlay = map[LostReason]Text{
 	},
 }
 
-func composeLost(d Deal, now time.Time) Coaching {
+func composeLost(d Deal, now time.Time) Advice {
 	n := d.Number
-	c := Coaching{
+	c := Advice{
 		Status:    StatusLost,
 		Situation: Situation{Rule: RuleLost, Label: RuleLost.Label()},
 		Urgency:   len(composeRules) + 2,
@@ -921,7 +933,7 @@ type Line struct {
 // Lines returns the advice in the order every reply shows it: the next step,
 // the 5A tactic, the situation's line, what to try today, and why — the one
 // place for the reason, labelled with the situation.
-func (c Coaching) Lines(l Lang) []Line {
+func (c Advice) Lines(l Lang) []Line {
 	out := []Line{{l.T("Next step", "下一步"), c.Step.In(l)}}
 	if c.Tactic5A != (Text{}) {
 		out = append(out, Line{c.FiveALabel.In(l), c.Tactic5A.In(l)})
@@ -936,13 +948,13 @@ func (c Coaching) Lines(l Lang) []Line {
 }
 
 // WhyLine is the reason labelled with the situation: "Why · Stuck in stage".
-func (c Coaching) WhyLine(l Lang) Line {
+func (c Advice) WhyLine(l Lang) Line {
 	return Line{l.T("Why", "原因") + " · " + c.Situation.Label.In(l), c.Why.In(l)}
 }
 
 // PlainText renders the advice as plain text, one "Label: text" a line
 // (Chinese with a full-width colon).
-func (c Coaching) PlainText(l Lang) string {
+func (c Advice) PlainText(l Lang) string {
 	var b strings.Builder
 	for _, ln := range c.Lines(l) {
 		b.WriteString(ln.Label + l.T(": ", "：") + ln.Text + "\n")
@@ -961,14 +973,14 @@ var severity = map[Rule]float64{
 // maxValueWeight caps how much a deal's value can lift it.
 const maxValueWeight = 4
 
-// RankDeals orders a rep's deals for /coach by urgency and value together: each
+// Rank orders a rep's deals for /coach by urgency and value together: each
 // deal that needs attention scores its rule's severity times a value weight
 // (1 for a deal at or below the middle amount of the deals given, in its
 // currency, rising with the logarithm of how many times larger it is, at
 // most 4), so a large deal that is only slow ranks above a small one that is
 // stuck. Deals that need no attention follow, longest in their stage first.
 // It returns indices into deals; ties keep the given order.
-func RankDeals(deals []Deal, cs []Coaching, now time.Time) []int {
+func Rank(deals []Deal, cs []Advice, now time.Time) []int {
 	mid := medianAmounts(deals)
 	score := make([]float64, len(deals))
 	for i, d := range deals {
@@ -1025,9 +1037,9 @@ type Shortlist struct {
 	LeftOther     int   // deals not shown that need no attention
 }
 
-// Shorten ranks deals with RankDeals and keeps the first limit.
-func Shorten(deals []Deal, cs []Coaching, limit int, now time.Time) Shortlist {
-	order := RankDeals(deals, cs, now)
+// Shorten ranks deals with Rank and keeps the first limit.
+func Shorten(deals []Deal, cs []Advice, limit int, now time.Time) Shortlist {
+	order := Rank(deals, cs, now)
 	var s Shortlist
 	for _, c := range cs {
 		if c.Attention {

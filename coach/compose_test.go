@@ -73,7 +73,7 @@ func TestRecurring(t *testing.T) {
 	}
 }
 
-func TestRankDeals(t *testing.T) {
+func TestRank(t *testing.T) {
 	type row struct {
 		name string
 		hist *history
@@ -87,21 +87,21 @@ func TestRankDeals(t *testing.T) {
 		{"small slow", newHistory(Qualification, 8).note(1).withAmount(1_100_000, "USD")},
 	}
 	deals := make([]Deal, len(rows))
-	cs := make([]Coaching, len(rows))
+	cs := make([]Advice, len(rows))
 	stats := teamStats()
 	stats.TypicalN = 0 // no big-deal rule: the ranking alone must lift the big deal
 	for i, r := range rows {
 		var log []Event
 		deals[i], log = r.hist.deal()
-		cs[i] = Compose(deals[i], log, stats, ruleNow)
+		cs[i] = Advise(deals[i], log, stats, ruleNow)
 	}
 	var got []string
-	for _, i := range RankDeals(deals, cs, ruleNow) {
+	for _, i := range Rank(deals, cs, ruleNow) {
 		got = append(got, rows[i].name)
 	}
 	want := []string{"big slow", "small stuck", "small idle", "small slow", "paused", "small fresh"}
 	if strings.Join(got, ", ") != strings.Join(want, ", ") {
-		t.Errorf("RankDeals = %v, want %v", got, want)
+		t.Errorf("Rank = %v, want %v", got, want)
 	}
 	s := Shorten(deals, cs, 2, ruleNow)
 	if s.Attention != 4 || s.LeftAttention != 2 || s.LeftOther != 2 || len(s.Shown) != 2 {

@@ -147,7 +147,7 @@ func TestScenarios(t *testing.T) {
 	for _, sc := range ss {
 		t.Run(sc.name, func(t *testing.T) {
 			d, log := sc.hist.deal()
-			c := Compose(d, log, sc.stats, ruleNow)
+			c := Advise(d, log, sc.stats, ruleNow)
 			if c.Situation.Rule != sc.rule {
 				t.Fatalf("rule = %s (%s), want %s", c.Situation.Rule, c.Why.EN, sc.rule)
 			}
@@ -183,7 +183,7 @@ func TestScenarios(t *testing.T) {
 }
 
 // checkReply checks what a sales lead checks in any reply.
-func checkReply(t *testing.T, d Deal, c Coaching, lang Lang, text string) {
+func checkReply(t *testing.T, d Deal, c Advice, lang Lang, text string) {
 	t.Helper()
 	lines := c.Lines(lang)
 	if len(lines) > maxReplyLines || utf8.RuneCountInString(text) > maxReplyRunes {
@@ -213,6 +213,14 @@ func checkReply(t *testing.T, d Deal, c Coaching, lang Lang, text string) {
 		}
 	}
 	lower := strings.ToLower(text)
+	for _, phrase := range genericPhrases {
+		if strings.Contains(lower, strings.ToLower(phrase)) {
+			t.Errorf("%s: generic advice %q:\n%s", lang, phrase, text)
+		}
+	}
+	if lang == EN && hasHan(text) {
+		t.Errorf("en: contains Chinese:\n%s", text)
+	}
 	switch {
 	case d.Paused(ruleNow):
 		for _, w := range []string{"today", "今天", "this week", "本周"} {

@@ -13,9 +13,9 @@ func TestPauseAndCheck(t *testing.T) {
 		not  []string
 	}{
 		{"add Acme Corp 12k qualification", []string{"#1 Acme Corp"}, nil},
-		{"pause acme 2w waiting for their budget", []string{"Paused #1 Acme Corp until", "(waiting for their budget)", "/deal pause #1 off", "Why · paused"}, nil},
+		{"pause acme 2w waiting for their budget", []string{"Paused #1 Acme Corp until", "(waiting for their budget)", "/deal pause #1 off", "Why · Paused", "on that day"}, nil},
 		{"show acme", []string{"Paused until"}, nil},
-		{"pause acme off", []string{"no longer paused"}, []string{"Why · paused"}},
+		{"pause acme off", []string{"no longer paused"}, []string{"Why · Paused"}},
 		{"check acme money", []string{"Confirmed budget for #1 Acme Corp in Qualification (1 of 5)", "Still open: need, authority, timeline, champion"}, nil},
 		{"check acme", []string{"(1 of 5 confirmed)", "✓ budget", "☐ need"}, nil},
 		{"check acme economic buyer", []string{"Confirmed authority", "(2 of 5)"}, nil},

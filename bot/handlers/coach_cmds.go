@@ -15,7 +15,15 @@ import (
 func (a *App) coachDefault(ctx context.Context, r *Request, args string) (render.Reply, error) {
 	args = strings.TrimSpace(args)
 	if args == "" {
-		return a.coachAttention(ctx, r)
+		return a.coachAttention(ctx, r, r.UserID)
+	}
+	if strings.HasPrefix(args, "<@") || strings.HasPrefix(args, "@") {
+		rep, ok := parseUser(args)
+		if !ok {
+			return render.Fail(r.T("Whose deals? Mention the rep so Slack links them: /coach @rep.",
+				"要看谁的商机？请 @ 这位销售，让 Slack 识别出来：/coach @销售。")), nil
+		}
+		return a.coachAttention(ctx, r, rep)
 	}
 	ref, err := coach.ParseDealRef(args)
 	if err != nil {
@@ -47,17 +55,27 @@ func (a *App) coachDefault(ctx context.Context, r *Request, args string) (render
 // attentionShown is how many deals /coach shows.
 const attentionShown = 5
 
-// coachAttention lists the caller's open deals that most need attention,
-// ranked by the rules (the most urgent rule first, then the deal furthest
-// past its mark), each with why and its next step.
-func (a *App) coachAttention(ctx context.Context, r *Request) (render.Reply, error) {
-	deals, total, err := a.store.ListDeals(ctx, r.TeamID, coach.ListFilter{Owner: r.UserID, Statuses: []coach.Status{coach.StatusOpen}, Limit: 200})
+// coachAttention answers /coach, and /coach @rep for a manager: the rep's
+// open deals ranked by urgency and value together (coach.Rank), the first
+// few with their next step and why, and what was left out.
+func (a *App) coachAttention(ctx context.Context, r *Request, rep string) (render.Reply, error) {
+	if err := coach.CoachFor(r.Caller, rep); err != nil {
+		return render.Reply{}, err
+	}
+	deals, total, err := a.store.ListDeals(ctx, r.TeamID, coach.ListFilter{Owner: rep, Statuses: []coach.Status{coach.StatusOpen}, Limit: 200})
 	if err != nil {
 		return render.Reply{}, err
 	}
+	whose, whoseZH := "your", "您的"
+	if rep != r.UserID {
+		whose, whoseZH = "<@"+rep+">'s", "<@"+rep+"> 的"
+	}
 	if total == 0 {
+		if rep != r.UserID {
+			return render.Reply{Text: r.T(fmt.Sprintf("<@%s> has no open deals.", rep), fmt.Sprintf("<@%s> 目前没有进行中的商机。", rep))}, nil
+		}
 		return render.Reply{Text: r.T("You have no open deals. Add one with /deal add Acme Corp $12,000, or read a stage's playbook with /coach qualification.",
-			"您目前没有进行中的交易。用 /deal add Acme Corp $12,000 新建一笔，或用 /coach 资格审查 查看某个阶段的打法。")}, nil
+			fmt.Sprintf("您目前没有进行中的商机。用 /deal add Acme Corp $12,000 新建一笔，或用 /coach %s 查看某个阶段的打法。", coach.Qualification.Name(coach.ZH)))}, nil
 	}
 	ids := make([]int64, len(deals))
 	for i, d := range deals {
@@ -68,25 +86,33 @@ func (a *App) coachAttention(ctx context.Context, r *Request) (render.Reply, err
 		return render.Reply{}, err
 	}
 	advice := make([]coach.Advice, len(deals))
-	need := 0
 	for i, d := range deals {
 		advice[i] = a.advise(ctx, r, d, logs[d.ID])
-		if advice[i].NeedsAttention() {
-			need++
-		}
 	}
-	reply := render.Reply{Text: r.T(fmt.Sprintf("%d of your %d open deals need attention, most urgent first:", need, total),
-		fmt.Sprintf("您的 %d 笔进行中交易里，有 %d 笔需要关注，最紧急的在前：", total, need))}
+	list := coach.Shorten(deals, advice, attentionShown, r.Now)
+	need := list.Attention
+	verb := "need"
+	if need == 1 {
+		verb = "needs"
+	}
+	reply := render.Reply{Text: r.T(fmt.Sprintf("%d of %s %d open deals %s attention, most urgent first (weighing what each is worth):", need, whose, total, verb),
+		fmt.Sprintf("%s %d 笔进行中商机里，有 %d 笔需要关注，按紧急程度和金额排序：", whoseZH, total, need))}
 	if need == 0 {
-		reply.Text = r.T(fmt.Sprintf("All %d of your open deals are on track. The ones longest in their stage:", total),
-			fmt.Sprintf("您的 %d 笔进行中交易进度都正常。在当前阶段停留最久的几笔：", total))
+		reply.Text = r.T(fmt.Sprintf("All %d of %s open deals are on track. The ones longest in their stage:", total, whose),
+			fmt.Sprintf("%s %d 笔进行中商机进度都正常。在当前阶段停留最久的几笔：", whoseZH, total))
 	}
-	reply.Sections = render.Ranked(r.Viewer, deals, advice, attentionShown)
-	reply.Note = r.T("/coach <deal> explains one deal; /coach <stage> shows a stage's playbook; /deal list shows every deal.",
-		"/coach <交易> 查看某笔交易的建议；/coach <阶段> 查看该阶段的打法；/deal list 列出所有交易。")
-	if more := need - attentionShown; more > 0 {
-		reply.Note = r.T(fmt.Sprintf("%d more need attention: /deal list shows every deal, /coach <deal> explains one.", more),
-			fmt.Sprintf("还有 %d 笔需要关注：/deal list 列出所有交易，/coach <交易> 查看某笔交易的建议。", more))
+	reply.Sections = render.Ranked(r.Viewer, deals, advice, list.Shown)
+	left := list.LeftAttention + list.LeftOther + total - len(deals)
+	switch {
+	case list.LeftAttention > 0:
+		reply.Note = r.T(fmt.Sprintf("Not shown: %d more that need attention and %d on track or paused — /deal list shows every deal, /coach <deal> explains one.", list.LeftAttention, left-list.LeftAttention),
+			fmt.Sprintf("未显示：还有 %d 笔需要关注、%d 笔进度正常或已暂停——/deal list 列出所有商机，/coach <商机> 查看某笔商机的建议。", list.LeftAttention, left-list.LeftAttention))
+	case left > 0:
+		reply.Note = r.T(fmt.Sprintf("Not shown: %d on track or paused — /deal list shows every deal, /coach <deal> explains one.", left),
+			fmt.Sprintf("未显示：%d 笔进度正常或已暂停——/deal list 列出所有商机，/coach <商机> 查看某笔商机的建议。", left))
+	default:
+		reply.Note = r.T("/coach <deal> explains one deal; /coach <stage> shows a stage's playbook; /deal list shows every deal.",
+			"/coach <商机> 查看某笔商机的建议；/coach <阶段> 查看该阶段的打法；/deal list 列出所有商机。")
 	}
 	return reply, nil
 }
@@ -134,38 +160,31 @@ func (a *App) playbookReply(ctx context.Context, r *Request, s coach.Stage) rend
 	return reply
 }
 
-// teamNumbers says how long the team's visits of stage s take, the marks the
-// rules use, and a lost reason that recurs.
+// teamNumbers says how long the team's visits of stage s take, in a rep's
+// words, the marks the rules use, and a lost reason that recurs.
 func teamNumbers(r *Request, s coach.Stage, stats coach.TeamStats) render.Section {
 	lang := r.Lang()
 	th := stats.Threshold(s)
+	days := func(v float64) string { return render.Days(r.Viewer, v) }
 	var lines []render.Line
 	switch {
 	case th.Team:
 		lines = append(lines, render.L(r.T("Your team", "您的团队"), r.T(
-			fmt.Sprintf("%d visits of %s completed in the last %d days: median %s, p75 %s, p90 %s. Past the p90 a deal counts as stale.",
-				th.Visits, s.Name(lang), coach.StatsWindowDays, render.Days(r.Viewer, th.Median), render.Days(r.Viewer, th.P75), render.Days(r.Viewer, th.P90)),
-			fmt.Sprintf("过去 %d 天完成了 %d 次%s阶段的停留：中位数 %s，p75 %s，p90 %s。超过 p90 即视为停滞。",
-				coach.StatsWindowDays, th.Visits, s.Name(lang), render.Days(r.Viewer, th.Median), render.Days(r.Viewer, th.P75), render.Days(r.Viewer, th.P90)))))
+			fmt.Sprintf("%d stays in %s ended in the last %d days: half took under %s, 3 in 4 under %s, 9 in 10 under %s. A deal there longer than that is stuck.",
+				th.Visits, s.Name(lang), coach.StatsWindowDays, days(th.Median), days(th.P75), days(th.P90)),
+			fmt.Sprintf("过去 %d 天有 %d 次%s阶段的停留结束：一半不到 %s，四分之三不到 %s，九成不到 %s。停留更久的商机就算卡住了。",
+				coach.StatsWindowDays, th.Visits, s.Name(lang), days(th.Median), days(th.P75), days(th.P90)))))
 	default:
 		lines = append(lines, render.L(r.T("Your team", "您的团队"), r.T(
-			fmt.Sprintf("%d visits of %s completed in the last %d days — too few to judge by (%d needed), so the marks are %s (slow) and %s (stale).",
-				th.Visits, s.Name(lang), coach.StatsWindowDays, coach.MinVisitsForBottleneck, render.Days(r.Viewer, th.P75), render.Days(r.Viewer, th.P90)),
-			fmt.Sprintf("过去 %d 天只完成了 %d 次%s阶段的停留，数据太少（需要 %d 次），所以暂用固定的提醒线：%s 算偏慢，%s 算停滞。",
-				coach.StatsWindowDays, th.Visits, s.Name(lang), coach.MinVisitsForBottleneck, render.Days(r.Viewer, th.P75), render.Days(r.Viewer, th.P90)))))
+			fmt.Sprintf("%d stays in %s ended in the last %d days — too few to go by, so a deal there counts as slow after %s and stuck after %s.",
+				th.Visits, s.Name(lang), coach.StatsWindowDays, days(th.P75), days(th.P90)),
+			fmt.Sprintf("过去 %d 天只有 %d 次%s阶段的停留结束，数据太少，暂按固定标准：超过 %s 算偏慢，超过 %s 算卡住。",
+				coach.StatsWindowDays, th.Visits, s.Name(lang), days(th.P75), days(th.P90)))))
 	}
-	if i := s.Index(); i >= coach.Qualification.Index() {
-		for _, rc := range stats.LostReasons {
-			o, ok := rc.Reason.Objection()
-			if !ok || rc.N < coach.RecurringLossMin {
-				continue
-			}
-			lines = append(lines, render.L(r.T("Pre-empt: ", "提前化解：")+o.Name(lang), r.T(
-				fmt.Sprintf("%d of your team's last %d lost deals were lost on %s. ", rc.N, stats.Losses, rc.Reason.Name(lang)),
-				fmt.Sprintf("团队最近 %d 笔丢单中，有 %d 笔是因为%s。", stats.Losses, rc.N, rc.Reason.Name(lang)))+
-				coach.PlaybookFor(coach.Objections).Objections[o].In(lang)))
-			break
-		}
+	if rc, text, ok := stats.HeadOff(s); ok {
+		lines = append(lines, render.L(r.T("Head it off", "提前防范"), r.T(
+			fmt.Sprintf("%d of your team's last %d lost deals were lost on %s. ", rc.N, stats.Losses, rc.Reason.Name(lang)),
+			fmt.Sprintf("团队最近 %d 笔丢单中，有 %d 笔是因为%s。", stats.Losses, rc.N, rc.Reason.Name(lang)))+text.In(lang)))
 	}
 	return render.Section{Lines: lines}
 }

@@ -10,11 +10,15 @@ import (
 	"salescoach/coach"
 )
 
-// coaching returns what to do next with a deal, as the rules decide from its
-// log and the team's numbers: the next step, the tactic, one tactic to try
-// today, and why — naming the rule that fired.
+// coaching returns what to do next with a deal, as coach composes it from
+// its log and the team's numbers: the next step, the 5A tactic, the
+// situation's line, what to try today, and why. The rule's id goes to the
+// log and the metrics only.
 func (a *App) coaching(ctx context.Context, r *Request, d coach.Deal, log []coach.Event) []render.Section {
-	return []render.Section{{Lines: render.AdviceLines(r.Viewer, a.advise(ctx, r, d, log))}}
+	adv := a.advise(ctx, r, d, log)
+	a.metrics.Advised(adv.Situation.Rule)
+	a.log.DebugContext(ctx, "advice", "team", r.TeamID, "deal", d.ID, "rule", string(adv.Situation.Rule))
+	return []render.Section{{Lines: render.AdviceLines(r.Viewer, adv)}}
 }
 
 // coachingReply is the answer to a change: what happened, then the coaching.

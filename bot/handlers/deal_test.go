@@ -20,7 +20,7 @@ func TestDealLifecycle(t *testing.T) {
 		{"move acme demo", []string{"Prospecting to Presentation", "Skipped: Initial contact, Qualification", "Next step"}},
 		{"note acme sent pricing", []string{"Noted on #1 Acme Corp", "Next step"}},
 		{"next acme", []string{"Presentation to Objection handling", "Next step"}},
-		{"move acme qualification", []string{"Objection handling to Qualification", "moved back", "Next step"}},
+		{"move acme qualification", []string{"Objection handling to Qualification", "Why · Moved back", "Next step"}},
 		{"won acme", []string{"Won #1 Acme Corp", "retention", "Next step"}},
 		{"list all", []string{"#1 Acme Corp", "Follow-up &amp; retention"}},
 		{"show acme", []string{"Stage history", "Prospecting", "Presentation", "Won", "sent pricing", "Next step"}},

@@ -67,12 +67,21 @@ func (a *App) dealCheck(ctx context.Context, r *Request, args string) (render.Re
 	var log []coach.Event
 	d, ev, err := a.store.Change(ctx, r.Caller, dn.ID, func(d coach.Deal, l []coach.Event) (coach.Event, error) {
 		log = l
+		if ev, ok, err := coach.CheckObjection(r.Caller, d, rest, r.Now); ok {
+			return ev, err
+		}
 		return coach.Check(r.Caller, d, l, rest, r.Now)
 	})
 	if err != nil {
 		return render.Reply{}, err
 	}
 	log = append(log[:len(log):len(log)], ev)
+	if ev.Kind == coach.EvNote { // an objection recorded: the coaching now plays it
+		o, _ := coach.RecordedObjection([]coach.Event{ev}, ev.At)
+		return a.coachingReply(ctx, r, d, log, r.T(
+			fmt.Sprintf("Recorded a %s objection on %s.", strings.ToLower(o.Name(coach.EN)), render.DealTitle(d)),
+			fmt.Sprintf("已为 %s 记录%s方面的异议。", render.DealTitle(d), o.Name(coach.ZH)))), nil
+	}
 	lang, stage := r.Lang(), ev.Fields.Stage
 	p := coach.PlaybookFor(stage)
 	crit, _ := p.Criterion(ev.Fields.Criterion)

@@ -25,12 +25,12 @@ func TestLanguageFromSlackLocale(t *testing.T) {
 		name, user, command, text string
 		want                      []string
 	}{
-		{"ChineseLocale", "UZH", "/deal", "add Globex 5k", []string{"已新建 #2 Globex", "下一步", "原因 · on_track"}},
+		{"ChineseLocale", "UZH", "/deal", "add Globex 5k", []string{"已新建 #2 Globex", "下一步", "原因 · 进度正常"}},
 		{"ChineseHelp", "UZH", "/coach", "help", []string{"用 /coach 获取辅导"}},
 		{"ChineseError", "UZH", "/deal", "move globex nowhere", []string{"未知阶段"}},
 		{"EnglishLocale", "UEN", "/deal", "add Initech 5k", []string{"Added #3 Initech", "Next step"}},
 		{"SwitchToEnglish", "UZH", "/coach", "lang en", []string{"I will answer you in English."}},
-		{"EnglishFromNowOn", "UZH", "/deal", "note acme called the CFO", []string{"Noted on #1 Acme Corp", "Next step", "Why · on_track"}},
+		{"EnglishFromNowOn", "UZH", "/deal", "note acme called the CFO", []string{"Noted on #1 Acme Corp", "Next step", "Why · On track"}},
 		{"BackToChinese", "UZH", "/coach", "lang zh", []string{"之后我会用中文回复您。"}},
 	}
 	for _, tt := range tests {

@@ -28,6 +28,7 @@ type Metrics struct {
 	errors   *prometheus.CounterVec   // kind
 	digests  *prometheus.CounterVec   // outcome
 	nudges   *prometheus.CounterVec   // outcome
+	advice   *prometheus.CounterVec   // rule
 	calls    *prometheus.CounterVec   // method, outcome
 	callTime *prometheus.HistogramVec // method
 }
@@ -66,6 +67,10 @@ func NewMetrics() *Metrics {
 			Name: "salescoach_nudges_total",
 			Help: "Stale-deal nudges, by outcome: sent or failed.",
 		}, []string{"outcome"}),
+		advice: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "salescoach_advice_total",
+			Help: "Advice given about one deal in a reply, by the coaching rule that fired (its id; reps see its label).",
+		}, []string{"rule"}),
 		calls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "salescoach_slack_api_calls_total",
 			Help: "Calls to Slack: by Web API method, response_url or other (file uploads), and outcome: ok, rate_limited (429), server_error (5xx), client_error (other 4xx) or error (no answer).",
@@ -76,7 +81,7 @@ func NewMetrics() *Metrics {
 			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 20},
 		}, []string{"method"}),
 	}
-	m.Registry.MustRegister(m.requests, m.latency, m.errors, m.digests, m.nudges, m.calls, m.callTime)
+	m.Registry.MustRegister(m.requests, m.latency, m.errors, m.digests, m.nudges, m.advice, m.calls, m.callTime)
 	// Every kind shows from the start, at 0, so a rate over it is defined.
 	for _, k := range []string{coach.EInvalid, coach.ENotFound, coach.EAmbiguous, coach.EForbidden, coach.EConflict,
 		coach.EUnavailable, coach.EInternal, KindRefused, KindReplayed, KindTooLarge, KindTimeout} {
@@ -88,8 +93,14 @@ func NewMetrics() *Metrics {
 	for _, o := range []string{"sent", "failed"} {
 		m.nudges.WithLabelValues(o)
 	}
+	for _, r := range coach.Rules() {
+		m.advice.WithLabelValues(string(r))
+	}
 	return m
 }
+
+// Advised counts a piece of advice given in a reply, by its rule.
+func (m *Metrics) Advised(rule coach.Rule) { m.advice.WithLabelValues(string(rule)).Inc() }
 
 // Handler serves the registry in Prometheus' text format.
 func (m *Metrics) Handler() http.Handler {

@@ -41,43 +41,45 @@ func Days(r Viewer, v float64) string {
 	return r.T(n+" days", n+" 天")
 }
 
-// AdviceLines renders advice: the next step, the tactic, today's tactic and
-// the reason with the rule's name.
+// AdviceLines renders advice as coach composes it: the next step, the 5A
+// tactic, the situation's line, what to try today, and why.
 func AdviceLines(r Viewer, adv coach.Advice) []Line {
-	lang := r.Lang()
-	lines := []Line{L(r.T("Next step", "下一步"), adv.Step.In(lang))}
-	if adv.Tactic != (coach.Text{}) {
-		lines = append(lines, L(adv.TacticLabel.In(lang), adv.Tactic.In(lang)))
+	var lines []Line
+	for _, l := range adv.Lines(r.Lang()) {
+		lines = append(lines, L(l.Label, l.Text))
 	}
-	if adv.Today != (coach.Text{}) {
-		lines = append(lines, L(r.T("Try today", "今天试试"), adv.Today.In(lang)))
-	}
-	return append(lines, WhyLine(r, adv))
+	return lines
 }
 
-// WhyLine is the reason of advice, labelled with the rule that fired.
-func WhyLine(r Viewer, adv coach.Advice) Line {
-	return L(r.T("Why", "原因")+" · "+string(adv.Rule), adv.Reason.In(r.Lang()))
-}
-
-// Ranked returns one section per deal, at most limit, in the order the rules
-// rank their advice: the deal, why, and its next step.
-func Ranked(r Viewer, deals []coach.Deal, advice []coach.Advice, limit int) []Section {
-	order := coach.Rank(advice)
+// Ranked returns one section per deal in the order shown (see
+// coach.Shorten): the deal, its next step and why.
+func Ranked(r Viewer, deals []coach.Deal, advice []coach.Advice, shown []int) []Section {
 	var out []Section
-	for _, i := range order[:min(limit, len(order))] {
+	for _, i := range shown {
 		out = append(out, AdviceSection(r, deals[i], advice[i]))
 	}
 	return out
 }
 
-// AdviceSection is a deal with its advice: the deal, why, and its next step.
+// AdviceSection is a deal with its advice, in the order of every reply: the
+// deal, its next step, then why.
 func AdviceSection(r Viewer, d coach.Deal, adv coach.Advice) Section {
+	why := adv.WhyLine(r.Lang())
 	return Section{Lines: []Line{
-		T(fmt.Sprintf("#%d %s · %s · %s", d.Number, d.Name, Describe(r, d), Days(r, d.DaysInStage(r.Now)))),
-		WhyLine(r, adv),
+		T(DealHead(r, d)),
 		L(r.T("Next step", "下一步"), adv.Step.In(r.Lang())),
+		L(why.Label, why.Text),
 	}}
+}
+
+// DealHead is a deal in one line: "#12 Acme Corp · $12,000 · Qualification ·
+// 3 days", marked when it is paused.
+func DealHead(r Viewer, d coach.Deal) string {
+	head := fmt.Sprintf("#%d %s · %s · %s", d.Number, d.Name, Describe(r, d), coach.DaysText(d.DaysInStage(r.Now)).In(r.Lang()))
+	if d.Paused(r.Now) {
+		head += " · " + r.T("⏸ paused until "+coach.DateText(d.PausedUntil, r.Now).EN, "⏸ 暂停至"+coach.DateText(d.PausedUntil, r.Now).ZH)
+	}
+	return head
 }
 
 // Checklist lists the exit criteria of the stage a deal just left that the
@@ -128,21 +130,19 @@ func EventSummary(r Viewer, e coach.Event) string {
 	return r.T("the edit", "修改")
 }
 
-// DealLine is one line of a list: number, name, amount, stage, days in stage,
-// owner when it is not the caller, and the next step.
+// DealLine is one line of a list: number, name, amount, stage, days in
+// stage, a paused mark, the close date, and the owner when it is not the caller.
+// The stage's next step is left to /coach <deal>: the same sentence on every
+// line of a stage says nothing about the deal.
 func DealLine(r Viewer, d coach.Deal) Section {
-	head := fmt.Sprintf("#%d %s · %s · %s", d.Number, d.Name, Describe(r, d), Days(r, d.DaysInStage(r.Now)))
+	head := DealHead(r, d)
 	if due := CloseDate(r, d); due != "" && d.Status == coach.StatusOpen {
 		head += " · " + r.T("close ", "预计成交 ") + due
 	}
 	if d.OwnerID != r.Caller.UserID {
 		head += " · <@" + d.OwnerID + ">"
 	}
-	lines := []Line{T(head)}
-	if d.Status == coach.StatusOpen {
-		lines = append(lines, L(r.T("Next", "下一步"), coach.PlaybookFor(d.Stage).NextStep.In(r.Lang())))
-	}
-	return Section{Lines: lines}
+	return Section{Lines: []Line{T(head)}}
 }
 
 // CloseDate renders a deal's expected close date, marked when it has passed
@@ -172,13 +172,18 @@ func ChangeText(r Viewer, from, d coach.Deal, ev coach.Event) string {
 	var text string
 	switch ev.Kind {
 	case coach.EvWon:
-		cycle := Days(r, coach.Days(ev.At.Sub(d.CreatedAt)))
-		text = r.T(fmt.Sprintf("🎉 Won %s after %s. It moves to follow-up & retention.", title, cycle),
-			fmt.Sprintf("🎉 %s 赢单，历时 %s。它已进入跟进和客户保留阶段。", title, cycle))
+		ret := coach.Retention.Name(lang)
+		if n := int(coach.Days(ev.At.Sub(d.CreatedAt))); n >= 1 {
+			text = r.T(fmt.Sprintf("🎉 Won %s after %s. It moves to %s.", title, Days(r, float64(n)), ret),
+				fmt.Sprintf("🎉 %s 赢单，历时 %s。它已进入%s阶段。", title, Days(r, float64(n)), ret))
+		} else {
+			text = r.T(fmt.Sprintf("🎉 Won %s the day it was added. It moves to %s.", title, ret),
+				fmt.Sprintf("🎉 %s 录入当天就赢单了。它已进入%s阶段。", title, ret))
+		}
 	case coach.EvLost:
 		why := d.LostReason.Name(lang)
 		if ev.Text != "" {
-			why += ": " + ev.Text
+			why += r.T(": ", "：") + ev.Text
 		}
 		text = r.T(fmt.Sprintf("Recorded %s as lost (%s).", title, why), fmt.Sprintf("已将 %s 记为丢单（%s）。", title, why))
 	case coach.EvReopen:
@@ -187,9 +192,7 @@ func ChangeText(r Viewer, from, d coach.Deal, ev coach.Event) string {
 		text = r.T(fmt.Sprintf("Moved %s from %s to %s.", title, from.Stage.Name(lang), d.Stage.Name(lang)),
 			fmt.Sprintf("已将 %s 从%s移到%s。", title, from.Stage.Name(lang), d.Stage.Name(lang)))
 		switch fi, ti := from.Stage.Index(), d.Stage.Index(); {
-		case ti < fi:
-			text += r.T(" It moved back — find out what changed on the buyer's side.", " 交易后退了，请弄清楚买方那边发生了什么变化。")
-		case ti > fi+1:
+		case ti > fi+1: // a move back is the coaching's own line
 			var skipped []string
 			for _, s := range coach.OpenStages[fi+1 : ti] {
 				skipped = append(skipped, s.Name(lang))
