@@ -110,12 +110,17 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, "ready\n")
 }
 
+// replayCheck records a request's signature and reports whether it is seen
+// for the first time, with what the store knows of the user it names.
+type replayCheck func(ctx context.Context) (first bool, m *coach.Member, err error)
+
 // verified checks that a request comes from Slack before anything else looks
-// at it: the signature over the raw body, a timestamp within 5 minutes, and a
-// signature never accepted before (a replay). Any failure is a 401 with no
-// side effect. The body is restored for next, which gets what the replay
-// check read of the request's user (nil when nothing).
-func (s *Server) verified(next func(w http.ResponseWriter, r *http.Request, m *coach.Member)) http.Handler {
+// at it: the signature over the raw body and a timestamp within 5 minutes;
+// any failure is a 401 with no side effect. The body is restored for next,
+// with the slash command's form parsed once for both; next hands check, the
+// check that the signature was never accepted before (a replay), to
+// dispatch, which runs it before anything else is done.
+func (s *Server) verified(next func(w http.ResponseWriter, r *http.Request, check replayCheck)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Slack's 3 seconds run from here: the replay check and the
 		// handler share one deadline.
@@ -151,49 +156,27 @@ func (s *Server) verified(next func(w http.ResponseWriter, r *http.Request, m *c
 			return
 		}
 		// A slash command names its user in the form: the replay check reads
-		// what the store knows of them in the same round trip.
+		// what the store knows of them in the same round trip. The form is
+		// parsed here once, for the command's handler too.
 		var team, user string
-		if r.URL.Path == "/slack/commands" {
+		if r.URL.Path == "/slack/commands" && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 			if form, err := url.ParseQuery(string(body)); err == nil {
 				team, user = form.Get("team_id"), form.Get("user_id")
+				r.PostForm = form
+				if r.URL.RawQuery == "" {
+					r.Form = form
+				}
 			}
-		}
-		type sighting struct {
-			first bool
-			m     *coach.Member
-			err   error
-		}
-		seen, ok := answerBy(ctx, func() sighting {
-			first, m, err := s.App.Sighting(ctx, r.Header.Get("X-Slack-Signature"), team, user)
-			return sighting{first, m, err}
-		})
-		if !ok {
-			seen.err = tooSlow(ctx, s.App)
-		}
-		first, err := seen.first, seen.err
-		if err != nil {
-			s.App.Log().WarnContext(r.Context(), "replay check failed", "err", err)
-			if r.URL.Path == "/slack/events" {
-				// Nobody reads an event's answer; a 503 makes Slack deliver
-				// it again, rather than lose an uninstall.
-				http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
-				return
-			}
-			writeJSON(w, render.Fail(render.Bilingual(err)).Message())
-			return
-		}
-		if !first {
-			s.App.Log().WarnContext(r.Context(), "replayed request refused", "path", r.URL.Path)
-			s.App.Metrics().Failed(observe.KindReplayed)
-			http.Error(w, "replayed request", http.StatusUnauthorized)
-			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		next(w, r, seen.m)
+		signature := r.Header.Get("X-Slack-Signature")
+		next(w, r, func(ctx context.Context) (bool, *coach.Member, error) {
+			return s.App.Sighting(ctx, signature, team, user)
+		})
 	})
 }
 
-func (s *Server) slashCommand(w http.ResponseWriter, r *http.Request, m *coach.Member) {
+func (s *Server) slashCommand(w http.ResponseWriter, r *http.Request, check replayCheck) {
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "bad form", http.StatusBadRequest)
 		return
@@ -207,37 +190,73 @@ func (s *Server) slashCommand(w http.ResponseWriter, r *http.Request, m *coach.M
 		http.Error(w, "not a slash command", http.StatusBadRequest)
 		return
 	}
-	s.dispatch(w, r, Inbound{Command: &sc, Member: m})
+	s.dispatch(w, r, Inbound{Command: &sc}, check)
 }
 
-func (s *Server) interactions(w http.ResponseWriter, r *http.Request, _ *coach.Member) {
+func (s *Server) interactions(w http.ResponseWriter, r *http.Request, check replayCheck) {
 	cb, err := slack.InteractionCallbackParse(r)
 	if err != nil {
 		http.Error(w, "not an interaction", http.StatusBadRequest)
 		return
 	}
-	s.dispatch(w, r, Inbound{Interaction: &cb})
+	s.dispatch(w, r, Inbound{Interaction: &cb}, check)
 }
 
-func (s *Server) events(w http.ResponseWriter, r *http.Request, _ *coach.Member) {
+func (s *Server) events(w http.ResponseWriter, r *http.Request, check replayCheck) {
 	body, err := io.ReadAll(r.Body) // capped and verified by s.verified
 	if err != nil || !json.Valid(body) {
 		http.Error(w, "not an event", http.StatusBadRequest)
 		return
 	}
-	s.dispatch(w, r, Inbound{Event: body})
+	s.dispatch(w, r, Inbound{Event: body}, check)
 }
 
-// dispatch answers a verified request through the App, inside Slack's 3
-// seconds (the deadline verified set), then starts the work that follows
-// the answer.
-func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, in Inbound) {
+// dispatch runs the replay check, then answers a verified request through
+// the App, both inside Slack's 3 seconds (the deadline verified set) and on
+// one goroutine; then it starts the work that follows the answer. A replay
+// is a 401 and nothing else is done.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, in Inbound, check replayCheck) {
 	ctx := r.Context()
-	out, ok := answerBy(ctx, func() Outcome { return s.App.Dispatch(ctx, in) })
-	if !ok {
-		tooSlow(ctx, s.App)
-		out = s.App.Unavailable(ctx, in)
+	type answer struct {
+		out      Outcome
+		replayed bool
+		err      error // of the replay check
 	}
+	a, ok := answerBy(ctx, func() answer {
+		first, m, err := check(ctx)
+		switch {
+		case err != nil:
+			return answer{err: err}
+		case !first:
+			return answer{replayed: true}
+		}
+		in := in // in is read again below when this is too late
+		if in.Command != nil {
+			in.Member = m
+		}
+		return answer{out: s.App.Dispatch(ctx, in)}
+	})
+	switch {
+	case !ok:
+		tooSlow(ctx, s.App)
+		a.out = s.App.Unavailable(ctx, in)
+	case a.err != nil:
+		s.App.Log().WarnContext(ctx, "replay check failed", "err", a.err)
+		if in.Event != nil {
+			// Nobody reads an event's answer; a 503 makes Slack deliver
+			// it again, rather than lose an uninstall.
+			http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		writeJSON(w, render.Fail(render.Bilingual(a.err)).Message())
+		return
+	case a.replayed:
+		s.App.Log().WarnContext(ctx, "replayed request refused", "path", r.URL.Path)
+		s.App.Metrics().Failed(observe.KindReplayed)
+		http.Error(w, "replayed request", http.StatusUnauthorized)
+		return
+	}
+	out := a.out
 	if later := out.Later; later != nil {
 		// The work after the answer logs under the request's id too.
 		out.Later = func(bg context.Context) { later(observe.Carry(bg, ctx)) }
