@@ -101,7 +101,7 @@ func Advance(c Caller, d Deal, now time.Time) (Event, error) {
 	case d.Status == StatusWon:
 		return Event{}, Fail(EConflict,
 			fmt.Sprintf("#%d %s is won and in follow-up & retention; there is no next stage.", d.Number, d.Name),
-			fmt.Sprintf("#%d %s 已赢单，处于跟进和客户保留阶段，没有下一个阶段了。", d.Number, d.Name))
+			fmt.Sprintf("#%d %s 已赢单，处于%s阶段，没有下一个阶段了。", d.Number, d.Name, Retention.Name(ZH)))
 	case d.Status == StatusLost:
 		return Event{}, Fail(EConflict,
 			fmt.Sprintf("#%d %s is lost. Reopen it first with /deal reopen #%d.", d.Number, d.Name, d.Number),
@@ -109,7 +109,7 @@ func Advance(c Caller, d Deal, now time.Time) (Event, error) {
 	case d.Stage == Closing:
 		return Event{}, Fail(EConflict,
 			fmt.Sprintf("#%d %s is in Closing, the last open stage. Signed? Record it with /deal won #%d.", d.Number, d.Name, d.Number),
-			fmt.Sprintf("#%d %s 已处于完成销售阶段，这是最后一个进行中阶段。签约了吗？用 /deal won #%d 记录赢单。", d.Number, d.Name, d.Number))
+			fmt.Sprintf("#%d %s 已处于%s阶段，这是最后一个进行中阶段。签约了吗？用 /deal won #%d 记录赢单。", d.Number, d.Name, Closing.Name(ZH), d.Number))
 	}
 	return backdated(c, d, entry(c, d, EvMove, d.Stage.Next(), now))
 }

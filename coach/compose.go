@@ -62,7 +62,6 @@ var ruleLabels = map[Rule]Text{
 	RuleOverdue:       {EN: "Past its close date", ZH: "已过预计成交日"},
 	RuleObjectionLoop: {EN: "Objection keeps coming back", ZH: "异议反复出现"},
 	RuleMovedBack:     {EN: "Moved back", ZH: "阶段后退了"},
-	RuleSkipped:       {EN: "Skipped qualification", ZH: "跳过了商机确认"},
 	RuleBigDeal:       {EN: "Big deal", ZH: "大单"},
 	RuleStageP75:      {EN: "Slower than usual", ZH: "比平时慢"},
 	RuleObjection:     {EN: "Objection raised", ZH: "买方提出了异议"},
@@ -73,7 +72,12 @@ var ruleLabels = map[Rule]Text{
 }
 
 // Label returns the rule's name in a rep's words, in both languages.
-func (r Rule) Label() Text { return ruleLabels[r] }
+func (r Rule) Label() Text {
+	if r == RuleSkipped { // named after the stage, whatever it is called
+		return Text{EN: "Skipped " + strings.ToLower(Qualification.Name(EN)), ZH: "跳过了" + Qualification.Name(ZH)}
+	}
+	return ruleLabels[r]
+}
 
 // lineLabels name the situation line by what it offers, so it does not
 // repeat the rule's label that the why carries.

@@ -88,7 +88,7 @@ func (f Focus) Text(lang Lang) string {
 	if f.NoLatePipeline {
 		q := Qualification.Name(lang)
 		return lang.T(fmt.Sprintf("no open deal past %s — go through their pipeline together and pick the deals to move to a presentation", q),
-			fmt.Sprintf("没有%s之后的进行中交易——和他一起过一遍管道，选出可以推进到演示的交易", q))
+			fmt.Sprintf("没有%s之后的进行中商机——和他一起过一遍管道，选出可以推进到演示的商机", q))
 	}
 	name := f.Stage.Name(lang)
 	return lang.T(fmt.Sprintf("%s %.0f days against the team's %.0f over %d visits — coach on %s", name, f.RepDays, f.TeamDays, f.Visits, strings.ToLower(name)),

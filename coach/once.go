@@ -13,4 +13,4 @@ var ErrAlreadyDone = Fail(EConflict, "Already done: that button had already work
 // ErrStale is returned for a click on a message drawn for an earlier state of
 // the deal: something changed it since, so the click is not acted on.
 var ErrStale = Fail(EConflict, "That message was out of date: the deal changed after it was shown, so nothing was done.",
-	"这条消息已经过时：交易在显示之后又有了变化，所以这次没有执行任何操作。")
+	"这条消息已经过时：商机在显示之后又有了变化，所以这次没有执行任何操作。")

@@ -82,7 +82,7 @@ func Pause(c Caller, d Deal, args PauseArgs, now time.Time) (Event, error) {
 	if args.Until.Sub(now) > MaxPauseDays*24*time.Hour {
 		return Event{}, Fail(EInvalid,
 			fmt.Sprintf("Pause for at most a year; if the deal is that far off, close it with /deal lost #%d timing.", d.Number),
-			fmt.Sprintf("最多暂停一年；如果这笔交易要等那么久，请用 /deal lost #%d timing 关掉它。", d.Number))
+			fmt.Sprintf("最多暂停一年；如果这笔商机要等那么久，请用 /deal lost #%d timing 关掉它。", d.Number))
 	}
 	reason := ""
 	if strings.TrimSpace(args.Reason) != "" {

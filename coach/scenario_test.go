@@ -106,11 +106,11 @@ func scenarios() []scenario {
 
 		{name: "won-today", hist: newHistory(Closing, 10).won(0.1), stats: teamStats(), rule: RuleWon,
 			whyHas: []string{"Won today"}, has: []string{"Within 3 working days of the win"}},
-		{name: "won-three-weeks-kickoff-done", hist: newHistory(Closing, 30).won(21).check(Retention, "kickoff", 19),
-			stats: teamStats(), rule: RuleWon, whyHas: []string{"Won 21 days ago", "confirmed so far: kickoff"}, has: []string{"first-value review"}},
+		{name: "won-three-weeks-kickoff-done", hist: newHistory(Closing, 30).won(21).check(Retention, "kickoff", 19).check(Retention, "handoff", 19),
+			stats: teamStats(), rule: RuleWon, whyHas: []string{"Won 21 days ago", "confirmed so far: kickoff, handoff"}, has: []string{"first-value review"}},
 		{name: "won-long-ago-nothing-confirmed", hist: newHistory(Closing, 130).won(108), stats: teamStats(), rule: RuleWon,
 			whyHas: []string{"Won 108 days ago"}, has: []string{"No kick-off is recorded"}, hasNot: []string{"Within 3 working days"}},
-		{name: "won-long-ago-all-confirmed", hist: newHistory(Closing, 200).won(180).check(Retention, "kickoff", 178).
+		{name: "won-long-ago-all-confirmed", hist: newHistory(Closing, 200).won(180).check(Retention, "kickoff", 178).check(Retention, "handoff", 178).
 			check(Retention, "first-value", 150).check(Retention, "nps", 120).check(Retention, "advocacy", 90),
 			stats: teamStats(), rule: RuleWon, has: []string{"renewal"}},
 
@@ -135,7 +135,7 @@ func scenarios() []scenario {
 var (
 	ruleIDs   = regexp.MustCompile(`\b[a-z]+_[a-z0-9_]+\b`)
 	jargon    = regexp.MustCompile(`(?i)\bp(75|90)\b|\b0(\.0)? days\b|completed visits`)
-	zhBanned  = []string{"经济决策人", "内部支持者", "交易"} // one term per concept: 决策人, 内线, 商机
+	zhBanned  = []string{"经济决策人", "内部支持者", "交易", "资格审查", "演示推介", "完成销售", "跟进和客户保留"} // one term per concept: 决策人, 内线, 商机, the stage names
 	asciiPunc = ",.;:?!()"
 )
 

@@ -63,14 +63,18 @@ func (s Stage) Next() Stage {
 	return OpenStages[i+1]
 }
 
+// stageNames are the stages' names in replies, help and pictures. The
+// Chinese are the names a Chinese sales team uses (商机确认 rather than the
+// seed's 资格审查, which reads as an eligibility audit; 成交 for closing); the
+// seed's names stay accepted as input (see stageAliases).
 var stageNames = map[Stage][2]string{
 	Prospecting:   {"Prospecting", "潜在客户开发"},
 	Contact:       {"Initial contact", "初次接触"},
-	Qualification: {"Qualification", "资格审查"},
-	Presentation:  {"Presentation", "演示推介"},
+	Qualification: {"Qualification", "商机确认"},
+	Presentation:  {"Presentation", "方案演示"},
 	Objections:    {"Objection handling", "异议处理"},
-	Closing:       {"Closing", "完成销售"},
-	Retention:     {"Follow-up & retention", "跟进和客户保留"},
+	Closing:       {"Closing", "成交"},
+	Retention:     {"Follow-up & retention", "客户维护"},
 	Won:           {"Won", "赢单"},
 	Lost:          {"Lost", "丢单"},
 }

@@ -197,7 +197,7 @@ func (b Blueprint) summary(lang coach.Lang) string {
 		out += p
 	}
 	return out + lang.T(". Each column is one stay in a stage; a stage the deal came back to has a column per stay.",
-		"。每一列是在一个阶段的一段停留；交易回到过的阶段，每段停留各占一列。")
+		"。每一列是在一个阶段的一段停留；商机回到过的阶段，每段停留各占一列。")
 }
 
 // headLines is the text of a column's header.

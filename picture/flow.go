@@ -115,7 +115,7 @@ func (f Flow) scene(lang coach.Lang) (*scene, error) {
 		fmt.Sprintf("%s to %s (%s). Arrows: moves between stages in this window (share of the stage's moves out).", date(f.From, f.Loc), date(f.To, f.Loc), span),
 		fmt.Sprintf("%s 至 %s（%s）。箭头：本期内阶段之间的移动次数（占该阶段流出的比例）", date(f.From, f.Loc), date(f.To, f.Loc), span))
 	if moved == 0 {
-		sub += lang.T(" No deal changed stage in this window.", "本期内没有交易变更阶段。")
+		sub += lang.T(" No deal changed stage in this window.", "本期内没有商机变更阶段。")
 	}
 	y := s.title(lang.T("Sales process: "+f.Team, "销售流程："+f.Team), sub)
 
@@ -270,7 +270,7 @@ func (f Flow) scene(lang coach.Lang) (*scene, error) {
 		{lang.T(fmt.Sprintf("bottleneck: longest median time, on ≥ %d visits", coach.MinVisitsForBottleneck),
 			fmt.Sprintf("瓶颈：停留中位时间最长（至少 %d 次停留）", coach.MinVisitsForBottleneck)), boxSample(hotFill, hotC, 3)},
 		{lang.T("conversion: of the deals that first entered the stage in this window, the share that moved on rather than being lost",
-			"转化率：本期首次进入该阶段的交易中，推进到后面阶段（而不是丢单）的比例"), nil},
+			"转化率：本期首次进入该阶段的商机中，推进到后面阶段（而不是丢单）的比例"), nil},
 		{lang.T(fmt.Sprintf("medians on fewer than %d visits are too few to say", coach.MinValuesForMedian),
 			fmt.Sprintf("停留少于 %d 次时不给中位数", coach.MinValuesForMedian)), nil},
 	}

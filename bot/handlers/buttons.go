@@ -95,7 +95,7 @@ func (a *App) blueprintClick(ctx context.Context, r *Request, value string) rend
 	err = a.store.ClickOnce(ctx, r.Caller, id, key, r.Now)
 	if errors.Is(err, coach.ErrAlreadyDone) {
 		return render.Fail(r.T("This blueprint is already on its way to your direct messages. Once the deal changes, the button draws a new one.",
-			"这张蓝图已经发往您的私信。交易有变化后，可以再点按钮重新绘制。"))
+			"这张蓝图已经发往您的私信。商机有变化后，可以再点按钮重新绘制。"))
 	}
 	if err != nil {
 		return a.failure(ctx, r, err)

@@ -40,7 +40,7 @@ func (a *App) coachDefault(ctx context.Context, r *Request, args string) (render
 			// Neither a stage nor a deal: say both were tried.
 			_, serr := coach.ParseStage(args)
 			return render.Fail(r.T(fmt.Sprintf("No deal or stage matches %q. %s", args, coach.ErrorMessage(serr, coach.EN)),
-				fmt.Sprintf("没有与“%s”匹配的交易或阶段。%s", args, coach.ErrorMessage(serr, coach.ZH)))), nil
+				fmt.Sprintf("没有与“%s”匹配的商机或阶段。%s", args, coach.ErrorMessage(serr, coach.ZH)))), nil
 		}
 		return render.Reply{}, err
 	}
@@ -215,7 +215,7 @@ func (a *App) coachCurrency(ctx context.Context, r *Request, args string) (rende
 		return render.Reply{}, err
 	}
 	return render.Reply{Text: r.T(fmt.Sprintf("The team reports in %s from now on; new deals without a currency use it.", cur),
-		fmt.Sprintf("团队的报告币种已设为 %s；未注明币种的新交易将使用它。", cur))}, nil
+		fmt.Sprintf("团队的报告币种已设为 %s；未注明币种的新商机将使用它。", cur))}, nil
 }
 
 func (a *App) coachManagers(ctx context.Context, r *Request, args string) (render.Reply, error) {

@@ -64,7 +64,7 @@ func TestChineseReplies(t *testing.T) {
 	f := newFixture(t)
 	f.slack.Command("T1", "U1", "/coach", "lang zh")
 	r := f.slack.Command("T1", "U1", "/deal", "add 深圳科技 8万 演示")
-	for _, want := range []string{"已新建 #1 深圳科技", "演示推介", "下一步"} {
+	for _, want := range []string{"已新建 #1 深圳科技", "方案演示", "下一步"} {
 		if !strings.Contains(r.AllText(), want) {
 			t.Errorf("reply lacks %q:\n%s", want, r.AllText())
 		}

@@ -53,7 +53,7 @@ func (a *App) dealAdd(ctx context.Context, r *Request, args string) (render.Repl
 	}
 	if strings.TrimSpace(args) == "" {
 		return render.Fail(r.T("What is the deal called? Try /deal add Acme Corp $12,000 (amount and stage are optional).",
-			"交易叫什么名字？例如 /deal add Acme Corp $12,000（金额和阶段可以不填）。")), nil
+			"商机叫什么名字？例如 /deal add Acme Corp $12,000（金额和阶段可以不填）。")), nil
 	}
 	in, err := coach.ParseAddArgs(args, r.Caller.Currency)
 	if err != nil {

@@ -97,10 +97,10 @@ func (a *App) digestHere(ctx context.Context, r *Request, args string) (render.R
 			fmt.Sprintf("已修改：本频道的每周摘要改为%s发布。%s下一期在%s。", when, zone[1], firstDay))
 	}
 	namesLine := r.T("Its needs-attention list names the deals; /coach digest names off shows counts per rep instead.",
-		"“需要关注”列表会列出交易名称；/coach digest names off 改为只显示每位销售的数量。")
+		"“需要关注”列表会列出商机名称；/coach digest names off 改为只显示每位销售的数量。")
 	if !sub.Names {
 		namesLine = r.T("Deal names stay hidden (counts per rep); /coach digest names on shows them.",
-			"交易名称保持隐藏（只显示每位销售的数量）；/coach digest names on 可以显示。")
+			"商机名称保持隐藏（只显示每位销售的数量）；/coach digest names on 可以显示。")
 	}
 	langLine := r.T("It is written in English, your language now. To change that, switch with /coach lang zh and run /coach digest here again.",
 		"摘要使用中文（您当前的语言）。如需改用英文，先用 /coach lang en 切换，再运行一次 /coach digest here。")
@@ -128,17 +128,17 @@ func (a *App) digestNames(ctx context.Context, r *Request, args string) (render.
 	case "off", "hide", "隐藏":
 	default:
 		return render.Fail(r.T("Use /coach digest names on to show deal names in this channel's digest, or /coach digest names off to hide them.",
-			"用 /coach digest names on 在本频道摘要中显示交易名称，或用 /coach digest names off 隐藏。")), nil
+			"用 /coach digest names on 在本频道摘要中显示商机名称，或用 /coach digest names off 隐藏。")), nil
 	}
 	if _, err := a.store.SetDigestNames(ctx, r.TeamID, r.ChannelID, on); err != nil {
 		return render.Reply{}, err
 	}
 	if on {
 		return render.Reply{Text: r.T("From now on this channel's digest names the deals that need attention.",
-			"从现在起，本频道的摘要会列出需要关注的交易名称。")}, nil
+			"从现在起，本频道的摘要会列出需要关注的商机名称。")}, nil
 	}
 	return render.Reply{Text: r.T("From now on this channel's digest hides deal names and counts the deals that need attention per rep.",
-		"从现在起，本频道的摘要隐藏交易名称，只按销售统计需要关注的交易数量。")}, nil
+		"从现在起，本频道的摘要隐藏商机名称，只按销售统计需要关注的商机数量。")}, nil
 }
 
 func (a *App) digestPreview(ctx context.Context, r *Request) (render.Reply, error) {
@@ -183,5 +183,5 @@ func (a *App) digestStatus(ctx context.Context, r *Request) (render.Reply, error
 	}
 	return render.Reply{Text: r.T("The team's weekly digests:", "团队的每周摘要："), Sections: render.Chunk("", lines),
 		Note: r.T("In a channel: /coach digest here [weekday] [HH:MM] [zone] changes it, /coach digest off stops it, /coach digest names on|off shows or hides deal names.",
-			"在频道中：/coach digest here [星期几] [HH:MM] [时区] 修改，/coach digest off 停止，/coach digest names on|off 显示或隐藏交易名称。")}, nil
+			"在频道中：/coach digest here [星期几] [HH:MM] [时区] 修改，/coach digest off 停止，/coach digest names on|off 显示或隐藏商机名称。")}, nil
 }

@@ -173,7 +173,7 @@ func TestDigestChinese(t *testing.T) {
 	rep := sample()
 	rep.Quarter.Stages = setStage(stages(20, 3), coach.Objections, 12, 9, 15)
 	got := renderText(rep, coach.ZH, false)
-	hasAll(t, got, "每周销售摘要", "瓶颈: 异议处理", "数据太少，暂不下结论（3 笔）", "高于此前 4 周的每周平均 2 笔", "需要关注")
+	hasAll(t, got, "每周销售摘要", "瓶颈：异议处理", "数据太少，暂不下结论（3 笔）", "高于此前 4 周的每周平均 2 笔", "需要关注")
 	for _, en := range []string{"too few", "Bottleneck", "won,", "Initech"} {
 		if strings.Contains(got, en) {
 			t.Errorf("Chinese digest shows %q:\n%s", en, got)

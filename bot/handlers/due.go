@@ -33,7 +33,7 @@ func (a *App) dealDue(ctx context.Context, r *Request, args string) (render.Repl
 		pushed := coach.DaysBetween(before, d.CloseDate)
 		text += r.T(fmt.Sprintf(" That is %d days later than %s: slip %d of this deal, %d days pushed in all. What changed on the buyer's side? Note it with /deal note #%d.",
 			pushed, p.CloseDate, d.Slips, d.SlipDays, d.Number),
-			fmt.Sprintf("比原来的 %s 推迟了 %d 天：这笔交易第 %d 次推迟，累计推迟 %d 天。客户那边发生了什么变化？用 /deal note #%d 记下来。",
+			fmt.Sprintf("比原来的 %s 推迟了 %d 天：这笔商机第 %d 次推迟，累计推迟 %d 天。客户那边发生了什么变化？用 /deal note #%d 记下来。",
 				p.CloseDate, pushed, d.Slips, d.SlipDays, d.Number))
 	}
 	if d.Overdue(local(r)) {

@@ -34,10 +34,10 @@ func (a *App) dealExport(ctx context.Context, r *Request, _ string) (render.Repl
 	}
 	if len(rows) == 0 {
 		if owner == "" {
-			return render.Reply{Text: r.T("The team has no deals to export yet.", "团队还没有可以导出的交易。")}, nil
+			return render.Reply{Text: r.T("The team has no deals to export yet.", "团队还没有可以导出的商机。")}, nil
 		}
 		return render.Reply{Text: r.T("You have no deals to export yet. Add one with /deal add Acme Corp $12,000.",
-			"您还没有可以导出的交易。用 /deal add Acme Corp $12,000 新建一笔。")}, nil
+			"您还没有可以导出的商机。用 /deal add Acme Corp $12,000 新建一笔。")}, nil
 	}
 	deals := map[string]bool{}
 	for _, row := range rows {
@@ -49,7 +49,7 @@ func (a *App) dealExport(ctx context.Context, r *Request, _ string) (render.Repl
 	}
 	data := coach.HistoryCSV(rows)
 	what := r.T(fmt.Sprintf("%d %s, %d %s", len(deals), render.Plural(len(deals), "deal", "deals"), len(rows), render.Plural(len(rows), "stage change", "stage changes")),
-		fmt.Sprintf("%d 笔交易，%d 次阶段变化", len(deals), len(rows)))
+		fmt.Sprintf("%d 笔商机，%d 次阶段变化", len(deals), len(rows)))
 
 	if a.filesDir != "" {
 		path := filepath.Join(a.filesDir, name)
@@ -64,7 +64,7 @@ func (a *App) dealExport(ctx context.Context, r *Request, _ string) (render.Repl
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), exportTimeout)
 		defer cancel()
 		comment := req.T(fmt.Sprintf("Your deals as a stage-history CSV (%s). `salescoach import` reads it back.", what),
-			fmt.Sprintf("您的交易阶段历史 CSV（%s），可以用 `salescoach import` 重新导入。", what))
+			fmt.Sprintf("您的商机阶段历史 CSV（%s），可以用 `salescoach import` 重新导入。", what))
 		if err := a.sendFile(ctx, req.TeamID, req.UserID, name, comment, data); err != nil {
 			a.log.ErrorContext(ctx, "export not delivered", "team", req.TeamID, "user", req.UserID, "err", err)
 			a.respondText(ctx, req.ResponseURL, req.T("I couldn't send the CSV to your direct messages; nothing was sent. Please try /deal export again in a minute.",

@@ -38,7 +38,7 @@ func (a *App) dealList(ctx context.Context, r *Request, args string) (render.Rep
 					fmt.Sprintf("看不懂“%s”。试试 /deal list [open|won|lost|all] [@销售|team]。", w))), nil
 			}
 			if id != r.UserID && !r.Caller.Manager {
-				return render.Reply{}, coach.Fail(coach.EForbidden, "Only a manager can list another rep's deals.", "只有经理可以查看其他销售的交易。")
+				return render.Reply{}, coach.Fail(coach.EForbidden, "Only a manager can list another rep's deals.", "只有经理可以查看其他销售的商机。")
 			}
 			f.Owner = id
 		}
@@ -54,7 +54,7 @@ func (a *App) dealList(ctx context.Context, r *Request, args string) (render.Rep
 	case f.Owner != r.UserID:
 		whose = "<@" + f.Owner + ">" + r.T("'s", " 的")
 	}
-	kinds := map[string][2]string{"open": {"open deals", "进行中交易"}, "won": {"won deals", "赢单交易"}, "lost": {"lost deals", "丢单交易"}, "all": {"deals", "交易"}}
+	kinds := map[string][2]string{"open": {"open deals", "进行中商机"}, "won": {"won deals", "赢单商机"}, "lost": {"lost deals", "丢单商机"}, "all": {"deals", "商机"}}
 	k := kinds[which]
 	if total == 0 {
 		return render.Reply{Text: r.T(fmt.Sprintf("%s %s: none yet. Add one with /deal add Acme Corp $12,000.", whose, k[0]),

@@ -119,7 +119,7 @@ func TestAddModalInChinese(t *testing.T) {
 	u := newUI(t, uiOptions{})
 	u.command("T1", "U1", "/coach", "lang zh")
 	view := openAddModal(t, u)
-	if title := view["title"].(map[string]any)["text"]; title != "新建交易" {
+	if title := view["title"].(map[string]any)["text"]; title != "新建商机" {
 		t.Errorf("title %q", title)
 	}
 	r := u.slack.Interaction(submitForm(view, map[string]string{"name": "华为", "amount": "1.2.3"}))

@@ -29,7 +29,7 @@ func (a *App) coachFlow(ctx context.Context, r *Request, args string) (render.Re
 		name:    fmt.Sprintf("flow-%s-%s.png", c.TeamID, to.Format(pictureTimestamp)),
 		what:    [2]string{"the flowchart of your team's sales process", "团队销售流程图"},
 		title:   c.Lang.T(fmt.Sprintf("Sales process, last %d weeks", weeks), fmt.Sprintf("销售流程（最近 %d 周）", weeks)),
-		comment: c.Lang.T(fmt.Sprintf("Your team's sales process over the last %d weeks: where deals move, skip, loop back and drop out.", weeks), fmt.Sprintf("团队最近 %d 周的销售流程：交易在哪里推进、跳过、退回和流失。", weeks)),
+		comment: c.Lang.T(fmt.Sprintf("Your team's sales process over the last %d weeks: where deals move, skip, loop back and drop out.", weeks), fmt.Sprintf("团队最近 %d 周的销售流程：商机在哪里推进、跳过、退回和流失。", weeks)),
 		render: func(ctx context.Context) ([]byte, error) {
 			return a.pictures.FlowPNG(ctx, c.TeamID, from, to, c.Lang, c.Loc)
 		},
@@ -73,9 +73,9 @@ func (a *App) sendBlueprint(ctx context.Context, c coach.Caller, dealID int64, f
 	return a.sendPicture(ctx, c, pictureJob{
 		failed:  failed,
 		name:    fmt.Sprintf("blueprint-%s-%d-%s.png", c.TeamID, dealID, now.Format(pictureTimestamp)),
-		what:    [2]string{"the deal's service blueprint", "这笔交易的服务蓝图"},
+		what:    [2]string{"the deal's service blueprint", "这笔商机的服务蓝图"},
 		title:   c.Lang.T("Service blueprint", "服务蓝图"),
-		comment: c.Lang.T("The deal's stays stage by stage, with what was logged in each.", "这笔交易在各阶段的停留，以及每段停留期间的记录。"),
+		comment: c.Lang.T("The deal's stays stage by stage, with what was logged in each.", "这笔商机在各阶段的停留，以及每段停留期间的记录。"),
 		render: func(ctx context.Context) ([]byte, error) {
 			return a.blueprintPNG(ctx, c, dealID, now)
 		},

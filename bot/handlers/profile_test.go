@@ -67,7 +67,7 @@ func TestProfileNeverOnReplyPath(t *testing.T) {
 		t.Errorf("users.info called %d times, want 1", n)
 	}
 	// Now known: Chinese, and a workspace admin is a manager.
-	if got := f.slack.Command("T1", "U1", "/deal", "list team").Text; !strings.Contains(got, "团队的进行中交易") {
+	if got := f.slack.Command("T1", "U1", "/deal", "list team").Text; !strings.Contains(got, "团队的进行中商机") {
 		t.Errorf("after the profile arrived: %q", got)
 	}
 }

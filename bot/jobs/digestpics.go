@@ -71,7 +71,7 @@ func (d *DigestPictures) Attach(ctx context.Context, p PostedDigest) error {
 		{digestFlow, digestPicture{
 			name:    fmt.Sprintf("flow-%s-%s.png", p.TeamID, day),
 			title:   lang.T(fmt.Sprintf("Sales process, last %d days", days), fmt.Sprintf("销售流程（最近 %d 天）", days)),
-			comment: lang.T("Where deals moved on, skipped, looped back and dropped out.", "交易在哪里推进、跳过、退回和流失。"),
+			comment: lang.T("Where deals moved on, skipped, looped back and dropped out.", "商机在哪里推进、跳过、退回和流失。"),
 			draw: func(ctx context.Context) ([]byte, error) {
 				return d.Pictures.FlowPNGOf(ctx, q, lang, loc)
 			},

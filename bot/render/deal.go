@@ -107,7 +107,7 @@ func EventSummary(r Viewer, e coach.Event) string {
 	lang := r.Lang()
 	switch e.Kind {
 	case coach.EvCreate:
-		return r.T("adding the deal", "新建交易")
+		return r.T("adding the deal", "新建商机")
 	case coach.EvMove, coach.EvReopen:
 		return r.T("the move to "+e.Entry.Name(lang), "移到"+e.Entry.Name(lang))
 	case coach.EvWon:

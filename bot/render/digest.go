@@ -27,9 +27,9 @@ func DigestMessage(reply Reply) []slack.MsgOption {
 func SubStatus(r Viewer, sub coach.DigestSub) string {
 	s := sub.Schedule
 	langName := map[coach.Lang][2]string{coach.EN: {"English", "英文"}, coach.ZH: {"Chinese", "中文"}}[sub.Lang]
-	names := r.T("deal names shown", "显示交易名称")
+	names := r.T("deal names shown", "显示商机名称")
 	if !sub.Names {
-		names = r.T("deal names hidden", "隐藏交易名称")
+		names = r.T("deal names hidden", "隐藏商机名称")
 	}
 	out := r.T(fmt.Sprintf("Posted in <#%s> every %s at %s (%s), in %s, %s.", sub.ChannelID, s.WeekdayName(coach.EN), s.Clock(), s.Zone, langName[0], names),
 		fmt.Sprintf("每%s %s（%s）在 <#%s> 发布，%s，%s。", s.WeekdayName(coach.ZH), s.Clock(), s.Zone, sub.ChannelID, langName[1], names))
@@ -95,7 +95,7 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 	day := DigestDate(r, at)
 	reply := Reply{
 		Text: r.T(fmt.Sprintf("Weekly sales digest, the 7 days to %s: %s closed (%d won, %d lost).", day, Quantity(closed, "deal", "deals"), wk.Won, wk.Lost),
-			fmt.Sprintf("每周销售摘要（截至 %s 的 7 天）：关闭 %d 笔交易（赢单 %d 笔，丢单 %d 笔）。", day, closed, wk.Won, wk.Lost)),
+			fmt.Sprintf("每周销售摘要（截至 %s 的 7 天）：关闭 %d 笔商机（赢单 %d 笔，丢单 %d 笔）。", day, closed, wk.Won, wk.Lost)),
 	}
 
 	// This week against the 4 weeks before.
@@ -137,7 +137,7 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 		fmt.Sprintf("销售周期从初次接触算到赢单或丢单。中位数至少基于 %d 个数据才显示，瓶颈至少基于 %d 次停留才指定。数据截至 %s %s（%s）。",
 			coach.MinValuesForMedian, coach.MinVisitsForBottleneck, DigestDate(r, at), at.In(v.Loc).Format("15:04"), v.Loc))
 	if !v.Names {
-		note += r.T(" Deal names are hidden here: /coach digest names on shows them.", "本频道隐藏了交易名称：/coach digest names on 可以显示。")
+		note += r.T(" Deal names are hidden here: /coach digest names on shows them.", "本频道隐藏了商机名称：/coach digest names on 可以显示。")
 	}
 	reply.Note = note
 	return reply
@@ -192,7 +192,7 @@ func closedLine(r Viewer, wk, before coach.WinRate) string {
 // rate renders a ratio as a percentage, or says there was nothing to divide.
 func rate(r Viewer, v *float64) string {
 	if v == nil {
-		return r.T("no deals closed", "没有关闭的交易")
+		return r.T("no deals closed", "没有关闭的商机")
 	}
 	return Pct(*v)
 }
@@ -242,7 +242,7 @@ func repLines(r Viewer, rep DigestReports) []Line {
 		return cmp.Or(cmp.Compare(wb.Won, wa.Won), cmp.Compare(wb.Open, wa.Open), cmp.Compare(a, b))
 	})
 	if len(users) == 0 {
-		return []Line{T(r.T("No deals in the last 90 days.", "过去 90 天没有交易。"))}
+		return []Line{T(r.T("No deals in the last 90 days.", "过去 90 天没有商机。"))}
 	}
 	var lines []Line
 	for _, u := range users {
@@ -262,7 +262,7 @@ func staleLines(r Viewer, q coach.Report, names bool) []Line {
 	stale := slices.Clone(q.StaleDeals)
 	if len(stale) == 0 {
 		return []Line{T(r.T("Nothing stale: no open deal is past its stage's usual time or idle for more than 14 days.",
-			"没有停滞的交易：所有进行中的交易都没有超出阶段常规时长，也没有超过 14 天无动静。"))}
+			"没有停滞的商机：所有进行中的商机都没有超出阶段常规时长，也没有超过 14 天无动静。"))}
 	}
 	slices.SortFunc(stale, func(a, b coach.StaleDeal) int {
 		return cmp.Or(cmp.Compare(b.DaysInStage, a.DaysInStage), cmp.Compare(a.Deal, b.Deal))
@@ -276,7 +276,7 @@ func staleLines(r Viewer, q coach.Report, names bool) []Line {
 		if i == maxStaleNamed {
 			more := len(stale) - maxStaleNamed
 			lines = append(lines, T(r.T(fmt.Sprintf("…and %d more: /deal list team shows every open deal.", more),
-				fmt.Sprintf("……还有 %d 笔：/deal list team 可查看全部进行中的交易。", more))))
+				fmt.Sprintf("……还有 %d 笔：/deal list team 可查看全部进行中的商机。", more))))
 			break
 		}
 		lines = append(lines, L(fmt.Sprintf("#%d %s", d.Deal, d.Name), "<@"+d.Owner+"> · "+d.Stage.Name(lang)+" · "+staleWhy(r, d)))

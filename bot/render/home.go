@@ -42,7 +42,7 @@ func HomeView(r Viewer, h Home) slack.HomeTabViewRequest {
 		}
 		head = append(head, slack.NewSectionBlock(Mrkdwn(Truncate(mark+EscapeMrkdwn(status.Text), MaxSectionText)), nil, nil))
 	}
-	head = append(head, ActionsBlock("home", []Action{{ID: ActAdd, Label: r.T("New deal", "新建交易"), Style: "primary"}}))
+	head = append(head, ActionsBlock("home", []Action{{ID: ActAdd, Label: r.T("New deal", "新建商机"), Style: "primary"}}))
 	foot := slack.NewContextBlock("help", Mrkdwn(r.T("Commands work too: /deal help · /coach help", "也可以用命令：/deal help · /coach help")))
 
 	// What is left for the deals, keeping one block for a "more" note.
@@ -52,7 +52,7 @@ func HomeView(r Viewer, h Home) slack.HomeTabViewRequest {
 	if total == 0 {
 		body = append(body, slack.NewSectionBlock(Mrkdwn(EscapeMrkdwn(r.T(
 			"You have no open deals. Add one with the button above or /deal add Acme Corp $12,000.",
-			"您目前没有进行中的交易。点上面的按钮或用 /deal add Acme Corp $12,000 新建一笔。"))), nil, nil))
+			"您目前没有进行中的商机。点上面的按钮或用 /deal add Acme Corp $12,000 新建一笔。"))), nil, nil))
 	}
 	for _, st := range coach.OpenStages {
 		var inStage []int
@@ -81,7 +81,7 @@ func HomeView(r Viewer, h Home) slack.HomeTabViewRequest {
 	if more := total - shown; more > 0 && total > 0 {
 		body = append(body, slack.NewContextBlock("more", Mrkdwn(EscapeMrkdwn(r.T(
 			fmt.Sprintf("Showing %d of your %d open deals, longest in their stage first. /deal list shows the rest.", shown, total),
-			fmt.Sprintf("这里显示了您 %d 笔进行中交易中的 %d 笔（在当前阶段停留最久的在前）。用 /deal list 查看其余的。", total, shown))))))
+			fmt.Sprintf("这里显示了您 %d 笔进行中商机中的 %d 笔（在当前阶段停留最久的在前）。用 /deal list 查看其余的。", total, shown))))))
 	}
 
 	blocks := append(append(append(head, body...), team...), foot)
@@ -94,7 +94,7 @@ func teamPipeline(r Viewer, totals []coach.StageTotal) []slack.Block {
 	lang := r.Lang()
 	blocks := []slack.Block{slack.NewDividerBlock(), slack.NewHeaderBlock(Plain(r.T("Team pipeline", "团队销售管道")))}
 	if len(totals) == 0 {
-		return append(blocks, slack.NewSectionBlock(Mrkdwn(r.T("The team has no open deals.", "团队目前没有进行中的交易。")), nil, nil))
+		return append(blocks, slack.NewSectionBlock(Mrkdwn(r.T("The team has no open deals.", "团队目前没有进行中的商机。")), nil, nil))
 	}
 	var fields []*slack.TextBlockObject
 	var deals, excluded int

@@ -64,7 +64,7 @@ func AddModal(r Viewer, meta ModalMeta) slack.ModalViewRequest {
 	stage.InitialOption = opts[0]
 	amount := textInput("amount", r.T("Amount", "金额"), r.T("e.g. 12k, $12,000, 8万, 5000 EUR", "例如 12k、$12,000、8万、5000 EUR"), 40, false, true)
 	amount.Hint = Plain(r.T(fmt.Sprintf("Without a currency it is in %s.", r.Caller.Currency), fmt.Sprintf("不写币种时按 %s 计。", r.Caller.Currency)))
-	return modal(r, CallbackAdd, r.T("New deal", "新建交易"), r.T("Add", "新建"), meta,
+	return modal(r, CallbackAdd, r.T("New deal", "新建商机"), r.T("Add", "新建"), meta,
 		textInput("name", r.T("Name", "名称"), r.T("e.g. Acme Corp", "例如 Acme Corp"), coach.MaxNameLen, false, false),
 		amount,
 		slack.NewInputBlock("stage", Plain(r.T("Stage", "阶段")), nil, stage),

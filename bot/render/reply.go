@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
@@ -128,7 +129,7 @@ func (r Reply) PlainText() string {
 		for _, l := range s.Lines {
 			b.WriteString("\n")
 			if l.Label != "" {
-				b.WriteString(PlainMentions(l.Label) + ": ")
+				b.WriteString(PlainMentions(l.Label) + colon(l.Label))
 			}
 			b.WriteString(PlainMentions(l.Text))
 		}
@@ -137,6 +138,16 @@ func (r Reply) PlainText() string {
 		b.WriteString("\n\n" + PlainMentions(r.Note))
 	}
 	return b.String()
+}
+
+// colon is what follows a label: a full-width colon after Chinese (and no
+// space), ": " otherwise.
+func colon(label string) string {
+	r, _ := utf8.DecodeLastRuneInString(label)
+	if unicode.Is(unicode.Han, r) || strings.ContainsRune("”）", r) {
+		return "："
+	}
+	return ": "
 }
 
 func (s Section) Mrkdwn() string {
@@ -149,7 +160,11 @@ func (s Section) Mrkdwn() string {
 			b.WriteString("\n")
 		}
 		if l.Label != "" {
-			b.WriteString("*" + EscapeMrkdwn(l.Label) + ":* ")
+			if c := colon(l.Label); c == "：" {
+				b.WriteString("*" + EscapeMrkdwn(l.Label) + "：*")
+			} else {
+				b.WriteString("*" + EscapeMrkdwn(l.Label) + ":* ")
+			}
 		}
 		b.WriteString(EscapeMrkdwn(l.Text))
 	}

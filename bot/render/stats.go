@@ -46,7 +46,7 @@ func StatsReply(r Viewer, rep coach.Report, title string, team bool) Reply {
 		}
 		if w.AmountExcluded > 0 {
 			rate += r.T(fmt.Sprintf(" (%d %s in other currencies left out)", w.AmountExcluded, Plural(w.AmountExcluded, "deal", "deals")),
-				fmt.Sprintf("（另有 %d 笔其他币种的交易未计入）", w.AmountExcluded))
+				fmt.Sprintf("（另有 %d 笔其他币种的商机未计入）", w.AmountExcluded))
 		}
 		closed = append(closed, L(r.T("Win rate", "赢率"), rate))
 	} else {
@@ -78,7 +78,7 @@ func StatsReply(r Viewer, rep coach.Report, title string, team bool) Reply {
 	}
 	if len(stale) == 0 {
 		stale = append(stale, T(r.T("Nothing is stuck: no open deal is overdue in its stage or idle for more than 14 days.",
-			"没有卡住的交易：没有哪笔进行中的交易在阶段中超时，或超过 14 天无人跟进。")))
+			"没有卡住的商机：没有哪笔进行中的商机在阶段中超时，或超过 14 天无人跟进。")))
 	}
 	reply.Sections = append(reply.Sections, Section{Title: r.T("Needs attention now", "现在需要关注"), Lines: stale})
 
@@ -101,7 +101,7 @@ func StatsReply(r Viewer, rep coach.Report, title string, team bool) Reply {
 	if v := rep.VelocityPerDay; v != nil {
 		money := coach.FormatMoney(coach.Money{Cents: int64(math.Round(*v)) * 100, Currency: rep.Currency})
 		vel = r.T(fmt.Sprintf("about %s a day (open deals past qualification × average won amount × win rate ÷ median won cycle, over the last 90 days)", money),
-			fmt.Sprintf("约每天 %s（已过资格审查的进行中交易数 × 平均赢单金额 × 赢率 ÷ 赢单周期中位数，按最近 90 天计算）", money))
+			fmt.Sprintf("约每天 %s（已过"+coach.Qualification.Name(coach.ZH)+"的进行中商机数 × 平均赢单金额 × 赢率 ÷ 赢单周期中位数，按最近 90 天计算）", money))
 	}
 	reply.Sections = append(reply.Sections, Section{Lines: []Line{L(r.T("Pipeline velocity", "销售管道速度"), vel)}})
 	return reply
@@ -117,7 +117,7 @@ func bottleneckLine(r Viewer, rep coach.Report) string {
 	}
 	st, lang := rep.Stage(b), r.Lang()
 	return r.T(fmt.Sprintf("%s — deals wait longest here (median %s over %d visits).", b.Name(lang), Days(r, *st.MedianDays), st.CompletedVisits),
-		fmt.Sprintf("%s——交易在这里停留最久（%d 次停留，中位数 %s）。", b.Name(lang), st.CompletedVisits, Days(r, *st.MedianDays)))
+		fmt.Sprintf("%s——商机在这里停留最久（%d 次停留，中位数 %s）。", b.Name(lang), st.CompletedVisits, Days(r, *st.MedianDays)))
 }
 
 // cycleLine says how many deals closed one way and how long they took.

@@ -187,7 +187,7 @@ func (in *Install) Callback(w http.ResponseWriter, r *http.Request) {
 	}
 	in.page(w, http.StatusOK, both("Sales Coach is installed in "+name, "Sales Coach 已安装到 "+name),
 		both("Open Slack and type /deal help to start tracking deals, or open Sales Coach's Home tab.",
-			"打开 Slack，输入 /deal help 开始跟踪交易，或者打开 Sales Coach 的主页标签。"))
+			"打开 Slack，输入 /deal help 开始跟踪商机，或者打开 Sales Coach 的主页标签。"))
 }
 
 // exchange trades the code for the bot token and stores it sealed.

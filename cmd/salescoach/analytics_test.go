@@ -111,7 +111,7 @@ func TestImportExportReport(t *testing.T) {
 			}
 		}
 		zh := c.ok("", append([]string{"report", "--team", "T1", "--lang", "zh"}, window...)...)
-		if !strings.Contains(zh, "赢单: 8 笔") {
+		if !strings.Contains(zh, "赢单：8 笔") || !strings.Contains(zh, "瓶颈：商机确认") {
 			t.Errorf("Chinese text:\n%s", zh)
 		}
 	})
