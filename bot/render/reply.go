@@ -238,11 +238,14 @@ func ActionsBlock(blockID string, acts []Action) *slack.ActionBlock {
 // are Blocks', encoded by slack-go: there is one Block Kit encoder.
 func (r Reply) Wire() json.RawMessage {
 	m := r.Message()
+	// The block slice itself, not slack.Blocks: its MarshalJSON encodes the
+	// same slice, which encoding/json then reads through once more to check
+	// and compact it.
 	b, err := json.Marshal(struct {
-		ResponseType string       `json:"response_type"`
-		Text         string       `json:"text"`
-		Blocks       slack.Blocks `json:"blocks"`
-	}{m.ResponseType, m.Text, m.Blocks})
+		ResponseType string        `json:"response_type"`
+		Text         string        `json:"text"`
+		Blocks       []slack.Block `json:"blocks"`
+	}{m.ResponseType, m.Text, m.Blocks.BlockSet})
 	if err != nil { // plain strings and slack-go's blocks: cannot happen
 		panic(err)
 	}

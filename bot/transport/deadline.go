@@ -33,7 +33,7 @@ func (s *Server) timeout() time.Duration {
 // is left to finish on its own, and its result is dropped.
 func answerBy[T any](ctx context.Context, fn func() T) (T, bool) {
 	done := make(chan T, 1)
-	go func() { done <- fn() }()
+	run(func() { done <- fn() })
 	select {
 	case v := <-done:
 		return v, true
@@ -56,4 +56,38 @@ func tooSlow(ctx context.Context, h Handler) error {
 	h.Metrics().Failed(observe.KindTimeout)
 	h.Log().WarnContext(ctx, "no answer from the database in time: it hangs or is overloaded")
 	return coach.ErrUnavailable
+}
+
+// idle hands work to a worker goroutine waiting for it. Unbuffered: only a
+// worker that is waiting takes it.
+var idle = make(chan func())
+
+// workerIdle is how long a worker waits for more work before it ends.
+const workerIdle = 30 * time.Second
+
+// run runs fn on a goroutine that ran one before, when one is waiting, or on
+// a new one. A new goroutine starts with a small stack and grows it by
+// copying, on every request, down the deep path through the store and the
+// driver; a worker has grown it already. A worker stuck in a hung fn is
+// simply not waiting: the next request starts another.
+func run(fn func()) {
+	select {
+	case idle <- fn:
+	default:
+		go worker(fn)
+	}
+}
+
+func worker(fn func()) {
+	t := time.NewTimer(workerIdle)
+	defer t.Stop()
+	for {
+		fn()
+		t.Reset(workerIdle)
+		select {
+		case fn = <-idle:
+		case <-t.C:
+			return
+		}
+	}
 }
