@@ -48,7 +48,7 @@ func (a *App) coachDefault(ctx context.Context, r *Request, args string) (render
 	if err != nil {
 		return render.Reply{}, err
 	}
-	return render.Reply{Text: fmt.Sprintf("%s — %s, %s", render.DealTitle(d), render.Describe(r.Viewer, d), render.Days(r.Viewer, d.DaysInStage(r.Now))),
+	return render.Reply{Text: fmt.Sprintf(r.T("%s — %s, %s", "%s — %s，%s"), render.DealTitle(d), render.Describe(r.Viewer, d), coach.DaysText(d.DaysInStage(r.Now)).In(r.Lang())),
 		Sections: a.coaching(ctx, r, d, log), Actions: render.DealButtons(r.Viewer, d, true)}, nil
 }
 
@@ -105,7 +105,11 @@ func (a *App) coachAttention(ctx context.Context, r *Request, rep string) (rende
 	left := list.LeftAttention + list.LeftOther + total - len(deals)
 	switch {
 	case list.LeftAttention > 0:
-		reply.Note = r.T(fmt.Sprintf("Not shown: %d more that need attention and %d on track or paused — /deal list shows every deal, /coach <deal> explains one.", list.LeftAttention, left-list.LeftAttention),
+		needs := "need"
+		if list.LeftAttention == 1 {
+			needs = "needs"
+		}
+		reply.Note = r.T(fmt.Sprintf("Not shown: %d more that %s attention and %d on track or paused — /deal list shows every deal, /coach <deal> explains one.", list.LeftAttention, needs, left-list.LeftAttention),
 			fmt.Sprintf("未显示：还有 %d 笔需要关注、%d 笔进度正常或已暂停——/deal list 列出所有商机，/coach <商机> 查看某笔商机的建议。", list.LeftAttention, left-list.LeftAttention))
 	case left > 0:
 		reply.Note = r.T(fmt.Sprintf("Not shown: %d on track or paused — /deal list shows every deal, /coach <deal> explains one.", left),

@@ -96,7 +96,7 @@ func (a *App) showReply(ctx context.Context, r *Request, d coach.Deal, log []coa
 	}
 	switch d.Status {
 	case coach.StatusOpen:
-		facts = append(facts, render.L(r.T("In stage", "当前阶段"), fmt.Sprintf("%s, %s", d.Stage.Name(lang), render.Days(r.Viewer, d.DaysInStage(r.Now)))))
+		facts = append(facts, render.L(r.T("In stage", "当前阶段"), fmt.Sprintf(r.T("%s, %s", "%s，%s"), d.Stage.Name(lang), coach.DaysText(d.DaysInStage(r.Now)).In(lang))))
 	case coach.StatusWon:
 		facts = append(facts, render.L(r.T("Won", "赢单于"), render.DateOf(r.Viewer, d.StageSince)))
 	case coach.StatusLost:
