@@ -187,11 +187,11 @@ WITH same_name AS MATERIALIZED (
 	SELECT deal.version, $1, deal.id, 'create', $6, $8, $9, $7, $7 FROM deal
 	RETURNING id, deal_id
 )
-SELECT ` + dealColsOf("deal") + `, 'created' AS outcome FROM deal JOIN ev ON ev.deal_id = deal.id
+SELECT ` + dealColsOfDeal + `, 'created' AS outcome FROM deal JOIN ev ON ev.deal_id = deal.id
 UNION ALL
-SELECT ` + dealColsOf("d") + `, 'twin' FROM deals d JOIN twin ON twin.id = d.id
+SELECT ` + dealColsOfD + `, 'twin' FROM deals d JOIN twin ON twin.id = d.id
 UNION ALL
-SELECT ` + dealColsOf("d") + `, 'same' FROM deals d JOIN same ON same.id = d.id`
+SELECT ` + dealColsOfD + `, 'same' FROM deals d JOIN same ON same.id = d.id`
 	var row struct {
 		dealRow
 		Outcome string `db:"outcome"`
@@ -219,6 +219,9 @@ SELECT ` + dealColsOf("d") + `, 'same' FROM deals d JOIN same ON same.id = d.id`
 	}
 	return row.deal(), row.Outcome == "created", nil
 }
+
+// dealCols qualified by the aliases of CreateDeal's statement, made once.
+var dealColsOfDeal, dealColsOfD = dealColsOf("deal"), dealColsOf("d")
 
 // dealColsOf returns dealCols qualified by a table alias.
 func dealColsOf(alias string) string {
@@ -485,7 +488,7 @@ ORDER BY e.id DESC LIMIT 1`
 // listScanned runs a prepared query of dealCols and a total, scanning by hand:
 // it answers the default /deal list, where sqlx's reflection showed in the
 // profile.
-func (s *DB) listScanned(ctx context.Context, query string, args ...any) ([]coach.Deal, int, error) {
+func (s *DB) listScanned(ctx context.Context, limit int, query string, args ...any) ([]coach.Deal, int, error) {
 	st, err := s.prepared(ctx, query)
 	if err != nil {
 		return nil, 0, err
@@ -496,7 +499,7 @@ func (s *DB) listScanned(ctx context.Context, query string, args ...any) ([]coac
 	}
 	defer rows.Close()
 	var (
-		out   []coach.Deal
+		out   = make([]coach.Deal, 0, min(limit, 100)) // a page, not grown
 		total int
 		r     dealRow
 	)
@@ -543,7 +546,7 @@ LIMIT $3 OFFSET $4`
 		if f.Statuses[0] == coach.StatusOpen {
 			query, args = qOpen, []any{teamID, f.Owner, f.Limit, f.Offset}
 		}
-		deals, total, err := s.listScanned(ctx, query, args...)
+		deals, total, err := s.listScanned(ctx, f.Limit, query, args...)
 		if err == nil && len(deals) == 0 && f.Offset > 0 {
 			// Past the last page: count on its own.
 			err = s.db.GetContext(ctx, &total, `SELECT count(*) FROM deals
