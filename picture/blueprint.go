@@ -144,8 +144,8 @@ func (b Blueprint) scene(lang coach.Lang) (*scene, error) {
 	}
 
 	items := []legendItem{
-		{lang.T("fail point: the stay ran past the team's p90 for that stage (on ≥ 10 visits)",
-			"失败点：停留时间超过团队该阶段的 p90（至少 10 次停留）"), boxSample(hotFill, hotC, 3)},
+		{lang.T("fail point: the stay ran longer than 9 in 10 of the team's visits of that stage (on ≥ 10 visits)",
+			"失败点：停留时间比团队该阶段九成的停留都长（至少 10 次停留）"), boxSample(hotFill, hotC, 3)},
 		{lang.T("lanes show only what was logged in that stay", "各泳道只显示该段停留期间记录的内容"), nil},
 	}
 	y = s.legend(items, margin, y+6, w-2*margin)
@@ -250,7 +250,7 @@ func (b Blueprint) headLines(s *scene, c coach.BlueprintColumn, width float64, l
 		ls = append(ls, line{Text: days, Size: sizeBody, Bold: c.FailPoint})
 	}
 	if c.P90 != nil {
-		p90 := line{Text: lang.T("team p90 ", "团队 p90 ") + limit + unit, Size: sizeSmall, Color: muted}
+		p90 := line{Text: lang.T("9 in 10 within "+limit+unit, "九成在 "+limit+unit+"内"), Size: sizeSmall, Color: muted}
 		if c.FailPoint {
 			p90.Color = hotC
 		}

@@ -372,7 +372,7 @@ func TestBlueprintFailPointReadsLonger(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := s.describe()
-	if !strings.Contains(d, `"14.2 d" / "team p90 13.8 d" / "⚠ fail point"`) {
+	if !strings.Contains(d, `"14.2 d" / "9 in 10 within 13.8 d" / "⚠ fail point"`) {
 		t.Errorf("the fail point should read 14.2 d against 13.8 d:\n%s", d)
 	}
 }

@@ -145,7 +145,7 @@ func TestDigestDealNames(t *testing.T) {
 				t.Errorf("names off, yet the digest shows %q:\n%s", name, got)
 			}
 		}
-		hasAll(t, got, "@U2: 2 deals: 1 past their stage's p90, 1 idle for more than 14 days",
+		hasAll(t, got, "@U2: 2 deals: 1 longer in their stage than 9 in 10 past visits, 1 idle for more than 14 days",
 			"@U1: 1 deal: 1 over 14 days in a stage",
 			"/coach digest names on")
 	})

@@ -315,7 +315,7 @@ func staleCounts(r Viewer, stale []coach.StaleDeal) []Line {
 		c := per[o]
 		var en, zh []string
 		if c.p90 > 0 {
-			en, zh = append(en, fmt.Sprintf("%d past their stage's p90", c.p90)), append(zh, fmt.Sprintf("%d 笔超过阶段 p90", c.p90))
+			en, zh = append(en, fmt.Sprintf("%d longer in their stage than 9 in 10 past visits", c.p90)), append(zh, fmt.Sprintf("%d 笔停留比以往九成的都长", c.p90))
 		}
 		if c.days14 > 0 {
 			en, zh = append(en, fmt.Sprintf("%d over 14 days in a stage", c.days14)), append(zh, fmt.Sprintf("%d 笔在同一阶段超过 14 天", c.days14))

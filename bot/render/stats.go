@@ -129,8 +129,8 @@ func cycleLine(r Viewer, s coach.Summary) string {
 		return r.T(fmt.Sprintf("%d %s · median cycle: too few to say", s.N, Plural(s.N, "deal", "deals")),
 			fmt.Sprintf("%d 笔 · 周期中位数：数据太少", s.N))
 	}
-	return r.T(fmt.Sprintf("%d deals · median cycle %s (p75 %s, p90 %s)", s.N, Days(r, *s.Median), Days(r, *s.P75), Days(r, *s.P90)),
-		fmt.Sprintf("%d 笔 · 周期中位数 %s（p75 %s，p90 %s）", s.N, Days(r, *s.Median), Days(r, *s.P75), Days(r, *s.P90)))
+	return r.T(fmt.Sprintf("%d deals · median cycle %s (3 in 4 within %s, 9 in 10 within %s)", s.N, Days(r, *s.Median), Days(r, *s.P75), Days(r, *s.P90)),
+		fmt.Sprintf("%d 笔 · 周期中位数 %s（四分之三在 %s 内，九成在 %s 内）", s.N, Days(r, *s.Median), Days(r, *s.P75), Days(r, *s.P90)))
 }
 
 // stageLine sums up one stage: time in it, how many moved on, lost, open.
@@ -143,12 +143,12 @@ func stageLine(r Viewer, s coach.StageStats) string {
 		parts = append(parts, r.T(fmt.Sprintf("time in stage: too few to say (%d %s)", s.CompletedVisits, Plural(s.CompletedVisits, "visit", "visits")),
 			fmt.Sprintf("停留时间：数据太少（%d 次）", s.CompletedVisits)))
 	default:
-		p90 := ""
+		most, mostZH := "", ""
 		if s.P90Days != nil {
-			p90 = ", p90 " + Days(r, *s.P90Days)
+			most, mostZH = ", 9 in 10 within "+Days(r, *s.P90Days), "，九成在 "+Days(r, *s.P90Days)+" 内"
 		}
-		parts = append(parts, r.T(fmt.Sprintf("median %s%s over %d visits", Days(r, *s.MedianDays), p90, s.CompletedVisits),
-			fmt.Sprintf("停留中位数 %s%s（%d 次）", Days(r, *s.MedianDays), strings.Replace(p90, ", ", "，", 1), s.CompletedVisits)))
+		parts = append(parts, r.T(fmt.Sprintf("median %s%s over %d visits", Days(r, *s.MedianDays), most, s.CompletedVisits),
+			fmt.Sprintf("停留中位数 %s%s（%d 次）", Days(r, *s.MedianDays), mostZH, s.CompletedVisits)))
 	}
 	if s.Conversion != nil {
 		parts = append(parts, r.T(fmt.Sprintf("%s move on (%d of %d)", Pct(*s.Conversion), s.Advanced, s.Advanced+s.Lost),
@@ -167,7 +167,7 @@ func staleWhy(r Viewer, d coach.StaleDeal) string {
 	switch d.Rule {
 	case coach.StaleStageP90:
 		return r.T(fmt.Sprintf("%s in stage, longer than 9 in 10 of the team's past visits", in),
-			fmt.Sprintf("已停留 %s，超过团队以往 90%% 的停留时间", in))
+			fmt.Sprintf("已停留 %s，比团队以往九成的停留都长", in))
 	case coach.StaleStage14d:
 		return r.T(fmt.Sprintf("%s in stage (over 14 days)", in), fmt.Sprintf("已停留 %s（超过 14 天）", in))
 	}
