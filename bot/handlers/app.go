@@ -66,11 +66,14 @@ type App struct {
 	zones    sync.Map // time zone name → *time.Location
 	slack    transport.Clients
 	commands []Command
-	cs       *coachState
-	reporter jobs.Reporter
-	retry    transport.Retry
-	attach   func(ctx context.Context, p jobs.PostedDigest) error
-	nudger   *jobs.Nudger
+	// The interaction tables: buttons and modals (interactions.go).
+	buttonTable []Button
+	modalTable  []Modal
+	cs          *coachState
+	reporter    jobs.Reporter
+	retry       transport.Retry
+	attach      func(ctx context.Context, p jobs.PostedDigest) error
+	nudger      *jobs.Nudger
 
 	pictures   *jobs.Pictures
 	pictureDir string
@@ -153,6 +156,7 @@ func New(cfg Config) *App {
 		}
 	}
 	a.commands = a.table()
+	a.buttonTable, a.modalTable = a.buttons(), a.modals()
 	a.cs = newCoachState(cfg)
 	a.nudger = &jobs.Nudger{Env: a.env(), Store: cfg.Store, Coach: a}
 	return a

@@ -30,9 +30,10 @@ var errBadButton = coach.Fail(coach.EInvalid, "That button is not one of mine an
 
 func clickKey(version int64) string { return "v" + strconv.FormatInt(version, 10) }
 
-// blockActions answers a button click. Slack needs only a 200; the result is
-// posted where the click happened once it has it. Modals are opened before
-// answering, as their trigger_id lives only 3 seconds.
+// blockActions answers a button click through the button table. Slack needs
+// only a 200; the result is posted where the click happened once it has it.
+// Modals are opened before answering, as their trigger_id lives only 3
+// seconds.
 func (a *App) blockActions(ctx context.Context, cb *slack.InteractionCallback) transport.Outcome {
 	if len(cb.ActionCallback.BlockActions) == 0 {
 		return transport.Outcome{}
@@ -43,43 +44,66 @@ func (a *App) blockActions(ctx context.Context, cb *slack.InteractionCallback) t
 	if err != nil {
 		return transport.Outcome{Later: a.deliver(r, o, a.failure(ctx, &r, err), false)}
 	}
-	if act.ActionID == render.ActAdd {
-		if !a.openAddModal(ctx, &r, o) {
-			return transport.Outcome{Later: a.deliver(r, o, render.Fail(r.T("I could not open the form. Type /deal add Acme Corp $12,000 instead.",
-				"无法打开表单。请改用命令 /deal add Acme Corp $12,000。")), false)}
+	b := a.button(act.ActionID)
+	if b == nil {
+		if _, _, err := parseButton(act.Value); err != nil {
+			return transport.Outcome{Later: a.deliver(r, o, a.failure(ctx, &r, err), false)}
 		}
-		return transport.Outcome{}
-	}
-	if act.ActionID == render.ActionBlueprint {
-		return transport.Outcome{Later: a.deliver(r, o, a.blueprintClick(ctx, &r, act.Value), false)}
-	}
-	id, version, err := parseButton(act.Value)
-	if err != nil {
-		return transport.Outcome{Later: a.deliver(r, o, a.failure(ctx, &r, err), false)}
-	}
-	var reply render.Reply
-	replace := false
-	switch act.ActionID {
-	case render.ActNext, render.ActWon:
-		reply, replace = a.clickChange(ctx, &r, act.ActionID, id, version)
-	case render.ActLost, render.ActNote:
-		var opened bool
-		if reply, opened = a.openDealModal(ctx, &r, act.ActionID, id, version, o); opened {
-			return transport.Outcome{}
-		}
-	case render.ActShare:
-		return a.share(ctx, &r, id, version, o)
-	default:
 		a.log.WarnContext(ctx, "unknown button", "action", act.ActionID)
 		return transport.Outcome{}
 	}
-	return transport.Outcome{Later: a.deliver(r, o, reply, replace)}
+	return b.Click(ctx, &r, act.Value, o)
+}
+
+// addClick opens the new-deal modal (the App Home's button).
+func (a *App) addClick(ctx context.Context, r *Request, _ string, o render.Origin) transport.Outcome {
+	if !a.openAddModal(ctx, r, o) {
+		return transport.Outcome{Later: a.deliver(*r, o, render.Fail(r.T("I could not open the form. Type /deal add Acme Corp $12,000 instead.",
+			"无法打开表单。请改用命令 /deal add Acme Corp $12,000。")), false)}
+	}
+	return transport.Outcome{}
+}
+
+// dealClick is the click on a button drawn for a version of a deal (its
+// value is "<deal id>.<version>"): act gets the deal's id and version.
+func (a *App) dealClick(act func(ctx context.Context, r *Request, id, version int64, o render.Origin) transport.Outcome) func(context.Context, *Request, string, render.Origin) transport.Outcome {
+	return func(ctx context.Context, r *Request, value string, o render.Origin) transport.Outcome {
+		id, version, err := parseButton(value)
+		if err != nil {
+			return transport.Outcome{Later: a.deliver(*r, o, a.failure(ctx, r, err), false)}
+		}
+		return act(ctx, r, id, version, o)
+	}
+}
+
+// changeClick acts on Next stage or Won; the answer takes the place of the
+// message clicked.
+func (a *App) changeClick(action string) func(context.Context, *Request, int64, int64, render.Origin) transport.Outcome {
+	return func(ctx context.Context, r *Request, id, version int64, o render.Origin) transport.Outcome {
+		reply, replace := a.clickChange(ctx, r, action, id, version)
+		return transport.Outcome{Later: a.deliver(*r, o, reply, replace)}
+	}
+}
+
+// modalClick opens the lost or note modal for a deal, or says why not.
+func (a *App) modalClick(action string) func(context.Context, *Request, int64, int64, render.Origin) transport.Outcome {
+	return func(ctx context.Context, r *Request, id, version int64, o render.Origin) transport.Outcome {
+		reply, opened := a.openDealModal(ctx, r, action, id, version, o)
+		if opened {
+			return transport.Outcome{}
+		}
+		return transport.Outcome{Later: a.deliver(*r, o, reply, false)}
+	}
 }
 
 // blueprintClick answers the Blueprint button of /deal show (its value is the
 // deal's id): refused like /deal blueprint for a deal the caller may not see,
 // otherwise the picture goes to their direct messages.
-func (a *App) blueprintClick(ctx context.Context, r *Request, value string) render.Reply {
+func (a *App) blueprintClick(ctx context.Context, r *Request, value string, o render.Origin) transport.Outcome {
+	return transport.Outcome{Later: a.deliver(*r, o, a.blueprintReply(ctx, r, value), false)}
+}
+
+func (a *App) blueprintReply(ctx context.Context, r *Request, value string) render.Reply {
 	id, err := strconv.ParseInt(value, 10, 64)
 	if err != nil {
 		return a.failure(ctx, r, errBadButton)

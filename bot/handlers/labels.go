@@ -6,7 +6,6 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"salescoach/bot/render"
 	"salescoach/bot/transport"
 )
 
@@ -33,16 +32,14 @@ func (a *App) commandLabel(in transport.Inbound) string {
 		switch cb.Type {
 		case slack.InteractionTypeBlockActions:
 			if len(cb.ActionCallback.BlockActions) > 0 {
-				switch id := cb.ActionCallback.BlockActions[0].ActionID; id {
-				case render.ActNext, render.ActWon, render.ActLost, render.ActNote, render.ActShare, render.ActAdd, render.ActionBlueprint:
-					return "block_actions " + id
+				if b := a.button(cb.ActionCallback.BlockActions[0].ActionID); b != nil {
+					return b.Label()
 				}
 			}
 			return "block_actions other"
 		case slack.InteractionTypeViewSubmission:
-			switch cb.View.CallbackID {
-			case render.CallbackAdd, render.CallbackLost, render.CallbackNote:
-				return "view_submission " + cb.View.CallbackID
+			if m := a.modal(cb.View.CallbackID); m != nil {
+				return m.Label()
 			}
 			return "view_submission other"
 		case slack.InteractionTypeViewClosed:

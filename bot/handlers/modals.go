@@ -101,24 +101,24 @@ func (a *App) viewSubmission(ctx context.Context, cb *slack.InteractionCallback)
 			return transport.Outcome{}
 		}
 	}
-	first := map[string]string{render.CallbackAdd: "name", render.CallbackLost: "reason", render.CallbackNote: "note"}[cb.View.CallbackID]
-	if first == "" {
+	m := a.modal(cb.View.CallbackID)
+	if m == nil {
 		return transport.Outcome{}
 	}
 	r, err := a.start(ctx, interactionRequest(cb))
 	if err != nil {
-		return formErrors(map[string]string{first: a.failure(ctx, &r, err).Text})
+		return formErrors(map[string]string{m.First: a.failure(ctx, &r, err).Text})
 	}
 	r.ResponseURL = meta.ResponseURL
-	values := formValues(cb.View.State)
-	switch cb.View.CallbackID {
-	case render.CallbackAdd:
-		return a.submitAdd(ctx, &r, values, meta)
-	case render.CallbackLost:
-		return a.submitLost(ctx, &r, values, meta)
-	default:
-		return a.submitNote(ctx, &r, values, meta, cb.View.ID)
-	}
+	return m.Submit(ctx, &r, form{values: formValues(cb.View.State), meta: meta, viewID: cb.View.ID})
+}
+
+// form is a modal's submission: what was typed or chosen (block_id →
+// value), its private_metadata and the view's id.
+type form struct {
+	values map[string]string
+	meta   render.ModalMeta
+	viewID string
 }
 
 // formValues flattens a view's state to block_id → the typed text or the
@@ -144,7 +144,8 @@ func formErrors(errs map[string]string) transport.Outcome {
 	return transport.Outcome{Body: slack.NewErrorsViewSubmissionResponse(errs)}
 }
 
-func (a *App) submitAdd(ctx context.Context, r *Request, values map[string]string, meta render.ModalMeta) transport.Outcome {
+func (a *App) submitAdd(ctx context.Context, r *Request, f form) transport.Outcome {
+	values, meta := f.values, f.meta
 	lang := r.Lang()
 	errs := map[string]string{}
 	name, err := coach.CheckName(values["name"])
@@ -178,7 +179,8 @@ func (a *App) submitAdd(ctx context.Context, r *Request, values map[string]strin
 	return transport.Outcome{Later: a.deliver(*r, meta.Origin, a.addedReply(ctx, r, d, created), false)}
 }
 
-func (a *App) submitLost(ctx context.Context, r *Request, values map[string]string, meta render.ModalMeta) transport.Outcome {
+func (a *App) submitLost(ctx context.Context, r *Request, f form) transport.Outcome {
+	values, meta := f.values, f.meta
 	reason := coach.LostReason(values["reason"])
 	known := false
 	for _, lr := range coach.LostReasons {
@@ -203,7 +205,8 @@ func (a *App) submitLost(ctx context.Context, r *Request, values map[string]stri
 	return transport.Outcome{Later: a.deliver(*r, meta.Origin, a.changeReply(ctx, r, from, d, log, ev), true)}
 }
 
-func (a *App) submitNote(ctx context.Context, r *Request, values map[string]string, meta render.ModalMeta, viewID string) transport.Outcome {
+func (a *App) submitNote(ctx context.Context, r *Request, f form) transport.Outcome {
+	values, meta, viewID := f.values, f.meta, f.viewID
 	text, err := coach.CheckNote(values["note"])
 	if err != nil {
 		return formErrors(map[string]string{"note": coach.ErrorMessage(err, r.Lang())})

@@ -29,8 +29,8 @@ func (a *App) Unavailable(ctx context.Context, in transport.Inbound) transport.O
 		cb := in.Interaction
 		if cb.Type == slack.InteractionTypeViewSubmission {
 			// The form stays open with what was typed, and says why.
-			if first := map[string]string{render.CallbackAdd: "name", render.CallbackLost: "reason", render.CallbackNote: "note"}[cb.View.CallbackID]; first != "" {
-				return formErrors(map[string]string{first: msg})
+			if m := a.modal(cb.View.CallbackID); m != nil {
+				return formErrors(map[string]string{m.First: msg})
 			}
 			return transport.Outcome{}
 		}
