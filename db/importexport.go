@@ -124,8 +124,8 @@ func (s *DB) importRows(ctx context.Context, teamID string, next func() (coach.H
 		const cursor = `
 DECLARE import_rows_cur NO SCROLL CURSOR FOR
 SELECT line, deal, name, owner, amount, currency, stage, at, reason, body
-FROM (SELECT *, min(line) OVER (PARTITION BY deal) AS first FROM import_rows) r
-ORDER BY first, line`
+FROM (SELECT *, min(ord) OVER (PARTITION BY deal) AS first FROM import_rows) r
+ORDER BY first, ord`
 		if _, err := tx.ExecContext(ctx, cursor); err != nil {
 			return translate(err)
 		}
@@ -178,18 +178,20 @@ ORDER BY first, line`
 func stageRows(ctx context.Context, tx *sqlx.Tx, next func() (coach.HistoryRow, bool)) error {
 	const table = `
 CREATE TEMPORARY TABLE import_rows (
-    line int NOT NULL, deal text NOT NULL, name text NOT NULL, owner text NOT NULL, amount bigint,
+    ord int NOT NULL, line int NOT NULL, deal text NOT NULL, name text NOT NULL, owner text NOT NULL, amount bigint,
     currency text NOT NULL, stage text NOT NULL, at timestamptz NOT NULL, reason text NOT NULL, body text NOT NULL
 ) ON COMMIT DROP`
 	if _, err := tx.ExecContext(ctx, table); err != nil {
 		return translate(err)
 	}
-	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("import_rows", "line", "deal", "name", "owner", "amount", "currency", "stage", "at", "reason", "body"))
+	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("import_rows", "ord", "line", "deal", "name", "owner", "amount", "currency", "stage", "at", "reason", "body"))
 	if err != nil {
 		return translate(err)
 	}
 	defer stmt.Close()
-	for {
+	// ord keeps the order rows were given in: rows built in memory carry no
+	// line numbers, and a deal's rows must come back oldest first.
+	for ord := 0; ; ord++ {
 		r, ok := next()
 		if !ok {
 			break
@@ -198,7 +200,7 @@ CREATE TEMPORARY TABLE import_rows (
 		if r.HasAmount {
 			amount = r.Amount.Cents
 		}
-		if _, err := stmt.ExecContext(ctx, r.Line, r.DealID, r.Name, r.Owner, amount, r.Amount.Currency, string(r.Stage),
+		if _, err := stmt.ExecContext(ctx, ord, r.Line, r.DealID, r.Name, r.Owner, amount, r.Amount.Currency, string(r.Stage),
 			r.At, string(r.Reason), r.Text); err != nil {
 			return translate(err)
 		}
