@@ -56,8 +56,10 @@ func unreachable(err error) bool {
 	case errors.As(err, &pqErr):
 		// Class 08: connection exception; 57P01-03: the server is shutting down
 		// or cannot accept connections yet.
+		// 57014: a statement cancelled at its deadline (waiting for a lock,
+		// most often); 55P03: a lock not granted within lock_timeout.
 		c := string(pqErr.Code)
-		return len(c) >= 2 && c[:2] == "08" || c == "57P01" || c == "57P02" || c == "57P03"
+		return len(c) >= 2 && c[:2] == "08" || c == "57P01" || c == "57P02" || c == "57P03" || c == "57014" || c == "55P03"
 	}
 	return false
 }

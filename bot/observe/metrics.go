@@ -38,9 +38,15 @@ type Metrics struct {
 const (
 	KindRefused  = "refused"   // bad or missing signature, stale timestamp
 	KindReplayed = "replayed"  // a signature seen before
-	KindTooLarge = "too_large" // over the 1 MiB cap
+	KindTooLarge = "too_large" // over the body cap (transport.MaxBody)
 	KindTimeout  = "timeout"   // no answer within Slack's 3 seconds: the database hangs
+	KindBusy     = "busy"      // over the cap on requests being verified at once: answered 503 unread
 )
+
+// ErrorKind is the kind an error is counted under: its coach error code, so
+// that a database that cannot be reached, or a lock not granted in time,
+// counts as unavailable.
+func ErrorKind(err error) string { return coach.ErrorCode(err) }
 
 // NewMetrics returns the bot's metrics in a new registry.
 func NewMetrics() *Metrics {
@@ -57,7 +63,7 @@ func NewMetrics() *Metrics {
 		}, []string{"route", "command"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "salescoach_errors_total",
-			Help: "Failed requests by kind: the coach error codes, and refused, replayed, too_large and timeout for requests stopped before a handler answered.",
+			Help: "Failed requests by kind: the coach error codes, and refused, replayed, too_large, busy and timeout for requests stopped before a handler answered.",
 		}, []string{"kind"}),
 		digests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "salescoach_digests_total",
@@ -84,7 +90,7 @@ func NewMetrics() *Metrics {
 	m.Registry.MustRegister(m.requests, m.latency, m.errors, m.digests, m.nudges, m.advice, m.calls, m.callTime)
 	// Every kind shows from the start, at 0, so a rate over it is defined.
 	for _, k := range []string{coach.EInvalid, coach.ENotFound, coach.EAmbiguous, coach.EForbidden, coach.EConflict,
-		coach.EUnavailable, coach.EInternal, KindRefused, KindReplayed, KindTooLarge, KindTimeout} {
+		coach.EUnavailable, coach.EInternal, KindRefused, KindReplayed, KindTooLarge, KindTimeout, KindBusy} {
 		m.errors.WithLabelValues(k)
 	}
 	for _, o := range []string{coach.RunPosted, coach.RunFailed, coach.RunAmbiguous} {

@@ -15,12 +15,40 @@ import (
 	"github.com/slack-go/slack"
 
 	"salescoach/bot/observe"
-	"salescoach/bot/render"
 	"salescoach/coach"
 )
 
-// maxBody caps what the bot reads of a request from Slack.
-const maxBody = 1 << 20
+// Limits on requests not yet verified (docs/OPERATIONS.md lists them).
+// Slack's payloads are small: the largest the bot gets is a click on a full
+// message or App Home, which carries the whole view back — at Block Kit's
+// limits with long CJK text, JSON-escaped and form-encoded, about 100 KB (the
+// bot's own largest, its Home tab, is under 10 KB). MaxBody leaves more than
+// twice that.
+const (
+	// MaxBody caps what the bot reads of a request before its signature is
+	// checked; a larger one is refused with 413, unread when it says its
+	// length.
+	MaxBody = 256 << 10
+	// MaxUnverified caps the requests being read and verified at once; one
+	// more is answered 503 at once, its body unread. With MaxBody, at most
+	// 16 MiB is held for requests nobody has vouched for.
+	MaxUnverified = 64
+)
+
+// Timeouts of the HTTP server (NewHTTPServer): a slow sender holds a slot of
+// MaxUnverified for at most ReadTimeout.
+const (
+	ReadHeaderTimeout = 5 * time.Second
+	ReadTimeout       = 10 * time.Second
+	WriteTimeout      = 15 * time.Second
+	IdleTimeout       = 90 * time.Second
+)
+
+// NewHTTPServer returns an http.Server for h with the bot's timeouts.
+func NewHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout,
+		WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout, MaxHeaderBytes: 64 << 10}
+}
 
 // Server serves the bot over HTTP.
 type Server struct {
@@ -30,10 +58,19 @@ type Server struct {
 	// seconds: 2.3 s when 0.
 	Timeout time.Duration
 	Install *Install // the OAuth install routes; nil when not configured
+	// MaxUnverified overrides the package's MaxUnverified when not 0.
+	MaxUnverified int
+
+	gate chan struct{} // a slot per request being read and verified
 }
 
 // Handler returns every HTTP route of the bot.
 func (s *Server) Handler() http.Handler {
+	n := s.MaxUnverified
+	if n <= 0 {
+		n = MaxUnverified
+	}
+	s.gate = make(chan struct{}, n)
 	mux := http.NewServeMux()
 	// Every route is observed: a request id, and its count and latency.
 	handle := func(pattern string, h http.Handler) {
@@ -132,27 +169,17 @@ func (s *Server) verified(next func(w http.ResponseWriter, r *http.Request, chec
 			http.Error(w, "requests over HTTP are off: SLACK_SIGNING_SECRET is not set", http.StatusNotFound)
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				s.App.Metrics().Failed(observe.KindTooLarge)
-				s.App.Log().WarnContext(r.Context(), "request too large", "path", r.URL.Path, "limit_bytes", maxBody)
-				http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
-				return
-			}
-			http.Error(w, "cannot read request", http.StatusBadRequest)
+		body, ok := s.readSigned(w, r)
+		if !ok {
 			return
 		}
-		sv, err := slack.NewSecretsVerifier(r.Header, s.SigningSecret)
-		if err == nil {
-			sv.Write(body)
-			err = sv.Ensure()
-		}
-		if err != nil {
-			s.App.Log().WarnContext(r.Context(), "request refused", "path", r.URL.Path, "reason", err.Error())
-			s.App.Metrics().Failed(observe.KindRefused)
-			http.Error(w, "invalid signature", http.StatusUnauthorized)
+		if r.URL.Path == "/slack/events" {
+			// Events are not checked for replays by signature: Slack
+			// delivers an event again with the same body (the same
+			// signature within a second), and the event handler takes each
+			// event_id once, which makes a replay harmless too.
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			next(w, r, nil)
 			return
 		}
 		// A slash command names its user in the form: the replay check reads
@@ -174,6 +201,61 @@ func (s *Server) verified(next func(w http.ResponseWriter, r *http.Request, chec
 			return s.App.Sighting(ctx, signature, team, user)
 		})
 	})
+}
+
+// readSigned reads the body of a request and checks its signature, holding
+// one of the MaxUnverified slots meanwhile; it answers the request itself
+// and returns false when the bot is busy, the body is too large or the
+// signature does not hold.
+func (s *Server) readSigned(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	select {
+	case s.gate <- struct{}{}:
+		defer func() { <-s.gate }()
+	default:
+		s.App.Metrics().Failed(observe.KindBusy)
+		w.Header().Set("Connection", "close") // the body is not read
+		http.Error(w, "busy: too many requests being verified", http.StatusServiceUnavailable)
+		return nil, false
+	}
+	tooLarge := func() ([]byte, bool) {
+		s.App.Metrics().Failed(observe.KindTooLarge)
+		s.App.Log().WarnContext(r.Context(), "request too large", "path", r.URL.Path, "limit_bytes", MaxBody)
+		w.Header().Set("Connection", "close")
+		http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+		return nil, false
+	}
+	var body []byte
+	var err error
+	switch n := r.ContentLength; {
+	case n > MaxBody:
+		return tooLarge()
+	case n >= 0:
+		// The length is known: read exactly that (net/http stops there).
+		body = make([]byte, n)
+		_, err = io.ReadFull(r.Body, body)
+	default:
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	}
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return tooLarge()
+		}
+		http.Error(w, "cannot read request", http.StatusBadRequest)
+		return nil, false
+	}
+	sv, err := slack.NewSecretsVerifier(r.Header, s.SigningSecret)
+	if err == nil {
+		sv.Write(body)
+		err = sv.Ensure()
+	}
+	if err != nil {
+		s.App.Log().WarnContext(r.Context(), "request refused", "path", r.URL.Path, "reason", err.Error())
+		s.App.Metrics().Failed(observe.KindRefused)
+		http.Error(w, "invalid signature", http.StatusUnauthorized)
+		return nil, false
+	}
+	return body, true
 }
 
 func (s *Server) slashCommand(w http.ResponseWriter, r *http.Request, check replayCheck) {
@@ -223,6 +305,9 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, in Inbound, ch
 		err      error // of the replay check
 	}
 	a, ok := answerBy(ctx, func() answer {
+		if check == nil { // an event: taken once by its event_id
+			return answer{out: s.App.Dispatch(ctx, in)}
+		}
 		first, m, err := check(ctx)
 		switch {
 		case err != nil:
@@ -241,15 +326,14 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, in Inbound, ch
 		tooSlow(ctx, s.App)
 		a.out = s.App.Unavailable(ctx, in)
 	case a.err != nil:
-		s.App.Log().WarnContext(ctx, "replay check failed", "err", a.err)
-		if in.Event != nil {
-			// Nobody reads an event's answer; a 503 makes Slack deliver
-			// it again, rather than lose an uninstall.
-			http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		writeJSON(w, render.Fail(render.Bilingual(a.err)).Message())
-		return
+		// The replay check could not be made (the database is down): the
+		// request is not handled, and gets the unavailable answer in its
+		// route's shape — a click a post to its response_url, a modal
+		// response_action errors, a command the usual line.
+		observe.Label(ctx, "unavailable")
+		s.App.Metrics().Failed(observe.ErrorKind(a.err))
+		s.App.Log().WarnContext(ctx, "replay check failed: answered as unavailable", "err", a.err)
+		a.out = s.App.Unavailable(ctx, in)
 	case a.replayed:
 		s.App.Log().WarnContext(ctx, "replayed request refused", "path", r.URL.Path)
 		s.App.Metrics().Failed(observe.KindReplayed)

@@ -69,13 +69,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", e.cfg.ListenAddr, err)
 	}
-	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      15 * time.Second,
-		IdleTimeout:       90 * time.Second,
-	}
+	hs := transport.NewHTTPServer(srv.Handler())
 	go forgetRequests(ctx, store)
 	go housekeeping(ctx, store, log)
 	go app.RunNudges(ctx, time.Minute)
