@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -34,7 +35,16 @@ type slackStore interface {
 
 // Dispatch answers one request from Slack. HTTP and Socket Mode both call it,
 // so the two transports share every handler.
-func (a *App) Dispatch(ctx context.Context, in transport.Inbound) transport.Outcome {
+func (a *App) Dispatch(ctx context.Context, in transport.Inbound) (out transport.Outcome) {
+	defer func() {
+		// A bug in one handler answers like a failed database ("nothing was
+		// saved", in the route's own shape) and leaves serve running.
+		if v := recover(); v != nil {
+			observe.Report(ctx, a.metrics, a.log, "dispatch", v)
+			// The store's transactions roll back as the panic unwinds.
+			out = a.failed(ctx, in, errPanic)
+		}
+	}()
 	observe.Label(ctx, a.commandLabel(in))
 	switch {
 	case in.Command != nil:
@@ -46,6 +56,9 @@ func (a *App) Dispatch(ctx context.Context, in transport.Inbound) transport.Outc
 	}
 	return transport.Outcome{Status: http.StatusBadRequest}
 }
+
+// errPanic is what a recovered panic answers: an internal error.
+var errPanic = errors.New("panic while answering")
 
 // laterTimeout bounds the work done after answering Slack.
 const laterTimeout = 30 * time.Second
@@ -61,6 +74,7 @@ func (a *App) Go(fn func(ctx context.Context)) {
 		defer a.bg.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), laterTimeout)
 		defer cancel()
+		defer observe.Recovered(ctx, a.metrics, a.log, "later")
 		fn(ctx)
 	}()
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"salescoach/bot/observe"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -138,6 +139,7 @@ func (a *App) sendPicture(ctx context.Context, c coach.Caller, job pictureJob) r
 	go func() {
 		defer a.bg.Done()
 		defer cancel()
+		defer observe.Recovered(bg, a.metrics, a.log, "picture")
 		if err := a.uploadPicture(bg, c, job); err != nil {
 			a.log.ErrorContext(bg, "picture not delivered", "team", c.TeamID, "user", c.UserID, "picture", job.name, "err", err)
 			if job.failed != nil {

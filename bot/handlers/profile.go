@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"salescoach/bot/observe"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -36,6 +37,7 @@ func (a *App) wantProfile(m coach.Member, now time.Time) {
 		defer a.bg.Done()
 		ctx, cancel := context.WithTimeout(cs.bgCtx, profileFetchTimeout)
 		defer cancel()
+		defer observe.Recovered(ctx, a.metrics, a.log, "profile")
 		if err := a.RefreshProfile(ctx, m.TeamID, m.UserID); err != nil {
 			a.log.WarnContext(ctx, "slack profile not refreshed", "team", m.TeamID, "user", m.UserID, "err", err)
 		}

@@ -21,6 +21,13 @@ func (a *App) Unavailable(ctx context.Context, in transport.Inbound) transport.O
 	if observe.MayHaveWritten(ctx) {
 		err = coach.ErrInterrupted
 	}
+	return a.failed(ctx, in, err)
+}
+
+// failed answers in with err's bilingual message, in the shape of in's route:
+// a command's reply, a click's response_url post, a form's field error, an
+// event's 503 (Slack delivers it again).
+func (a *App) failed(ctx context.Context, in transport.Inbound, err error) transport.Outcome {
 	msg := render.Bilingual(err)
 	switch {
 	case in.Command != nil:

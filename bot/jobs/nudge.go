@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"salescoach/bot/observe"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -77,7 +78,7 @@ func (a *Nudger) Nudge(ctx context.Context, now time.Time) (int, error) {
 		if err := ctx.Err(); err != nil {
 			return sent, err
 		}
-		ok, err := a.nudge(ctx, rep, now)
+		ok, err := a.nudgeOne(ctx, rep, now)
 		if ok || err != nil {
 			a.Metrics.Nudge(ok)
 		}
@@ -175,4 +176,16 @@ func PostDM(ctx context.Context, retry transport.Retry, client *slack.Client, us
 		return fmt.Errorf("post direct message: %w", err)
 	}
 	return nil
+}
+
+// nudgeOne is nudge, with a panic for one rep logged and counted as a failed
+// nudge instead of stopping the others'.
+func (a *Nudger) nudgeOne(ctx context.Context, rep coach.NudgeRep, now time.Time) (ok bool, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			observe.Report(ctx, a.Metrics, a.Log, "nudge", v)
+			ok, err = false, fmt.Errorf("nudge for %s panicked", rep.UserID)
+		}
+	}()
+	return a.nudge(ctx, rep, now)
 }

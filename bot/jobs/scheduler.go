@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"salescoach/bot/observe"
 	"strconv"
 	"sync"
 	"time"
@@ -128,6 +129,7 @@ func (s *Scheduler) Tick(ctx context.Context) error {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
+			defer observe.Recovered(work, s.Metrics, s.Log, "scheduler")
 			s.runWeek(work, sub, slot, week)
 		}()
 	}

@@ -2,6 +2,7 @@ package transport
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"salescoach/bot/observe"
@@ -33,7 +34,16 @@ func (s *Server) timeout() time.Duration {
 // is left to finish on its own, and its result is dropped.
 func answerBy[T any](ctx context.Context, fn func() T) (T, bool) {
 	done := make(chan T, 1)
-	run(func() { done <- fn() })
+	run(func() {
+		// The last line of defence: fn's own recovery answers the user; a
+		// panic that gets here only leaves the request to time out.
+		defer func() {
+			if v := recover(); v != nil {
+				observe.Report(ctx, nil, slog.Default(), "transport", v)
+			}
+		}()
+		done <- fn()
+	})
 	select {
 	case v := <-done:
 		return v, true
