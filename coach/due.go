@@ -95,7 +95,7 @@ func Due(c Caller, d Deal, args DueArgs, now time.Time) (Event, error) {
 	if DaysBetween(DayOf(now), day) > MaxDueDays {
 		return Event{}, Fail(EInvalid,
 			fmt.Sprintf("%s is more than three years ahead; pick a date within three years, or close the deal with /deal lost #%d timing.", day.Format(DayLayout), d.Number),
-			fmt.Sprintf("%s 超过三年之后了；请选择三年以内的日期，或用 /deal lost #%d timing 关掉这笔交易。", day.Format(DayLayout), d.Number))
+			fmt.Sprintf("%s 超过三年之后了；请选择三年以内的日期，或用 /deal lost #%d timing 关掉这笔商机。", day.Format(DayLayout), d.Number))
 	}
 	if day.Equal(d.CloseDate) {
 		return Event{}, Fail(EConflict, fmt.Sprintf("#%d %s is already expected to close on %s — nothing changed.", d.Number, d.Name, prev),

@@ -12,6 +12,7 @@ import (
 	"salescoach/bot/handlers"
 	"salescoach/bot/render"
 	"salescoach/coach"
+	"salescoach/coach/forecast"
 )
 
 func f64(v float64) *float64 { return &v }
@@ -39,17 +40,20 @@ func setStage(st []coach.StageStats, s coach.Stage, n int, med, p90 float64) []c
 func sample() render.DigestReports {
 	return render.DigestReports{
 		Week: coach.Report{
+			Currency: "USD", WonCents: 3_000_000,
 			CycleDays: coach.CycleDays{Won: coach.Summary{N: 3, Median: f64(41)}, Lost: coach.Summary{N: 2, Median: f64(12)}},
 			WinRate:   coach.WinRate{Won: 3, Lost: 2, ByCount: f64(0.6)},
 			Reps:      []coach.RepStats{{User: "U1", Won: 2, Open: 4}, {User: "U2", Won: 1, Lost: 2, Open: 3}, {User: "U9"}},
 		},
 		Before: coach.Report{
+			Currency: "USD", WonCents: 8_000_000,
 			CycleDays: coach.CycleDays{Won: coach.Summary{N: 6, Median: f64(38)}, Lost: coach.Summary{N: 2, Median: f64(9)}},
 			WinRate:   coach.WinRate{Won: 6, Lost: 2, ByCount: f64(0.75)},
 		},
 		Quarter: coach.Report{
-			Stages: stages(6, 4),
-			Reps:   []coach.RepStats{{User: "U1", Won: 7, Open: 4, MedianWonCycleDays: f64(39)}, {User: "U2", Won: 3, Lost: 4, Open: 3, MedianWonCycleDays: f64(30)}},
+			Currency: "USD",
+			Stages:   stages(6, 4),
+			Reps:     []coach.RepStats{{User: "U1", Won: 7, Open: 4, MedianWonCycleDays: f64(39)}, {User: "U2", Won: 3, Lost: 4, Open: 3, MedianWonCycleDays: f64(30)}},
 			StaleDeals: []coach.StaleDeal{
 				{Deal: 17, Name: "Initech", Owner: "U2", Stage: coach.Closing, DaysInStage: 31, Rule: coach.StaleStageP90},
 				{Deal: 21, Name: "Globex", Owner: "U1", Stage: coach.Qualification, DaysInStage: 16, Rule: coach.StaleStage14d},
@@ -68,12 +72,85 @@ func renderText(rep render.DigestReports, lang coach.Lang, names bool) string {
 
 func TestDigestThisWeekAgainstTheFourBefore(t *testing.T) {
 	got := renderText(sample(), coach.EN, true)
-	hasAll(t, got, "the 7 days to Mon 2 Nov: 5 deals closed (3 won, 2 lost)",
-		// 8 closed in 4 weeks is 2 a week.
-		"Closed: 5 deals (3 won, 2 lost), up from 2 a week over the 4 weeks before (1.5 won, 0.5 lost)",
+	hasAll(t, got, "the 7 days to Mon 2 Nov: 3 won ($30,000), 2 lost",
+		// 6 won in 4 weeks is 1.5 a week, for $20,000 a week; 2 lost is 0.5.
+		"Won: 3 deals, $30,000 — more than the 1.5 a week of the 4 weeks before; $20,000 a week then",
+		"Lost: 2 deals — more than the 0.5 a week of the 4 weeks before",
 		"Win rate: 60%; the 4 weeks before: 75%",
 		"Median cycle, won: too few to say (3 deals); the 4 weeks before: 38 days (6 deals)",
 		"Figures up to Mon 2 Nov 09:00 (America/New_York)")
+}
+
+// TestDigestWeekOfLosses: a week of many losses and no win reads as that,
+// won and lost apart, never as "up".
+func TestDigestWeekOfLosses(t *testing.T) {
+	rep := sample()
+	rep.Week.WinRate = coach.WinRate{Won: 0, Lost: 8}
+	rep.Week.WonCents = 0
+	rep.Before.WinRate = coach.WinRate{Won: 8, Lost: 4}
+	got := renderText(rep, coach.EN, true)
+	hasAll(t, got, "0 won ($0), 8 lost",
+		"Won: 0 deals, $0 — fewer than the 2 a week of the 4 weeks before",
+		"Lost: 8 deals — more than the 1 a week of the 4 weeks before")
+	for _, w := range []string{"up from", "Closed:"} {
+		if strings.Contains(got, w) {
+			t.Errorf("digest says %q:\n%s", w, got)
+		}
+	}
+}
+
+// TestDigestForTheManager: money, the forecast with its accuracy, slipped
+// and overdue deals, lost reasons with value, the drop-out stage and each
+// rep's coaching focus only where the visits support it.
+func TestDigestForTheManager(t *testing.T) {
+	rep := sample()
+	rep.Week.Created = coach.StageTotal{Deals: 4, Cents: 9_000_000, Excluded: 1}
+	rep.Week.From = digestAt.AddDate(0, 0, -7)
+	rep.Week.Slipped = []coach.SlippedDeal{{Deal: 21, Name: "Globex", Owner: "U1", Slips: 1, DaysPushed: 14, From: "2026-11-01", To: "2026-11-15"}}
+	amount := int64(9_600_000)
+	rep.Week.Overdue = []coach.OverdueDeal{
+		{Deal: 17, Name: "Initech", Owner: "U2", Stage: coach.Closing, CloseDate: "2026-10-30", AmountCents: &amount, Currency: "USD"},
+		{Deal: 5, Name: "Acme", Owner: "U1", Stage: coach.Contact, CloseDate: "2026-09-01"},
+	}
+	q := &rep.Quarter
+	q.Stages = setStage(stages(20, 3), coach.Objections, 20, 9, 15)
+	q.Stages[2].LostFrom = 18
+	q.Pipeline = []coach.PipelineStage{{Stage: coach.Qualification, Deals: 3, Amount: 45000}, {Stage: coach.Closing, Deals: 2, Amount: 96000, AmountExcluded: 1}}
+	q.LostReasons = []coach.LostReasonStat{{Reason: coach.ReasonPrice, N: 4, Amount: 52000}, {Reason: coach.ReasonTiming, N: 1, Amount: 5000}}
+	q.StaleDeals[0].Amount = &coach.Money{Cents: amount, Currency: "USD"}
+	q.StaleDeals[0].CloseDate = "2026-10-30"
+	q.RepStages = []coach.RepStage{
+		{User: "U1", Stage: coach.Objections, Visits: 12, MedianDays: f64(14)},
+		{User: "U2", Stage: coach.Objections, Visits: 3, MedianDays: f64(30), Open: 1}, // too few visits to say
+		{User: "U2", Stage: coach.Closing, Open: 2},
+	}
+	rep.Forecast = &forecast.Forecast{Days: 30, Currency: "USD", ExpectedWon: 4.2, WonInterval: forecast.Interval{P10: 2, P90: 6},
+		ExpectedWonAmount: 81000, AmountInterval: forecast.Interval{P10: 40000, P90: 120000}, Deals: make([]forecast.DealForecast, 7)}
+	rep.Accuracy = &forecast.Summary{Months: 3, Brier: 0.12, BrierBase: 0.19, WonInside: 2, AmountInside: 3}
+	got := renderText(rep, coach.EN, true)
+	hasAll(t, got,
+		"New pipeline: 4 deals added, $90,000 (1 in other currencies left out)",
+		"Qualification: 3 deals · $45,000", "Open in all: 5 deals · $141,000 (1 in other currencies left out)",
+		"Wins: 4.2 expected of 7 open deals (80%: 2–6)", "Value: $81,000 expected (80%: $40,000–$120,000)",
+		"Accuracy: over the last 3 months, better than guessing the team's usual rate (Brier 0.12 against 0.19); the actual wins fell in the 80% range 2 of 3 times",
+		"Slipped: 1 deal pushed its close date later this week", "#21 Globex · @U1 · 2026-11-01 → 2026-11-15 (+14 days)",
+		"Overdue: 1 went past their close date this week, 2 open past it in all", "#17 Initech · $96,000 · @U2 · Closing · 2026-10-30",
+		"Most drop-outs: Qualification — 18 deals lost straight from it.",
+		"price: 4 deals · $52,000",
+		"Focus: Objection handling 14 days against the team's 9 over 12 visits — coach on objection handling",
+		"#17 Initech · $96,000 · close 2026-10-30")
+	if strings.Contains(got, "#5 Acme · ") && strings.Index(got, "#5 Acme") < strings.Index(got, "Stages over") {
+		t.Errorf("an old overdue deal is listed as gone overdue this week:\n%s", got)
+	}
+	if n := strings.Count(got, "Focus:"); n != 1 {
+		t.Errorf("%d focus lines, want Bob's only:\n%s", n, got)
+	}
+	zh := renderText(rep, coach.ZH, true)
+	hasAll(t, zh, "新增 4 笔", "预计赢单 4.2 笔", "本周有 1 笔商机推迟了预计成交日期", "丢单最多", "辅导重点：")
+	reply := render.RenderDigest(rep, digestAt, render.DigestView{Lang: coach.EN, Loc: time.UTC, Names: true})
+	if n := len(reply.Blocks()); n > 50 {
+		t.Errorf("%d blocks, Slack takes 50", n)
+	}
 }
 
 func TestDigestBottleneck(t *testing.T) {
@@ -173,7 +250,7 @@ func TestDigestChinese(t *testing.T) {
 	rep := sample()
 	rep.Quarter.Stages = setStage(stages(20, 3), coach.Objections, 12, 9, 15)
 	got := renderText(rep, coach.ZH, false)
-	hasAll(t, got, "每周销售摘要", "瓶颈：异议处理", "数据太少，暂不下结论（3 笔）", "高于此前 4 周的每周平均 2 笔", "需要关注")
+	hasAll(t, got, "每周销售摘要", "瓶颈：异议处理", "数据太少，暂不下结论（3 笔）", "多于此前 4 周的每周 1.5 笔", "需要关注")
 	for _, en := range []string{"too few", "Bottleneck", "won,", "Initech"} {
 		if strings.Contains(got, en) {
 			t.Errorf("Chinese digest shows %q:\n%s", en, got)

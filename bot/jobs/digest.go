@@ -9,12 +9,31 @@ import (
 
 	"salescoach/bot/render"
 	"salescoach/coach"
+	"salescoach/coach/forecast"
 )
 
 // Reporter computes the metrics of §9 for a team over the window [from, to).
 type Reporter interface {
 	Report(ctx context.Context, teamID string, from, to time.Time) (coach.Report, error)
 }
+
+// DigestReporter is a Reporter that also gives what only the digest needs
+// (each rep's stage figures, overdue deals); the store is one.
+type DigestReporter interface {
+	DigestReport(ctx context.Context, teamID string, from, to time.Time) (coach.Report, error)
+}
+
+// Forecaster gives a team's history for the forecast; the store is one.
+type Forecaster interface {
+	ForecastTeam(ctx context.Context, teamID string, at time.Time) (forecast.Team, error)
+}
+
+// DigestForecastDays is the window of the digest's forecast.
+const DigestForecastDays = 30
+
+// DigestBacktestMonths is how many past months the digest's accuracy line
+// scores.
+const DigestBacktestMonths = 3
 
 // PostedDigest is a digest just posted in a channel, for the hook that adds
 // files to it (the flowchart picture).
@@ -52,19 +71,46 @@ func BuildDigest(ctx context.Context, reporter Reporter, teamID string, at time.
 	windows := []struct {
 		dst      *coach.Report
 		from, to time.Time
+		extras   bool
 	}{
-		{&rep.Week, local.AddDate(0, 0, -7), at},
-		{&rep.Before, local.AddDate(0, 0, -35), local.AddDate(0, 0, -7)},
-		{&rep.Quarter, local.AddDate(0, 0, -90), at},
+		{&rep.Week, local.AddDate(0, 0, -7), at, true},
+		{&rep.Before, local.AddDate(0, 0, -35), local.AddDate(0, 0, -7), false},
+		{&rep.Quarter, local.AddDate(0, 0, -90), at, true},
 	}
+	dr, _ := reporter.(DigestReporter)
 	for _, w := range windows {
-		r, err := reporter.Report(ctx, teamID, w.from.UTC(), w.to.UTC())
+		var r coach.Report
+		var err error
+		if w.extras && dr != nil {
+			r, err = dr.DigestReport(ctx, teamID, w.from.UTC(), w.to.UTC())
+		} else {
+			r, err = reporter.Report(ctx, teamID, w.from.UTC(), w.to.UTC())
+		}
 		if err != nil {
 			return render.DigestReports{}, render.Reply{}, fmt.Errorf("digest report: %w", err)
 		}
 		*w.dst = r
 	}
+	if fc, ok := reporter.(Forecaster); ok {
+		f, acc, err := TeamForecast(ctx, fc, teamID, at, DigestForecastDays)
+		if err != nil {
+			return render.DigestReports{}, render.Reply{}, fmt.Errorf("digest forecast: %w", err)
+		}
+		rep.Forecast, rep.Accuracy = &f, &acc
+	}
 	return rep, render.RenderDigest(rep, at, v), nil
+}
+
+// TeamForecast forecasts the team's next days as of at, with its backtest
+// over the last DigestBacktestMonths months summed up.
+func TeamForecast(ctx context.Context, fc Forecaster, teamID string, at time.Time, days int) (forecast.Forecast, forecast.Summary, error) {
+	team, err := fc.ForecastTeam(ctx, teamID, at)
+	if err != nil {
+		return forecast.Forecast{}, forecast.Summary{}, err
+	}
+	f := forecast.Make(team, at, days)
+	acc := forecast.Summarize(forecast.Backtest(team, at, days, DigestBacktestMonths))
+	return f, acc, nil
 }
 
 // Post posts a team's digest as of at in a channel now, without a

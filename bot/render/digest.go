@@ -3,7 +3,6 @@ package render
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"salescoach/coach"
+	"salescoach/coach/forecast"
 )
 
 // DigestMessage renders a digest for chat.postMessage: Block Kit and a text
@@ -66,6 +66,10 @@ type DigestReports struct {
 	Week    coach.Report // the 7 days to the digest's time
 	Before  coach.Report // the 4 weeks before those 7 days
 	Quarter coach.Report // the 90 days to the digest's time: stages, bottleneck, stale deals
+	// Forecast is the forecast of the next 30 days and Accuracy its
+	// backtest over the last months; nil when not available.
+	Forecast *forecast.Forecast
+	Accuracy *forecast.Summary
 }
 
 // DigestView says how a digest is shown: its language, its time zone, and
@@ -91,16 +95,18 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 	}
 	r := Viewer{Caller: coach.Caller{Lang: v.Lang, Loc: v.Loc}, Now: at}
 	wk, before := rep.Week.WinRate, rep.Before.WinRate
-	closed := wk.Won + wk.Lost
 	day := DigestDate(r, at)
+	wonValue := Money(rep.Week.WonCents, rep.Week.Currency)
 	reply := Reply{
-		Text: r.T(fmt.Sprintf("Weekly sales digest, the 7 days to %s: %s closed (%d won, %d lost).", day, Quantity(closed, "deal", "deals"), wk.Won, wk.Lost),
-			fmt.Sprintf("每周销售摘要（截至 %s 的 7 天）：关闭 %d 笔商机（赢单 %d 笔，丢单 %d 笔）。", day, closed, wk.Won, wk.Lost)),
+		Text: r.T(fmt.Sprintf("Weekly sales digest, the 7 days to %s: %d won (%s), %d lost.", day, wk.Won, wonValue, wk.Lost),
+			fmt.Sprintf("每周销售摘要（截至 %s 的 7 天）：赢单 %d 笔（%s），丢单 %d 笔。", day, wk.Won, wonValue, wk.Lost)),
 	}
 
-	// This week against the 4 weeks before.
+	// This week against the 4 weeks before: won and lost apart.
 	week := []Line{
-		L(r.T("Closed", "关闭"), closedLine(r, wk, before)),
+		L(r.T("Won", "赢单"), wonLine(r, rep)),
+		L(r.T("Lost", "丢单"), lostLine(r, rep)),
+		L(r.T("New pipeline", "新增管道"), newPipelineLine(r, rep)),
 		L(r.T("Win rate", "赢单率"), r.T(
 			fmt.Sprintf("%s; the 4 weeks before: %s", rate(r, wk.ByCount), rate(r, before.ByCount)),
 			fmt.Sprintf("%s；此前 4 周：%s", rate(r, wk.ByCount), rate(r, before.ByCount)))),
@@ -112,6 +118,11 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 			fmt.Sprintf("%s；此前 4 周：%s", median(r, rep.Week.CycleDays.Lost, "deal"), median(r, rep.Before.CycleDays.Lost, "deal")))),
 	}
 	reply.Sections = append(reply.Sections, Section{Title: r.T("This week", "本周"), Lines: week})
+	reply.Sections = append(reply.Sections, Section{Title: r.T("Open pipeline now", "当前进行中的管道"), Lines: pipelineLines(r, rep)})
+	if lines := ForecastLines(r, rep.Forecast, rep.Accuracy); lines != nil {
+		reply.Sections = append(reply.Sections, Section{Title: r.T(fmt.Sprintf("Forecast, the next %d days", rep.Forecast.Days), fmt.Sprintf("未来 %d 天预测", rep.Forecast.Days)), Lines: lines})
+	}
+	reply.Sections = append(reply.Sections, Chunk(r.T("Close dates this week", "本周的预计成交日期"), closeDateLines(r, rep, v.Names))...)
 
 	// Stages over 90 days.
 	var stages []Line
@@ -123,7 +134,9 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 		stages = append(stages, L(s.Name(v.Lang), stageLine(r, *st)))
 	}
 	stages = append(stages, L(r.T("Bottleneck", "瓶颈"), bottleneckLine(r, rep.Quarter)))
+	stages = append(stages, L(r.T("Most drop-outs", "丢单最多"), dropOutLine(r, rep.Quarter)))
 	reply.Sections = append(reply.Sections, Section{Title: r.T("Stages over the last 90 days", "过去 90 天的各阶段"), Lines: stages})
+	reply.Sections = append(reply.Sections, Section{Title: r.T("Lost reasons, the last 90 days", "过去 90 天的丢单原因"), Lines: lostReasonLines(r, rep.Quarter)})
 
 	// Reps.
 	reply.Sections = append(reply.Sections, Chunk(r.T("Reps", "销售代表"), repLines(r, rep))...)
@@ -158,35 +171,6 @@ func Quantity(n int, one, many string) string { return fmt.Sprintf("%d %s", n, P
 // perWeek renders n over 4 weeks as a weekly average: "2", "2.5", "0.3".
 func perWeek(n int) string {
 	return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/4), ".0")
-}
-
-func closedLine(r Viewer, wk, before coach.WinRate) string {
-	n, b := wk.Won+wk.Lost, before.Won+before.Lost
-	if n == 0 && b == 0 {
-		return r.T("none this week, and none in the 4 weeks before", "本周没有，此前 4 周也没有")
-	}
-	avg := float64(b) / 4
-	var cmpEN, cmpZH string
-	switch {
-	case math.Abs(float64(n)-avg) < 0.05:
-		cmpEN, cmpZH = "level with", "持平于"
-	case float64(n) > avg:
-		cmpEN, cmpZH = "up from", "高于"
-	default:
-		cmpEN, cmpZH = "down from", "低于"
-	}
-	if b == 0 {
-		return r.T(fmt.Sprintf("%s (%d won, %d lost); none in the 4 weeks before", Quantity(n, "deal", "deals"), wk.Won, wk.Lost),
-			fmt.Sprintf("%d 笔（赢单 %d，丢单 %d）；此前 4 周没有", n, wk.Won, wk.Lost))
-	}
-	if n == 0 {
-		return r.T(fmt.Sprintf("none this week, down from %s a week over the 4 weeks before (%s won, %s lost)", perWeek(b), perWeek(before.Won), perWeek(before.Lost)),
-			fmt.Sprintf("本周没有，低于此前 4 周的每周平均 %s 笔（赢单 %s，丢单 %s）", perWeek(b), perWeek(before.Won), perWeek(before.Lost)))
-	}
-	return r.T(fmt.Sprintf("%s (%d won, %d lost), %s %s a week over the 4 weeks before (%s won, %s lost)",
-		Quantity(n, "deal", "deals"), wk.Won, wk.Lost, cmpEN, perWeek(b), perWeek(before.Won), perWeek(before.Lost)),
-		fmt.Sprintf("%d 笔（赢单 %d，丢单 %d），%s此前 4 周的每周平均 %s 笔（赢单 %s，丢单 %s）",
-			n, wk.Won, wk.Lost, cmpZH, perWeek(b), perWeek(before.Won), perWeek(before.Lost)))
 }
 
 // rate renders a ratio as a percentage, or says there was nothing to divide.
@@ -244,14 +228,18 @@ func repLines(r Viewer, rep DigestReports) []Line {
 	if len(users) == 0 {
 		return []Line{T(r.T("No deals in the last 90 days.", "过去 90 天没有商机。"))}
 	}
+	focus := focusByUser(r, rep.Quarter)
 	var lines []Line
 	for _, u := range users {
 		w, q := week[u], quarter[u]
 		open := max(w.Open, q.Open) // both are as of the same instant
 		cycle := medianOf(r, q.Won, q.MedianWonCycleDays, "deal")
-		lines = append(lines, L("<@"+u+">", r.T(
-			fmt.Sprintf("this week %d won, %d lost · %d open · median won cycle over 90 days: %s", w.Won, w.Lost, open, cycle),
-			fmt.Sprintf("本周赢单 %d，丢单 %d · 进行中 %d · 90 天赢单周期中位数：%s", w.Won, w.Lost, open, cycle))))
+		text := r.T(fmt.Sprintf("this week %d won, %d lost · %d open · median won cycle over 90 days: %s", w.Won, w.Lost, open, cycle),
+			fmt.Sprintf("本周赢单 %d，丢单 %d · 进行中 %d · 90 天赢单周期中位数：%s", w.Won, w.Lost, open, cycle))
+		if f, ok := focus[u]; ok {
+			text += r.T("\n   Focus: ", "\n   辅导重点：") + f
+		}
+		lines = append(lines, L("<@"+u+">", text))
 	}
 	return lines
 }
@@ -259,14 +247,11 @@ func repLines(r Viewer, rep DigestReports) []Line {
 // staleLines lists the deals that need attention with the rule that fired:
 // by name when names are on, as counts per rep otherwise.
 func staleLines(r Viewer, q coach.Report, names bool) []Line {
-	stale := slices.Clone(q.StaleDeals)
+	stale := sortedStale(q)
 	if len(stale) == 0 {
 		return []Line{T(r.T("Nothing stale: no open deal is past its stage's usual time or idle for more than 14 days.",
 			"没有停滞的商机：所有进行中的商机都没有超出阶段常规时长，也没有超过 14 天无动静。"))}
 	}
-	slices.SortFunc(stale, func(a, b coach.StaleDeal) int {
-		return cmp.Or(cmp.Compare(b.DaysInStage, a.DaysInStage), cmp.Compare(a.Deal, b.Deal))
-	})
 	if !names {
 		return staleCounts(r, stale)
 	}
@@ -279,7 +264,7 @@ func staleLines(r Viewer, q coach.Report, names bool) []Line {
 				fmt.Sprintf("……还有 %d 笔：/deal list team 可查看全部进行中的商机。", more))))
 			break
 		}
-		lines = append(lines, L(fmt.Sprintf("#%d %s", d.Deal, d.Name), "<@"+d.Owner+"> · "+d.Stage.Name(lang)+" · "+staleWhy(r, d)))
+		lines = append(lines, L(staleTitle(r, d), "<@"+d.Owner+"> · "+d.Stage.Name(lang)+" · "+staleWhy(r, d)))
 	}
 	return lines
 }

@@ -25,7 +25,7 @@ func Backtest(team Team, now time.Time, days, months int) []Score {
 	past := team.before(now)
 	var out []Score
 	for _, m := range monthStarts(now, days, months) {
-		f := Make(*past, m, days)
+		f := makeScored(*past, m, days)
 		sc := Score{At: m, Open: len(f.Deals), ExpectedWon: f.ExpectedWon, WonInterval: f.WonInterval,
 			ExpectedAmount: f.ExpectedWonAmount, AmountInterval: f.AmountInterval,
 			UsedCloseDate: f.UsedCloseDate, TooLittle: f.TooLittle}

@@ -63,8 +63,10 @@ const (
 	Shrink = 8.0
 	// SnapshotEvery is how often the past is looked at to collect situations.
 	SnapshotEvery = 7 * 24 * time.Hour
-	// Draws is how many simulated outcomes the amount interval rests on.
-	Draws = 10000
+	// Draws is how many simulated outcomes the intervals rest on;
+	// BacktestDraws the same for the past forecasts a backtest scores.
+	Draws         = 4000
+	BacktestDraws = 1000
 	// closeDateGain is how much lower, relatively, the Brier score with the
 	// close date must be in the check of recent months before it is used.
 	closeDateGain = 0.02
@@ -140,6 +142,7 @@ func (d *Deal) wonIn(from, to time.Time) (time.Time, bool) {
 // tally is a group of past situations: how many, how many were won within
 // the window, and how long those wins took.
 type tally struct {
+	median  *float64 // of winDays, once worked out
 	n, won  int
 	deals   int // distinct deals among the situations
 	last    int // the deal counted last, + 1
@@ -263,11 +266,11 @@ func (m *model) winDays(s state, at time.Time) (float64, bool) {
 	age := ageGroup(coach.Days(at.Sub(s.since)))
 	for _, t := range []*tally{m.cell[cellKey{s.stage, age, -1}], m.stage[s.stage], &m.all} {
 		if t != nil && len(t.winDays) >= 5 {
-			return median(t.winDays), true
+			return t.medianDays(), true
 		}
 	}
 	if len(m.all.winDays) > 0 {
-		return median(m.all.winDays), true
+		return m.all.medianDays(), true
 	}
 	return 0, false
 }
@@ -276,6 +279,14 @@ func (m *model) winDays(s state, at time.Time) (float64, bool) {
 func odds(p float64) float64 {
 	p = min(max(p, 1e-6), 1-1e-6)
 	return p / (1 - p)
+}
+
+func (t *tally) medianDays() float64 {
+	if t.median == nil {
+		v := median(t.winDays)
+		t.median = &v
+	}
+	return *t.median
 }
 
 func median(xs []float64) float64 {
@@ -376,12 +387,19 @@ func (f Forecast) MarshalJSON() ([]byte, error) {
 // what happened before at alone. days must be positive.
 func Make(team Team, at time.Time, days int) Forecast {
 	useDue := closeDateHelps(&team, at, days)
-	return make1(&team, at, days, useDue, true)
+	return make1(&team, at, days, useDue, Draws)
+}
+
+// makeScored is Make with fewer simulated outcomes, for scoring past
+// forecasts: how often the interval holds needs less precision than the
+// interval itself.
+func makeScored(team Team, at time.Time, days int) Forecast {
+	return make1(&team, at, days, closeDateHelps(&team, at, days), BacktestDraws)
 }
 
 // make1 forecasts with or without the close dates; the team's intervals
 // only when intervals is set.
-func make1(team *Team, at time.Time, days int, useDue, withIntervals bool) Forecast {
+func make1(team *Team, at time.Time, days int, useDue bool, draws int) Forecast {
 	at = at.UTC()
 	f := Forecast{TeamID: team.ID, At: at, Days: days, Currency: team.Currency, Deals: []DealForecast{}}
 	m := fit(team, at, days)
@@ -433,7 +451,7 @@ func make1(team *Team, at time.Time, days int, useDue, withIntervals bool) Forec
 		}
 		return a.Deal - b.Deal
 	})
-	if f.TooLittle || !withIntervals {
+	if f.TooLittle || draws == 0 {
 		return f
 	}
 	for _, x := range sims {
@@ -442,7 +460,7 @@ func make1(team *Team, at time.Time, days int, useDue, withIntervals bool) Forec
 	}
 	f.ExpectedWon = math.Round(f.ExpectedWon*100) / 100
 	f.ExpectedWonAmount = math.Round(f.ExpectedWonAmount*100) / 100
-	f.WonInterval, f.AmountInterval = intervals(sims, seed(team.ID, at, days))
+	f.WonInterval, f.AmountInterval = intervals(sims, seed(team.ID, at, days), draws)
 	return f
 }
 
@@ -450,25 +468,42 @@ func make1(team *Team, at time.Time, days int, useDue, withIntervals bool) Forec
 // whose windows are over by at, forecasting each with and without the close
 // dates, and says whether the close dates lowered the Brier score.
 func closeDateHelps(team *Team, at time.Time, days int) bool {
+	dated := 0
+	for i := range team.Deals {
+		if d := &team.Deals[i]; len(d.Dues) > 0 && d.Dues[0].At.Before(at) {
+			dated++
+		}
+	}
+	if dated < 10 {
+		return false // too few dates to tell: not worth replaying
+	}
 	var with, without float64
-	n, dated := 0, 0
+	n := 0
+	dated = 0
 	past := team.before(at) // outcomes up to at are known at at, no later
-	for _, m := range monthStarts(at, days, closeDateMonths) {
-		a, b := make1(past, m, days, true, false), make1(past, m, days, false, false)
-		if a.TooLittle {
+	window := time.Duration(days) * 24 * time.Hour
+	for _, ms := range monthStarts(at, days, closeDateMonths) {
+		m := fit(past, ms, days)
+		if !m.enough() {
 			continue
 		}
-		for i := range a.Deals {
-			y := b2f(a.Deals[i].won)
-			with += sq(a.Deals[i].PWin - y)
-			if a.Deals[i].CloseDate != nil {
+		for i := range past.Deals {
+			d := &past.Deals[i]
+			s := d.stateAt(ms, days)
+			if !s.open {
+				continue
+			}
+			_, won := d.wonIn(ms, ms.Add(window))
+			y := b2f(won)
+			m.useCloseDate = false
+			without += sq(m.p(s, ms) - y)
+			m.useCloseDate = true
+			with += sq(m.p(s, ms) - y)
+			if !s.date.IsZero() {
 				dated++
 			}
+			n++
 		}
-		for i := range b.Deals {
-			without += sq(b.Deals[i].PWin - b2f(b.Deals[i].won))
-		}
-		n += len(a.Deals)
 	}
 	return n > 0 && dated >= 10 && with < without*(1-closeDateGain)
 }
@@ -547,19 +582,26 @@ func (m *model) group(s state, at time.Time) (cellKey, float64) {
 // about sqrt(p(1−p)/(n+1)), the spread of its Beta posterior, and the
 // deals of a group are off together — then wins each deal with its
 // chance, independently. The same seed gives the same intervals.
-func intervals(sims []sim, seed uint64) (Interval, Interval) {
+func intervals(sims []sim, seed uint64, draws int) (Interval, Interval) {
 	rnd := rand.New(rand.NewPCG(seed, 16))
-	wins, sums := make([]float64, Draws), make([]float64, Draws)
-	shift := map[cellKey]float64{}
-	for i := range Draws {
-		clear(shift)
-		for _, x := range sims {
-			z, ok := shift[x.group]
-			if !ok {
-				z = rnd.NormFloat64()
-				shift[x.group] = z
-			}
-			p := min(max(x.p+z*math.Sqrt(x.p*(1-x.p)/(x.n+1)), 0), 1)
+	wins, sums := make([]float64, draws), make([]float64, draws)
+	index := map[cellKey]int{}
+	group, sd := make([]int, len(sims)), make([]float64, len(sims))
+	for j, x := range sims {
+		g, ok := index[x.group]
+		if !ok {
+			g = len(index)
+			index[x.group] = g
+		}
+		group[j], sd[j] = g, math.Sqrt(x.p*(1-x.p)/(x.n+1))
+	}
+	shift := make([]float64, len(index))
+	for i := range draws {
+		for g := range shift {
+			shift[g] = rnd.NormFloat64()
+		}
+		for j, x := range sims {
+			p := x.p + shift[group[j]]*sd[j]
 			if rnd.Float64() < p {
 				wins[i]++
 				sums[i] += x.amount
