@@ -3,6 +3,7 @@ module salescoach
 go 1.26.0
 
 require (
+	github.com/chzyer/readline v1.5.1
 	github.com/fogleman/gg v1.3.0
 	github.com/jmoiron/sqlx v1.4.0
 	github.com/lib/pq v1.12.3

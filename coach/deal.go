@@ -319,3 +319,14 @@ func Visits(events []Event) []Visit {
 	}
 	return out
 }
+
+// Stale reports whether d is a stale deal of §9 at now by the team's numbers
+// t: open, not paused, and in its stage longer than the stage's mark (the
+// team's p90 on enough visits, else StaleDays) or without a stage change or
+// note for more than StaleDays.
+func (t TeamStats) Stale(d Deal, now time.Time) bool {
+	if d.Status != StatusOpen || d.Archived || d.Paused(now) {
+		return false
+	}
+	return d.DaysInStage(now) > t.Threshold(d.Stage).P90 || (!d.LastActive.IsZero() && Days(now.Sub(d.LastActive)) > StaleDays)
+}

@@ -518,10 +518,10 @@ func WriteHistoryCSV(w io.Writer, rows []HistoryRow) error {
 				reason = string(ReasonOther)
 			}
 			if r.Text != "" {
-				reason += ": " + r.Text
+				reason += ": " + ToPlain(r.Text) // a link as "label (url)"
 			}
 		}
-		cw.Write([]string{guardCell(r.DealID), guardCell(r.Name), r.Owner, amount, r.Amount.Currency, string(r.Stage),
+		cw.Write([]string{guardCell(r.DealID), guardCell(LinkLabels(r.Name)), r.Owner, amount, r.Amount.Currency, string(r.Stage),
 			r.At.UTC().Format(time.RFC3339Nano), guardCell(reason)})
 	}
 	cw.Flush()

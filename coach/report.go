@@ -162,6 +162,17 @@ type RepStats struct {
 	Open               int      `json:"open"`
 }
 
+// PeriodWeeks is the window of every surface that shows the team's recent
+// figures: /coach stats, /coach flow, salescoach report and the digest's
+// stages and reps read the same 13 weeks (91 days) for the same words, and
+// each prints its window. The stale rule and velocity keep the 90 days §9
+// names them by.
+const PeriodWeeks = 13
+
+// PeriodStart returns the start of the window of weeks that ends at to, in
+// to's calendar (a day across a daylight-saving change is still a day).
+func PeriodStart(to time.Time, weeks int) time.Time { return to.AddDate(0, 0, -7*weeks) }
+
 // MinVisitsForBottleneck is how many completed visits a stage needs before it
 // can be named the bottleneck or judged by its own p90.
 const MinVisitsForBottleneck = 10

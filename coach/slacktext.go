@@ -7,7 +7,8 @@ import (
 
 // Slack sends a link someone typed as <http://Acme.io|Acme.io> (or <url> when
 // it has no label), an e-mail address as <mailto:bob@acme.io|bob@acme.io>,
-// and mentions as <@U123>, <#C123|general> and <!here>; with should_escape it
+// mentions as <@U123> and <#C123|general>, and <!here>, which is kept as the
+// plain word @here; with should_escape it
 // escapes &, < and > in everything else. Deal names keep only a link's label;
 // notes keep the link in a stored form, [label](url) (the bare url when the
 // label is the url), which ToSlack shows as a link and ToPlain writes out as
@@ -35,8 +36,17 @@ func FromSlack(escaped string) string {
 		inner := escaped[m[0]+1 : m[1]-1]
 		url, label, _ := strings.Cut(inner, "|")
 		switch {
-		case strings.HasPrefix(inner, "@"), strings.HasPrefix(inner, "#"), strings.HasPrefix(inner, "!"):
+		case strings.HasPrefix(inner, "@"), strings.HasPrefix(inner, "#"):
 			b.WriteString(escaped[m[0]:m[1]])
+		case strings.HasPrefix(inner, "!"):
+			// <!here>, <!subteam^S1|@sales>, <!date^…|fallback>: kept as the
+			// words they stand for, never as a ping a share would repeat.
+			if label != "" {
+				b.WriteString(slackUnescaper.Replace(label))
+			} else {
+				word, _, _ := strings.Cut(url[1:], "^")
+				b.WriteString("@" + word)
+			}
 		case isLinkURL(url):
 			b.WriteString(storeLink(slackUnescaper.Replace(url), slackUnescaper.Replace(label)))
 		default:
@@ -89,8 +99,8 @@ func LinkLabels(text string) string {
 }
 
 // ToSlack returns stored text for Slack's mrkdwn: &, < and > escaped, links
-// made clickable (<url|label>), mentions (<@U123>, <#C123|general>, <!here>)
-// kept as mentions.
+// made clickable (<url|label>), mentions (<@U123>, <#C123|general>) kept as
+// mentions.
 func ToSlack(text string) string {
 	var b strings.Builder
 	for _, p := range splitStored(text) {
@@ -127,7 +137,7 @@ type storedPart struct {
 	url, label string
 }
 
-var storedMention = regexp.MustCompile(`<(?:@[UW][A-Z0-9]+|#C[A-Z0-9]+|![a-z^A-Z0-9-]+)(?:\|[^<>]*)?>`)
+var storedMention = regexp.MustCompile(`<(?:@[UW][A-Z0-9]+|#[CGD][A-Z0-9]+)(?:\|[^<>]*)?>`)
 
 func splitStored(text string) []storedPart {
 	var out []storedPart

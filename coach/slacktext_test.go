@@ -15,7 +15,8 @@ func TestSlackText(t *testing.T) {
 		{"Mailto", "mail <mailto:bob@acme.io|bob@acme.io> today", "mail [bob@acme.io](mailto:bob@acme.io) today", "mail bob@acme.io today", "mail bob@acme.io (mailto:bob@acme.io) today"},
 		{"Escaped", "Smith &amp; Sons &lt;UK&gt;", "Smith & Sons <UK>", "Smith & Sons <UK>", "Smith & Sons <UK>"},
 		{"EscapedInLink", "<https://a.io/?x=1&amp;y=2|A &amp; B>", "[A & B](https://a.io/?x=1&y=2)", "A & B", "A & B (https://a.io/?x=1&y=2)"},
-		{"Mentions", "ask <@U0123ABC> in <#C0456|deals> <!here>", "ask <@U0123ABC> in <#C0456|deals> <!here>", "ask <@U0123ABC> in <#C0456|deals> <!here>", "ask <@U0123ABC> in <#C0456|deals> <!here>"},
+		{"Mentions", "ask <@U0123ABC> in <#C0456|deals>", "ask <@U0123ABC> in <#C0456|deals>", "ask <@U0123ABC> in <#C0456|deals>", "ask <@U0123ABC> in <#C0456|deals>"},
+		{"Here", "<!here> and <!subteam^S1|@sales>", "@here and @sales", "@here and @sales", "@here and @sales"},
 		{"Parens", "<https://en.wikipedia.org/wiki/Acme_(company)|Acme>", "[Acme](https://en.wikipedia.org/wiki/Acme_%28company%29)", "Acme", "Acme (https://en.wikipedia.org/wiki/Acme_(company))"},
 	}
 	for _, tt := range tests {

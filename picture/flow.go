@@ -32,6 +32,24 @@ func FlowOf(team string, rep coach.Report, moves []coach.Transition, loc *time.L
 		Won: rep.WinRate.Won, Lost: rep.WinRate.Lost, Bottleneck: rep.Bottleneck(), Loc: loc}
 }
 
+// FlowCounts are the figures a flowchart's boxes show: the deals won and
+// lost in the window, and per open stage its completed visits and the deals
+// in it at the window's end.
+type FlowCounts struct {
+	Won, Lost int
+	Visits    map[coach.Stage]int
+	OpenNow   map[coach.Stage]int
+}
+
+// Counts returns what the flowchart's boxes say.
+func (f Flow) Counts() FlowCounts {
+	c := FlowCounts{Won: f.Won, Lost: f.Lost, Visits: map[coach.Stage]int{}, OpenNow: map[coach.Stage]int{}}
+	for _, st := range f.Stages {
+		c.Visits[st.Stage], c.OpenNow[st.Stage] = st.CompletedVisits, st.OpenNow
+	}
+	return c
+}
+
 // PNG draws the flowchart in lang.
 func (f Flow) PNG(lang coach.Lang) ([]byte, error) {
 	s, err := f.scene(lang)

@@ -24,6 +24,7 @@ type Store interface {
 	Sighting(ctx context.Context, signature string, now time.Time, teamID, userID string) (first bool, m coach.Member, known bool, err error)
 	CreateDeal(ctx context.Context, teamID string, nd coach.NewDeal) (coach.Deal, bool, error)
 	FindDeals(ctx context.Context, c coach.Caller, ref coach.DealRef, archived bool) ([]coach.DealName, error)
+	DealNames(ctx context.Context, c coach.Caller) ([]coach.DealName, error)
 	Deal(ctx context.Context, c coach.Caller, id int64) (coach.Deal, []coach.Event, error)
 	Change(ctx context.Context, c coach.Caller, id int64, decide coach.Decide) (coach.Deal, coach.Event, error)
 	Undo(ctx context.Context, c coach.Caller, now time.Time) (coach.Deal, coach.Event, error)

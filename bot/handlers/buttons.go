@@ -201,3 +201,13 @@ func (a *App) share(ctx context.Context, r *Request, id, version int64, o render
 	}
 	return transport.Outcome{Later: a.deliver(*r, o, reply, false)}
 }
+
+// listMoreClick shows the next page of a list (the More button; its value is
+// the list's arguments with the page).
+func (a *App) listMoreClick(ctx context.Context, r *Request, value string, o render.Origin) transport.Outcome {
+	reply, err := a.dealList(ctx, r, value)
+	if err != nil {
+		reply = a.failure(ctx, r, err)
+	}
+	return transport.Outcome{Later: a.deliver(*r, o, reply, false)}
+}

@@ -4,14 +4,13 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"salescoach/bot/render"
 	"salescoach/coach"
 )
 
 // statsWeeks is how far back /coach stats [@rep|team] [weeks N] looks unless told.
-const statsWeeks = 13
+const statsWeeks = coach.PeriodWeeks
 
 // statsArgs are the parsed arguments of /coach stats.
 type statsArgs struct {
@@ -72,7 +71,7 @@ func (a *App) coachStats(ctx context.Context, r *Request, args string) (render.R
 		owner = r.UserID
 	}
 	to := r.Now
-	from := to.Add(-time.Duration(sa.weeks) * 7 * 24 * time.Hour)
+	from := coach.PeriodStart(to, sa.weeks)
 	rep, err := a.store.ReportFor(ctx, r.TeamID, owner, from, to)
 	if err != nil {
 		return render.Reply{}, err

@@ -50,7 +50,7 @@ func TestConsole(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := out.String()
-	for _, want := range []string{"Added #1 Acme — $12,000 · Prospecting.", "Your open deals (1):", "#1 Acme · $12,000 · Prospecting", "Type a command as in Slack", "Unknown command /deal bogus"} {
+	for _, want := range []string{"Added #1 Acme — $12,000 (USD) · Prospecting.", "Your open deals (1):", "#1 Acme · $12,000 · Prospecting", "Type a command as in Slack", "Unknown command /deal bogus"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("console output lacks %q:\n%s", want, got)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"salescoach/bot/render"
 	"salescoach/coach"
@@ -21,7 +22,14 @@ func (a *App) resolve(ctx context.Context, r *Request, args string, archived boo
 	if err != nil {
 		return coach.DealName{}, "", err
 	}
-	return coach.ResolveDeal(ref, cands)
+	dn, rest, err := coach.ResolveDeal(ref, cands)
+	if coach.ErrorCode(err) == coach.ENotFound {
+		// A typo? Suggest the closest of the caller's deals.
+		if names, nerr := a.store.DealNames(ctx, r.Caller); nerr == nil {
+			err = coach.DidYouMean(err, ref, names)
+		}
+	}
+	return dn, rest, err
 }
 
 // change resolves the deal at the start of args and applies one decided change.
@@ -45,6 +53,35 @@ func (a *App) changeArchived(ctx context.Context, r *Request, args string, archi
 		return d, nil, ev, err
 	}
 	return d, append(log[:len(log):len(log)], ev), ev, nil
+}
+
+// dated takes the optional trailing time of a change logged late off rest
+// (coach.SplitTrailingTime, in the caller's time zone) and returns the rest,
+// the time the change happened, and a function that marks the decided event
+// with when it was typed.
+func dated(r *Request, rest string) (string, time.Time, func(coach.Event, error) (coach.Event, error), error) {
+	loc := r.Caller.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	rest, at, given, err := coach.SplitTrailingTime(rest, r.Now.In(loc))
+	mark := func(e coach.Event, err error) (coach.Event, error) {
+		if given && err == nil {
+			e.TypedAt = r.Now
+		}
+		return e, err
+	}
+	return rest, at.UTC(), mark, err
+}
+
+// extraWords refuses words after a command that takes only an optional time.
+func extraWords(d coach.Deal, cmd, rest string) error {
+	if strings.TrimSpace(rest) == "" {
+		return nil
+	}
+	return coach.Fail(coach.EInvalid,
+		fmt.Sprintf("/deal %s takes only the deal and, for a change logged late, when it happened — not %q. E.g. /deal %s #%d yesterday.", cmd, rest, cmd, d.Number),
+		fmt.Sprintf("/deal %s 只需要交易和（补记时的）发生时间，不能是“%s”。例如 /deal %s #%d 昨天。", cmd, rest, cmd, d.Number))
 }
 
 func (a *App) dealAdd(ctx context.Context, r *Request, args string) (render.Reply, error) {
@@ -74,8 +111,13 @@ func (a *App) dealAdd(ctx context.Context, r *Request, args string) (render.Repl
 
 // addedReply answers the creation of a deal (or a double submit of it).
 func (a *App) addedReply(ctx context.Context, r *Request, d coach.Deal, created bool) render.Reply {
-	text := r.T(fmt.Sprintf("Added %s — %s.", render.DealTitle(d), render.Describe(r.Viewer, d)),
-		fmt.Sprintf("已新建 %s，%s。", render.DealTitle(d), render.Describe(r.Viewer, d)))
+	stage := d.ShownStage().Name(r.Lang())
+	what := stage
+	if d.HasAmount {
+		what = render.StoredAmount(d.Amount) + " · " + stage
+	}
+	text := r.T(fmt.Sprintf("Added %s — %s.", render.DealTitle(d), what),
+		fmt.Sprintf("已新建 %s，%s。", render.DealTitle(d), what))
 	if !created {
 		text = r.T(fmt.Sprintf("You just added %s — not adding it twice.", render.DealTitle(d)),
 			fmt.Sprintf("您刚刚已经新建了 %s，不会重复添加。", render.DealTitle(d)))
@@ -87,10 +129,14 @@ func (a *App) dealMove(ctx context.Context, r *Request, args string) (render.Rep
 	var from coach.Deal
 	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
 		from = d
+		rest, at, mark, err := dated(r, rest)
+		if err != nil {
+			return coach.Event{}, err
+		}
 		if strings.TrimSpace(rest) == "" {
 			return coach.Event{}, coach.Fail(coach.EInvalid,
-				fmt.Sprintf("Move #%d to which stage? E.g. /deal move #%d demo.", d.Number, d.Number),
-				fmt.Sprintf("把 #%d 移到哪个阶段？例如 /deal move #%d 演示。", d.Number, d.Number))
+				fmt.Sprintf("Move #%d to which stage? E.g. /deal move #%d demo, or /deal move #%d demo yesterday for a move made earlier.", d.Number, d.Number, d.Number),
+				fmt.Sprintf("把 #%d 移到哪个阶段？例如 /deal move #%d 演示；补记昨天的移动：/deal move #%d 演示 昨天。", d.Number, d.Number, d.Number))
 		}
 		to, err := coach.ParseStage(rest)
 		if err != nil {
@@ -98,9 +144,9 @@ func (a *App) dealMove(ctx context.Context, r *Request, args string) (render.Rep
 		}
 		if to == coach.Lost {
 			reason, text := coach.ParseLostReason("")
-			return coach.Lose(r.Caller, d, reason, text, r.Now)
+			return mark(coach.Lose(r.Caller, d, reason, text, at))
 		}
-		return coach.Move(r.Caller, d, to, r.Now)
+		return mark(coach.Move(r.Caller, d, to, at))
 	})
 	if err != nil {
 		return render.Reply{}, err
@@ -110,9 +156,16 @@ func (a *App) dealMove(ctx context.Context, r *Request, args string) (render.Rep
 
 func (a *App) dealNext(ctx context.Context, r *Request, args string) (render.Reply, error) {
 	var from coach.Deal
-	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, _ string) (coach.Event, error) {
+	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
 		from = d
-		return coach.Advance(r.Caller, d, r.Now)
+		rest, at, mark, err := dated(r, rest)
+		if err == nil {
+			err = extraWords(d, "next", rest)
+		}
+		if err != nil {
+			return coach.Event{}, err
+		}
+		return mark(coach.Advance(r.Caller, d, at))
 	})
 	if err != nil {
 		return render.Reply{}, err
@@ -122,9 +175,16 @@ func (a *App) dealNext(ctx context.Context, r *Request, args string) (render.Rep
 
 func (a *App) dealWon(ctx context.Context, r *Request, args string) (render.Reply, error) {
 	var from coach.Deal
-	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, _ string) (coach.Event, error) {
+	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
 		from = d
-		return coach.Win(r.Caller, d, r.Now)
+		rest, at, mark, err := dated(r, rest)
+		if err == nil {
+			err = extraWords(d, "won", rest)
+		}
+		if err != nil {
+			return coach.Event{}, err
+		}
+		return mark(coach.Win(r.Caller, d, at))
 	})
 	if err != nil {
 		return render.Reply{}, err
@@ -136,8 +196,12 @@ func (a *App) dealLost(ctx context.Context, r *Request, args string) (render.Rep
 	var from coach.Deal
 	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
 		from = d
+		rest, at, mark, err := dated(r, rest)
+		if err != nil {
+			return coach.Event{}, err
+		}
 		reason, text := coach.ParseLostReason(rest)
-		return coach.Lose(r.Caller, d, reason, text, r.Now)
+		return mark(coach.Lose(r.Caller, d, reason, text, at))
 	})
 	if err != nil {
 		return render.Reply{}, err
@@ -147,9 +211,16 @@ func (a *App) dealLost(ctx context.Context, r *Request, args string) (render.Rep
 
 func (a *App) dealReopen(ctx context.Context, r *Request, args string) (render.Reply, error) {
 	var from coach.Deal
-	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, _ string) (coach.Event, error) {
+	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
 		from = d
-		return coach.Reopen(r.Caller, d, r.Now)
+		rest, at, mark, err := dated(r, rest)
+		if err == nil {
+			err = extraWords(d, "reopen", rest)
+		}
+		if err != nil {
+			return coach.Event{}, err
+		}
+		return mark(coach.Reopen(r.Caller, d, at))
 	})
 	if err != nil {
 		return render.Reply{}, err
@@ -158,23 +229,27 @@ func (a *App) dealReopen(ctx context.Context, r *Request, args string) (render.R
 }
 
 func (a *App) dealNote(ctx context.Context, r *Request, args string) (render.Reply, error) {
-	d, log, _, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
+	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
+		rest, at, mark, err := dated(r, rest)
+		if err != nil {
+			return coach.Event{}, err
+		}
 		if strings.TrimSpace(rest) == "" {
 			return coach.Event{}, coach.Fail(coach.EInvalid,
 				fmt.Sprintf("What should the note on #%d say? E.g. /deal note #%d sent pricing to the CFO.", d.Number, d.Number),
 				fmt.Sprintf("#%d 的备注要写什么？例如 /deal note #%d 已把报价发给财务总监。", d.Number, d.Number))
 		}
-		return coach.AddNote(r.Caller, d, rest, r.Now)
+		return mark(coach.AddNote(r.Caller, d, rest, at))
 	})
 	if err != nil {
 		return render.Reply{}, err
 	}
-	return a.notedReply(ctx, r, d, log), nil
+	return a.notedReply(ctx, r, d, log, ev), nil
 }
 
 // notedReply answers a note logged on a deal (log: its log with the note).
-func (a *App) notedReply(ctx context.Context, r *Request, d coach.Deal, log []coach.Event) render.Reply {
-	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("Noted on %s.", render.DealTitle(d)), fmt.Sprintf("已为 %s 添加备注。", render.DealTitle(d))))
+func (a *App) notedReply(ctx context.Context, r *Request, d coach.Deal, log []coach.Event, ev coach.Event) render.Reply {
+	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("Noted on %s.", render.DealTitle(d)), fmt.Sprintf("已为 %s 添加备注。", render.DealTitle(d)))+render.DatedText(r.Viewer, ev))
 }
 
 func (a *App) dealAssign(ctx context.Context, r *Request, args string) (render.Reply, error) {
@@ -205,8 +280,8 @@ func (a *App) dealAmount(ctx context.Context, r *Request, args string) (render.R
 	if err != nil {
 		return render.Reply{}, err
 	}
-	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("%s is now %s.", render.DealTitle(d), coach.FormatMoney(d.Amount)),
-		fmt.Sprintf("%s 的金额已改为 %s。", render.DealTitle(d), coach.FormatMoney(d.Amount)))), nil
+	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("%s is now %s.", render.DealTitle(d), render.StoredAmount(d.Amount)),
+		fmt.Sprintf("%s 的金额已改为 %s。", render.DealTitle(d), render.StoredAmount(d.Amount)))), nil
 }
 
 func (a *App) dealRename(ctx context.Context, r *Request, args string) (render.Reply, error) {
@@ -249,12 +324,12 @@ func (a *App) dealUndo(ctx context.Context, r *Request, _ string) (render.Reply,
 	if err != nil {
 		return render.Reply{}, err
 	}
-	text := r.T(fmt.Sprintf("Undone: %s. %s is %s.", render.EventSummary(r.Viewer, undone), render.DealTitle(d), render.Describe(r.Viewer, d)),
-		fmt.Sprintf("已撤销：%s。%s 现在%s。", render.EventSummary(r.Viewer, undone), render.DealTitle(d), render.Describe(r.Viewer, d)))
+	text := r.T(fmt.Sprintf("Undone: %s. %s is %s.", coach.Describe(undone, r.Lang()).What, render.DealTitle(d), render.Describe(r.Viewer, d)),
+		fmt.Sprintf("已撤销：%s。%s 现在%s。", coach.Describe(undone, r.Lang()).What, render.DealTitle(d), render.Describe(r.Viewer, d)))
 	if d.Archived {
 		// The undone change was the deal's creation.
-		text = r.T(fmt.Sprintf("Undone: %s. %s is archived: out of lists and metrics (/deal restore #%d brings it back).", render.EventSummary(r.Viewer, undone), render.DealTitle(d), d.Number),
-			fmt.Sprintf("已撤销：%s。%s 已归档，不再出现在列表和统计中（/deal restore #%d 可恢复）。", render.EventSummary(r.Viewer, undone), render.DealTitle(d), d.Number))
+		text = r.T(fmt.Sprintf("Undone: %s. %s is archived: out of lists and metrics (/deal restore #%d brings it back).", coach.Describe(undone, r.Lang()).What, render.DealTitle(d), d.Number),
+			fmt.Sprintf("已撤销：%s。%s 已归档，不再出现在列表和统计中（/deal restore #%d 可恢复）。", coach.Describe(undone, r.Lang()).What, render.DealTitle(d), d.Number))
 		return render.Reply{Text: text}, nil
 	}
 	logs, err := a.store.Logs(ctx, r.TeamID, []int64{d.ID})

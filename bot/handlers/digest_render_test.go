@@ -189,7 +189,7 @@ func TestDigestTooFewToSay(t *testing.T) {
 		{"StageOnThreeVisits", func(r *render.DigestReports) { r.Quarter.Stages = setStage(stages(6, 4), coach.Contact, 3, 2, 3) },
 			"Initial contact: time in stage: too few to say (3 visits)", "median 2 days"},
 		{"RepCycleOnTwo", func(r *render.DigestReports) { r.Quarter.Reps[1].Won = 2 },
-			"@U2: this week 1 won, 2 lost · 3 open · median won cycle over 90 days: too few to say (2 deals)", ""},
+			"@U2: this week 1 won, 2 lost · 3 open · median won cycle over 13 weeks: too few to say (2 deals)", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -325,7 +325,7 @@ func TestDigestWindowsOnTheLocalCalendar(t *testing.T) {
 	want := [][2]string{
 		{"2026-10-26T13:00:00Z", "2026-11-02T14:00:00Z"}, // Monday 09:00 to Monday 09:00, local: 7 days and an hour
 		{"2026-09-28T13:00:00Z", "2026-10-26T13:00:00Z"}, // the 4 weeks before
-		{"2026-08-04T13:00:00Z", "2026-11-02T14:00:00Z"}, // 90 days
+		{"2026-08-03T13:00:00Z", "2026-11-02T14:00:00Z"}, // 13 weeks, as /coach stats
 	}
 	if len(w.got) != len(want) {
 		t.Fatalf("%d reports, want %d", len(w.got), len(want))

@@ -70,8 +70,8 @@ func TestDigestPicturesInThread(t *testing.T) {
 		lang   coach.Lang
 		titles []string
 	}{
-		{"English", coach.EN, []string{"Sales process, last 90 days", "Won sales cycle, last 12 weeks"}},
-		{"Chinese", coach.ZH, []string{"销售流程（最近 90 天）", "赢单销售周期（最近 12 周）"}},
+		{"English", coach.EN, []string{"Sales process, last 13 weeks", "Won sales cycle, last 12 weeks"}},
+		{"Chinese", coach.ZH, []string{"销售流程（最近 13 周）", "赢单销售周期（最近 12 周）"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

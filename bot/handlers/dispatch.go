@@ -91,7 +91,7 @@ func (a *App) Respond(ctx context.Context, url string, body any) error {
 func (a *App) slashCommand(ctx context.Context, sc *slack.SlashCommand, member *coach.Member) transport.Outcome {
 	reply := a.Handle(ctx, Request{
 		TeamID: sc.TeamID, UserID: sc.UserID, ChannelID: sc.ChannelID,
-		Command: sc.Command, Text: render.UnescapeSlack(sc.Text),
+		Command: sc.Command, Text: coach.FromSlack(sc.Text),
 		ResponseURL: sc.ResponseURL, TriggerID: sc.TriggerID, Known: member,
 	})
 	if reply.Silent {

@@ -38,6 +38,7 @@ func (a *App) buttons() []Button {
 		{ID: render.ActShare, Click: a.dealClick(a.share)},
 		{ID: render.ActAdd, Click: a.addClick},
 		{ID: render.ActionBlueprint, Click: a.blueprintClick},
+		{ID: render.ActListMore, Click: a.listMoreClick},
 	}
 }
 

@@ -10,67 +10,155 @@ import (
 	"salescoach/coach"
 )
 
-const listLimit = 20
+// listArgs are the parsed arguments of /deal list.
+type listArgs struct {
+	f     coach.ListFilter
+	which string // open, won, lost, all, stale, paused, or a stage key
+	page  int    // from 1
+}
 
-func (a *App) dealList(ctx context.Context, r *Request, args string) (render.Reply, error) {
-	f := coach.ListFilter{Owner: r.UserID, Statuses: []coach.Status{coach.StatusOpen}, Limit: listLimit}
-	which := "open"
-	for _, w := range strings.Fields(args) {
+var listUsage = [2]string{
+	"Try /deal list [open|won|lost|all|stale|paused|<stage>] [@rep|team] [page N], e.g. /deal list qualification page 2.",
+	"试试 /deal list [open|won|lost|all|stale|paused|<阶段>] [@销售|team] [page N]，例如 /deal list 资格审查 page 2。",
+}
+
+func (a *App) parseListArgs(r *Request, args string) (listArgs, error) {
+	la := listArgs{f: coach.ListFilter{Owner: r.UserID, Statuses: []coach.Status{coach.StatusOpen}, Limit: coach.ListPage, Now: r.Now}, which: "open", page: 1}
+	words := strings.Fields(args)
+	for i := 0; i < len(words); i++ {
+		w := words[i]
 		lw := strings.ToLower(w)
 		switch {
 		case lw == "open" || lw == "进行中":
-			f.Statuses, which = []coach.Status{coach.StatusOpen}, "open"
+			la.f.Statuses, la.which = []coach.Status{coach.StatusOpen}, "open"
 		case lw == "won" || lw == "赢单":
-			f.Statuses, which = []coach.Status{coach.StatusWon}, "won"
+			la.f.Statuses, la.which = []coach.Status{coach.StatusWon}, "won"
 		case lw == "lost" || lw == "丢单":
-			f.Statuses, which = []coach.Status{coach.StatusLost}, "lost"
+			la.f.Statuses, la.which = []coach.Status{coach.StatusLost}, "lost"
 		case lw == "all" || lw == "全部":
-			f.Statuses, which = nil, "all"
+			la.f.Statuses, la.which = nil, "all"
+		case lw == "stale" || lw == "stuck" || w == "停滞" || w == "卡住":
+			la.f.Statuses, la.f.Stale, la.which = []coach.Status{coach.StatusOpen}, true, "stale"
+		case lw == "paused" || w == "暂停":
+			la.f.Statuses, la.f.Paused, la.which = []coach.Status{coach.StatusOpen}, true, "paused"
 		case lw == "team" || lw == "团队":
 			if !r.Caller.Manager {
-				return render.Reply{}, coach.ErrManagerOnly
+				return la, coach.ErrManagerOnly
 			}
-			f.Owner = ""
+			la.f.Owner = ""
+		case lw == "page" || lw == "p" || w == "页" || w == "第":
+			if i+1 >= len(words) {
+				return la, coach.Fail(coach.EInvalid, listUsage[0], listUsage[1])
+			}
+			n, err := strconv.Atoi(strings.TrimSuffix(words[i+1], "页"))
+			if err != nil || n < 1 || n > 100000 {
+				return la, coach.Fail(coach.EInvalid, listUsage[0], listUsage[1])
+			}
+			la.page, i = n, i+1
 		default:
-			id, ok := parseUser(w)
-			if !ok {
-				return render.Fail(r.T(fmt.Sprintf("I don't understand %q. Try /deal list [open|won|lost|all] [@rep|team].", w),
-					fmt.Sprintf("看不懂“%s”。试试 /deal list [open|won|lost|all] [@销售|team]。", w))), nil
+			if id, ok := parseUser(w); ok {
+				if id != r.UserID && !r.Caller.Manager {
+					return la, coach.Fail(coach.EForbidden, "Only a manager can list another rep's deals; /deal list shows yours, page by page.",
+						"只有经理可以查看其他销售的商机；/deal list 可以分页查看您自己的商机。")
+				}
+				la.f.Owner = id
+				continue
 			}
-			if id != r.UserID && !r.Caller.Manager {
-				return render.Reply{}, coach.Fail(coach.EForbidden, "Only a manager can list another rep's deals.", "只有经理可以查看其他销售的商机。")
+			// A stage, possibly of two or three words.
+			if st, used := stageAt(words, i); used > 0 && st.IsOpen() {
+				la.f.Statuses, la.f.Stage, la.which = []coach.Status{coach.StatusOpen}, st, string(st)
+				i += used - 1
+				continue
 			}
-			f.Owner = id
+			hint := ""
+			if _, err := coach.ParseStage(w); err != nil && strings.Contains(coach.ErrorMessage(err, coach.EN), "Did you mean") {
+				hint = " " + coach.ErrorMessage(err, r.Lang())
+			}
+			return la, coach.Fail(coach.EInvalid,
+				fmt.Sprintf("I don't understand %q.%s %s", w, hint, listUsage[0]),
+				fmt.Sprintf("看不懂“%s”。%s%s", w, hint, listUsage[1]))
 		}
 	}
-	deals, total, err := a.store.ListDeals(ctx, r.TeamID, f)
+	la.f.Offset = (la.page - 1) * coach.ListPage
+	return la, nil
+}
+
+// stageAt reads a stage name of up to three words at words[i].
+func stageAt(words []string, i int) (coach.Stage, int) {
+	for k := min(3, len(words)-i); k >= 1; k-- {
+		if st, err := coach.ParseStage(strings.Join(words[i:i+k], " ")); err == nil {
+			return st, k
+		}
+	}
+	return "", 0
+}
+
+// args writes the list's arguments back, for the More button: what the next
+// page is asked with.
+func (la listArgs) args(page int) string {
+	var parts []string
+	if la.which != "open" {
+		parts = append(parts, la.which)
+	}
+	if la.f.Owner == "" {
+		parts = append(parts, "team")
+	} else {
+		parts = append(parts, "<@"+la.f.Owner+">")
+	}
+	return strings.Join(append(parts, "page", strconv.Itoa(page)), " ")
+}
+
+func (a *App) dealList(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	la, err := a.parseListArgs(r, args)
+	if err != nil {
+		return render.Reply{}, err
+	}
+	deals, total, err := a.store.ListDeals(ctx, r.TeamID, la.f)
 	if err != nil {
 		return render.Reply{}, err
 	}
 	whose := r.T("Your", "您的")
 	switch {
-	case f.Owner == "":
+	case la.f.Owner == "":
 		whose = r.T("The team's", "团队的")
-	case f.Owner != r.UserID:
-		whose = "<@" + f.Owner + ">" + r.T("'s", " 的")
+	case la.f.Owner != r.UserID:
+		whose = "<@" + la.f.Owner + ">" + r.T("'s", " 的")
 	}
-	kinds := map[string][2]string{"open": {"open deals", "进行中商机"}, "won": {"won deals", "赢单商机"}, "lost": {"lost deals", "丢单商机"}, "all": {"deals", "商机"}}
-	k := kinds[which]
+	kinds := map[string][2]string{"open": {"open deals", "进行中商机"}, "won": {"won deals", "赢单商机"}, "lost": {"lost deals", "丢单商机"},
+		"all": {"deals", "商机"}, "stale": {"stale deals", "停滞的商机"}, "paused": {"paused deals", "暂停提醒的商机"}}
+	k, ok := kinds[la.which]
+	if !ok {
+		st := coach.Stage(la.which)
+		k = [2]string{"open deals in " + st.Name(coach.EN), "处于" + st.Name(coach.ZH) + "阶段的进行中商机"}
+	}
+	pages := (total + coach.ListPage - 1) / coach.ListPage
 	if total == 0 {
-		return render.Reply{Text: r.T(fmt.Sprintf("%s %s: none yet. Add one with /deal add Acme Corp $12,000.", whose, k[0]),
-			fmt.Sprintf("%s%s：暂无。用 /deal add Acme Corp $12,000 新建一笔。", whose, k[1]))}, nil
-	}
-	reply := render.Reply{Text: r.T(fmt.Sprintf("%s %s (%d):", whose, k[0], total), fmt.Sprintf("%s%s（%d）：", whose, k[1], total))}
-	for _, d := range deals {
-		reply.Sections = append(reply.Sections, render.DealLine(r.Viewer, d))
-	}
-	if more := total - len(deals); more > 0 {
-		count := strconv.Itoa(more)
-		if total >= coach.ListCountCap {
-			count = r.T("Over ", "超过 ") + count
+		if la.which == "open" {
+			return render.Reply{Text: r.T(fmt.Sprintf("%s %s: none yet. Add one with /deal add Acme Corp $12,000.", whose, k[0]),
+				fmt.Sprintf("%s%s：暂无。用 /deal add Acme Corp $12,000 新建一笔。", whose, k[1]))}, nil
 		}
-		reply.Note = r.T(fmt.Sprintf("%s more not shown — narrow the list with /deal list won, lost or @rep.", count),
-			fmt.Sprintf("还有 %s 笔未显示，可以用 /deal list won、lost 或 @销售 缩小范围。", count))
+		return render.Reply{Text: r.T(fmt.Sprintf("%s %s: none.", whose, k[0]), fmt.Sprintf("%s%s：没有。", whose, k[1]))}, nil
+	}
+	if len(deals) == 0 {
+		return render.Fail(r.T(fmt.Sprintf("There is no page %d: %s %s fill %d %s.", la.page, whose, k[0], pages, render.Plural(pages, "page", "pages")),
+			fmt.Sprintf("没有第 %d 页：%s%s只有 %d 页。", la.page, whose, k[1], pages))), nil
+	}
+	title := r.T(fmt.Sprintf("%s %s (%d):", whose, k[0], total), fmt.Sprintf("%s%s（%d）：", whose, k[1], total))
+	if pages > 1 {
+		first, last := la.f.Offset+1, la.f.Offset+len(deals)
+		title = r.T(fmt.Sprintf("%s %s (%d–%d of %d, page %d of %d):", whose, k[0], first, last, total, la.page, pages),
+			fmt.Sprintf("%s%s（共 %d 笔，第 %d–%d 笔，第 %d/%d 页）：", whose, k[1], total, first, last, la.page, pages))
+	}
+	reply := render.Reply{Text: title}
+	stats := a.teamStats(ctx, r.TeamID, r.Now)
+	for _, d := range deals {
+		reply.Sections = append(reply.Sections, render.DealLine(r.Viewer, d, stats.Stale(d, r.Now)))
+	}
+	if la.page < pages {
+		next := la.args(la.page + 1)
+		reply.Actions = append(reply.Actions, render.Action{ID: render.ActListMore, Label: r.T("More", "更多"), Value: next})
+		reply.Note = r.T(fmt.Sprintf("%d more — /deal list %s shows the next %d.", total-la.f.Offset-len(deals), next, min(coach.ListPage, total-la.f.Offset-len(deals))),
+			fmt.Sprintf("还有 %d 笔，/deal list %s 显示接下来的 %d 笔。", total-la.f.Offset-len(deals), next, min(coach.ListPage, total-la.f.Offset-len(deals))))
 	}
 	return reply, nil
 }

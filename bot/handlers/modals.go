@@ -211,7 +211,7 @@ func (a *App) submitNote(ctx context.Context, r *Request, f form) transport.Outc
 	if err != nil {
 		return formErrors(map[string]string{"note": coach.ErrorMessage(err, r.Lang())})
 	}
-	d, log, _, err := a.changeOnce(ctx, r, meta.Deal, "view:"+viewID, 0, func(d coach.Deal, _ []coach.Event) (coach.Event, error) {
+	d, log, ev, err := a.changeOnce(ctx, r, meta.Deal, "view:"+viewID, 0, func(d coach.Deal, _ []coach.Event) (coach.Event, error) {
 		return coach.AddNote(r.Caller, d, text, r.Now)
 	})
 	if errors.Is(err, coach.ErrAlreadyDone) {
@@ -220,5 +220,5 @@ func (a *App) submitNote(ctx context.Context, r *Request, f form) transport.Outc
 	if err != nil {
 		return formErrors(map[string]string{"note": a.failure(ctx, r, err).Text})
 	}
-	return transport.Outcome{Later: a.deliver(*r, meta.Origin, a.notedReply(ctx, r, d, log), true)}
+	return transport.Outcome{Later: a.deliver(*r, meta.Origin, a.notedReply(ctx, r, d, log, ev), true)}
 }

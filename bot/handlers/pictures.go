@@ -24,7 +24,7 @@ func (a *App) coachFlow(ctx context.Context, r *Request, args string) (render.Re
 		return render.Reply{}, err
 	}
 	to := r.Now
-	from := to.AddDate(0, 0, -7*weeks)
+	from := coach.PeriodStart(to, weeks)
 	c := r.Caller
 	return a.sendPicture(ctx, c, pictureJob{
 		name:    fmt.Sprintf("flow-%s-%s.png", c.TeamID, to.Format(pictureTimestamp)),

@@ -75,7 +75,7 @@ func BuildDigest(ctx context.Context, reporter Reporter, teamID string, at time.
 	}{
 		{&rep.Week, local.AddDate(0, 0, -7), at, true},
 		{&rep.Before, local.AddDate(0, 0, -35), local.AddDate(0, 0, -7), false},
-		{&rep.Quarter, local.AddDate(0, 0, -90), at, true},
+		{&rep.Quarter, coach.PeriodStart(local, coach.PeriodWeeks), at, true},
 	}
 	dr, _ := reporter.(DigestReporter)
 	for _, w := range windows {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"salescoach/coach"
 	"time"
 
 	"salescoach/bot/transport"
@@ -70,7 +71,7 @@ func (d *DigestPictures) Attach(ctx context.Context, p PostedDigest) error {
 	}{
 		{digestFlow, digestPicture{
 			name:    fmt.Sprintf("flow-%s-%s.png", p.TeamID, day),
-			title:   lang.T(fmt.Sprintf("Sales process, last %d days", days), fmt.Sprintf("销售流程（最近 %d 天）", days)),
+			title:   windowTitle(lang, days),
 			comment: lang.T("Where deals moved on, skipped, looped back and dropped out.", "商机在哪里推进、跳过、退回和流失。"),
 			draw: func(ctx context.Context) ([]byte, error) {
 				return d.Pictures.FlowPNGOf(ctx, q, lang, loc)
@@ -145,4 +146,13 @@ func (d *DigestPictures) now() time.Time {
 		return time.Now()
 	}
 	return d.Now()
+}
+
+// windowTitle names the flowchart's window as /coach flow does: in weeks when
+// it is whole weeks (the digest's 13), else in days.
+func windowTitle(lang coach.Lang, days int) string {
+	if days%7 == 0 {
+		return lang.T(fmt.Sprintf("Sales process, last %d weeks", days/7), fmt.Sprintf("销售流程（最近 %d 周）", days/7))
+	}
+	return lang.T(fmt.Sprintf("Sales process, last %d days", days), fmt.Sprintf("销售流程（最近 %d 天）", days))
 }

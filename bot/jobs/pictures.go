@@ -26,7 +26,7 @@ type PictureStore interface {
 
 // Defaults of the pictures.
 const (
-	FlowWeeks      = 13 // /coach flow: about the 90 days the bottleneck is judged over
+	FlowWeeks      = coach.PeriodWeeks // /coach flow, as /coach stats and the digest
 	TrendWeeks     = 12
 	blueprintDays  = 90              // the team's p90s come from the 90 days before now
 	PictureTimeout = 2 * time.Minute // drawing one picture, and sending it

@@ -23,6 +23,10 @@ const (
 	ActAdd   = "deal_add"   // opens the new-deal modal
 )
 
+// ActListMore is the More button of /deal list; its value is the arguments
+// of the next page ("qualification team page 3").
+const ActListMore = "deal_list_more"
+
 // DealButtons returns the buttons for what can be done next with d; share
 // adds the Share button, which only makes sense under a message.
 func DealButtons(r Viewer, d coach.Deal, share bool) []Action {

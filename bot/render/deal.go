@@ -24,6 +24,16 @@ func Describe(r Viewer, d coach.Deal) string {
 	return stage
 }
 
+// StoredAmount names an amount with the currency it is stored in:
+// "¥80,000 (CNY)", "12,000 CHF".
+func StoredAmount(m coach.Money) string {
+	f := coach.FormatMoney(m)
+	if strings.HasSuffix(f, " "+m.Currency) || m.Currency == "" {
+		return f
+	}
+	return f + " (" + m.Currency + ")"
+}
+
 // Days renders a number of days for people: "3.5 days", "12 days".
 func Days(r Viewer, v float64) string {
 	var n string
@@ -65,8 +75,12 @@ func Ranked(r Viewer, deals []coach.Deal, advice []coach.Advice, shown []int) []
 // deal, its next step, then why.
 func AdviceSection(r Viewer, d coach.Deal, adv coach.Advice) Section {
 	why := adv.WhyLine(r.Lang())
+	head := DealHead(r, d)
+	if adv.Stale {
+		head += " · " + r.T("⚠ stale", "⚠ 停滞")
+	}
 	return Section{Lines: []Line{
-		T(DealHead(r, d)),
+		T(head),
 		L(r.T("Next step", "下一步"), adv.Step.In(r.Lang())),
 		L(why.Label, why.Text),
 	}}
@@ -102,40 +116,32 @@ func Checklist(r Viewer, left coach.Stage, log []coach.Event, since time.Time) S
 	return sec
 }
 
-// EventSummary says in a few words what an event did, for /deal undo.
-func EventSummary(r Viewer, e coach.Event) string {
-	lang := r.Lang()
-	switch e.Kind {
-	case coach.EvCreate:
-		return r.T("adding the deal", "新建商机")
-	case coach.EvMove, coach.EvReopen:
-		return r.T("the move to "+e.Entry.Name(lang), "移到"+e.Entry.Name(lang))
-	case coach.EvWon:
-		return r.T("marking it won", "标记赢单")
-	case coach.EvLost:
-		return r.T("marking it lost", "标记丢单")
-	case coach.EvNote:
-		return r.T("the note “"+Truncate(e.Text, 60)+"”", "备注“"+Truncate(e.Text, 60)+"”")
-	case coach.EvAssign:
-		return r.T("the reassignment", "转交")
-	case coach.EvArchive:
-		return r.T("archiving it", "归档")
-	case coach.EvRestore:
-		return r.T("restoring it", "恢复")
-	case coach.EvPause:
-		return r.T("the pause", "暂停提醒")
-	case coach.EvCheck:
-		return r.T("the check of "+e.Fields.Criterion, "确认“"+e.Fields.Criterion+"”")
+// DatedText says when a change logged late happened, for its reply: " Dated
+// Tue 2026-12-01 14:30." ("" for a change made as it happened).
+func DatedText(r Viewer, ev coach.Event) string {
+	if !ev.Backdated() {
+		return ""
 	}
-	return r.T("the edit", "修改")
+	loc := r.Caller.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	at := ev.At.In(loc)
+	when := coach.FormatWhen(at, loc)
+	return r.T(" Dated "+at.Format("Mon")+" "+when+", when it happened.",
+		"（记为 "+when+" "+zhWeekday[at.Weekday()]+"，即实际发生的时间。）")
 }
 
-// DealLine is one line of a list: number, name, amount, stage, days in
-// stage, a paused mark, the close date, and the owner when it is not the caller.
-// The stage's next step is left to /coach <deal>: the same sentence on every
-// line of a stage says nothing about the deal.
-func DealLine(r Viewer, d coach.Deal) Section {
-	head := DealHead(r, d)
+var zhWeekday = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+
+// DealLine is one short line of a list: number, name, amount, stage, days
+// in stage, the paused and stale marks, and the owner when it is not the
+// reader. The next step belongs to /deal show and /coach.
+func DealLine(r Viewer, d coach.Deal, stale bool) Section {
+	head := fmt.Sprintf("#%d %s · %s · %s", d.Number, d.Name, Describe(r, d), Days(r, d.DaysInStage(r.Now)))
+	if m := Marks(r, d, stale); m != "" {
+		head += " · " + m
+	}
 	if due := CloseDate(r, d); due != "" && d.Status == coach.StatusOpen {
 		head += " · " + r.T("close ", "预计成交 ") + due
 	}
@@ -157,6 +163,19 @@ func CloseDate(r Viewer, d coach.Deal) string {
 		s += r.T(fmt.Sprintf(" (overdue %d %s)", n, Plural(n, "day", "days")), fmt.Sprintf("（已逾期 %d 天）", n))
 	}
 	return s
+}
+
+// Marks returns a deal's paused and stale marks for a list: "⏸ paused until
+// 2026-12-10", "⚠ stale" ("" for neither).
+func Marks(r Viewer, d coach.Deal, stale bool) string {
+	var m []string
+	if d.Paused(r.Now) {
+		m = append(m, r.T("⏸ paused until "+DateOf(r, d.PausedUntil), "⏸ 暂停提醒至 "+DateOf(r, d.PausedUntil)))
+	}
+	if stale {
+		m = append(m, r.T("⚠ stale", "⚠ 停滞"))
+	}
+	return strings.Join(m, " · ")
 }
 
 func DateOf(r Viewer, t time.Time) string {
@@ -200,5 +219,5 @@ func ChangeText(r Viewer, from, d coach.Deal, ev coach.Event) string {
 			text += r.T(" Skipped: "+strings.Join(skipped, ", ")+".", " 跳过了："+strings.Join(skipped, "、")+"。")
 		}
 	}
-	return text
+	return text + DatedText(r, ev)
 }

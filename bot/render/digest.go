@@ -65,7 +65,7 @@ func ChannelProblem(lang coach.Lang, c coach.ChannelState, channelID string) str
 type DigestReports struct {
 	Week    coach.Report // the 7 days to the digest's time
 	Before  coach.Report // the 4 weeks before those 7 days
-	Quarter coach.Report // the 90 days to the digest's time: stages, bottleneck, stale deals
+	Quarter coach.Report // the 13 weeks (coach.PeriodWeeks) to the digest's time: stages, bottleneck, stale deals
 	// Forecast is the forecast of the next 30 days and Accuracy its
 	// backtest over the last months; nil when not available.
 	Forecast *forecast.Forecast
@@ -85,7 +85,7 @@ type DigestView struct {
 const maxStaleNamed = 15
 
 // RenderDigest writes the weekly digest of §12 from its reports, as of at:
-// this week against the 4 weeks before, the stages over 90 days with the
+// this week against the 4 weeks before, the stages over 13 weeks with the
 // bottleneck, one line per rep, and the deals that need attention. Medians
 // resting on fewer than coach.MinValuesForMedian values read "too few to
 // say"; the bottleneck is named only on coach.MinVisitsForBottleneck visits.
@@ -124,7 +124,7 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 	}
 	reply.Sections = append(reply.Sections, Chunk(r.T("Close dates this week", "本周的预计成交日期"), closeDateLines(r, rep, v.Names))...)
 
-	// Stages over 90 days.
+	// Stages over the last 13 weeks, as /coach stats and the flowchart.
 	var stages []Line
 	for _, s := range coach.OpenStages {
 		st := rep.Quarter.Stage(s)
@@ -135,8 +135,8 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 	}
 	stages = append(stages, L(r.T("Bottleneck", "瓶颈"), bottleneckLine(r, rep.Quarter)))
 	stages = append(stages, L(r.T("Most drop-outs", "丢单最多"), dropOutLine(r, rep.Quarter)))
-	reply.Sections = append(reply.Sections, Section{Title: r.T("Stages over the last 90 days", "过去 90 天的各阶段"), Lines: stages})
-	reply.Sections = append(reply.Sections, Section{Title: r.T("Lost reasons, the last 90 days", "过去 90 天的丢单原因"), Lines: lostReasonLines(r, rep.Quarter)})
+	reply.Sections = append(reply.Sections, Section{Title: r.T(fmt.Sprintf("Stages over the last %d weeks (%s – %s)", coach.PeriodWeeks, DateOf(r, coach.PeriodStart(at.In(v.Loc), coach.PeriodWeeks)), DateOf(r, at)), fmt.Sprintf("最近 %d 周的各阶段（%s 至 %s）", coach.PeriodWeeks, DateOf(r, coach.PeriodStart(at.In(v.Loc), coach.PeriodWeeks)), DateOf(r, at))), Lines: stages})
+	reply.Sections = append(reply.Sections, Section{Title: r.T(fmt.Sprintf("Lost reasons, the last %d weeks", coach.PeriodWeeks), fmt.Sprintf("最近 %d 周的丢单原因", coach.PeriodWeeks)), Lines: lostReasonLines(r, rep.Quarter)})
 
 	// Reps.
 	reply.Sections = append(reply.Sections, Chunk(r.T("Reps", "销售代表"), repLines(r, rep))...)
@@ -199,8 +199,8 @@ func medianOf(r Viewer, n int, m *float64, unit string) string {
 	return r.T(fmt.Sprintf("%s (%s)", Days(r, *m), Quantity(n, units[0], units[1])), fmt.Sprintf("%s（%d %s）", Days(r, *m), n, zhUnit))
 }
 
-// repLines has one line per rep with deals this week or over 90 days: won
-// and lost this week, open now, and the median won cycle over 90 days.
+// repLines has one line per rep with deals this week or over 13 weeks: won
+// and lost this week, open now, and the median won cycle over 13 weeks.
 func repLines(r Viewer, rep DigestReports) []Line {
 	quarter := map[string]coach.RepStats{}
 	for _, q := range rep.Quarter.Reps {
@@ -226,7 +226,7 @@ func repLines(r Viewer, rep DigestReports) []Line {
 		return cmp.Or(cmp.Compare(wb.Won, wa.Won), cmp.Compare(wb.Open, wa.Open), cmp.Compare(a, b))
 	})
 	if len(users) == 0 {
-		return []Line{T(r.T("No deals in the last 90 days.", "过去 90 天没有商机。"))}
+		return []Line{T(r.T(fmt.Sprintf("No deals in the last %d weeks.", coach.PeriodWeeks), fmt.Sprintf("最近 %d 周没有商机。", coach.PeriodWeeks)))}
 	}
 	focus := focusByUser(r, rep.Quarter)
 	var lines []Line
@@ -234,8 +234,8 @@ func repLines(r Viewer, rep DigestReports) []Line {
 		w, q := week[u], quarter[u]
 		open := max(w.Open, q.Open) // both are as of the same instant
 		cycle := medianOf(r, q.Won, q.MedianWonCycleDays, "deal")
-		text := r.T(fmt.Sprintf("this week %d won, %d lost · %d open · median won cycle over 90 days: %s", w.Won, w.Lost, open, cycle),
-			fmt.Sprintf("本周赢单 %d，丢单 %d · 进行中 %d · 90 天赢单周期中位数：%s", w.Won, w.Lost, open, cycle))
+		text := r.T(fmt.Sprintf("this week %d won, %d lost · %d open · median won cycle over %d weeks: %s", w.Won, w.Lost, open, coach.PeriodWeeks, cycle),
+			fmt.Sprintf("本周赢单 %d，丢单 %d · 进行中 %d · %d 周赢单周期中位数：%s", w.Won, w.Lost, open, coach.PeriodWeeks, cycle))
 		if f, ok := focus[u]; ok {
 			text += r.T("\n   Focus: ", "\n   辅导重点：") + f
 		}

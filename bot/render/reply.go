@@ -67,36 +67,21 @@ var mention = regexp.MustCompile(`<@[UW][A-Z0-9]+(\|[^<>]*)?>`)
 var slackRef = regexp.MustCompile(`<(@[UW]|#[CGD])[A-Z0-9]+(\|[^<>]*)?>`)
 
 // EscapeMrkdwn escapes &, < and > in text for Slack, keeping user mentions
-// (<@U123>) and channel links (<#C123>) working.
-func EscapeMrkdwn(s string) string {
-	var b strings.Builder
-	last := 0
-	for _, m := range slackRef.FindAllStringIndex(s, -1) {
-		b.WriteString(escapeAll(s[last:m[0]]))
-		b.WriteString(s[m[0]:m[1]])
-		last = m[1]
-	}
-	b.WriteString(escapeAll(s[last:]))
-	return b.String()
-}
+// (<@U123>) and channel links (<#C123>) working and making the links a note
+// keeps ([label](url)) clickable: coach.ToSlack.
+func EscapeMrkdwn(s string) string { return coach.ToSlack(s) }
 
 // The replacers are built once: building one costs far more than using it.
 var (
-	slackEscaper   = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
-	slackUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+	slackEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 )
 
 func escapeAll(s string) string { return slackEscaper.Replace(s) }
 
-// UnescapeSlack undoes Slack's escaping of user text (&amp; &lt; &gt;).
-func UnescapeSlack(s string) string {
-	return slackUnescaper.Replace(s)
-}
-
 // PlainMentions renders <@U123|bob> as @bob, <@U123> as @U123 and <#C123>
-// as #C123.
+// as #C123, and a note's links as "label (url)".
 func PlainMentions(s string) string {
-	return slackRef.ReplaceAllStringFunc(s, func(m string) string {
+	return slackRef.ReplaceAllStringFunc(coach.ToPlain(s), func(m string) string {
 		sigil, inner := m[1:2], m[2:len(m)-1]
 		if i := strings.IndexByte(inner, '|'); i >= 0 {
 			return sigil + inner[i+1:]

@@ -150,12 +150,20 @@ func stageLine(r Viewer, s coach.StageStats) string {
 		parts = append(parts, r.T(fmt.Sprintf("median %s%s over %d visits", Days(r, *s.MedianDays), most, s.CompletedVisits),
 			fmt.Sprintf("停留中位数 %s%s（%d 次）", Days(r, *s.MedianDays), mostZH, s.CompletedVisits)))
 	}
-	if s.Conversion != nil {
-		parts = append(parts, r.T(fmt.Sprintf("%s move on (%d of %d)", Pct(*s.Conversion), s.Advanced, s.Advanced+s.Lost),
-			fmt.Sprintf("推进率 %s（%d 笔中 %d 笔）", Pct(*s.Conversion), s.Advanced+s.Lost, s.Advanced)))
+	// The cohort (deals that first entered the stage in the window) and the
+	// drop-off (every loss from the stage in the window) count different
+	// deals: the line says which is which.
+	if s.Entered > 0 {
+		move := ""
+		if s.Conversion != nil {
+			move = r.T(fmt.Sprintf(" (%s move on)", Pct(*s.Conversion)), fmt.Sprintf("（推进率 %s）", Pct(*s.Conversion)))
+		}
+		parts = append(parts, r.T(
+			fmt.Sprintf("of %d that entered in the window, %d moved on, %d %s lost, %d %s still there%s", s.Entered, s.Advanced, s.Lost, Plural(s.Lost, "was", "were"), s.Pending, Plural(s.Pending, "is", "are"), move),
+			fmt.Sprintf("本期首次进入的 %d 笔中，%d 笔推进、%d 笔丢单、%d 笔仍在此阶段%s", s.Entered, s.Advanced, s.Lost, s.Pending, move)))
 	}
 	if s.LostFrom > 0 {
-		parts = append(parts, r.T(fmt.Sprintf("%d lost here", s.LostFrom), fmt.Sprintf("在此丢单 %d 笔", s.LostFrom)))
+		parts = append(parts, r.T(fmt.Sprintf("%d %s here in all", s.LostFrom, Plural(s.LostFrom, "loss", "losses")), fmt.Sprintf("本期在此阶段共丢单 %d 笔", s.LostFrom)))
 	}
 	parts = append(parts, r.T(fmt.Sprintf("%d open now", s.OpenNow), fmt.Sprintf("当前 %d 笔", s.OpenNow)))
 	return strings.Join(parts, " · ")

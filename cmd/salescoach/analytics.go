@@ -150,7 +150,7 @@ func reportCmd(ctx context.Context, e *env, args []string) error {
 		}
 		to = t
 	}
-	from := to.AddDate(0, 0, -7*13)
+	from := coach.PeriodStart(to, coach.PeriodWeeks)
 	if *fromS != "" {
 		t, err := parseWhen("from", *fromS)
 		if err != nil {

@@ -23,7 +23,7 @@ func TestDigestPrint(t *testing.T) {
 		t.Errorf("digest lacks %q:\n%s", want, out)
 	}
 
-	// Its bottleneck is the report's over 90 days.
+	// Its bottleneck is the report's over the 13 weeks of /coach stats.
 	quarter := c.report("T1", "--from", "2026-01-01T00:00:00Z", "--to", at)
 	want := "Bottleneck: watch"
 	best := 0.0

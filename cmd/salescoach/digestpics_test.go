@@ -31,7 +31,7 @@ func TestDigestPostAttachesPictures(t *testing.T) {
 		t.Fatalf("posted %d messages, output %q", len(msgs), out.String())
 	}
 	files := api.Files("C1")
-	want := []string{"销售流程（最近 90 天）", "赢单销售周期（最近 12 周）"}
+	want := []string{"销售流程（最近 13 周）", "赢单销售周期（最近 12 周）"}
 	if len(files) != len(want) {
 		t.Fatalf("%d files shared, want the flowchart and the trend", len(files))
 	}

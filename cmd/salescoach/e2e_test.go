@@ -79,7 +79,7 @@ func TestEndToEnd(t *testing.T) {
 	slack := &bottest.Slack{T: t, BaseURL: "http://" + addr}
 
 	steps := []struct{ text, want string }{
-		{"add Acme Corp $12,000", "Added #1 Acme Corp — $12,000 · Prospecting."},
+		{"add Acme Corp $12,000", "Added #1 Acme Corp — $12,000 (USD) · Prospecting."},
 		{"next acme", "Moved #1 Acme Corp from Prospecting to Initial contact."},
 		{"move acme qualification", "Moved #1 Acme Corp from Initial contact to Qualification."},
 		{"move acme demo", "Moved #1 Acme Corp from Qualification to Presentation."},
