@@ -86,7 +86,6 @@ func TestRefusedOnEveryRoute(t *testing.T) {
 			return []byte(`{"type":"event_callback","team_id":"T1","api_app_id":"A0001","event_id":"Ev0BYE","event_time":1,"event":{"type":"app_uninstalled"}}`)
 		}},
 	}
-	now := time.Now()
 	signed := func(secret string, body []byte, at time.Time) http.Header {
 		h := http.Header{}
 		transport.Sign(h, secret, body, at)
@@ -107,6 +106,9 @@ func TestRefusedOnEveryRoute(t *testing.T) {
 					u.count(`SELECT count(*) FROM team_purges`))
 			}
 			before := state()
+			// Each subtest takes its own time: parallel subtests may start
+			// minutes later on a loaded machine.
+			now := time.Now()
 			cases := []struct {
 				name     string
 				header   http.Header
