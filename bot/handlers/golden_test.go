@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -54,14 +55,17 @@ func canonical(t *testing.T, raw []byte) []byte {
 func TestGoldenReplies(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	now := start
-	clock := func() time.Time { return now }
+	// The clock is read by background work (profile refreshes) too.
+	var now atomic.Pointer[time.Time]
+	setNow := func(t time.Time) { now.Store(&t) }
+	setNow(start)
+	clock := func() time.Time { return *now.Load() }
 	u := newUI(t, uiOptions{managers: []string{"UBOSS"}, now: clock})
 
 	// A small history: deals added weeks ago, moved, noted, won and lost.
 	step := func(days int, user, command, text string) {
 		t.Helper()
-		now = start.AddDate(0, 0, days)
+		setNow(start.AddDate(0, 0, days))
 		if r := u.command("T1", user, command, text); r.Status != 200 {
 			t.Fatalf("%s %s: status %d: %s", command, text, r.Status, r.Body)
 		}
@@ -77,7 +81,7 @@ func TestGoldenReplies(t *testing.T) {
 	step(-18, "U1", "/deal", "add Umbrella 30k proposal")
 	step(-3, "U1", "/deal", "check #1 budget")
 	step(0, "U2", "/coach", "lang zh")
-	now = start
+	setNow(start)
 
 	cases := []struct{ name, user, command, text string }{
 		{"deal_add", "U1", "/deal", "add Hooli 20k discovery"},
