@@ -250,3 +250,31 @@ func TestInstalledClientsFallback(t *testing.T) {
 		t.Errorf("another workspace got the single workspace's token (err %v)", err)
 	}
 }
+
+// TestInstallStateWorksOnce: a state brings back one install, within its 10
+// minutes; the same state again — in the same browser, with a code Slack
+// would accept — is refused with a page that says so, and exchanges nothing.
+func TestInstallStateWorksOnce(t *testing.T) {
+	t.Parallel()
+	in := newInstaller(t)
+	loc, cookie := in.start()
+	state := loc.Query().Get("state")
+	if status, page := in.callback("code-a", state, cookie); status != http.StatusOK {
+		t.Fatalf("first use: status %d: %s", status, page)
+	}
+	status, page := in.callback("code-b", state, cookie)
+	if status != http.StatusBadRequest || !strings.Contains(page, "already used") || !strings.Contains(page, "已经用过") {
+		t.Errorf("second use: status %d, want 400 with a page saying the link was used: %s", status, page)
+	}
+	if n := len(in.api.Calls("oauth.v2.access")); n != 1 {
+		t.Errorf("oauth.v2.access called %d times, want once", n)
+	}
+	if _, err := in.store.Installation(context.Background(), "TB"); coach.ErrorCode(err) != coach.ENotFound {
+		t.Errorf("the second use installed TB (err %v)", err)
+	}
+	// A fresh install link still works.
+	loc, cookie = in.start()
+	if status, page := in.callback("code-b", loc.Query().Get("state"), cookie); status != http.StatusOK {
+		t.Errorf("a new link: status %d: %s", status, page)
+	}
+}

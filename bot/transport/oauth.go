@@ -42,6 +42,10 @@ type InstallStore interface {
 	// Installation returns a coach error with code ENotFound when the
 	// workspace has none.
 	Installation(ctx context.Context, teamID string) (coach.Installation, error)
+	// UseOAuthState records the use of an install state's nonce, valid
+	// until expires, and reports whether it is the first: a state works
+	// once, whichever serve process gets it.
+	UseOAuthState(ctx context.Context, nonce string, expires, now time.Time) (bool, error)
 }
 
 // Install serves Slack's OAuth v2 flow, by which more workspaces install the
@@ -111,22 +115,26 @@ func (in *Install) Start(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, authorize+"?"+q.Encode(), http.StatusFound)
 }
 
-// checkState verifies a state from Start against the browser's cookie.
-func (in *Install) checkState(r *http.Request) bool {
+// checkState verifies a state from Start against the browser's cookie and
+// returns its nonce and expiry; ok is false when it does not hold.
+func (in *Install) checkState(r *http.Request) (nonce string, expires time.Time, ok bool) {
 	parts := strings.Split(r.URL.Query().Get("state"), ".")
 	if len(parts) != 3 {
-		return false
+		return "", time.Time{}, false
 	}
 	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
 	if err != nil || !hmac.Equal(sig, in.Sealer.sign(parts[0]+"."+parts[1])) {
-		return false
+		return "", time.Time{}, false
 	}
 	exp, err := strconv.ParseInt(parts[1], 10, 64)
 	if err != nil || in.now().Unix() > exp {
-		return false
+		return "", time.Time{}, false
 	}
 	c, err := r.Cookie(stateCookie)
-	return err == nil && hmac.Equal([]byte(c.Value), []byte(parts[0]))
+	if err != nil || !hmac.Equal([]byte(c.Value), []byte(parts[0])) {
+		return "", time.Time{}, false
+	}
+	return parts[0], time.Unix(exp, 0).UTC(), true
 }
 
 var installPage = template.Must(template.New("install").Parse(`<!doctype html>
@@ -145,8 +153,8 @@ func (in *Install) page(w http.ResponseWriter, status int, title, text coach.Err
 
 func both(en, zh string) coach.Error { return coach.Error{EN: en, ZH: zh} }
 
-// Callback finishes an install: it refuses a missing, forged, expired or
-// foreign state, exchanges the code with oauth.v2.access and stores the bot
+// Callback finishes an install: it refuses a missing, forged, expired,
+// foreign or already used state, exchanges the code with oauth.v2.access and stores the bot
 // token sealed. Reinstalling cancels a pending deletion of the workspace's
 // data.
 func (in *Install) Callback(w http.ResponseWriter, r *http.Request) {
@@ -157,7 +165,8 @@ func (in *Install) Callback(w http.ResponseWriter, r *http.Request) {
 				"Slack 返回："+e+"。没有安装任何内容，可以从 /slack/install 重新开始。"))
 		return
 	}
-	if !in.checkState(r) {
+	nonce, expires, ok := in.checkState(r)
+	if !ok {
 		in.log().WarnContext(r.Context(), "install refused: state does not match")
 		in.page(w, http.StatusBadRequest, both("This install link is not valid", "这个安装链接无效"),
 			both("It has expired or was started in another browser. Start again at /slack/install.",
@@ -172,6 +181,23 @@ func (in *Install) Callback(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
 	defer cancel()
+	// The state is spent before the code is exchanged, so that two
+	// callbacks with one state (a replay, a second tab) install once.
+	first, err := in.Store.UseOAuthState(ctx, nonce, expires, in.now().UTC())
+	if err != nil {
+		in.log().ErrorContext(ctx, "install not finished: the install state could not be recorded", "err", err)
+		in.page(w, http.StatusServiceUnavailable, both("Installation not finished", "安装没有完成"),
+			both("Sales Coach could not reach its database. Please start again at /slack/install in a minute.",
+				"Sales Coach 暂时连不上数据库。请过一分钟从 /slack/install 重新开始。"))
+		return
+	}
+	if !first {
+		in.log().WarnContext(ctx, "install refused: state already used")
+		in.page(w, http.StatusBadRequest, both("This install link was already used", "这个安装链接已经用过了"),
+			both("Each install link works once. Start again at /slack/install.",
+				"每个安装链接只能用一次。请从 /slack/install 重新开始。"))
+		return
+	}
 	inst, err := in.exchange(ctx, code)
 	if err != nil {
 		in.log().ErrorContext(ctx, "install failed", "err", err)
