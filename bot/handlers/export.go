@@ -104,7 +104,7 @@ func (a *App) sendFile(ctx context.Context, teamID, userID, name, comment string
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("upload %s: %w", name, err)
+		return fmt.Errorf("upload %s: %w", name, transport.RedactErr(err))
 	}
 	return nil
 }

@@ -129,7 +129,7 @@ func UploadPNG(ctx context.Context, retry transport.Retry, api *slack.Client, ch
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("upload %s: %w", name, err)
+		return fmt.Errorf("upload %s: %w", name, transport.RedactErr(err))
 	}
 	return nil
 }

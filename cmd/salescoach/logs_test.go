@@ -24,8 +24,9 @@ import (
 // secret, bot and app tokens, OAuth client secret, the key that seals tokens,
 // a database password — at the debug level, and sends it what goes right and
 // what goes wrong: commands, forged, replayed and oversized requests, OAuth
-// installs that succeed and fail, a Socket Mode connection Slack refuses. No
-// secret, and no token installed through OAuth, appears in what it wrote.
+// installs that succeed and fail, a Socket Mode connection Slack refuses, a
+// click whose response_url cannot be reached. No secret, no token installed
+// through OAuth and no response_url appears in what it wrote.
 func TestNoSecretInLogs(t *testing.T) {
 	t.Parallel()
 	const (
@@ -37,6 +38,8 @@ func TestNoSecretInLogs(t *testing.T) {
 		dbPassword   = "db-SECRET-pw"
 		// a password given as a parameter of the URL
 		dbParamPassword = "db-param-SECRET-pw"
+		// the path of a response_url: a capability for 30 minutes
+		hookPath = "/actions/T1/1234/HOOK-SECRET-b8f1"
 	)
 	key := base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -116,6 +119,9 @@ func TestNoSecretInLogs(t *testing.T) {
 	}
 	// The installed workspace's token is used (its profile fetch fails).
 	slack.Command("TA", "U2", "/deal", "list")
+	// A click whose response_url cannot be reached: its post fails.
+	hook := "http://" + freePort(t) + hookPath
+	slack.Interaction(bottest.Button("T1", "U1", "deal_next", "999999.1", hook))
 
 	cancel()
 	if err := <-done; err != nil {
@@ -127,14 +133,14 @@ func TestNoSecretInLogs(t *testing.T) {
 			t.Errorf("a log line is not JSON: %s", l)
 		}
 	}
-	for _, want := range []string{`"request_id"`, "request refused", "replayed request refused", "install failed", "workspace installed", "request too large", `"msg":"request"`} {
+	for _, want := range []string{`"request_id"`, "request refused", "replayed request refused", "install failed", "workspace installed", "request too large", `"msg":"request"`, "response_url post failed"} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("logs lack %q: the test did not exercise what it should", want)
 		}
 	}
 	secrets := map[string]string{"signing secret": signing, "bot token": botToken, "app token": appToken,
 		"client secret": clientSecret, "secret key": key, "installed token": installed, "database password": dbPassword,
-		"database password parameter": dbParamPassword}
+		"database password parameter": dbParamPassword, "response_url": hookPath}
 	for what, s := range secrets {
 		if strings.Contains(logs, s) {
 			t.Errorf("the %s is in the logs", what)
