@@ -16,30 +16,27 @@ import (
 	"salescoach/coach"
 )
 
-// Store is what the bot needs of the database.
+// Store is everything the App needs of the database: the small interfaces
+// each group of handlers declares beside itself, and those of the jobs it
+// runs. *db.DB is one; the tests' in-memory store is another.
 type Store interface {
-	Ping(ctx context.Context) error
-	Member(ctx context.Context, teamID, userID string) (coach.Member, error)
-	FirstSighting(ctx context.Context, signature string, now time.Time) (bool, error)
-	Sighting(ctx context.Context, signature string, now time.Time, teamID, userID string) (first bool, m coach.Member, known bool, err error)
-	CreateDeal(ctx context.Context, teamID string, nd coach.NewDeal) (coach.Deal, bool, error)
-	FindDeals(ctx context.Context, c coach.Caller, ref coach.DealRef, archived bool) ([]coach.DealName, error)
-	DealNames(ctx context.Context, c coach.Caller) ([]coach.DealName, error)
-	Deal(ctx context.Context, c coach.Caller, id int64) (coach.Deal, []coach.Event, error)
-	Change(ctx context.Context, c coach.Caller, id int64, decide coach.Decide) (coach.Deal, coach.Event, error)
-	Undo(ctx context.Context, c coach.Caller, now time.Time) (coach.Deal, coach.Event, error)
-	ListDeals(ctx context.Context, teamID string, f coach.ListFilter) ([]coach.Deal, int, error)
-	SetLang(ctx context.Context, teamID, userID string, lang coach.Lang) error
-	SetManager(ctx context.Context, teamID, userID string, manager bool) error
-	Managers(ctx context.Context, teamID string) ([]string, error)
-	SetCurrency(ctx context.Context, teamID, currency string) error
-	CoachStore
-	DigestStore
+	ReplayStore  // app.go: the health and replay checks
+	MemberStore  // profile.go: who the caller is, their settings and profile
+	DealStore    // deals.go: the deal commands
+	ListStore    // list.go: lists and App Home
+	ClickStore   // buttons.go: buttons and modals
+	InstallStore // events.go: events and uninstalls
+	ReportStore  // coach_stats.go: stats, flow and export
+	CoachStore   // coaching.go: the rules' numbers
+	DigestStore  // digest_cmds.go: /coach digest and the scheduler
+	jobs.NudgeStore
+}
 
-	slackStore // buttons, modals and events: see dispatch.go
-	Report(ctx context.Context, teamID string, from, to time.Time) (coach.Report, error)
-	ReportFor(ctx context.Context, teamID, owner string, from, to time.Time) (coach.Report, error)
-	History(ctx context.Context, teamID, owner string) ([]coach.HistoryRow, error)
+// ReplayStore is what the front door needs of the store: whether it answers,
+// and whether a request was seen before.
+type ReplayStore interface {
+	Ping(ctx context.Context) error
+	Sighting(ctx context.Context, signature string, now time.Time, teamID, userID string) (first bool, m coach.Member, known bool, err error)
 }
 
 // Request is one command from a user, from Slack or the console.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -13,6 +14,20 @@ import (
 	"salescoach/bot/transport"
 	"salescoach/coach"
 )
+
+// ClickStore is what buttons and modals need of the store, on top of the
+// deal commands' DealStore.
+type ClickStore interface {
+	// ChangeOnce is Change for a click: key names it, and a key seen before
+	// for the deal gives coach.ErrAlreadyDone; with version not 0, a deal
+	// whose version moved on gives coach.ErrStale.
+	ChangeOnce(ctx context.Context, c coach.Caller, id int64, key string, version int64, decide coach.Decide) (coach.Deal, coach.Event, error)
+	// ClickOnce records a click that changes no deal; coach.ErrAlreadyDone
+	// when key was recorded before.
+	ClickOnce(ctx context.Context, c coach.Caller, id int64, key string, at time.Time) error
+	// ForgetClick forgets a recorded click whose work failed.
+	ForgetClick(ctx context.Context, c coach.Caller, id int64, key string) error
+}
 
 // parseButton reads a button's value.
 func parseButton(v string) (id, version int64, err error) {

@@ -4,10 +4,19 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"salescoach/bot/render"
 	"salescoach/coach"
 )
+
+// ReportStore is what /coach stats and /coach export need of the store: the
+// team's or a rep's metrics over a period, and each deal's history.
+type ReportStore interface {
+	Report(ctx context.Context, teamID string, from, to time.Time) (coach.Report, error)
+	ReportFor(ctx context.Context, teamID, owner string, from, to time.Time) (coach.Report, error)
+	History(ctx context.Context, teamID, owner string) ([]coach.HistoryRow, error)
+}
 
 // statsWeeks is how far back /coach stats [@rep|team] [weeks N] looks unless told.
 const statsWeeks = coach.PeriodWeeks

@@ -38,15 +38,11 @@ func (a *App) changeReply(ctx context.Context, r *Request, from, d coach.Deal, l
 	return reply
 }
 
-// CoachStore is what coaching, profiles and nudges need of the database.
+// CoachStore is what coaching needs of the store: the team's numbers the
+// rules compare a deal with, and the logs of the deals it coaches.
 type CoachStore interface {
 	TeamStats(ctx context.Context, teamID string, now time.Time) (coach.TeamStats, error)
 	Logs(ctx context.Context, teamID string, dealIDs []int64) (map[int64][]coach.Event, error)
-	SetProfile(ctx context.Context, teamID, userID, locale, tz string, admin bool, at time.Time) error
-	NudgeReps(ctx context.Context, now time.Time) ([]coach.NudgeRep, error)
-	ClaimNudge(ctx context.Context, teamID, userID, day string, deals int, now time.Time) (bool, error)
-	NudgeSent(ctx context.Context, teamID, userID, day string, at time.Time) error
-	ReleaseNudge(ctx context.Context, teamID, userID, day string) error
 }
 
 // Defaults of the coaching state.

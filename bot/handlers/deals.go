@@ -11,6 +11,19 @@ import (
 	"salescoach/coach"
 )
 
+// DealStore is what the deal commands need of the store: a deal created,
+// found by what the caller typed, read with its log, changed by a decision
+// taken inside the store's transaction, and the caller's last change undone.
+type DealStore interface {
+	CreateDeal(ctx context.Context, teamID string, nd coach.NewDeal) (coach.Deal, bool, error)
+	FindDeals(ctx context.Context, c coach.Caller, ref coach.DealRef, archived bool) ([]coach.DealName, error)
+	DealNames(ctx context.Context, c coach.Caller) ([]coach.DealName, error)
+	Deal(ctx context.Context, c coach.Caller, id int64) (coach.Deal, []coach.Event, error)
+	Logs(ctx context.Context, teamID string, dealIDs []int64) (map[int64][]coach.Event, error)
+	Change(ctx context.Context, c coach.Caller, id int64, decide coach.Decide) (coach.Deal, coach.Event, error)
+	Undo(ctx context.Context, c coach.Caller, now time.Time) (coach.Deal, coach.Event, error)
+}
+
 // resolve finds the deal a command's arguments start with, among the deals the
 // caller may see, and returns it with the rest of the line.
 func (a *App) resolve(ctx context.Context, r *Request, args string, archived bool) (coach.DealName, string, error) {

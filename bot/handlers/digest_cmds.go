@@ -4,23 +4,22 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
+	"salescoach/bot/jobs"
 	"salescoach/bot/render"
 	"salescoach/coach"
 )
 
-// DigestStore is what the weekly digest needs of the database.
+// DigestStore is what /coach digest and the digest scheduler need of the
+// store: a channel's subscription read and changed, and the scheduler's
+// claims on each week's post.
 type DigestStore interface {
 	SaveDigest(ctx context.Context, sub coach.DigestSub) (coach.DigestSub, error)
 	DigestIn(ctx context.Context, teamID, channelID string) (coach.DigestSub, error)
 	TeamDigests(ctx context.Context, teamID string) ([]coach.DigestSub, error)
-	ActiveDigests(ctx context.Context) ([]coach.DigestSub, error)
 	StopDigest(ctx context.Context, teamID, channelID string) (coach.DigestSub, error)
 	SetDigestNames(ctx context.Context, teamID, channelID string, on bool) (coach.DigestSub, error)
-	SetDigestChannel(ctx context.Context, subID int64, state coach.ChannelState, at time.Time) (coach.ChannelState, error)
-	ClaimDigest(ctx context.Context, c coach.DigestClaim) (coach.DigestClaim, bool, error)
-	FinishDigest(ctx context.Context, c coach.DigestClaim, o coach.DigestOutcome) (bool, error)
+	jobs.SchedulerStore
 }
 
 // coachDigest answers /coach digest [here|off|preview|names].

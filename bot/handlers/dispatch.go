@@ -14,25 +14,6 @@ import (
 	"salescoach/coach"
 )
 
-// slackStore is what buttons, modals, events and the profile cache need of
-// the store, on top of the commands' Store.
-type slackStore interface {
-	// ChangeOnce is Change for a click: key names it, and a key seen before
-	// for the deal gives coach.ErrAlreadyDone; with version not 0, a deal
-	// whose version moved on gives coach.ErrStale.
-	ChangeOnce(ctx context.Context, c coach.Caller, id int64, key string, version int64, decide coach.Decide) (coach.Deal, coach.Event, error)
-	// ClickOnce records a click that changes no deal; coach.ErrAlreadyDone
-	// when key was recorded before.
-	ClickOnce(ctx context.Context, c coach.Caller, id int64, key string, at time.Time) error
-	// ForgetClick forgets a recorded click whose work failed.
-	ForgetClick(ctx context.Context, c coach.Caller, id int64, key string) error
-	FirstEvent(ctx context.Context, eventID, teamID, typ string, at time.Time) (bool, error)
-	UnmarkEvent(ctx context.Context, eventID string) error
-	Uninstall(ctx context.Context, teamID, reason string, now, purgeAfter time.Time) error
-	PipelineTotals(ctx context.Context, teamID string) ([]coach.StageTotal, error)
-	SetProfile(ctx context.Context, teamID, userID, locale, tz string, admin bool, at time.Time) error
-}
-
 // Dispatch answers one request from Slack. HTTP and Socket Mode both call it,
 // so the two transports share every handler.
 func (a *App) Dispatch(ctx context.Context, in transport.Inbound) (out transport.Outcome) {

@@ -11,6 +11,14 @@ import (
 	"salescoach/bot/transport"
 )
 
+// InstallStore is what events need of the store: each delivery taken once,
+// and a workspace forgotten when it uninstalls.
+type InstallStore interface {
+	FirstEvent(ctx context.Context, eventID, teamID, typ string, at time.Time) (bool, error)
+	UnmarkEvent(ctx context.Context, eventID string) error
+	Uninstall(ctx context.Context, teamID, reason string, now, purgeAfter time.Time) error
+}
+
 // event answers an Events API envelope. Slack retries a delivery it got no 2xx
 // for within 3 seconds, with the same event_id: a delivery is taken once (a
 // row in the store), and what must not be lost — forgetting an uninstalled

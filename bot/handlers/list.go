@@ -10,6 +10,14 @@ import (
 	"salescoach/coach"
 )
 
+// ListStore is what /deal list, /coach and App Home need of the store: a
+// page of deals with the count of all that match, and the team's open
+// pipeline by stage.
+type ListStore interface {
+	ListDeals(ctx context.Context, teamID string, f coach.ListFilter) ([]coach.Deal, int, error)
+	PipelineTotals(ctx context.Context, teamID string) ([]coach.StageTotal, error)
+}
+
 // listArgs are the parsed arguments of /deal list.
 type listArgs struct {
 	f     coach.ListFilter

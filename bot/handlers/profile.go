@@ -12,6 +12,18 @@ import (
 	"salescoach/coach"
 )
 
+// MemberStore is what the App needs of the store about people: the caller
+// of a request, their cached Slack profile, and the settings /coach changes
+// (language, currency, managers).
+type MemberStore interface {
+	Member(ctx context.Context, teamID, userID string) (coach.Member, error)
+	SetProfile(ctx context.Context, teamID, userID, locale, tz string, admin bool, at time.Time) error
+	SetLang(ctx context.Context, teamID, userID string, lang coach.Lang) error
+	SetCurrency(ctx context.Context, teamID, currency string) error
+	SetManager(ctx context.Context, teamID, userID string, manager bool) error
+	Managers(ctx context.Context, teamID string) ([]string, error)
+}
+
 // What Slack says of a user — locale, time zone, whether they are a workspace
 // admin or owner — is read with users.info in the background and cached in
 // the store, so no reply ever waits for Slack's API (§7). A request from a

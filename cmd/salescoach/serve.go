@@ -21,6 +21,13 @@ import (
 	"salescoach/db"
 )
 
+// The database is the store of every part of the bot.
+var (
+	_ handlers.Store       = (*db.DB)(nil)
+	_ jobs.PictureStore    = (*db.DB)(nil)
+	_ jobs.DigestFileStore = (*db.DB)(nil)
+)
+
 // drainTimeout bounds the wait for in-flight requests on SIGTERM; the process
 // exits within 10 seconds.
 const drainTimeout = 8 * time.Second
