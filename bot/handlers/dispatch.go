@@ -92,15 +92,24 @@ func (a *App) interaction(ctx context.Context, cb *slack.InteractionCallback) tr
 	return transport.Outcome{}
 }
 
+// interactionTeam returns the workspace an interaction belongs to, found as
+// both Bolt frameworks find it: for anything in a view (a modal's
+// submission, a click inside a modal or the Home tab) the workspace that
+// installed the app, view.app_installed_team_id — in a Slack Connect channel
+// team.id and view.team_id can be the user's own organisation — then
+// team.id, the user's team, the view's team.
+func interactionTeam(cb *slack.InteractionCallback) string {
+	for _, team := range []string{cb.View.AppInstalledTeamID, cb.Team.ID, cb.User.TeamID, cb.View.TeamID} {
+		if team != "" {
+			return team
+		}
+	}
+	return ""
+}
+
 // interactionRequest is the request an interaction stands for.
 func interactionRequest(cb *slack.InteractionCallback) Request {
-	team := cb.Team.ID
-	if team == "" {
-		team = cb.User.TeamID
-	}
-	if team == "" {
-		team = cb.View.TeamID
-	}
+	team := interactionTeam(cb)
 	channel := cb.Channel.ID
 	if channel == "" {
 		channel = cb.Container.ChannelID

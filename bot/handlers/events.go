@@ -44,11 +44,15 @@ func (a *App) event(ctx context.Context, raw json.RawMessage) transport.Outcome 
 		return transport.Outcome{}
 	}
 	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
-	if !ok || cb.EventID == "" || ev.TeamID == "" {
+	if !ok {
+		return transport.Outcome{Status: http.StatusBadRequest}
+	}
+	team := eventTeam(cb)
+	if cb.EventID == "" || team == "" {
 		return transport.Outcome{Status: http.StatusBadRequest}
 	}
 	now := a.now().UTC()
-	first, err := a.store.FirstEvent(ctx, cb.EventID, ev.TeamID, ev.InnerEvent.Type, now)
+	first, err := a.store.FirstEvent(ctx, cb.EventID, team, ev.InnerEvent.Type, now)
 	if err != nil {
 		a.log.WarnContext(ctx, "event not recorded", "event", cb.EventID, "err", err)
 		return transport.Outcome{Status: http.StatusServiceUnavailable}
@@ -57,7 +61,6 @@ func (a *App) event(ctx context.Context, raw json.RawMessage) transport.Outcome 
 		a.log.DebugContext(ctx, "event delivered again: ignored", "event", cb.EventID, "type", ev.InnerEvent.Type)
 		return transport.Outcome{}
 	}
-	team := ev.TeamID
 	switch inner := ev.InnerEvent.Data.(type) {
 	case *slackevents.AppHomeOpenedEvent:
 		if inner.Tab != "home" {
@@ -78,6 +81,17 @@ func (a *App) event(ctx context.Context, raw json.RawMessage) transport.Outcome 
 		return a.uninstall(ctx, team, cb.EventID, "tokens_revoked", now)
 	}
 	return transport.Outcome{}
+}
+
+// eventTeam returns the workspace an Events API delivery is for, as both Bolt
+// frameworks find it: the installation it was delivered for,
+// authorizations[0].team_id, then the envelope's team_id — which in a Slack
+// Connect channel can be the other organisation's.
+func eventTeam(cb *slackevents.EventsAPICallbackEvent) string {
+	if len(cb.Authorizations) > 0 && cb.Authorizations[0].TeamID != "" {
+		return cb.Authorizations[0].TeamID
+	}
+	return cb.TeamID
 }
 
 // uninstall forgets a workspace's bot token at once and schedules the deletion
