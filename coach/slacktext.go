@@ -22,9 +22,25 @@ var (
 	// slackMarkup is any of Slack's angle-bracket markup in escaped text.
 	slackMarkup = regexp.MustCompile(`<[^<>]*>`)
 
-	slackEscaper   = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	slackEscaper   = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", nameLT, "&lt;")
 	slackUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 )
+
+// nameLT stands for a "<" of a deal name in text on its way to Slack, so that
+// no name can mention anyone: ToSlack escapes it as &lt; whatever follows it
+// (where it keeps a "<@U123>" of the bot's own as a live mention), ToPlain and
+// PlainNames write it back as "<". It is a Unicode noncharacter, which no one
+// types and a name cannot hold.
+const nameLT = "\uFDD0"
+
+// NameText returns a deal name (or any text people typed that the bot puts in
+// its own words) for a message: its mentions (<@U123>, <!channel>, <#C1|x>,
+// <!subteam^S1>) are shown as the text they are, never as pings.
+func NameText(name string) string { return strings.ReplaceAll(name, "<", nameLT) }
+
+// PlainNames returns text as NameText marked it, for a place that shows
+// text as it is (a terminal, a form's error).
+func PlainNames(text string) string { return strings.ReplaceAll(text, nameLT, "<") }
 
 // FromSlack returns the text of a Slack message as people meant it: &amp;,
 // &lt; and &gt; unescaped, links in the stored form of notes, mentions kept.
@@ -119,6 +135,7 @@ func ToSlack(text string) string {
 // ToPlain returns stored text as plain text, for a CSV or a terminal: a link
 // as "label (url)", mentions as Slack wrote them.
 func ToPlain(text string) string {
+	text = PlainNames(text)
 	var b strings.Builder
 	for _, p := range splitStored(text) {
 		if p.url != "" {

@@ -300,7 +300,7 @@ func (a *App) dealAmount(ctx context.Context, r *Request, args string) (render.R
 func (a *App) dealRename(ctx context.Context, r *Request, args string) (render.Reply, error) {
 	var old string
 	d, log, _, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
-		old = d.Name
+		old = coach.NameText(d.Name)
 		return coach.Rename(r.Caller, d, rest, r.Now)
 	})
 	if err != nil {

@@ -140,7 +140,11 @@ func formValues(st *slack.ViewState) map[string]string {
 	return out
 }
 
+// formErrors shows errs under the form's fields, as plain text.
 func formErrors(errs map[string]string) transport.Outcome {
+	for k, v := range errs {
+		errs[k] = coach.PlainNames(v)
+	}
 	return transport.Outcome{Body: slack.NewErrorsViewSubmissionResponse(errs)}
 }
 

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"strconv"
@@ -426,5 +427,38 @@ func TestSchedulerAttachHook(t *testing.T) {
 	}
 	if r := f.lastRun(p, "C1"); r.State != coach.RunPosted {
 		t.Errorf("a failed attachment changed the run: %+v", r)
+	}
+}
+
+// TestDigestNamesMentionNoOne posts the digest of a team whose stale deal is
+// named with Slack's mentions: the channel sees them as text, in the blocks
+// and in the notification text, and no one is pinged.
+func TestDigestNamesMentionNoOne(t *testing.T) {
+	due := at("2026-11-02T14:00:00Z")
+	f := newSchedFixture(t, due)
+	p := f.process("p1")
+	f.subscribe(p, "C1", coach.Schedule{Weekday: time.Monday, Hour: 9, Zone: "America/New_York"}, due.Add(-48*time.Hour))
+	const name = "<!channel> Acme <@U0BOSS> <#C1|x> <!subteam^S1>"
+	if _, _, err := p.store.CreateDeal(context.Background(), "T1", coach.NewDeal{Name: name, OwnerID: "UREP", ActorID: "UREP",
+		Amount: coach.Money{Currency: "USD"}, Stage: coach.Closing, At: due.AddDate(0, 0, -30)}); err != nil {
+		t.Fatal(err)
+	}
+	f.tick(p)
+	msgs := f.api.Messages("C1")
+	if len(msgs) != 1 {
+		t.Fatalf("%d digests posted, want 1", len(msgs))
+	}
+	blocks, _ := json.Marshal(msgs[0].Blocks)
+	shown := strings.NewReplacer(`\u0026`, "&", `\u003c`, "<", `\u003e`, ">").Replace(string(blocks))
+	if !strings.Contains(shown, "#1 &lt;!channel&gt; Acme &lt;@U0BOSS&gt; &lt;#C1|x&gt; &lt;!subteam^S1&gt;") {
+		t.Errorf("the digest does not show the deal's name as text:\n%s", shown)
+	}
+	for _, live := range []string{"<!channel>", "<@U0BOSS>", "<#C1|x>", "<!subteam^S1>", "\uFDD0"} {
+		if strings.Contains(shown, live) || strings.Contains(msgs[0].Text, live) {
+			t.Errorf("the digest carries %q: text %q\nblocks %s", live, msgs[0].Text, shown)
+		}
+	}
+	if !strings.Contains(shown, "<@UREP>") {
+		t.Errorf("the owner's own mention is gone:\n%s", shown)
 	}
 }

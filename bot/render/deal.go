@@ -10,7 +10,7 @@ import (
 )
 
 // DealTitle returns "#12 Acme Corp".
-func DealTitle(d coach.Deal) string { return fmt.Sprintf("#%d %s", d.Number, d.Name) }
+func DealTitle(d coach.Deal) string { return fmt.Sprintf("#%d %s", d.Number, coach.NameText(d.Name)) }
 
 // Describe returns the deal's amount and stage, e.g. "$12,000 · Qualification".
 func Describe(r Viewer, d coach.Deal) string {
@@ -89,7 +89,7 @@ func AdviceSection(r Viewer, d coach.Deal, adv coach.Advice) Section {
 // DealHead is a deal in one line: "#12 Acme Corp · $12,000 · Qualification ·
 // 3 days", marked when it is paused.
 func DealHead(r Viewer, d coach.Deal) string {
-	head := fmt.Sprintf("#%d %s · %s · %s", d.Number, d.Name, Describe(r, d), coach.DaysText(d.DaysInStage(r.Now)).In(r.Lang()))
+	head := fmt.Sprintf("#%d %s · %s · %s", d.Number, coach.NameText(d.Name), Describe(r, d), coach.DaysText(d.DaysInStage(r.Now)).In(r.Lang()))
 	if d.Paused(r.Now) {
 		head += " · " + r.T("⏸ paused until "+coach.DateText(d.PausedUntil, r.Now).EN, "⏸ 暂停至"+coach.DateText(d.PausedUntil, r.Now).ZH)
 	}
@@ -138,7 +138,7 @@ var zhWeekday = [...]string{"周日", "周一", "周二", "周三", "周四", "�
 // in stage, the paused and stale marks, and the owner when it is not the
 // reader. The next step belongs to /deal show and /coach.
 func DealLine(r Viewer, d coach.Deal, stale bool) Section {
-	head := fmt.Sprintf("#%d %s · %s · %s", d.Number, d.Name, Describe(r, d), Days(r, d.DaysInStage(r.Now)))
+	head := fmt.Sprintf("#%d %s · %s · %s", d.Number, coach.NameText(d.Name), Describe(r, d), Days(r, d.DaysInStage(r.Now)))
 	if m := Marks(r, d, stale); m != "" {
 		head += " · " + m
 	}

@@ -149,8 +149,8 @@ func closeDateLines(r Viewer, rep DigestReports, names bool) []Line {
 			if i == maxDatesNamed {
 				break
 			}
-			lines = append(lines, T(r.T(fmt.Sprintf("   #%d %s · <@%s> · %s → %s (+%d days)", s.Deal, s.Name, s.Owner, s.From, s.To, s.DaysPushed),
-				fmt.Sprintf("   #%d %s · <@%s> · %s → %s（推迟 %d 天）", s.Deal, s.Name, s.Owner, s.From, s.To, s.DaysPushed))))
+			lines = append(lines, T(r.T(fmt.Sprintf("   #%d %s · <@%s> · %s → %s (+%d days)", s.Deal, coach.NameText(s.Name), s.Owner, s.From, s.To, s.DaysPushed),
+				fmt.Sprintf("   #%d %s · <@%s> · %s → %s（推迟 %d 天）", s.Deal, coach.NameText(s.Name), s.Owner, s.From, s.To, s.DaysPushed))))
 		}
 	}
 	lines = append(lines, L(r.T("Overdue", "逾期"), r.T(fmt.Sprintf("%d went past their close date this week, %d open past it in all", newly, len(wk.Overdue)),
@@ -164,7 +164,7 @@ func closeDateLines(r Viewer, rep DigestReports, names bool) []Line {
 			if o.AmountCents != nil {
 				value = " · " + coach.FormatMoney(coach.Money{Cents: *o.AmountCents, Currency: o.Currency})
 			}
-			lines = append(lines, T(fmt.Sprintf("   #%d %s%s · <@%s> · %s · %s", o.Deal, o.Name, value, o.Owner, o.Stage.Name(r.Lang()), o.CloseDate)))
+			lines = append(lines, T(fmt.Sprintf("   #%d %s%s · <@%s> · %s · %s", o.Deal, coach.NameText(o.Name), value, o.Owner, o.Stage.Name(r.Lang()), o.CloseDate)))
 		}
 	}
 	return lines
@@ -208,7 +208,7 @@ func focusByUser(r Viewer, q coach.Report) map[string]string {
 
 // staleTitle names a stale deal with its amount and close date.
 func staleTitle(r Viewer, d coach.StaleDeal) string {
-	parts := []string{fmt.Sprintf("#%d %s", d.Deal, d.Name)}
+	parts := []string{fmt.Sprintf("#%d %s", d.Deal, coach.NameText(d.Name))}
 	if d.Amount != nil {
 		parts = append(parts, coach.FormatMoney(*d.Amount))
 	}

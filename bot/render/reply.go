@@ -73,7 +73,7 @@ func EscapeMrkdwn(s string) string { return coach.ToSlack(s) }
 
 // The replacers are built once: building one costs far more than using it.
 var (
-	slackEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	slackEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", coach.NameText("<"), "&lt;")
 )
 
 func escapeAll(s string) string { return slackEscaper.Replace(s) }
@@ -81,13 +81,14 @@ func escapeAll(s string) string { return slackEscaper.Replace(s) }
 // PlainMentions renders <@U123|bob> as @bob, <@U123> as @U123 and <#C123>
 // as #C123, and a note's links as "label (url)".
 func PlainMentions(s string) string {
-	return slackRef.ReplaceAllStringFunc(coach.ToPlain(s), func(m string) string {
+	// Mentions first: a deal name's "<" (NameText) is not one until ToPlain.
+	return coach.ToPlain(slackRef.ReplaceAllStringFunc(s, func(m string) string {
 		sigil, inner := m[1:2], m[2:len(m)-1]
 		if i := strings.IndexByte(inner, '|'); i >= 0 {
 			return sigil + inner[i+1:]
 		}
 		return sigil + inner
-	})
+	}))
 }
 
 // Truncate cuts s to at most n bytes on a rune boundary, marking the cut.
