@@ -44,6 +44,7 @@ type Request struct {
 	TeamID      string
 	UserID      string
 	ChannelID   string
+	ChannelName string // as a slash command names it: "mpdm-…" for a group DM
 	Command     string // "/deal" or "/coach"
 	Text        string // unescaped
 	ResponseURL string

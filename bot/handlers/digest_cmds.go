@@ -49,7 +49,16 @@ func postableChannel(id string) bool {
 	return len(id) >= 2 && strings.ContainsRune("CG", rune(id[0])) && strings.ToUpper(id) == id
 }
 
+// groupDM reports whether a slash command came from a group direct message:
+// Slack names those "mpdm-alice--bob-1" (their ids start with G, like old
+// private channels').
+func groupDM(r *Request) bool { return strings.HasPrefix(r.ChannelName, "mpdm-") }
+
 func (a *App) digestHere(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	if groupDM(r) {
+		return render.Fail(r.T("A group direct message cannot get the weekly digest: I cannot post there on a schedule. Run /coach digest here in a channel, public or private, and invite the people in it. Nothing was scheduled.",
+			"群组私信无法接收每周摘要：我不能按时在那里发消息。请在一个频道（公开或私有均可）里运行 /coach digest here，并邀请相关的人加入。没有设置任何摘要。")), nil
+	}
 	if !postableChannel(r.ChannelID) {
 		return render.Fail(r.T("Run /coach digest here in the Slack channel, public or private, that should get the digest. /coach digest preview shows it anywhere.",
 			"请在要接收摘要的 Slack 频道（公开或私有均可）里运行 /coach digest here。/coach digest preview 在任何地方都能预览。")), nil

@@ -219,3 +219,21 @@ func TestDigestNotInADirectMessage(t *testing.T) {
 		t.Errorf("subscribed a direct message: %+v", subs)
 	}
 }
+
+func TestDigestNotInAGroupDirectMessage(t *testing.T) {
+	f := newDigestFixture(t)
+	body := bottest.Form("T1", "UBOSS", "/coach", "digest here monday 09:00")
+	body.Set("channel_id", "G0123ABC")
+	body.Set("channel_name", "mpdm-boss--rep--ann-1")
+	reply := f.slack.Post("/slack/commands", "application/x-www-form-urlencoded", []byte(body.Encode()), true).Message(t)
+	contains(t, reply, "A group direct message cannot get the weekly digest", "Run /coach digest here in a channel", "Nothing was scheduled")
+	if subs := f.subs(t); len(subs) != 0 {
+		t.Errorf("subscribed a group direct message: %+v", subs)
+	}
+	// A private channel, whose id starts with G too, still can.
+	body.Set("channel_name", "privategroup")
+	reply = f.slack.Post("/slack/commands", "application/x-www-form-urlencoded", []byte(body.Encode()), true).Message(t)
+	if subs := f.subs(t); len(subs) != 1 {
+		t.Errorf("a private channel got no digest: %s", reply.AllText())
+	}
+}

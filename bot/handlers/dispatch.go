@@ -71,7 +71,7 @@ func (a *App) Respond(ctx context.Context, url string, body any) error {
 
 func (a *App) slashCommand(ctx context.Context, sc *slack.SlashCommand, member *coach.Member) transport.Outcome {
 	reply := a.Handle(ctx, Request{
-		TeamID: sc.TeamID, UserID: sc.UserID, ChannelID: sc.ChannelID,
+		TeamID: sc.TeamID, UserID: sc.UserID, ChannelID: sc.ChannelID, ChannelName: sc.ChannelName,
 		Command: sc.Command, Text: coach.FromSlack(sc.Text),
 		ResponseURL: sc.ResponseURL, TriggerID: sc.TriggerID, Known: member,
 	})
