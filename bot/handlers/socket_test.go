@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -30,6 +31,11 @@ type socket struct {
 // newSocket starts the bot in Socket Mode; the first failOpens attempts to
 // connect are refused with invalid_auth, which makes slack-go give up.
 func newSocket(t *testing.T, failOpens int32) *socket {
+	return newSocketLogged(t, failOpens, nil)
+}
+
+// newSocketLogged is newSocket logging to log (nil: the default logger).
+func newSocketLogged(t *testing.T, failOpens int32, log *slog.Logger) *socket {
 	t.Helper()
 	s := &socket{store: dbtest.New(t), t: t}
 	s.api = bottest.NewAPI(t, bottest.Handlers{
@@ -42,7 +48,7 @@ func newSocket(t *testing.T, failOpens int32) *socket {
 			fmt.Fprintf(w, `{"ok":true,"url":%q}`, s.api.GetWSURL())
 		},
 	})
-	s.app = handlers.New(handlers.Config{Store: s.store, Slack: transport.StaticClients{Token: "xoxb-test", APIURL: s.api.URL()}})
+	s.app = handlers.New(handlers.Config{Store: s.store, Log: log, Slack: transport.StaticClients{Token: "xoxb-test", APIURL: s.api.URL()}})
 	sm := &transport.SocketMode{App: s.app, Client: transport.NewSocketModeClient("xapp-1-test", s.api.URL(), nil),
 		MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -160,5 +166,31 @@ func TestSocketModeLargeReply(t *testing.T) {
 	posts := s.api.Wait("respond/list", 1)
 	if text := posts[0].Text(); !strings.Contains(text, "Your open deals (20)") {
 		t.Errorf("posted %q", text[:min(len(text), 200)])
+	}
+}
+
+// TestSocketModeRefreshIsRoutine has Slack ask for the routine reconnection
+// it asks for every few hours (a disconnect with reason refresh_requested):
+// the bot connects again and logs it at debug, with no warning.
+func TestSocketModeRefreshIsRoutine(t *testing.T) {
+	t.Parallel()
+	var logs bottest.LogBuffer
+	s := newSocketLogged(t, 0, slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	s.send("env-1", "slash_commands", slashPayload("T1", "U1", "list", s.api.ResponseURL("cmd")))
+	s.api.SendToWebsocket(`{"type":"disconnect","reason":"refresh_requested","debug_info":{"host":"applink-1"}}`)
+	// Answered over the new connection: the bot came back.
+	s.send("env-2", "slash_commands", slashPayload("T1", "U1", "list", s.api.ResponseURL("cmd")))
+	if n := s.opens.Load(); n < 2 {
+		t.Errorf("%d connections opened, want a second after the refresh", n)
+	}
+	for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var rec struct{ Level, Msg string }
+		json.Unmarshal([]byte(l), &rec)
+		if rec.Level == "WARN" || rec.Level == "ERROR" {
+			t.Errorf("a routine refresh logged %s: %s", rec.Level, l)
+		}
+	}
+	if !strings.Contains(logs.String(), `"level":"DEBUG","msg":"socket mode reconnecting`) {
+		t.Errorf("the reconnection is not in the debug log:\n%s", logs.String())
 	}
 }

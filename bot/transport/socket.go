@@ -4,7 +4,10 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"time"
 
@@ -105,9 +108,32 @@ func (s *SocketMode) handle(ctx context.Context, evt socketmode.Event) {
 			in.Event = evt.Request.Payload
 		}
 	case socketmode.EventTypeConnected:
+		if c, ok := evt.Data.(*socketmode.ConnectedEvent); ok && c.ConnectionCount > 0 {
+			log.DebugContext(ctx, "socket mode connected again", "connection", c.ConnectionCount)
+			return
+		}
 		log.InfoContext(ctx, "socket mode connected")
 		return
-	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth, socketmode.EventTypeIncomingError:
+	case socketmode.EventTypeConnecting:
+		// The library connects again by itself when Slack asks it to (a
+		// disconnect with reason refresh_requested, every few hours, or
+		// warning before it): routine, not worth a warning.
+		if c, ok := evt.Data.(*slack.ConnectingEvent); ok && c.ConnectionCount > 0 && c.Attempt == 1 {
+			log.DebugContext(ctx, "socket mode reconnecting: Slack refreshes its connections routinely (refresh_requested)", "connection", c.ConnectionCount)
+			return
+		}
+		log.DebugContext(ctx, "socket mode", "event", string(evt.Type))
+		return
+	case socketmode.EventTypeIncomingError:
+		if closedConnection(evt.Data) {
+			// The read that was waiting when the connection closed, as it
+			// does on every refresh.
+			log.DebugContext(ctx, "socket mode connection closed; connecting again", "detail", errorOf(evt.Data))
+			return
+		}
+		log.WarnContext(ctx, "socket mode", "event", string(evt.Type), "detail", errorOf(evt.Data))
+		return
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
 		log.WarnContext(ctx, "socket mode", "event", string(evt.Type), "detail", errorOf(evt.Data))
 		return
 	default:
@@ -167,6 +193,18 @@ func (s *SocketMode) ack(ctx context.Context, envelope string, out Outcome) {
 	if err := s.App.Respond(ctx, out.ResponseURL, out.Body); err != nil {
 		s.App.Log().WarnContext(ctx, "response_url post failed", "err", err)
 	}
+}
+
+// closedConnection reports whether a read failed because the connection
+// closed (by us, as Slack asked, or by Slack): nothing went wrong.
+func closedConnection(data any) bool {
+	var err error
+	if e, ok := data.(*slack.IncomingEventError); ok && e != nil {
+		err = e.ErrorObj
+	} else if e, ok := data.(error); ok {
+		err = e
+	}
+	return err != nil && (errors.Is(err, net.ErrClosed) || errors.Is(err, io.EOF))
 }
 
 func errorOf(data any) string {
