@@ -1,6 +1,8 @@
 package handlers_test
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -8,7 +10,21 @@ import (
 	"time"
 
 	"salescoach/bot/bottest"
+	"salescoach/coach"
 )
+
+// outsiderLine is what a user of another organisation is told, in both
+// languages.
+var outsiderLine = []string{"only for members of the workspace that installed it", "只为安装它的工作区的成员服务"}
+
+func saysOutsider(t *testing.T, where, text string) {
+	t.Helper()
+	for _, want := range outsiderLine {
+		if !strings.Contains(text, want) {
+			t.Errorf("%s says %q, want it to say %q", where, text, want)
+		}
+	}
+}
 
 // Slack Connect: a channel shared between the workspace that installed the
 // bot (T1) and another organisation (TEXT). Slack then names the other
@@ -72,5 +88,87 @@ func TestSlackConnectHomeOfInstallingWorkspace(t *testing.T) {
 	}
 	if n := u.count(`SELECT count(*) FROM teams WHERE id = 'TEXT'`); n != 0 {
 		t.Errorf("the other organisation got a workspace of its own")
+	}
+}
+
+// A button under the bot's message in a Slack Connect channel, clicked by a
+// member of the other organisation: team.id is the installing workspace,
+// user.team_id the user's own.
+func TestOutsiderClickChangesNothing(t *testing.T) {
+	t.Parallel()
+	u := newUI(t, uiOptions{})
+	next := buttonValue(t, u.add("T1", "U1", "Acme Corp 12k").Blocks, "deal_next")
+	p := bottest.Button("T1", "UEXT", "deal_next", next, u.api.ResponseURL("ext"))
+	p["user"] = map[string]any{"id": "UEXT", "team_id": "TEXT"}
+	if r := u.slack.Interaction(p); r.Status != http.StatusOK {
+		t.Fatalf("click: status %d: %s", r.Status, r.Body)
+	}
+	u.drain()
+	saysOutsider(t, "the click's answer", u.posted("ext").Text())
+	if d := u.deal("T1", 1); d.Stage != coach.Prospecting {
+		t.Errorf("the outsider's click moved the deal to %s", d.Stage)
+	}
+	if n := u.count(`SELECT count(*) FROM users WHERE id = 'UEXT'`); n != 0 {
+		t.Errorf("the outsider became a user of T1")
+	}
+	// The same click by the deal's owner still works.
+	if r := u.click("T1", "U1", "deal_next", next, "own"); r.Status != http.StatusOK {
+		t.Fatalf("owner's click: status %d", r.Status)
+	}
+	u.drain()
+	if d := u.deal("T1", 1); d.Stage == coach.Prospecting {
+		t.Errorf("the owner's click did not move the deal")
+	}
+}
+
+func TestOutsiderModalAddsNothing(t *testing.T) {
+	t.Parallel()
+	u := newUI(t, uiOptions{})
+	view := openAddModal(t, u)
+	r := u.slack.Interaction(connectSubmit("UEXT", "TEXT", view, map[string]string{"name": "Acme Corp", "amount": "12k", "stage": "prospecting"}))
+	u.drain()
+	var resp struct {
+		Action string            `json:"response_action"`
+		Errors map[string]string `json:"errors"`
+	}
+	if err := json.Unmarshal(r.Body, &resp); err != nil || resp.Action != "errors" {
+		t.Fatalf("answer %d %s, want response_action errors", r.Status, r.Body)
+	}
+	saysOutsider(t, "the form", resp.Errors["name"])
+	if n := u.count(`SELECT count(*) FROM deals`); n != 0 {
+		t.Errorf("%d deals stored from an outsider's form", n)
+	}
+}
+
+// An admin of the other organisation opens the bot's Home tab: once Slack
+// has said who they are, they are still no manager here, and their Home
+// shows no team-wide figure.
+func TestOutsiderAdminSeesNoTeamFigures(t *testing.T) {
+	t.Parallel()
+	profiles := func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		id, team := r.PostForm.Get("user"), "T1"
+		if id == "UEXT" {
+			team = "TEXT"
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"team_id":%q,"name":"x","is_admin":true,"locale":"en-US","tz":"UTC"}}`, id, team)
+	}
+	u := newUI(t, uiOptions{handlers: bottest.Handlers{"/users.info": profiles}})
+	u.add("T1", "U1", "Initech 7k")
+	ctx := context.Background()
+	for _, user := range []string{"UEXT", "UADMIN"} {
+		if err := u.app.RefreshProfile(ctx, "T1", user); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if text := (bottest.Call{JSON: u.home("T1", "UADMIN")}).Text(); !strings.Contains(text, "Team pipeline") {
+		t.Errorf("T1's own admin sees no team pipeline:\n%s", text)
+	}
+	text := bottest.Call{JSON: u.home("T1", "UEXT")}.Text()
+	for _, unwanted := range []string{"Team pipeline", "Initech", "7,000"} {
+		if strings.Contains(text, unwanted) {
+			t.Errorf("the other organisation's admin sees %q:\n%s", unwanted, text)
+		}
 	}
 }

@@ -29,8 +29,21 @@ func (a *App) Dispatch(ctx context.Context, in transport.Inbound) (out transport
 	observe.Label(ctx, a.commandLabel(in))
 	switch {
 	case in.Command != nil:
-		return a.slashCommand(ctx, in.Command, in.Member)
+		sc := in.Command
+		served, err := a.serves(ctx, sc.TeamID)
+		if err != nil {
+			a.metrics.Failed(coach.ErrorCode(err))
+			a.log.WarnContext(ctx, "workspace not checked", "team", sc.TeamID, "err", err)
+			return a.failed(ctx, in, err)
+		}
+		if !served {
+			return a.refuseOutsider(ctx, in, sc.TeamID, sc.UserID)
+		}
+		return a.slashCommand(ctx, sc, in.Member)
 	case in.Interaction != nil:
+		if cb := in.Interaction; outsider(cb) && cb.Type != slack.InteractionTypeViewClosed {
+			return a.refuseOutsider(ctx, in, interactionTeam(cb), cb.User.ID)
+		}
 		return a.interaction(ctx, in.Interaction)
 	case in.Event != nil:
 		return a.event(ctx, in.Event)

@@ -278,3 +278,30 @@ func TestInstallStateWorksOnce(t *testing.T) {
 		t.Errorf("a new link: status %d: %s", status, page)
 	}
 }
+
+// TestCommandFromWorkspaceNotInstalled: with OAuth installs, a slash command
+// from a workspace that never installed the bot is told the bot serves only
+// the workspaces that did, and nothing is stored for it.
+func TestCommandFromWorkspaceNotInstalled(t *testing.T) {
+	t.Parallel()
+	in := newInstaller(t)
+	loc, cookie := in.start()
+	if status, page := in.callback("code-a", loc.Query().Get("state"), cookie); status != http.StatusOK {
+		t.Fatalf("install: %d %s", status, page)
+	}
+	s := &bottest.Slack{T: t, BaseURL: in.base}
+	if r := s.Command("TA", "U1", "/deal", "add Acme 12k"); !strings.Contains(r.Text, "#1") {
+		t.Errorf("TA's member: %q", r.Text)
+	}
+	r := s.Command("TZ", "U1", "/deal", "add Acme 12k")
+	for _, want := range []string{"only for members of the workspace that installed it", "只为安装它的工作区的成员服务"} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("a workspace that did not install: %q, want %q", r.Text, want)
+		}
+	}
+	var n int
+	in.store.SQL().QueryRow(`SELECT (SELECT count(*) FROM deals WHERE team_id = 'TZ') + (SELECT count(*) FROM teams WHERE id = 'TZ')`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d rows stored for a workspace that did not install", n)
+	}
+}

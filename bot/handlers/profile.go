@@ -3,11 +3,12 @@ package handlers
 import (
 	"context"
 	"errors"
-	"salescoach/bot/observe"
+	"slices"
 	"time"
 
 	"github.com/slack-go/slack"
 
+	"salescoach/bot/observe"
 	"salescoach/bot/transport"
 	"salescoach/coach"
 )
@@ -101,6 +102,15 @@ func (a *App) RefreshProfile(ctx context.Context, teamID, userID string) error {
 	if err != nil {
 		return err
 	}
-	admin := u.IsAdmin || u.IsOwner || u.IsPrimaryOwner
+	// An admin of another organisation (a Slack Connect channel's external
+	// member) is no admin here.
+	admin := (u.IsAdmin || u.IsOwner || u.IsPrimaryOwner) && memberOf(u, teamID)
 	return a.store.SetProfile(ctx, teamID, userID, u.Locale, u.TZ, admin, a.now().UTC())
+}
+
+// memberOf reports whether Slack's profile u is of a member of the workspace
+// teamID: their own team, or in Enterprise Grid one of their workspaces. A
+// profile that names no team is taken as a member.
+func memberOf(u *slack.User, teamID string) bool {
+	return u.TeamID == "" || u.TeamID == teamID || slices.Contains(u.Enterprise.Teams, teamID)
 }

@@ -264,6 +264,22 @@ type InstalledClients struct {
 	FallbackTeam string
 }
 
+// Serves reports whether teamID installed the app, or is the workspace of
+// the single workspace's token: the bot serves no other workspace.
+func (c InstalledClients) Serves(ctx context.Context, teamID string) (bool, error) {
+	if c.Fallback.Token != "" && (c.FallbackTeam == "" || c.FallbackTeam == teamID) {
+		return true, nil
+	}
+	_, err := c.Store.Installation(ctx, teamID)
+	switch {
+	case err == nil:
+		return true, nil
+	case coach.ErrorCode(err) == coach.ENotFound:
+		return false, nil
+	}
+	return false, err
+}
+
 // Client returns the client for teamID. The token is read from the store on
 // every call, so a forgotten token is never used again.
 func (c InstalledClients) Client(ctx context.Context, teamID string) (*slack.Client, error) {

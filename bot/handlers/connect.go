@@ -1,0 +1,53 @@
+package handlers
+
+import (
+	"context"
+
+	"github.com/slack-go/slack"
+
+	"salescoach/bot/transport"
+	"salescoach/coach"
+)
+
+// Slack Connect: a channel shared with another organisation lets that
+// organisation's people click the bot's buttons and submit its modals. The
+// bot serves only members of the workspace that installed it: anyone else
+// is told so in one line and nothing is read or changed — in particular no
+// team-wide figure (/coach flow, trend, stats, digest) ever reaches them.
+
+// errOutsider is the answer to a user of another organisation.
+var errOutsider = coach.Fail(coach.EForbidden,
+	"Sales Coach works only for members of the workspace that installed it, so nothing was changed.",
+	"Sales Coach 只为安装它的工作区的成员服务，所以没有做任何改动。")
+
+// outsider reports whether an interaction comes from a user of another
+// organisation than the workspace it is routed to: their user.team_id is
+// their own workspace's.
+func outsider(cb *slack.InteractionCallback) bool {
+	return cb.User.TeamID != "" && cb.User.TeamID != interactionTeam(cb)
+}
+
+// servedTeams is what the Slack clients say of the workspaces the bot serves
+// when they know (with OAuth installs): a workspace that never installed the
+// bot is not one of them.
+type servedTeams interface {
+	Serves(ctx context.Context, teamID string) (bool, error)
+}
+
+// serves reports whether the bot serves teamID's members: always, unless
+// the clients know which workspaces installed the bot and teamID is not one.
+func (a *App) serves(ctx context.Context, teamID string) (bool, error) {
+	s, ok := a.slack.(servedTeams)
+	if !ok {
+		return true, nil
+	}
+	return s.Serves(ctx, teamID)
+}
+
+// refuseOutsider answers a request of a user the bot does not serve, in its
+// route's shape, and changes nothing.
+func (a *App) refuseOutsider(ctx context.Context, in transport.Inbound, team, user string) transport.Outcome {
+	a.metrics.Failed(coach.EForbidden)
+	a.log.InfoContext(ctx, "refused: the user is not a member of the workspace", "team", team, "user", user)
+	return a.failed(ctx, in, errOutsider)
+}
