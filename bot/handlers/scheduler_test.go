@@ -186,6 +186,26 @@ func TestSchedulerRateLimitedRetriedOnce(t *testing.T) {
 	}
 }
 
+// TestSchedulerWaitsTheRetryAfterSlackGives has Slack answer the digest's
+// post with a 429 and Retry-After: 120: the job waits the 120 s it asked
+// for (not a shorter cap that would only earn another 429), then posts.
+func TestSchedulerWaitsTheRetryAfterSlackGives(t *testing.T) {
+	due := at("2026-11-02T14:00:00Z")
+	f := newSchedFixture(t, due)
+	p := f.process("p1")
+	f.subscribe(p, "C1", coach.Schedule{Weekday: time.Monday, Hour: 9, Zone: "America/New_York"}, due.Add(-48*time.Hour))
+	f.api.Fail("chat.postMessage", bottest.Fault{Status: 429, RetryAfter: 120})
+
+	f.tick(p)
+
+	if len(*p.waits) != 1 || (*p.waits)[0] != 120*time.Second {
+		t.Errorf("waited %v, want the 120 s Slack asked for", *p.waits)
+	}
+	if n := len(f.api.Messages("C1")); n != 1 {
+		t.Errorf("%d digests posted, want 1 after the wait", n)
+	}
+}
+
 func TestSchedulerDaylightSaving(t *testing.T) {
 	f := newSchedFixture(t, at("2026-10-25T00:00:00Z"))
 	p := f.process("p1")

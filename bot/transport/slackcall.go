@@ -15,9 +15,21 @@ import (
 type Retry struct {
 	Attempts int           // in all, the first included; 5 when 0
 	Base     time.Duration // the first backoff, doubled each time; 500 ms when 0
-	Max      time.Duration // the longest wait; 30 s when 0
-	Sleep    func(ctx context.Context, d time.Duration) error
+	Max      time.Duration // the longest backoff of our own choosing; 30 s when 0
+	// MaxRetryAfter is the longest Retry-After of a 429 that is waited out,
+	// to the second Slack asked for; MaxRetryAfter when 0. A longer one is
+	// not retried: the call fails with Slack's answer.
+	MaxRetryAfter time.Duration
+	Sleep         func(ctx context.Context, d time.Duration) error
 }
+
+// MaxRetryAfter is the default ceiling of a Retry-After waited out. Slack
+// asks for seconds to a minute or so; past two minutes a background job
+// (the digest, nudges) had better give up and try again on its next round.
+// Work someone waits for never waits past its context's deadline: when
+// Slack asks for longer than is left, the call fails at once, so the person
+// is told instead of kept waiting for nothing.
+const MaxRetryAfter = 120 * time.Second
 
 // ErrAmbiguous wraps a failure after which Slack may or may not have acted:
 // the request was sent and no answer came back (a time-out). A caller that
@@ -65,11 +77,11 @@ func SlackFailure(err error) (retry bool, wait time.Duration, ambiguous bool) {
 
 // Do calls fn until it succeeds, fails in a way that is not worth retrying, or
 // the attempts run out. It retries what surely did nothing on Slack's side —
-// 429 (waiting Retry-After when Slack gives it), 5xx, a refused connection —
-// with exponential backoff. A time-out after the request was sent is not
+// 429 (waiting Retry-After when Slack gives it, up to MaxRetryAfter and the
+// context's deadline), 5xx, a refused connection — with exponential backoff. A time-out after the request was sent is not
 // retried: Do returns it wrapped in ErrAmbiguous.
 func (r Retry) Do(ctx context.Context, fn func(ctx context.Context) error) error {
-	attempts, base, max := r.Attempts, r.Base, r.Max
+	attempts, base, max, maxAfter := r.Attempts, r.Base, r.Max, r.MaxRetryAfter
 	if attempts <= 0 {
 		attempts = 5
 	}
@@ -78,6 +90,9 @@ func (r Retry) Do(ctx context.Context, fn func(ctx context.Context) error) error
 	}
 	if max <= 0 {
 		max = 30 * time.Second
+	}
+	if maxAfter <= 0 {
+		maxAfter = MaxRetryAfter
 	}
 	sleep := r.Sleep
 	if sleep == nil {
@@ -93,11 +108,17 @@ func (r Retry) Do(ctx context.Context, fn func(ctx context.Context) error) error
 		if err == nil || !retry || i >= attempts {
 			return err
 		}
-		if wait <= 0 {
+		switch {
+		case wait <= 0:
 			wait = backoff
 			backoff = min(2*backoff, max)
+		case wait > maxAfter:
+			return err // Slack asked for longer than we wait
 		}
-		if err := sleep(ctx, min(wait, max)); err != nil {
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			return err // no time left to wait as long as needed
+		}
+		if err := sleep(ctx, wait); err != nil {
 			return err
 		}
 	}

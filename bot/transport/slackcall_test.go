@@ -24,6 +24,12 @@ func TestRetryDo(t *testing.T) {
 		{"RateLimitedWithRetryAfter", []func(http.ResponseWriter){
 			func(w http.ResponseWriter) { w.Header().Set("Retry-After", "7"); w.WriteHeader(429) }, ok,
 		}, 2, false, []time.Duration{7 * time.Second}},
+		{"RetryAfterTwoMinutesWaitedInFull", []func(http.ResponseWriter){
+			func(w http.ResponseWriter) { w.Header().Set("Retry-After", "120"); w.WriteHeader(429) }, ok,
+		}, 2, false, []time.Duration{120 * time.Second}},
+		{"RetryAfterPastTheCeilingGivesUp", []func(http.ResponseWriter){
+			func(w http.ResponseWriter) { w.Header().Set("Retry-After", "600"); w.WriteHeader(429) }, ok,
+		}, 1, true, nil},
 		{"ServerErrorsBackOff", []func(http.ResponseWriter){
 			status(503), status(502), ok,
 		}, 3, false, []time.Duration{500 * time.Millisecond, time.Second}},
@@ -86,6 +92,30 @@ func TestRetryTimeoutIsAmbiguous(t *testing.T) {
 	}
 	if calls.Load() != 1 {
 		t.Errorf("calls = %d: a time-out must not be retried blindly", calls.Load())
+	}
+}
+
+// TestRetryAfterPastTheDeadline has Slack ask for a longer wait than the
+// work has left: the call fails at once instead of sleeping in vain.
+func TestRetryAfterPastTheDeadline(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Retry-After", "60")
+		w.WriteHeader(429)
+	}))
+	defer srv.Close()
+	client := slack.New("xoxb-test", slack.OptionAPIURL(srv.URL+"/"))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	slept := false
+	err := Retry{Sleep: func(context.Context, time.Duration) error { slept = true; return nil }}.Do(ctx, func(ctx context.Context) error {
+		_, _, err := client.PostMessageContext(ctx, "C1", slack.MsgOptionText("hi", false))
+		return err
+	})
+	var rl *slack.RateLimitedError
+	if !errors.As(err, &rl) || slept || calls.Load() != 1 {
+		t.Errorf("err %v, slept %v, %d calls: want Slack's 429 at once", err, slept, calls.Load())
 	}
 }
 
