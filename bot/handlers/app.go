@@ -61,8 +61,8 @@ type App struct {
 	store    Store
 	now      func() time.Time
 	log      *slog.Logger
-	managers map[string]bool
-	zones    sync.Map // time zone name → *time.Location
+	managers map[managerKey]bool // SALESCOACH_MANAGERS
+	zones    sync.Map            // time zone name → *time.Location
 	slack    transport.Clients
 	commands []Command
 	// The interaction tables: buttons and modals (interactions.go).
@@ -86,10 +86,13 @@ type App struct {
 
 // Config configures an App.
 type Config struct {
-	Store    Store
-	Now      func() time.Time  // time.Now when nil
-	Log      *slog.Logger      // discarded when nil
-	Managers []string          // Slack user ids who are always managers
+	Store Store
+	Now   func() time.Time // time.Now when nil
+	Log   *slog.Logger     // discarded when nil
+	// Managers are the users who are always managers (SALESCOACH_MANAGERS):
+	// "T…:U…" names a user of one workspace, a bare "U…" one of every
+	// workspace the App serves (cmd scopes those with OAuth installs).
+	Managers []string
 	Slack    transport.Clients // Web API clients; calls fail with ErrNoSlack when nil
 	// StatsTTL is how long the team's numbers for coaching are cached: 10
 	// minutes when 0, not at all when negative.
@@ -119,7 +122,7 @@ type Config struct {
 
 // New returns an App.
 func New(cfg Config) *App {
-	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[string]bool{}, slack: cfg.Slack,
+	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[managerKey]bool{}, slack: cfg.Slack,
 		pictureDir: cfg.PictureDir, http: cfg.HTTP, retention: cfg.Retention, filesDir: cfg.FilesDir,
 		reporter: cfg.Reporter, retry: cfg.Retry, attach: cfg.DigestAttach, metrics: cfg.Metrics}
 	if cfg.Pictures != nil {
@@ -150,8 +153,12 @@ func New(cfg Config) *App {
 		a.log = slog.New(slog.DiscardHandler)
 	}
 	for _, m := range cfg.Managers {
-		if m = strings.TrimSpace(m); m != "" {
-			a.managers[m] = true
+		team, user, scoped := strings.Cut(strings.TrimSpace(m), ":")
+		if !scoped {
+			team, user = "", team
+		}
+		if user != "" {
+			a.managers[managerKey{team, user}] = true
 		}
 	}
 	a.commands = a.table()
@@ -223,6 +230,16 @@ func (a *App) zone(tz string) *time.Location {
 	return l
 }
 
+// managerKey is a user made a manager by SALESCOACH_MANAGERS: of one
+// workspace, or of every one when team is "".
+type managerKey struct{ team, user string }
+
+// configuredManager reports whether SALESCOACH_MANAGERS makes userID a
+// manager of teamID.
+func (a *App) configuredManager(teamID, userID string) bool {
+	return a.managers[managerKey{"", userID}] || a.managers[managerKey{teamID, userID}]
+}
+
 // Caller builds the caller of a request from what the store knows.
 func (a *App) Caller(m coach.Member) coach.Caller {
 	lang := m.Lang
@@ -232,7 +249,7 @@ func (a *App) Caller(m coach.Member) coach.Caller {
 	loc := a.zone(m.TZ)
 	return coach.Caller{
 		TeamID: m.TeamID, UserID: m.UserID, Lang: lang, Currency: m.Currency, Loc: loc,
-		Manager: m.Manager || m.SlackAdmin || a.managers[m.UserID],
+		Manager: m.Manager || m.SlackAdmin || a.configuredManager(m.TeamID, m.UserID),
 	}
 }
 

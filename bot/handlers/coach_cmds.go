@@ -236,9 +236,10 @@ func (a *App) coachManagers(ctx context.Context, r *Request, args string) (rende
 			seen[id] = true
 			names = append(names, "<@"+id+">")
 		}
-		for id := range a.managers {
-			if !seen[id] {
-				names = append(names, "<@"+id+">")
+		for k := range a.managers {
+			if (k.team == "" || k.team == r.TeamID) && !seen[k.user] {
+				seen[k.user] = true
+				names = append(names, "<@"+k.user+">")
 			}
 		}
 		if len(names) == 0 {
@@ -254,7 +255,7 @@ func (a *App) coachManagers(ctx context.Context, r *Request, args string) (rende
 			return render.Fail(r.T("Mention the user: /coach managers add @user.", "请 @ 该用户：/coach managers add @用户。")), nil
 		}
 		add := strings.ToLower(verb) == "add"
-		if !add && a.managers[id] {
+		if !add && a.configuredManager(r.TeamID, id) {
 			return render.Fail(r.T(fmt.Sprintf("<@%s> is a manager through SALESCOACH_MANAGERS; change that setting instead.", id),
 				fmt.Sprintf("<@%s> 是通过 SALESCOACH_MANAGERS 设置的经理，请修改该配置。", id))), nil
 		}

@@ -93,3 +93,34 @@ func TestManagersCommand(t *testing.T) {
 		t.Errorf("the workspace admin is no manager after a remove: %q", r.AllText())
 	}
 }
+
+// TestConfiguredManagersPerWorkspace: "T1:UBOSS" in SALESCOACH_MANAGERS makes
+// UBOSS a manager of T1 and of no other workspace; a bare "UALL" (one
+// workspace, no OAuth) is a manager wherever the bot answers.
+func TestConfiguredManagersPerWorkspace(t *testing.T) {
+	t.Parallel()
+	u := newUI(t, uiOptions{managers: []string{"T1:UBOSS", "UALL"}})
+	u.add("T1", "U1", "Acme 12k")
+	u.add("T2", "U1", "Globex 5k")
+	list := func(team, user string) string {
+		t.Helper()
+		return u.command(team, user, "/deal", "list team").Message(t).AllText()
+	}
+	if text := list("T1", "UBOSS"); !strings.Contains(text, "#1 Acme") {
+		t.Errorf("T1:UBOSS cannot list T1's team: %q", text)
+	}
+	if text := list("T2", "UBOSS"); !strings.Contains(text, "Only a manager") || strings.Contains(text, "Globex") {
+		t.Errorf("T1:UBOSS listed T2's team: %q", text)
+	}
+	for _, team := range []string{"T1", "T2"} {
+		if text := list(team, "UALL"); strings.Contains(text, "Only a manager") {
+			t.Errorf("UALL is no manager in %s: %q", team, text)
+		}
+	}
+	if text := u.command("T2", "U1", "/coach", "managers").Message(t).Text; strings.Contains(text, "UBOSS") || !strings.Contains(text, "<@UALL>") {
+		t.Errorf("T2's managers: %q", text)
+	}
+	if text := u.command("T1", "UBOSS", "/coach", "managers remove <@UBOSS>").Message(t).Text; !strings.Contains(text, "SALESCOACH_MANAGERS") {
+		t.Errorf("removing a configured manager: %q", text)
+	}
+}

@@ -147,8 +147,12 @@ func (c *config) validate() error {
 		if m == "" {
 			continue
 		}
-		if !validUserID(m) {
-			return &settingError{"SALESCOACH_MANAGERS", fmt.Sprintf("%q is not a Slack user id (like U0123ABCD)", m)}
+		team, user, scoped := strings.Cut(m, ":")
+		if !scoped {
+			team, user = "", team
+		}
+		if !validUserID(user) || scoped && !validTeamID(team) {
+			return &settingError{"SALESCOACH_MANAGERS", fmt.Sprintf("%q is neither a Slack user id (like U0123ABCD) nor a workspace and user (like T0123ABCD:U0123ABCD)", m)}
 		}
 		c.Managers = append(c.Managers, m)
 	}
@@ -184,3 +188,47 @@ func (c *config) serveSettings() error {
 }
 
 func validUserID(s string) bool { return coach.IsUserID(s) }
+
+// validTeamID reports whether s looks like a Slack workspace id: T, then
+// capital letters and digits.
+func validTeamID(s string) bool {
+	if len(s) < 2 || s[0] != 'T' {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// scopeManagers returns the SALESCOACH_MANAGERS entries as the bot takes
+// them. With one workspace (no OAuth) an entry without a workspace is a
+// manager of that one. With OAuth installs it would be a manager of every
+// workspace that installs the bot: such an entry applies only to home, the
+// workspace of SLACK_BOT_TOKEN, or to none when there is no such token, and
+// warning says so (one line for the log; "" when there is nothing to say).
+func scopeManagers(entries []string, oauth bool, home string) (scoped []string, warning string) {
+	if !oauth {
+		return entries, ""
+	}
+	bare := 0
+	for _, m := range entries {
+		if strings.Contains(m, ":") {
+			scoped = append(scoped, m)
+			continue
+		}
+		bare++
+		if home != "" {
+			scoped = append(scoped, home+":"+m)
+		}
+	}
+	switch {
+	case bare == 0:
+		return scoped, ""
+	case home != "":
+		return scoped, fmt.Sprintf("SALESCOACH_MANAGERS: %d entries name no workspace; with OAuth installs they are managers of %s (SLACK_BOT_TOKEN's workspace) only; write T…:U… for other workspaces", bare, home)
+	}
+	return scoped, fmt.Sprintf("SALESCOACH_MANAGERS: %d entries name no workspace and are managers of none with OAuth installs; write them as T…:U… (workspace:user)", bare)
+}

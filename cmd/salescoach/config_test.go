@@ -46,3 +46,55 @@ func TestServeSettings(t *testing.T) {
 		})
 	}
 }
+
+func TestManagersSetting(t *testing.T) {
+	for _, ok := range []string{"U0123ABCD", "T0123ABCD:U0123ABCD", "U1, T1:W2"} {
+		if c := loadConfig(func(k string) string { return map[string]string{"SALESCOACH_MANAGERS": ok}[k] }); c.validate() != nil {
+			t.Errorf("%q refused: %v", ok, c.validate())
+		}
+	}
+	for _, bad := range []string{"bob", "T1:", ":U1", "t1:U1", "T1:U1:U2", "C1:U1"} {
+		c := loadConfig(func(k string) string { return map[string]string{"SALESCOACH_MANAGERS": bad}[k] })
+		var se *settingError
+		if err := c.validate(); !errors.As(err, &se) || se.name != "SALESCOACH_MANAGERS" {
+			t.Errorf("%q: error %v, want one naming SALESCOACH_MANAGERS", bad, err)
+		}
+	}
+}
+
+// TestManagersScope: SALESCOACH_MANAGERS applies to the single workspace it
+// was set for. With OAuth installs a bare user id would otherwise make its
+// user a manager of every workspace that installs the bot.
+func TestManagersScope(t *testing.T) {
+	entries := []string{"UBOSS", "TA:UANN"}
+	tests := []struct {
+		name     string
+		oauth    bool
+		home     string
+		want     []string
+		warnings string // what the warning says; "" for none
+	}{
+		{"SingleWorkspace", false, "", []string{"UBOSS", "TA:UANN"}, ""},
+		{"OAuthWithBotToken", true, "T1", []string{"T1:UBOSS", "TA:UANN"}, "managers of T1 (SLACK_BOT_TOKEN's workspace) only"},
+		{"OAuthOnly", true, "", []string{"TA:UANN"}, "managers of none"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, warning := scopeManagers(entries, tt.oauth, tt.home)
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("managers %v, want %v", got, tt.want)
+			}
+			switch {
+			case tt.warnings == "" && warning != "":
+				t.Errorf("warned %q", warning)
+			case tt.warnings != "" && !strings.Contains(warning, tt.warnings):
+				t.Errorf("warning %q, want it to say %q", warning, tt.warnings)
+			case strings.Contains(warning, "\n"):
+				t.Errorf("warning %q is not one line", warning)
+			}
+		})
+	}
+	if _, w := scopeManagers([]string{"TA:UANN"}, true, ""); w != "" {
+		t.Errorf("workspace-qualified entries warned %q", w)
+	}
+}

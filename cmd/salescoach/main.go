@@ -69,7 +69,7 @@ var envHelp = map[string]string{
 	"SALESCOACH_SECRET_KEY":     "32 bytes in base64 that seal stored tokens; required with OAuth",
 	"SALESCOACH_PUBLIC_URL":     "the bot's public https base, for OAuth redirects",
 	"SALESCOACH_RETENTION_DAYS": "days an uninstalled workspace's data is kept (default 30)",
-	"SALESCOACH_MANAGERS":       "comma-separated Slack user ids made managers (bootstrap)",
+	"SALESCOACH_MANAGERS":       "comma-separated managers (bootstrap): U… in the single workspace, T…:U… for one workspace with OAuth installs",
 	"GOGC":                      "Go garbage-collector target (serve defaults to 200)",
 }
 

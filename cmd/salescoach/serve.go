@@ -67,7 +67,15 @@ func serve(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	app := handlers.New(handlers.Config{Store: store, Log: log, Managers: e.cfg.Managers, Slack: clients,
+	home := ""
+	if ic, ok := clients.(transport.InstalledClients); ok && ic.Fallback.Token != "" {
+		home = ic.FallbackTeam
+	}
+	managers, warning := scopeManagers(e.cfg.Managers, install != nil, home)
+	if warning != "" {
+		log.Warn(warning)
+	}
+	app := handlers.New(handlers.Config{Store: store, Log: log, Managers: managers, Slack: clients,
 		Pictures: store, Retention: time.Duration(e.cfg.RetentionDays) * 24 * time.Hour,
 		Metrics: metrics, HTTP: metrics.Instrument(&http.Client{Timeout: 10 * time.Second})})
 	defer app.Close()
