@@ -511,3 +511,58 @@ func TestBlueprintButton(t *testing.T) {
 		t.Errorf("another rep's click answered %q, want a refusal", c.Text())
 	}
 }
+
+// TestSavedClickToldWhenItsReplyFails has the response_url of a clicked
+// message fail (500, then 404) after the click's change was saved: the user
+// is told it was saved, in a message only they see in the channel, or — when
+// that fails too — in their direct messages; the deal moves once.
+func TestSavedClickToldWhenItsReplyFails(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name      string
+		status    int
+		ephemeral http.HandlerFunc
+		where     string
+	}{
+		{"Ephemeral", http.StatusInternalServerError, bottest.OK(`{"ok":true,"message_ts":"1.2"}`), "chat.postEphemeral"},
+		{"DirectMessage", http.StatusNotFound, bottest.OK(`{"ok":false,"error":"channel_not_found"}`), "chat.postMessage"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			u := newUI(t, uiOptions{handlers: bottest.Handlers{
+				"/respond/":           func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(tt.status) },
+				"/chat.postEphemeral": tt.ephemeral,
+				"/conversations.open": bottest.OK(`{"ok":true,"channel":{"id":"D0U1"}}`),
+				"/chat.postMessage":   bottest.OK(`{"ok":true,"channel":"D0U1","ts":"1.3"}`),
+			}})
+			v := buttonValue(t, u.add("T1", "U1", "Acme Corp 12k").Blocks, "deal_next")
+			u.click("T1", "U1", "deal_next", v, "lost")
+			u.drain()
+			if d := u.deal("T1", 1); d.Stage != coach.Contact {
+				t.Errorf("stage = %s, want contact", d.Stage)
+			}
+			if n := u.count(`SELECT count(*) FROM events WHERE kind = 'move'`); n != 1 {
+				t.Errorf("%d moves recorded, want 1", n)
+			}
+			if n := len(u.api.Calls("respond/lost")); n == 0 {
+				t.Error("the response_url was never tried")
+			}
+			calls := u.api.Calls(tt.where)
+			if len(calls) != 1 {
+				t.Fatalf("%d calls of %s, want 1", len(calls), tt.where)
+			}
+			c := calls[0]
+			text := c.Text() + c.Form.Get("text")
+			if !strings.Contains(text, "Your change was saved: Moved #1 Acme Corp") || !strings.Contains(text, "could not show the full reply") {
+				t.Errorf("%s says %q, want that the move was saved", tt.where, text)
+			}
+			want := map[string]string{"chat.postEphemeral": "C0001", "chat.postMessage": "D0U1"}[tt.where]
+			if ch := c.Form.Get("channel"); ch != want {
+				t.Errorf("posted in %q, want %q", ch, want)
+			}
+			if tt.where == "chat.postEphemeral" && c.Form.Get("user") != "U1" {
+				t.Errorf("ephemeral for %q, want U1", c.Form.Get("user"))
+			}
+		})
+	}
+}

@@ -35,6 +35,7 @@ func (a *App) changeReply(ctx context.Context, r *Request, from, d coach.Deal, l
 	if left, ok := coach.LeftStage(from, ev); ok {
 		reply.Sections = append(reply.Sections, render.Checklist(r.Viewer, left, log, from.StageSince))
 	}
+	reply.Saved = true
 	return reply
 }
 

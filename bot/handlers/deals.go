@@ -135,7 +135,9 @@ func (a *App) addedReply(ctx context.Context, r *Request, d coach.Deal, created 
 		text = r.T(fmt.Sprintf("You just added %s — not adding it twice.", render.DealTitle(d)),
 			fmt.Sprintf("您刚刚已经新建了 %s，不会重复添加。", render.DealTitle(d)))
 	}
-	return a.coachingReply(ctx, r, d, nil, text)
+	reply := a.coachingReply(ctx, r, d, nil, text)
+	reply.Saved = true
+	return reply
 }
 
 func (a *App) dealMove(ctx context.Context, r *Request, args string) (render.Reply, error) {
@@ -262,7 +264,9 @@ func (a *App) dealNote(ctx context.Context, r *Request, args string) (render.Rep
 
 // notedReply answers a note logged on a deal (log: its log with the note).
 func (a *App) notedReply(ctx context.Context, r *Request, d coach.Deal, log []coach.Event, ev coach.Event) render.Reply {
-	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("Noted on %s.", render.DealTitle(d)), fmt.Sprintf("已为 %s 添加备注。", render.DealTitle(d)))+render.DatedText(r.Viewer, ev))
+	reply := a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("Noted on %s.", render.DealTitle(d)), fmt.Sprintf("已为 %s 添加备注。", render.DealTitle(d)))+render.DatedText(r.Viewer, ev))
+	reply.Saved = true
+	return reply
 }
 
 func (a *App) dealAssign(ctx context.Context, r *Request, args string) (render.Reply, error) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"salescoach/bot/jobs"
 	"salescoach/bot/observe"
 	"salescoach/bot/render"
 	"salescoach/bot/transport"
@@ -145,6 +146,9 @@ func (a *App) deliver(r Request, o render.Origin, reply render.Reply, replace bo
 		return func(ctx context.Context) {
 			if err := a.PublishHome(ctx, r.TeamID, r.UserID, &reply); err != nil {
 				a.log.WarnContext(ctx, "publish home failed", "team", r.TeamID, "user", r.UserID, "err", err)
+				if reply.Saved {
+					a.tellSaved(ctx, r, reply)
+				}
 			}
 		}
 	case o.ResponseURL != "":
@@ -153,10 +157,41 @@ func (a *App) deliver(r Request, o render.Origin, reply render.Reply, replace bo
 			msg.ReplaceOriginal = replace
 			if err := a.Respond(ctx, o.ResponseURL, msg); err != nil {
 				a.log.WarnContext(ctx, "response_url post failed", "team", r.TeamID, "user", r.UserID, "err", err)
+				if reply.Saved {
+					a.tellSaved(ctx, r, reply)
+				}
 			}
 		}
 	}
 	return func(ctx context.Context) {
 		a.log.WarnContext(ctx, "nowhere to show an interaction's result", "team", r.TeamID, "user", r.UserID)
+	}
+}
+
+// tellSaved tells someone whose saved change could not be shown where they
+// made it (its response_url or Home tab failed) that it was saved: in a
+// message only they see in the channel, or else in their direct messages
+// with the bot. Without it they would see nothing and likely do it again.
+func (a *App) tellSaved(ctx context.Context, r Request, reply render.Reply) {
+	note := render.Reply{Text: r.T("Your change was saved: "+reply.Text+" I could not show the full reply where you made it; /deal list shows where things stand.",
+		"您的更改已保存："+reply.Text+" 无法在您操作的地方显示完整回复；用 /deal list 查看最新情况。")}
+	client, err := a.slack.Client(ctx, r.TeamID)
+	if err != nil {
+		a.log.WarnContext(ctx, "could not say a change was saved", "team", r.TeamID, "user", r.UserID, "err", err)
+		return
+	}
+	if r.ChannelID != "" {
+		msg := note.Message()
+		err = a.retry.Do(ctx, func(ctx context.Context) error {
+			_, err := client.PostEphemeralContext(ctx, r.ChannelID, r.UserID, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks.BlockSet...))
+			return err
+		})
+		if err == nil || errors.Is(err, transport.ErrAmbiguous) {
+			return // shown, or perhaps: never said twice
+		}
+		a.log.WarnContext(ctx, "ephemeral post failed; saying it in direct messages", "team", r.TeamID, "user", r.UserID, "err", err)
+	}
+	if err := jobs.PostDM(ctx, a.retry, client, r.UserID, note); err != nil {
+		a.log.WarnContext(ctx, "could not say a change was saved", "team", r.TeamID, "user", r.UserID, "err", err)
 	}
 }

@@ -23,6 +23,9 @@ type Reply struct {
 	Public   bool      // post in the channel instead of to the requester only
 	Failed   bool      // the reply reports an error; nothing changed
 	Silent   bool      // nothing to post: the answer is a modal, Slack gets an empty 200
+	// Saved says the reply follows a change that was saved: when it cannot
+	// be shown where the person acted, they are still told (Text says what).
+	Saved bool
 }
 
 // Section is a block of the body: an optional bold title and lines.
