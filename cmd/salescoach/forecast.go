@@ -35,8 +35,8 @@ func forecastCmd(ctx context.Context, e *env, args []string) error {
 		return errors.New("forecast: --team is required")
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(*days))
-	if err != nil || n <= 0 || n > 366 {
-		return fmt.Errorf("forecast: --days %q: use a whole number of days from 1 to 366, e.g. --days 30", *days)
+	if err != nil || n <= 0 || n > forecast.MaxDays {
+		return fmt.Errorf("forecast: --days %q: use a whole number of days from 1 to %d, e.g. --days 30", *days, forecast.MaxDays)
 	}
 	if *format != "text" && *format != "json" {
 		return fmt.Errorf("forecast: --format %q: use text or json", *format)

@@ -57,6 +57,10 @@ const (
 	// below, it says there is too little history.
 	MinDeals = 20
 	MinWins  = 5
+	// DefaultDays is the window unless one is asked for; MaxDays the
+	// longest window that may be asked for: a year.
+	DefaultDays = 30
+	MaxDays     = 366
 	// Shrink is the weight, in past situations, of the wider group a small
 	// group's rate is pulled toward: a group of Shrink situations is
 	// trusted half.

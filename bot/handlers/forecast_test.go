@@ -1,0 +1,136 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"salescoach/bot/bottest"
+	"salescoach/bot/handlers"
+	"salescoach/bot/jobs"
+	"salescoach/bot/transport"
+	"salescoach/db/dbtest"
+	"salescoach/demo"
+)
+
+// forecastNow is when the forecast tests ask.
+var forecastNow = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+
+// forecastFixture is a bot whose team T1 has 200 days of a known process's
+// history (reps demo.RepID("T1", i)), team T2 a single deal, and UBOSS as a
+// manager; it answers as of forecastNow.
+func forecastFixture(t *testing.T) *fixture {
+	t.Helper()
+	store := dbtest.New(t)
+	ctx := context.Background()
+	if _, err := store.Import(ctx, "T1", demo.KnownProcess.Run("T1", forecastNow, 200, 7), forecastNow); err != nil {
+		t.Fatal(err)
+	}
+	app := handlers.New(handlers.Config{Store: store, Managers: []string{"UBOSS"}, Now: func() time.Time { return forecastNow }})
+	srv := httptest.NewServer((&transport.Server{App: app, SigningSecret: bottest.Secret}).Handler())
+	t.Cleanup(srv.Close)
+	return &fixture{store: store, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}}
+}
+
+func TestCoachForecast(t *testing.T) {
+	f := forecastFixture(t)
+	want, acc, err := jobs.TeamForecast(context.Background(), f.store, "T1", forecastNow, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want.TooLittle || acc.Months == 0 || len(want.Deals) == 0 {
+		t.Fatalf("the fixture's history is too short: %+v, %+v", want, acc)
+	}
+
+	t.Run("ManagerSeesTheTeam", func(t *testing.T) {
+		reply := f.slack.Command("T1", "UBOSS", "/coach", "forecast")
+		if reply.ResponseType != "ephemeral" {
+			t.Errorf("response_type %q, want ephemeral", reply.ResponseType)
+		}
+		top := want.Deals[0]
+		hasAll(t, reply.AllText(),
+			"Forecast of the next 30 days, as of 2026-12-01",
+			fmt.Sprintf("*Wins:* %.1f expected of %d open deals (80%%: %.0f–%.0f)", want.ExpectedWon, len(want.Deals), want.WonInterval.P10, want.WonInterval.P90),
+			"*Value:* $", "*Accuracy:* over the last 3 months",
+			fmt.Sprintf("the actual wins fell in the 80%% range %d of 3 times", acc.WonInside),
+			"*Most likely to close*",
+			fmt.Sprintf("#%d %s", top.Deal, top.Name),
+			fmt.Sprintf("<@%s> · %.0f%% to win · likely close %s", top.Owner, 100*top.PWin, *top.ExpectedClose),
+			fmt.Sprintf("and %d more open deals, less likely", len(want.Deals)-10))
+	})
+
+	t.Run("RepSeesOwnDealsOnly", func(t *testing.T) {
+		rep := demo.RepID("T1", 0)
+		var own []string
+		var expected float64
+		for _, d := range want.Deals {
+			if d.Owner == rep {
+				own = append(own, fmt.Sprintf("#%d %s", d.Deal, d.Name))
+				expected += d.PWin
+			}
+		}
+		if len(own) == 0 {
+			t.Fatal("the rep has no open deal")
+		}
+		all := f.slack.Command("T1", rep, "/coach", "forecast").AllText()
+		hasAll(t, all, fmt.Sprintf("Your %d open deals over the next 30 days: %.1f wins expected.", len(own), expected))
+		hasAll(t, all, own[:min(len(own), 10)]...)
+		for _, d := range want.Deals {
+			if d.Owner != rep && strings.Contains(all, fmt.Sprintf("#%d %s ·", d.Deal, d.Name)) {
+				t.Errorf("a rep sees another rep's deal #%d:\n%s", d.Deal, all)
+			}
+		}
+		for _, no := range []string{"Wins:", "Value:", "Accuracy", "The team", "<@"} {
+			if strings.Contains(all, no) {
+				t.Errorf("a rep's forecast has %q:\n%s", no, all)
+			}
+		}
+	})
+
+	t.Run("Window", func(t *testing.T) {
+		for _, args := range []string{"days 60", "60 days", "60d", "60天"} {
+			if all := f.slack.Command("T1", "UBOSS", "/coach", "forecast "+args).AllText(); !strings.Contains(all, "Forecast of the next 60 days") {
+				t.Errorf("/coach forecast %s:\n%s", args, all)
+			}
+		}
+	})
+
+	t.Run("BadWindow", func(t *testing.T) {
+		before := f.events(t)
+		for _, args := range []string{"days 0", "days abc", "days 1000", "-5", "team"} {
+			reply := f.slack.Command("T1", "UBOSS", "/coach", "forecast "+args)
+			if !strings.Contains(reply.Text, "is not a forecast window. Give 1 to 366 days, e.g. /coach forecast days 30.") || len(reply.Blocks) != 1 {
+				t.Errorf("/coach forecast %s: want one friendly line, got %q and %d blocks", args, reply.Text, len(reply.Blocks))
+			}
+		}
+		if after := f.events(t); after != before {
+			t.Errorf("bad input changed the event log: %d events, then %d", before, after)
+		}
+	})
+
+	t.Run("Chinese", func(t *testing.T) {
+		f.slack.Command("T1", "UBOSS", "/coach", "lang zh")
+		defer f.slack.Command("T1", "UBOSS", "/coach", "lang en")
+		hasAll(t, f.slack.Command("T1", "UBOSS", "/coach", "预测").AllText(),
+			"未来 30 天的预测（截至 2026-12-01）", "*赢单：*", "*准确度：*过去 3 个月", "*最可能成交*", "赢单概率")
+		hasAll(t, f.slack.Command("T1", "UBOSS", "/coach", "预测 天 1000").Text, "不是有效的预测天数")
+	})
+
+	t.Run("TooLittleHistory", func(t *testing.T) {
+		f.slack.Command("T2", "UBOSS", "/deal", "add Acme 12k closing")
+		for _, user := range []string{"UBOSS", "U2"} {
+			if all := f.slack.Command("T2", user, "/coach", "forecast").AllText(); !strings.Contains(all, "Too little history to forecast the next 30 days: it needs 20 past deals, 5 of them won within 30 days.") {
+				t.Errorf("%s on a new team:\n%s", user, all)
+			}
+		}
+	})
+
+	t.Run("RepWithoutDeals", func(t *testing.T) {
+		if all := f.slack.Command("T1", "UNEW", "/coach", "forecast").AllText(); !strings.Contains(all, "You have no open deals to forecast.") {
+			t.Errorf("a rep with no deal:\n%s", all)
+		}
+	})
+}
