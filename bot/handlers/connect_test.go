@@ -41,12 +41,20 @@ func connectSubmit(user, userTeam string, view map[string]any, values map[string
 	return p
 }
 
+// connectAdd opens the add-deal form as U1 of T1 and has user of userTeam
+// submit it from a Slack Connect channel; it returns the answer.
+func connectAdd(t *testing.T, u *ui, user, userTeam string) bottest.Response {
+	t.Helper()
+	view := openAddModal(t, u)
+	r := u.slack.Interaction(connectSubmit(user, userTeam, view, map[string]string{"name": "Acme Corp", "amount": "12k", "stage": "prospecting"}))
+	u.drain()
+	return r
+}
+
 func TestSlackConnectModalAddsToInstallingWorkspace(t *testing.T) {
 	t.Parallel()
 	u := newUI(t, uiOptions{})
-	view := openAddModal(t, u)
-	r := u.slack.Interaction(connectSubmit("U1", "T1", view, map[string]string{"name": "Acme Corp", "amount": "12k", "stage": "prospecting"}))
-	u.drain()
+	r := connectAdd(t, u, "U1", "T1")
 	if r.Status != http.StatusOK || strings.TrimSpace(string(r.Body)) != "" {
 		t.Fatalf("answer %d %s, want an empty 200 (the modal closes)", r.Status, r.Body)
 	}
@@ -124,9 +132,7 @@ func TestOutsiderClickChangesNothing(t *testing.T) {
 func TestOutsiderModalAddsNothing(t *testing.T) {
 	t.Parallel()
 	u := newUI(t, uiOptions{})
-	view := openAddModal(t, u)
-	r := u.slack.Interaction(connectSubmit("UEXT", "TEXT", view, map[string]string{"name": "Acme Corp", "amount": "12k", "stage": "prospecting"}))
-	u.drain()
+	r := connectAdd(t, u, "UEXT", "TEXT")
 	var resp struct {
 		Action string            `json:"response_action"`
 		Errors map[string]string `json:"errors"`
