@@ -170,6 +170,23 @@ FROM installations WHERE team_id = $1`, teamID)
 	}, nil
 }
 
+// SealedTokens returns every stored installation's sealed bot token, by team:
+// serve checks at start-up that each still opens with its key.
+func (s *DB) SealedTokens(ctx context.Context) (map[string][]byte, error) {
+	var rows []struct {
+		TeamID   string `db:"team_id"`
+		BotToken []byte `db:"bot_token"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT team_id, bot_token FROM installations`); err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[string][]byte, len(rows))
+	for _, r := range rows {
+		out[r.TeamID] = r.BotToken
+	}
+	return out, nil
+}
+
 // Uninstall forgets a workspace's bot token at once and schedules the deletion
 // of all its data at purgeAfter; an earlier schedule is kept. now is when it
 // uninstalled: activity after it means it installed the app again.

@@ -261,13 +261,13 @@ func (a *App) Handle(ctx context.Context, req Request) render.Reply {
 	req.Text = strings.ToValidUTF8(req.Text, "\uFFFD")
 	req, err := a.start(ctx, req)
 	if err != nil {
-		return a.failure(ctx, &req, err)
+		return a.withReinstall(&req, a.failure(ctx, &req, err))
 	}
 	reply, err := a.dispatch(ctx, &req)
 	if err != nil {
-		return a.failure(ctx, &req, err)
+		return a.withReinstall(&req, a.failure(ctx, &req, err))
 	}
-	return reply
+	return a.withReinstall(&req, reply)
 }
 
 func (a *App) failure(ctx context.Context, req *Request, err error) render.Reply {

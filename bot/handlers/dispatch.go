@@ -141,6 +141,7 @@ func originOf(cb *slack.InteractionCallback) render.Origin {
 // deliver returns the work that shows reply where the interaction began;
 // replace says whether it takes the place of the message clicked.
 func (a *App) deliver(r Request, o render.Origin, reply render.Reply, replace bool) func(ctx context.Context) {
+	reply = a.withReinstall(&r, reply)
 	switch {
 	case o.Home:
 		return func(ctx context.Context) {

@@ -67,7 +67,7 @@ func (a *App) dealExport(ctx context.Context, r *Request, _ string) (render.Repl
 			fmt.Sprintf("您的商机阶段历史 CSV（%s），可以用 `salescoach import` 重新导入。", what))
 		if err := a.sendFile(ctx, req.TeamID, req.UserID, name, comment, data); err != nil {
 			a.log.ErrorContext(ctx, "export not delivered", "team", req.TeamID, "user", req.UserID, "err", err)
-			a.respondText(ctx, req.ResponseURL, req.T("I couldn't send the CSV to your direct messages; nothing was sent. Please try /deal export again in a minute.",
+			a.respondText(ctx, req.ResponseURL, slackTrouble(&req, err, "I couldn't send the CSV to your direct messages; nothing was sent. Please try /deal export again in a minute.",
 				"没能把 CSV 发到您的私信，什么也没有发出。请过一分钟再试一次 /deal export。"))
 		}
 	})

@@ -13,6 +13,7 @@ import (
 
 	"salescoach/bot/jobs"
 	"salescoach/bot/render"
+	"salescoach/bot/transport"
 	"salescoach/coach"
 )
 
@@ -129,6 +130,9 @@ func (a *App) sendPicture(ctx context.Context, c coach.Caller, job pictureJob) r
 		a.log.WarnContext(ctx, "picture not sent: no Slack client", "team", c.TeamID, "err", err)
 		if job.failed != nil {
 			job.failed(ctx)
+		}
+		if errors.Is(err, transport.ErrReinstall) {
+			return render.Fail(reinstallText(render.Viewer{Caller: c}))
 		}
 		return render.Fail(c.Lang.T("Pictures go to your direct messages, but this Sales Coach has no Slack token to send them with. Ask whoever runs it to set SLACK_BOT_TOKEN.",
 			"图片会发到您的私信，但这个 Sales Coach 没有配置可用的 Slack 令牌。请联系管理员设置 SLACK_BOT_TOKEN。"))

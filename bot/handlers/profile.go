@@ -80,10 +80,11 @@ func (a *App) startProfileFetch(m coach.Member, now time.Time) bool {
 
 // RefreshProfile reads a user's profile from Slack (users.info with their
 // locale) and caches it. A team with no Slack token is not an error: there is
-// nothing to read.
+// nothing to read; nor is one whose token needs a reinstall, which serve
+// logged once at start-up.
 func (a *App) RefreshProfile(ctx context.Context, teamID, userID string) error {
 	client, err := a.slack.Client(ctx, teamID)
-	if errors.Is(err, transport.ErrNoSlack) {
+	if errors.Is(err, transport.ErrNoSlack) || errors.Is(err, transport.ErrReinstall) {
 		return nil
 	}
 	if err != nil {

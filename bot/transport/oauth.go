@@ -11,8 +11,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -258,7 +260,8 @@ func (in *Install) exchange(ctx context.Context, code string) (coach.Installatio
 type InstalledClients struct {
 	Store        InstallStore
 	Sealer       *Sealer
-	APIURL       string // Slack's when empty; must end with "/"
+	Health       *TokenHealth // remembers the workspaces whose token does not open; nil: none
+	APIURL       string       // Slack's when empty; must end with "/"
 	HTTP         *http.Client
 	Fallback     StaticClients
 	FallbackTeam string
@@ -287,8 +290,9 @@ func (c InstalledClients) Client(ctx context.Context, teamID string) (*slack.Cli
 	switch {
 	case err == nil:
 		token, err := c.Sealer.Open(inst.BotToken, teamID)
+		c.Health.mark(teamID, err != nil)
 		if err != nil {
-			return nil, err
+			return nil, ErrReinstall
 		}
 		return NewSlackClient(token, c.APIURL, c.HTTP), nil
 	case coach.ErrorCode(err) == coach.ENotFound:
@@ -298,4 +302,68 @@ func (c InstalledClients) Client(ctx context.Context, teamID string) (*slack.Cli
 		return nil, ErrNoSlack
 	}
 	return nil, err
+}
+
+// ErrReinstall is the error of a workspace whose stored bot token does not
+// open with SALESCOACH_SECRET_KEY — the key was changed since it installed
+// the app. Trying again never helps: the app must be installed there again
+// (which stores a token sealed with the new key), or the old key restored.
+var ErrReinstall = errors.New("the workspace's stored Slack token does not open with SALESCOACH_SECRET_KEY: reinstall the app there, or restore the old key")
+
+// TokenHealth remembers which workspaces' stored tokens do not open with the
+// key: found at start-up (CheckTokens) or by a call that needed the token,
+// forgotten once the token opens again (after a reinstall).
+type TokenHealth struct {
+	mu  sync.Mutex
+	bad map[string]bool
+}
+
+func (h *TokenHealth) mark(teamID string, bad bool) {
+	if h == nil {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if bad {
+		if h.bad == nil {
+			h.bad = map[string]bool{}
+		}
+		h.bad[teamID] = true
+	} else {
+		delete(h.bad, teamID)
+	}
+}
+
+// NeedsReinstall reports whether teamID's stored token was found not to open.
+func (c InstalledClients) NeedsReinstall(teamID string) bool {
+	if c.Health == nil {
+		return false
+	}
+	c.Health.mu.Lock()
+	defer c.Health.mu.Unlock()
+	return c.Health.bad[teamID]
+}
+
+// SealedTokens lists every stored installation's sealed bot token, by team.
+type SealedTokens interface {
+	SealedTokens(ctx context.Context) (map[string][]byte, error)
+}
+
+// CheckTokens tries to open every stored token with the key and returns the
+// workspaces (sorted) whose token does not open, marking them.
+func (c InstalledClients) CheckTokens(ctx context.Context, store SealedTokens) ([]string, error) {
+	tokens, err := store.SealedTokens(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var bad []string
+	for team, sealed := range tokens {
+		_, err := c.Sealer.Open(sealed, team)
+		c.Health.mark(team, err != nil)
+		if err != nil {
+			bad = append(bad, team)
+		}
+	}
+	slices.Sort(bad)
+	return bad, nil
 }

@@ -161,7 +161,17 @@ func slackClientsWith(ctx context.Context, cfg *config, store *db.DB, log *slog.
 	if err != nil {
 		return nil, nil, &settingError{"SALESCOACH_SECRET_KEY", err.Error()}
 	}
-	clients := transport.InstalledClients{Store: store, Sealer: sealer, APIURL: cfg.SlackAPIURL, Fallback: static, HTTP: hc}
+	clients := transport.InstalledClients{Store: store, Sealer: sealer, APIURL: cfg.SlackAPIURL, Fallback: static, HTTP: hc,
+		Health: &transport.TokenHealth{}}
+	// A changed SALESCOACH_SECRET_KEY leaves the stored tokens unreadable:
+	// said once here, and to the workspaces' users, instead of every Slack
+	// call failing as if Slack were down.
+	if bad, err := clients.CheckTokens(ctx, store); err != nil {
+		log.Warn("could not check the stored Slack tokens", "err", err)
+	} else if len(bad) > 0 {
+		log.Error("stored Slack tokens do not open with SALESCOACH_SECRET_KEY: reinstall needed in these workspaces, or restore the old key",
+			"workspaces", len(bad), "teams", bad)
+	}
 	if static.Token != "" {
 		// Which workspace SLACK_BOT_TOKEN belongs to, so that no other
 		// workspace's calls ever use it.
