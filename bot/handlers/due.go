@@ -20,11 +20,18 @@ func (a *App) dealDue(ctx context.Context, r *Request, args string) (render.Repl
 	if err != nil {
 		return render.Reply{}, err
 	}
+	return a.dueReply(ctx, r, d, log, ev), nil
+}
+
+// dueReply says what a change of the close date did: cleared, set, or
+// pushed later (a slip, with the deal's count of them), and whether the date
+// has already passed; with the deal's coaching.
+func (a *App) dueReply(ctx context.Context, r *Request, d coach.Deal, log []coach.Event, ev coach.Event) render.Reply {
 	title := render.DealTitle(d)
 	if ev.Fields.NoCloseDate {
 		return a.coachingReply(ctx, r, d, log, r.T(
 			fmt.Sprintf("%s has no expected close date any more. /deal due #%d <date> sets one.", title, d.Number),
-			fmt.Sprintf("已清除 %s 的预计成交日期。用 /deal due #%d <日期> 重新设置。", title, d.Number))), nil
+			fmt.Sprintf("已清除 %s 的预计成交日期。用 /deal due #%d <日期> 重新设置。", title, d.Number)))
 	}
 	text := r.T(fmt.Sprintf("%s is expected to close on %s.", title, ev.Fields.CloseDate),
 		fmt.Sprintf("%s 的预计成交日期：%s。", title, ev.Fields.CloseDate))
@@ -39,5 +46,5 @@ func (a *App) dealDue(ctx context.Context, r *Request, args string) (render.Repl
 	if d.Overdue(local(r)) {
 		text += r.T(" That date has already passed.", "这个日期已经过去了。")
 	}
-	return a.coachingReply(ctx, r, d, log, text), nil
+	return a.coachingReply(ctx, r, d, log, text)
 }

@@ -35,6 +35,7 @@ func (a *App) buttons() []Button {
 		{ID: render.ActWon, Click: a.dealClick(a.changeClick(render.ActWon))},
 		{ID: render.ActLost, Click: a.dealClick(a.modalClick(render.ActLost))},
 		{ID: render.ActNote, Click: a.dealClick(a.modalClick(render.ActNote))},
+		{ID: render.ActDue, Click: a.dealClick(a.modalClick(render.ActDue))},
 		{ID: render.ActShare, Click: a.dealClick(a.share)},
 		{ID: render.ActAdd, Click: a.addClick},
 		{ID: render.ActionBlueprint, Click: a.blueprintClick},
@@ -47,6 +48,7 @@ func (a *App) modals() []Modal {
 		{ID: render.CallbackAdd, First: "name", Submit: a.submitAdd},
 		{ID: render.CallbackLost, First: "reason", Submit: a.submitLost},
 		{ID: render.CallbackNote, First: "note", Submit: a.submitNote},
+		{ID: render.CallbackDue, First: "close_date", Submit: a.submitDue},
 	}
 }
 

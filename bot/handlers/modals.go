@@ -51,7 +51,7 @@ func (a *App) openAddModal(ctx context.Context, r *Request, o render.Origin) boo
 	return true
 }
 
-// openDealModal opens the lost or note modal for a deal. When it does not,
+// openDealModal opens the lost, close-date or note modal for a deal. When it does not,
 // it returns the reply that says why.
 func (a *App) openDealModal(ctx context.Context, r *Request, action string, id, version int64, o render.Origin) (render.Reply, bool) {
 	d, _, err := a.store.Deal(ctx, r.Caller, id)
@@ -70,6 +70,9 @@ func (a *App) openDealModal(ctx context.Context, r *Request, action string, id, 
 		}
 		_, err = coach.Lose(r.Caller, d, coach.ReasonOther, "", r.Now)
 		view = render.LostModal(r.Viewer, d, meta)
+	case render.ActDue:
+		_, err = coach.AddNote(r.Caller, d, "-", r.Now) // the deal may be changed by the caller
+		view = render.DueModal(r.Viewer, d, meta)
 	default:
 		_, err = coach.AddNote(r.Caller, d, "-", r.Now)
 		view = render.NoteModal(r.Viewer, d, meta)
@@ -82,6 +85,10 @@ func (a *App) openDealModal(ctx context.Context, r *Request, action string, id, 
 		if action == render.ActLost {
 			return render.Fail(r.T(fmt.Sprintf("I could not open the form. Type /deal lost #%d <reason> instead.", d.Number),
 				fmt.Sprintf("无法打开表单。请改用命令 /deal lost #%d <原因>。", d.Number))), false
+		}
+		if action == render.ActDue {
+			return render.Fail(r.T(fmt.Sprintf("I could not open the form. Type /deal due #%d <date> instead.", d.Number),
+				fmt.Sprintf("无法打开表单。请改用命令 /deal due #%d <日期>。", d.Number))), false
 		}
 		return render.Fail(r.T(fmt.Sprintf("I could not open the form. Type /deal note #%d <text> instead.", d.Number),
 			fmt.Sprintf("无法打开表单。请改用命令 /deal note #%d <内容>。", d.Number))), false
@@ -225,4 +232,29 @@ func (a *App) submitNote(ctx context.Context, r *Request, f form) transport.Outc
 		return formErrors(map[string]string{"note": a.failure(ctx, r, err).Text})
 	}
 	return transport.Outcome{Later: a.deliver(*r, meta.Origin, a.notedReply(ctx, r, d, log, ev), true)}
+}
+
+// submitDue sets or clears a deal's expected close date from its modal, as
+// /deal due does: an empty field or "off" clears it, a later date counts as
+// a slip, and a date that cannot be read or is refused shows under the field
+// and changes nothing.
+func (a *App) submitDue(ctx context.Context, r *Request, f form) transport.Outcome {
+	text := strings.TrimSpace(f.values["close_date"])
+	if text == "" {
+		text = "off"
+	}
+	d, log, ev, err := a.changeOnce(ctx, r, f.meta.Deal, "view:"+f.viewID, 0, func(d coach.Deal, _ []coach.Event) (coach.Event, error) {
+		da, err := coach.ParseDueArgs(text, d.Number, local(r))
+		if err != nil {
+			return coach.Event{}, err
+		}
+		return coach.Due(r.Caller, d, da, local(r))
+	})
+	if errors.Is(err, coach.ErrAlreadyDone) {
+		return transport.Outcome{} // the same modal submitted twice: the date is set once
+	}
+	if err != nil {
+		return formErrors(map[string]string{"close_date": a.failure(ctx, r, err).Text})
+	}
+	return transport.Outcome{Later: a.deliver(*r, f.meta.Origin, a.dueReply(ctx, r, d, log, ev), true)}
 }

@@ -19,6 +19,7 @@ const (
 	ActWon   = "deal_won"
 	ActLost  = "deal_lost"  // opens the lost modal
 	ActNote  = "deal_note"  // opens the note modal
+	ActDue   = "deal_due"   // opens the close-date modal
 	ActShare = "deal_share" // re-posts the deal's coaching in the channel
 	ActAdd   = "deal_add"   // opens the new-deal modal
 )
@@ -43,6 +44,7 @@ func DealButtons(r Viewer, d coach.Deal, share bool) []Action {
 			acts = append(acts, Action{ID: ActWon, Label: r.T("Won", "赢单"), Value: v, Style: "primary"})
 		}
 		acts = append(acts, Action{ID: ActLost, Label: r.T("Lost…", "丢单…"), Value: v, Style: "danger"})
+		acts = append(acts, Action{ID: ActDue, Label: r.T("Close date…", "预计成交…"), Value: v})
 	}
 	acts = append(acts, Action{ID: ActNote, Label: r.T("Add note…", "添加备注…"), Value: v})
 	if share {

@@ -142,13 +142,24 @@ func DealLine(r Viewer, d coach.Deal, stale bool) Section {
 	if m := Marks(r, d, stale); m != "" {
 		head += " · " + m
 	}
-	if due := CloseDate(r, d); due != "" && d.Status == coach.StatusOpen {
-		head += " · " + r.T("close ", "预计成交 ") + due
+	if due := CloseLabel(r, d); due != "" {
+		head += " · " + due
 	}
 	if d.OwnerID != r.Caller.UserID {
 		head += " · <@" + d.OwnerID + ">"
 	}
 	return Section{Lines: []Line{T(head)}}
+}
+
+// CloseLabel is an open deal's close date as a list or the App Home shows
+// it: "close 2026-12-20", "close 2026-12-20 (overdue 3 days)"; "" when the
+// deal has none or is closed.
+func CloseLabel(r Viewer, d coach.Deal) string {
+	due := CloseDate(r, d)
+	if due == "" || d.Status != coach.StatusOpen {
+		return ""
+	}
+	return r.T("close ", "预计成交 ") + due
 }
 
 // CloseDate renders a deal's expected close date, marked when it has passed

@@ -71,8 +71,12 @@ func HomeView(r Viewer, h Home) slack.HomeTabViewRequest {
 			if room < 2 {
 				break
 			}
+			sec := AdviceSection(r, d, h.Advice[i])
+			if due := CloseLabel(r, d); due != "" {
+				sec.Lines[0].Text += " · " + due
+			}
 			body = append(body,
-				slack.NewSectionBlock(Mrkdwn(AdviceSection(r, d, h.Advice[i]).Mrkdwn()), nil, nil),
+				slack.NewSectionBlock(Mrkdwn(sec.Mrkdwn()), nil, nil),
 				ActionsBlock("deal_"+strconv.FormatInt(d.ID, 10), DealButtons(r, d, false)))
 			room -= 2
 			shown++

@@ -16,6 +16,7 @@ const (
 	CallbackAdd  = "deal_add"
 	CallbackLost = "deal_lost"
 	CallbackNote = "deal_note"
+	CallbackDue  = "deal_due"
 )
 
 // ModalMeta is a modal's private_metadata.
@@ -89,6 +90,20 @@ func NoteModal(r Viewer, d coach.Deal, meta ModalMeta) slack.ModalViewRequest {
 	return modal(r, CallbackNote, r.T("Add a note", "添加备注"), r.T("Save", "保存"), meta,
 		slack.NewSectionBlock(Mrkdwn(EscapeMrkdwn(DealTitle(d)+" — "+Describe(r, d))), nil, nil),
 		textInput("note", r.T("Note", "备注"), r.T("e.g. Sent pricing to the CFO; call on Friday", "例如：已把报价发给财务总监，周五回电"), coach.MaxNoteLen, true, false),
+	)
+}
+
+// DueModal asks for a deal's expected close date, showing the one it has;
+// an empty field or "off" clears it.
+func DueModal(r Viewer, d coach.Deal, meta ModalMeta) slack.ModalViewRequest {
+	in := textInput("close_date", r.T("Expected close date", "预计成交日期"), r.T("e.g. 2026-12-20, 3w, friday", "例如 2026-12-20、3w、周五"), 40, false, true)
+	if !d.CloseDate.IsZero() {
+		in.Element.(*slack.PlainTextInputBlockElement).InitialValue = d.CloseDate.Format(coach.DayLayout)
+	}
+	in.Hint = Plain(r.T("Empty or off clears it. A later date than before counts as a slip.", "留空或填 off 即清除。比原来晚的日期算一次推迟。"))
+	return modal(r, CallbackDue, r.T("Close date", "预计成交日期"), r.T("Save", "保存"), meta,
+		slack.NewSectionBlock(Mrkdwn(EscapeMrkdwn(DealTitle(d)+" — "+Describe(r, d))), nil, nil),
+		in,
 	)
 }
 
