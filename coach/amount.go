@@ -53,9 +53,7 @@ func ParseCurrency(s string) (string, error) {
 	if c, ok := currencyWord(t); ok {
 		return c, nil
 	}
-	return "", Fail(EInvalid,
-		"Unknown currency "+quoteInput(t)+". Use an ISO code such as USD, EUR, GBP or CNY.",
-		"未知货币"+quoteInputZH(t)+"。请使用 ISO 货币代码，例如 USD、EUR、GBP 或 CNY。")
+	return "", Fail(EInvalid, "currency.unknown", Args{"typed": Quoted(t)})
 }
 
 // amountParts is the shape of an amount before its numbers are checked.
@@ -160,24 +158,18 @@ func ParseAmount(s, defaultCurrency string) (Money, error) {
 	p, ok := scanAmount(t)
 	if !ok {
 		if t == "" {
-			return Money{}, Fail(EInvalid, "The amount is missing. "+amountFormsEN, "缺少金额。"+amountFormsZH)
+			return Money{}, Fail(EInvalid, "amount.missing", Args{"forms": amountForms})
 		}
 		if LooksScientific(t) {
 			return Money{}, errScientific(t)
 		}
-		return Money{}, Fail(EInvalid,
-			"Can't read "+quoteInput(t)+" as an amount. "+amountFormsEN,
-			"无法把"+quoteInputZH(t)+"识别为金额。"+amountFormsZH)
+		return Money{}, Fail(EInvalid, "amount.unreadable", Args{"typed": Quoted(t), "forms": amountForms})
 	}
 	if p.unknown != "" {
-		return Money{}, Fail(EInvalid,
-			"Unknown currency "+quoteInput(p.unknown)+" in "+quoteInput(t)+". Use an ISO code such as USD, EUR, GBP or CNY, or $, €, £, ¥.",
-			quoteInputZH(t)+"中的货币"+quoteInputZH(p.unknown)+"无法识别。请使用 ISO 货币代码（如 USD、EUR、GBP、CNY）或 $、€、£、¥。")
+		return Money{}, Fail(EInvalid, "amount.unknown_currency", Args{"currency": Quoted(p.unknown), "typed": Quoted(t)})
 	}
 	if p.negative {
-		return Money{}, Fail(EInvalid,
-			"An amount can't be negative ("+quoteInput(t)+"). Use 0 or more, e.g. 12000.",
-			"金额不能为负数（"+quoteInputZH(t)+"）。请填写 0 或以上的数，例如 12000。")
+		return Money{}, Fail(EInvalid, "amount.negative", Args{"typed": Quoted(t)})
 	}
 	cur, ok := currencyWord(defaultCurrency)
 	if !ok {
@@ -188,9 +180,7 @@ func ParseAmount(s, defaultCurrency string) (Money, error) {
 	}
 	for i, c := range p.currencies {
 		if i > 0 && c != p.currencies[0] {
-			return Money{}, Fail(EInvalid,
-				quoteInput(t)+" names two currencies. Use one, e.g. $12,000 or 12000 EUR.",
-				quoteInputZH(t)+"包含两种货币。请只写一种，例如 $12,000 或 12000 EUR。")
+			return Money{}, Fail(EInvalid, "amount.two_currencies", Args{"typed": Quoted(t)})
 		}
 		cur = c
 	}
@@ -213,48 +203,34 @@ func LooksScientific(w string) bool {
 }
 
 func errScientific(t string) error {
-	return Fail(EInvalid,
-		quoteInput(t)+" is not an amount: write it out. "+amountFormsEN,
-		quoteInputZH(t)+"不是金额写法，请把数写完整。"+amountFormsZH)
+	return Fail(EInvalid, "amount.scientific", Args{"typed": Quoted(t), "forms": amountForms})
 }
 
-const (
-	amountFormsEN = "Use 12000, 12,000, 12k, 1.5m, 8万, $12,000, €5k or 12000 EUR."
-	amountFormsZH = "可以写 12000、12,000、12k、1.5m、8万、$12,000、€5k 或 12000 EUR。"
-)
+// amountForms lists the ways to write an amount.
+var amountForms = Msg("amount.forms", nil)
 
 // amountCents checks the number of an amount typed as t and returns it in
 // cents, multiplied.
 func amountCents(t, number string, multiplier int64) (int64, error) {
 	whole, frac, hasDot := strings.Cut(number, ".")
 	if hasDot && (frac == "" || strings.ContainsAny(frac, ".,")) {
-		return 0, Fail(EInvalid,
-			"Can't read "+quoteInput(t)+" as an amount. "+amountFormsEN,
-			"无法把"+quoteInputZH(t)+"识别为金额。"+amountFormsZH)
+		return 0, Fail(EInvalid, "amount.unreadable", Args{"typed": Quoted(t), "forms": amountForms})
 	}
 	groups := strings.Split(whole, ",")
 	for i, g := range groups {
 		if g == "" || (len(groups) > 1 && (len(g) > 3 || (i > 0 && len(g) != 3))) {
-			return 0, Fail(EInvalid,
-				"Commas in "+quoteInput(t)+" must separate thousands, as in 12,000 or 1,250,000.",
-				quoteInputZH(t)+"中的逗号只能用作千位分隔符，例如 12,000 或 1,250,000。")
+			return 0, Fail(EInvalid, "amount.commas", Args{"typed": Quoted(t)})
 		}
 	}
 	if len(frac) == 3 {
-		return 0, Fail(EInvalid,
-			quoteInput(t)+" is ambiguous: a dot followed by three digits could be a decimal point or a thousands separator. Write 12000 or 12.00 instead.",
-			quoteInputZH(t)+"有歧义：小数点后跟三位数字，既可能是小数也可能是千位分隔。请写成 12000 或 12.00。")
+		return 0, Fail(EInvalid, "amount.dot_three", Args{"typed": Quoted(t)})
 	}
-	tooManyDecimals := Fail(EInvalid,
-		quoteInput(t)+" has more than two decimals. Amounts go down to cents, e.g. 12000.50.",
-		quoteInputZH(t)+"的小数超过两位。金额最多精确到分，例如 12000.50。")
+	tooManyDecimals := Fail(EInvalid, "amount.decimals", Args{"typed": Quoted(t)})
 	if len(frac) > 2 && multiplier == 1 {
 		return 0, tooManyDecimals
 	}
 	digits := strings.TrimLeft(strings.ReplaceAll(whole, ",", ""), "0")
-	tooLarge := Fail(EInvalid,
-		quoteInput(t)+" is too large. Amounts must be less than 1,000,000,000,000.",
-		quoteInputZH(t)+"太大了。金额必须小于 1,000,000,000,000。")
+	tooLarge := Fail(EInvalid, "amount.too_large", Args{"typed": Quoted(t)})
 	if len(digits) > 13 {
 		return 0, tooLarge
 	}

@@ -131,10 +131,10 @@ func TestParseAmount(t *testing.T) {
 					t.Fatalf("ParseAmount(%q) code = %q (%v), want %q", tt.in, got, err, coach.EInvalid)
 				}
 				e := err.(*coach.Error)
-				if !strings.Contains(e.EN, tt.want) {
-					t.Errorf("ParseAmount(%q) = %q, want it to mention %q", tt.in, e.EN, tt.want)
+				if !strings.Contains(e.EN(), tt.want) {
+					t.Errorf("ParseAmount(%q) = %q, want it to mention %q", tt.in, e.EN(), tt.want)
 				}
-				if e.ZH == "" || strings.Contains(e.EN, "\n") || len([]rune(e.EN)) > 300 {
+				if e.ZH() == "" || strings.Contains(e.EN(), "\n") || len([]rune(e.EN())) > 300 {
 					t.Errorf("ParseAmount(%q) message is not one friendly line in both languages: %+v", tt.in, e)
 				}
 			})

@@ -1,7 +1,7 @@
 package coach
 
 import (
-	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -14,14 +14,22 @@ func entry(c Caller, d Deal, kind EventKind, to Stage, now time.Time) Event {
 	return Event{DealID: d.ID, Kind: kind, Entry: to, ActorID: c.UserID, At: now}
 }
 
+// dealArgs returns the arguments naming d in a message: {n} and {name}, and
+// more given as name, value pairs.
+func dealArgs(d Deal, more ...any) Args {
+	a := Args{"n": d.Number, "name": d.Name}
+	for i := 0; i+1 < len(more); i += 2 {
+		a[more[i].(string)] = more[i+1]
+	}
+	return a
+}
+
 func checkWritable(c Caller, d Deal) error {
 	if !c.CanSee(d) {
-		return Fail(ENotFound, "That deal is not among your deals. /deal list shows them.",
-			"这笔交易不在您的交易列表中。用 /deal list 查看您的交易。")
+		return Fail(ENotFound, "deal.not_yours", nil)
 	}
 	if d.Archived {
-		return Fail(EConflict, fmt.Sprintf("#%d %s is archived. Bring it back with /deal restore #%d.", d.Number, d.Name, d.Number),
-			fmt.Sprintf("#%d %s 已归档。用 /deal restore #%d 恢复它。", d.Number, d.Name, d.Number))
+		return Fail(EConflict, "deal.archived", dealArgs(d))
 	}
 	return nil
 }
@@ -41,9 +49,7 @@ func Move(c Caller, d Deal, to Stage, now time.Time) (Event, error) {
 			return Event{}, err
 		}
 		if d.Status == StatusOpen {
-			return Event{}, Fail(EConflict,
-				fmt.Sprintf("Was #%d %s won? Record it with /deal won #%d — follow-up & retention starts once a deal is won. Nothing changed.", d.Number, d.Name, d.Number),
-				fmt.Sprintf("#%d %s 赢单了吗？请用 /deal won #%d 记录赢单，赢单之后才进入%s阶段。没有任何改动。", d.Number, d.Name, d.Number, Retention.Name(ZH)))
+			return Event{}, Fail(EConflict, "move.retention_open", dealArgs(d))
 		}
 		return Win(c, d, now)
 	}
@@ -51,15 +57,13 @@ func Move(c Caller, d Deal, to Stage, now time.Time) (Event, error) {
 		return Event{}, err
 	}
 	if !to.IsOpen() {
-		return Event{}, Fail(EInvalid, fmt.Sprintf("Unknown stage %q.", to), fmt.Sprintf("未知阶段“%s”。", to))
+		return Event{}, Fail(EInvalid, "move.unknown_stage", Args{"stage": Both(strconv.Quote(string(to)), string(to))})
 	}
 	if d.Status != StatusOpen {
 		return backdated(c, d, entry(c, d, EvReopen, to, now))
 	}
 	if d.Stage == to {
-		return Event{}, Fail(EConflict,
-			fmt.Sprintf("#%d %s is already in %s — nothing changed.", d.Number, d.Name, to.Name(EN)),
-			fmt.Sprintf("#%d %s 已经处于%s阶段，没有任何改动。", d.Number, d.Name, to.Name(ZH)))
+		return Event{}, Fail(EConflict, "move.already", dealArgs(d, "stage", to.Named()))
 	}
 	return backdated(c, d, entry(c, d, EvMove, to, now))
 }
@@ -72,9 +76,7 @@ func backdated(c Caller, d Deal, e Event) (Event, error) {
 	at := FormatWhen(e.At, c.Loc)
 	if e.Entry == "" {
 		if e.At.Before(d.CreatedAt) {
-			return Event{}, Fail(EInvalid,
-				fmt.Sprintf("#%d %s was added on %s, after the time you gave (%s). Give a later time, or none for now.", d.Number, d.Name, FormatWhen(d.CreatedAt, c.Loc), at),
-				fmt.Sprintf("#%d %s 是在 %s 添加的，晚于您给的时间（%s）。请给一个更晚的时间，或不写时间（即现在）。", d.Number, d.Name, FormatWhen(d.CreatedAt, c.Loc), at))
+			return Event{}, Fail(EInvalid, "when.before_added", dealArgs(d, "added", FormatWhen(d.CreatedAt, c.Loc), "at", at))
 		}
 		return e, nil
 	}
@@ -83,13 +85,9 @@ func backdated(c Caller, d Deal, e Event) (Event, error) {
 	}
 	since := FormatWhen(d.StageSince, c.Loc)
 	if !d.StageSince.After(d.CreatedAt) {
-		return Event{}, Fail(EInvalid,
-			fmt.Sprintf("#%d %s was added on %s, after the time you gave (%s). Give a later time, or none for now.", d.Number, d.Name, since, at),
-			fmt.Sprintf("#%d %s 是在 %s 添加的，晚于您给的时间（%s）。请给一个更晚的时间，或不写时间（即现在）。", d.Number, d.Name, since, at))
+		return Event{}, Fail(EInvalid, "when.before_added", dealArgs(d, "added", since, "at", at))
 	}
-	return Event{}, Fail(EInvalid,
-		fmt.Sprintf("#%d %s entered %s on %s, after the time you gave (%s). To log an earlier change, undo the later one with /deal undo, then log both in order.", d.Number, d.Name, d.ShownStage().Name(EN), since, at),
-		fmt.Sprintf("#%d %s 在 %s 进入了%s，晚于您给的时间（%s）。要补记更早的改动，请先用 /deal undo 撤销后来的那次，再按先后顺序把两次都记上。", d.Number, d.Name, since, d.ShownStage().Name(ZH), at))
+	return Event{}, Fail(EInvalid, "when.before_entry", dealArgs(d, "stage", d.ShownStage().Named(), "since", since, "at", at))
 }
 
 // Advance decides a move of d to the next stage of the process.
@@ -99,17 +97,11 @@ func Advance(c Caller, d Deal, now time.Time) (Event, error) {
 	}
 	switch {
 	case d.Status == StatusWon:
-		return Event{}, Fail(EConflict,
-			fmt.Sprintf("#%d %s is won and in follow-up & retention; there is no next stage.", d.Number, d.Name),
-			fmt.Sprintf("#%d %s 已赢单，处于%s阶段，没有下一个阶段了。", d.Number, d.Name, Retention.Name(ZH)))
+		return Event{}, Fail(EConflict, "next.won", dealArgs(d))
 	case d.Status == StatusLost:
-		return Event{}, Fail(EConflict,
-			fmt.Sprintf("#%d %s is lost. Reopen it first with /deal reopen #%d.", d.Number, d.Name, d.Number),
-			fmt.Sprintf("#%d %s 已丢单。请先用 /deal reopen #%d 重新打开。", d.Number, d.Name, d.Number))
+		return Event{}, Fail(EConflict, "next.lost", dealArgs(d))
 	case d.Stage == Closing:
-		return Event{}, Fail(EConflict,
-			fmt.Sprintf("#%d %s is in Closing, the last open stage. Signed? Record it with /deal won #%d.", d.Number, d.Name, d.Number),
-			fmt.Sprintf("#%d %s 已处于%s阶段，这是最后一个进行中阶段。签约了吗？用 /deal won #%d 记录赢单。", d.Number, d.Name, Closing.Name(ZH), d.Number))
+		return Event{}, Fail(EConflict, "next.closing", dealArgs(d))
 	}
 	return backdated(c, d, entry(c, d, EvMove, d.Stage.Next(), now))
 }
@@ -121,12 +113,9 @@ func Win(c Caller, d Deal, now time.Time) (Event, error) {
 	}
 	switch d.Status {
 	case StatusWon:
-		return Event{}, Fail(EConflict, fmt.Sprintf("#%d %s is already won — nothing changed.", d.Number, d.Name),
-			fmt.Sprintf("#%d %s 已经是赢单状态，没有任何改动。", d.Number, d.Name))
+		return Event{}, Fail(EConflict, "won.already", dealArgs(d))
 	case StatusLost:
-		return Event{}, Fail(EConflict,
-			fmt.Sprintf("#%d %s is lost — nothing changed. If it was won after all, reopen it first with /deal reopen #%d, then /deal won #%d.", d.Number, d.Name, d.Number, d.Number),
-			fmt.Sprintf("#%d %s 是丢单状态，没有任何改动。如果其实赢单了，请先用 /deal reopen #%d 重新打开，再用 /deal won #%d。", d.Number, d.Name, d.Number, d.Number))
+		return Event{}, Fail(EConflict, "won.lost", dealArgs(d))
 	}
 	return backdated(c, d, entry(c, d, EvWon, Won, now))
 }
@@ -138,16 +127,12 @@ func Lose(c Caller, d Deal, reason LostReason, text string, now time.Time) (Even
 	}
 	switch d.Status {
 	case StatusLost:
-		return Event{}, Fail(EConflict, fmt.Sprintf("#%d %s is already lost — nothing changed.", d.Number, d.Name),
-			fmt.Sprintf("#%d %s 已经是丢单状态，没有任何改动。", d.Number, d.Name))
+		return Event{}, Fail(EConflict, "lost.already", dealArgs(d))
 	case StatusWon:
-		return Event{}, Fail(EConflict,
-			fmt.Sprintf("#%d %s is won — nothing changed. If it was lost after all, reopen it first with /deal reopen #%d, then /deal lost #%d.", d.Number, d.Name, d.Number, d.Number),
-			fmt.Sprintf("#%d %s 是赢单状态，没有任何改动。如果其实丢单了，请先用 /deal reopen #%d 重新打开，再用 /deal lost #%d。", d.Number, d.Name, d.Number, d.Number))
+		return Event{}, Fail(EConflict, "lost.won", dealArgs(d))
 	}
 	if len([]rune(text)) > MaxNoteLen {
-		return Event{}, Fail(EInvalid, fmt.Sprintf("The reason is too long (%d characters); keep it under %d.", len([]rune(text)), MaxNoteLen),
-			fmt.Sprintf("原因太长（%d 个字符），请控制在 %d 个字符以内。", len([]rune(text)), MaxNoteLen))
+		return Event{}, Fail(EInvalid, "lost.reason_too_long", Args{"n": len([]rune(text)), "max": MaxNoteLen})
 	}
 	e := entry(c, d, EvLost, Lost, now)
 	e.Reason, e.Text = reason, text
@@ -160,8 +145,7 @@ func Reopen(c Caller, d Deal, now time.Time) (Event, error) {
 		return Event{}, err
 	}
 	if d.Status == StatusOpen {
-		return Event{}, Fail(EConflict, fmt.Sprintf("#%d %s is already open, in %s.", d.Number, d.Name, d.Stage.Name(EN)),
-			fmt.Sprintf("#%d %s 本来就在进行中（%s）。", d.Number, d.Name, d.Stage.Name(ZH)))
+		return Event{}, Fail(EConflict, "reopen.open", dealArgs(d, "stage", d.Stage.Named()))
 	}
 	return backdated(c, d, entry(c, d, EvReopen, d.Stage, now))
 }
@@ -197,8 +181,7 @@ func SetAmount(c Caller, d Deal, m Money, now time.Time) (Event, error) {
 		return Event{}, err
 	}
 	if d.HasAmount && d.Amount == m {
-		return Event{}, Fail(EConflict, fmt.Sprintf("#%d %s is already %s — nothing changed.", d.Number, d.Name, FormatMoney(m)),
-			fmt.Sprintf("#%d %s 的金额已经是 %s，没有任何改动。", d.Number, d.Name, FormatMoney(m)))
+		return Event{}, Fail(EConflict, "amount.same", dealArgs(d, "amount", FormatMoney(m)))
 	}
 	cents := m.Cents
 	return edit(c, d, Fields{AmountCents: &cents, Currency: m.Currency}, now), nil
@@ -214,8 +197,7 @@ func Rename(c Caller, d Deal, name string, now time.Time) (Event, error) {
 		return Event{}, err
 	}
 	if name == d.Name {
-		return Event{}, Fail(EConflict, fmt.Sprintf("#%d is already called %s — nothing changed.", d.Number, name),
-			fmt.Sprintf("#%d 已经叫 %s 了，没有任何改动。", d.Number, name))
+		return Event{}, Fail(EConflict, "rename.same", Args{"n": d.Number, "name": name})
 	}
 	return edit(c, d, Fields{Name: name}, now), nil
 }
@@ -229,8 +211,7 @@ func Assign(c Caller, d Deal, owner string, now time.Time) (Event, error) {
 		return Event{}, ErrManagerOnly
 	}
 	if owner == d.OwnerID {
-		return Event{}, Fail(EConflict, fmt.Sprintf("#%d %s already belongs to that rep — nothing changed.", d.Number, d.Name),
-			fmt.Sprintf("#%d %s 本来就属于这位销售，没有任何改动。", d.Number, d.Name))
+		return Event{}, Fail(EConflict, "assign.same", dealArgs(d))
 	}
 	e := edit(c, d, Fields{Owner: owner}, now)
 	e.Kind = EvAssign
@@ -251,15 +232,13 @@ func Restore(c Caller, d Deal, now time.Time) (Event, error) {
 		return Event{}, checkWritable(c, d)
 	}
 	if !d.Archived {
-		return Event{}, Fail(EConflict, fmt.Sprintf("#%d %s is not archived — nothing changed.", d.Number, d.Name),
-			fmt.Sprintf("#%d %s 没有被归档，没有任何改动。", d.Number, d.Name))
+		return Event{}, Fail(EConflict, "restore.not_archived", dealArgs(d))
 	}
 	return Event{DealID: d.ID, Kind: EvRestore, ActorID: c.UserID, At: now}, nil
 }
 
 // ErrManagerOnly is returned to a rep who tries a manager's command.
-var ErrManagerOnly = Fail(EForbidden, "Only a manager can do that. Managers are listed by /coach managers.",
-	"只有经理可以执行此操作。用 /coach managers 查看经理名单。")
+var ErrManagerOnly = Fail(EForbidden, "manager_only", nil)
 
 // Undoable reports whether e is a change /deal undo may cancel at now: typed by
 // the caller in the last 24 hours (whenever it is dated) and not a revert itself.
@@ -272,19 +251,13 @@ func Undoable(c Caller, e Event, now time.Time) bool {
 // ambiguous. A double submit with another amount is told how to change the
 // amount instead.
 func ErrSameName(existing Deal, nd NewDeal) error {
-	title := fmt.Sprintf("#%d %s", existing.Number, existing.Name)
 	if nd.At.Sub(existing.CreatedAt) < time.Minute && nd.HasAmount && (!existing.HasAmount || existing.Amount != nd.Amount) {
-		m := FormatMoney(nd.Amount)
-		was := "no amount"
-		wasZH := "没有金额"
-		if existing.HasAmount {
-			was, wasZH = FormatMoney(existing.Amount), FormatMoney(existing.Amount)
+		args := dealArgs(existing, "amount", FormatMoney(nd.Amount))
+		if !existing.HasAmount {
+			return Fail(EConflict, "add.twice.no_amount", args)
 		}
-		return Fail(EConflict,
-			fmt.Sprintf("You just added %s with %s — not adding it twice. To make it %s: /deal amount #%d %s.", title, was, m, existing.Number, m),
-			fmt.Sprintf("您刚刚已新建 %s（%s），不会重复添加。要把金额改为 %s：/deal amount #%d %s。", title, wasZH, m, existing.Number, m))
+		args["was"] = FormatMoney(existing.Amount)
+		return Fail(EConflict, "add.twice", args)
 	}
-	return Fail(EConflict,
-		fmt.Sprintf("You already have an open deal called %s. Add a word to tell them apart, e.g. /deal add %s – Berlin office, or use %s's number.", title, existing.Name, title),
-		fmt.Sprintf("您已经有一笔名为 %s 的进行中交易。请加一个词加以区分，例如 /deal add %s 北京分公司；或直接用 %s 的编号。", title, existing.Name, title))
+	return Fail(EConflict, "add.same_name", dealArgs(existing))
 }

@@ -1,7 +1,6 @@
 package coach
 
 import (
-	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -75,33 +74,26 @@ func Check(c Caller, d Deal, log []Event, word string, now time.Time) (Event, er
 		return Event{}, err
 	}
 	if d.Status == StatusLost {
-		return Event{}, Fail(EConflict,
-			fmt.Sprintf("#%d %s is lost, so there is nothing to confirm. Reopen it first with /deal reopen #%d.", d.Number, d.Name, d.Number),
-			fmt.Sprintf("#%d %s 已丢单，没有需要确认的标准。请先用 /deal reopen #%d 重新打开。", d.Number, d.Name, d.Number))
+		return Event{}, Fail(EConflict, "check.lost", dealArgs(d))
 	}
 	stage := d.ShownStage()
 	p := PlaybookFor(stage)
 	keys := strings.Join(p.Keys(), ", ")
 	word = strings.TrimSpace(word)
 	if word == "" {
-		return Event{}, Fail(EInvalid,
-			fmt.Sprintf("Which exit criterion of %s? One of: %s — e.g. /deal check #%d %s.", stage.Name(EN), keys, d.Number, p.ExitCriteria[0].Key),
-			fmt.Sprintf("要确认%s阶段的哪一条出阶段标准？可选：%s，例如 /deal check #%d %s。", stage.Name(ZH), keys, d.Number, p.ExitCriteria[0].Key))
+		return Event{}, Fail(EInvalid, "check.which", Args{"stage": stage.Named(), "keys": keys, "n": d.Number, "first": p.ExitCriteria[0].Key})
 	}
 	crit, ok := p.Criterion(word)
 	if !ok {
-		hint, hintZH := "", ""
+		args := Args{"stage": stage.Named(), "typed": Quoted(word), "keys": keys, "key": string(stage)}
 		if s := SuggestClosest(strings.ToLower(word), p.Keys()); s != "" {
-			hint, hintZH = fmt.Sprintf(" Did you mean %s?", s), fmt.Sprintf("您是想输入 %s 吗？", s)
+			args["suggestion"] = s
+			return Event{}, Fail(EInvalid, "check.unknown.did_you_mean", args)
 		}
-		return Event{}, Fail(EInvalid,
-			fmt.Sprintf("%s has no exit criterion %s.%s Use one of: %s (/coach %s explains them).", stage.Name(EN), quoteInput(word), hint, keys, stage),
-			fmt.Sprintf("%s阶段没有名为%s的出阶段标准。%s可选：%s（/coach %s 有详细说明）。", stage.Name(ZH), quoteInputZH(word), hintZH, keys, stage))
+		return Event{}, Fail(EInvalid, "check.unknown", args)
 	}
 	if Confirmed(log, stage, d.StageSince)[crit.Key] {
-		return Event{}, Fail(EConflict,
-			fmt.Sprintf("%s is already confirmed for #%d %s in %s — nothing changed.", crit.Key, d.Number, d.Name, stage.Name(EN)),
-			fmt.Sprintf("#%d %s 在%s阶段已经确认过 %s，没有任何改动。", d.Number, d.Name, stage.Name(ZH), crit.Key))
+		return Event{}, Fail(EConflict, "check.already", dealArgs(d, "key", crit.Key, "stage", stage.Named()))
 	}
 	return Event{DealID: d.ID, Kind: EvCheck, Fields: Fields{Criterion: crit.Key, Stage: stage}, ActorID: c.UserID, At: now}, nil
 }

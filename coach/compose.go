@@ -1082,7 +1082,5 @@ func CoachFor(c Caller, rep string) error {
 	if rep == c.UserID || c.Manager {
 		return nil
 	}
-	return Fail(EForbidden,
-		"Only a manager can see another rep's deals with /coach @rep; /coach shows yours.",
-		"只有经理可以用 /coach @销售 查看其他销售的商机；/coach 查看您自己的。")
+	return Fail(EForbidden, "coach.rep_forbidden", nil)
 }

@@ -27,7 +27,7 @@ func TestNoteObjection(t *testing.T) {
 		got, ok, err := NoteObjection(tt.note, 4)
 		if tt.error != "" {
 			var e *Error
-			if !errors.As(err, &e) || e.Code != EInvalid || !strings.Contains(e.EN, tt.error) || !strings.Contains(e.EN, "/deal note #4 objection:price") || e.ZH == "" {
+			if !errors.As(err, &e) || e.Code != EInvalid || !strings.Contains(e.EN(), tt.error) || !strings.Contains(e.EN(), "/deal note #4 objection:price") || e.ZH() == "" {
 				t.Errorf("NoteObjection(%q) error = %v, want an EInvalid line with %q and an example", tt.note, err, tt.error)
 			}
 			continue
@@ -179,7 +179,7 @@ func TestCoachFor(t *testing.T) {
 	rep := Caller{UserID: "U1", TeamID: "T1"}
 	mgr := Caller{UserID: "U9", TeamID: "T1", Manager: true}
 	var e *Error
-	if err := CoachFor(rep, "U2"); !errors.As(err, &e) || e.Code != EForbidden || e.ZH == "" {
+	if err := CoachFor(rep, "U2"); !errors.As(err, &e) || e.Code != EForbidden || e.ZH() == "" {
 		t.Errorf("a rep asking for another rep: %v, want one forbidden line", err)
 	}
 	if err := CoachFor(rep, "U1"); err != nil {

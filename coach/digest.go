@@ -95,7 +95,7 @@ func ParseSchedule(args string, def Schedule) (Schedule, bool, error) {
 		switch {
 		case strings.Contains(w, "/") || strings.EqualFold(w, "UTC") || strings.EqualFold(w, "GMT"):
 			if gotZone {
-				return def, false, scheduleTwice("time zone", "时区")
+				return def, false, Fail(EInvalid, "digest.twice.zone", nil)
 			}
 			zone, err := parseZone(w)
 			if err != nil {
@@ -104,7 +104,7 @@ func ParseSchedule(args string, def Schedule) (Schedule, bool, error) {
 			s.Zone, gotZone = zone, true
 		case strings.ContainsAny(w, "0123456789"):
 			if gotTime {
-				return def, false, scheduleTwice("time", "时间")
+				return def, false, Fail(EInvalid, "digest.twice.time", nil)
 			}
 			h, m, err := parseClock(lw)
 			if err != nil {
@@ -114,23 +114,15 @@ func ParseSchedule(args string, def Schedule) (Schedule, bool, error) {
 		default:
 			wd, ok := parseWeekday(lw)
 			if !ok {
-				return def, false, Fail(EInvalid,
-					fmt.Sprintf("%s is not a weekday, a time or a time zone. Try /coach digest here monday 09:00 Europe/Berlin.", quoteInput(w)),
-					fmt.Sprintf("%s 不是星期几、时间或时区。试试 /coach digest here 周一 09:00 Asia/Shanghai。", quoteInputZH(w)))
+				return def, false, Fail(EInvalid, "digest.unknown_word", Args{"typed": Quoted(w)})
 			}
 			if gotDay {
-				return def, false, scheduleTwice("weekday", "星期几")
+				return def, false, Fail(EInvalid, "digest.twice.weekday", nil)
 			}
 			s.Weekday, gotDay = wd, true
 		}
 	}
 	return s, gotZone, nil
-}
-
-func scheduleTwice(en, zh string) error {
-	return Fail(EInvalid,
-		fmt.Sprintf("Give one %s only, e.g. /coach digest here monday 09:00 Europe/Berlin.", en),
-		fmt.Sprintf("只能写一个%s，例如 /coach digest here 周一 09:00 Asia/Shanghai。", zh))
 }
 
 // parseZone accepts an IANA zone name; case is forgiven (europe/berlin).
@@ -157,16 +149,12 @@ func parseZone(w string) (string, error) {
 			return fixed, nil
 		}
 	}
-	return "", Fail(EInvalid,
-		fmt.Sprintf("Unknown time zone %s. Use an IANA name such as Europe/Berlin, America/New_York or Asia/Shanghai.", quoteInput(w)),
-		fmt.Sprintf("无法识别时区 %s。请使用 IANA 时区名，例如 Asia/Shanghai、Europe/Berlin 或 America/New_York。", quoteInputZH(w)))
+	return "", Fail(EInvalid, "digest.unknown_zone", Args{"typed": Quoted(w)})
 }
 
 // parseClock accepts 24-hour HH:MM (9:00, 09:00, 17:30) and 9am, 5:30pm.
 func parseClock(w string) (int, int, error) {
-	bad := Fail(EInvalid,
-		fmt.Sprintf("%s is not a time of day. Use HH:MM from 00:00 to 23:59, e.g. 09:00 or 17:30.", quoteInput(w)),
-		fmt.Sprintf("%s 不是有效的时间。请用 00:00 到 23:59 之间的 HH:MM 格式，例如 09:00 或 17:30。", quoteInputZH(w)))
+	bad := Fail(EInvalid, "digest.bad_time", Args{"typed": Quoted(w)})
 	t, pm := w, false
 	ampm := false
 	if x, ok := strings.CutSuffix(t, "am"); ok {
@@ -311,6 +299,4 @@ type DigestOutcome struct {
 }
 
 // ErrNoDigest is returned when a channel has no active digest subscription.
-var ErrNoDigest = Fail(ENotFound,
-	"There is no weekly digest in this channel. /coach digest here starts one.",
-	"本频道没有订阅每周摘要。用 /coach digest here 开始订阅。")
+var ErrNoDigest = Fail(ENotFound, "digest.none", nil)

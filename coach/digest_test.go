@@ -102,7 +102,7 @@ func TestParseSchedule(t *testing.T) {
 				if ErrorCode(err) != EInvalid {
 					t.Errorf("code = %s, want %s", ErrorCode(err), EInvalid)
 				}
-				if e := err.(*Error); e.ZH == "" || e.ZH == e.EN {
+				if e := err.(*Error); e.ZH() == "" || e.ZH() == e.EN() {
 					t.Errorf("no Chinese message: %+v", e)
 				}
 				return

@@ -2,6 +2,9 @@ package coach
 
 import (
 	"errors"
+	"fmt"
+	"sort"
+	"strings"
 )
 
 // Error codes.
@@ -15,33 +18,81 @@ const (
 	EInternal    = "internal"    // a bug or an unexpected failure
 )
 
-// Error is an error safe to show a user: one friendly line in English and in
-// Chinese saying what was wrong and, where it helps, the correct form.
+// Error is an error safe to show a user. It carries no sentence: Key names a
+// message of the catalog (bot/render/catalog) and Args fill its placeholders,
+// so the wording, the languages and the command names live in one place.
+// Code is the kind of failure, which the metrics count.
 type Error struct {
 	Code string
-	EN   string
-	ZH   string
+	Key  string
+	Args Args
 }
 
-func (e *Error) Error() string { return e.EN }
+// Args are the values of a message's placeholders, by name. A value is shown
+// as it is, except a Text, shown in the reader's language, and an *Error,
+// whose message is shown.
+type Args map[string]any
 
-// Msg returns the message in lang.
-func (e *Error) Msg(lang Lang) string { return lang.T(e.EN, e.ZH) }
+// Error returns the key and the arguments, for logs; users see the catalog's
+// rendering (bot/render.ErrorMessage).
+func (e *Error) Error() string {
+	if len(e.Args) == 0 {
+		return e.Key
+	}
+	names := make([]string, 0, len(e.Args))
+	for n := range e.Args {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString(e.Key)
+	for i, n := range names {
+		if i == 0 {
+			b.WriteString(" (")
+		} else {
+			b.WriteString(", ")
+		}
+		switch v := e.Args[n].(type) {
+		case Text:
+			fmt.Fprintf(&b, "%s=%q", n, v.EN)
+		case *Error:
+			fmt.Fprintf(&b, "%s=[%s]", n, v.Error())
+		case string:
+			fmt.Fprintf(&b, "%s=%q", n, v)
+		default:
+			fmt.Fprintf(&b, "%s=%v", n, v)
+		}
+	}
+	b.WriteString(")")
+	return b.String()
+}
 
-// Fail returns an *Error with code and its message in both languages.
-func Fail(code, en, zh string) *Error { return &Error{Code: code, EN: en, ZH: zh} }
+// Fail returns an *Error of code showing the catalog's message key with args.
+func Fail(code, key string, args Args) *Error { return &Error{Code: code, Key: key, Args: args} }
+
+// Both returns a Text of en and zh, for an argument that differs between the
+// languages.
+func Both(en, zh string) Text { return Text{EN: en, ZH: zh} }
+
+// Quoted returns what the user typed, shortened to one line and quoted the way
+// each language quotes.
+func Quoted(s string) Text { return Text{EN: quoteInput(s), ZH: quoteInputZH(s)} }
+
+// Joined returns list joined the way each language lists things.
+func Joined(list []string) Text {
+	return Text{EN: strings.Join(list, ", "), ZH: strings.Join(list, "、")}
+}
+
+// Named returns the stage's display name in both languages.
+func (s Stage) Named() Text { return Text{EN: s.Name(EN), ZH: s.Name(ZH)} }
 
 // ErrUnavailable is returned by the store when the database cannot be reached.
-var ErrUnavailable = Fail(EUnavailable,
-	"Sales Coach is temporarily unavailable, nothing was saved. Please try again in a minute.",
-	"Sales Coach 暂时不可用，本次操作没有保存任何内容。请稍后再试。")
+var ErrUnavailable = Fail(EUnavailable, "unavailable", nil)
 
 // ErrInterrupted is ErrUnavailable for a request that lost the database
 // partway through, after it may have written: a statement whose answer was
 // lost may have been committed, so "nothing was saved" would not be true.
-var ErrInterrupted = Fail(EUnavailable,
-	"Sales Coach lost its database partway through, so this change may or may not have been saved. Please check with /deal list or /deal show in a minute before trying again.",
-	"Sales Coach 处理到一半时与数据库断开了连接，这次改动可能已经保存，也可能没有。请一分钟后用 /deal list 或 /deal show 查看，再决定是否重试。")
+var ErrInterrupted = Fail(EUnavailable, "interrupted", nil)
 
 // ErrorCode returns the code of err when it is or wraps an *Error, and
 // EInternal otherwise ("" for nil).
@@ -56,13 +107,16 @@ func ErrorCode(err error) string {
 	return EInternal
 }
 
-// ErrorMessage returns the user-facing message of err in lang when it is or
-// wraps an *Error, and a generic apology otherwise.
-func ErrorMessage(err error, lang Lang) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Msg(lang)
-	}
-	return lang.T("Something went wrong on our side and nothing was saved. Please try again.",
-		"系统出了点问题，本次操作没有保存任何内容。请再试一次。")
+// Command names a row of the command table ("deal won"), for an argument
+// that is a command; the catalog shows it as typed.
+type Command string
+
+// Message is a sentence of the catalog, for an argument that is a sentence
+// itself (the list of stages one may type, say).
+type Message struct {
+	Key  string
+	Args Args
 }
+
+// Msg returns the catalog's message key with args, for an argument.
+func Msg(key string, args Args) Message { return Message{Key: key, Args: args} }

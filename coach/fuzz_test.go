@@ -20,7 +20,7 @@ func checkUserError(t *testing.T, err error, codes ...string) {
 	for _, c := range codes {
 		if code == c {
 			e := err.(*coach.Error)
-			if e.EN == "" || e.ZH == "" || strings.ContainsAny(e.EN+e.ZH, "\n\r") {
+			if e.EN() == "" || e.ZH() == "" || strings.ContainsAny(e.EN()+e.ZH(), "\n\r") {
 				t.Fatalf("error is not one friendly line in both languages: %+v", e)
 			}
 			return

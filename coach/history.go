@@ -78,8 +78,8 @@ type RowError struct {
 	Err  *Error
 }
 
-// Error returns "line N: why", in English.
-func (e RowError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Err.EN) }
+// Error returns "line N: " and the error's key and arguments, for logs.
+func (e RowError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Err.Error()) }
 
 // ImportError refuses a whole import because of bad rows: nothing was
 // imported.
@@ -104,9 +104,7 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-func rowErr(line int, en, zh string) RowError {
-	return RowError{Line: line, Err: Fail(EInvalid, en, zh)}
-}
+func rowErr(line int, err *Error) RowError { return RowError{Line: line, Err: err} }
 
 // ParseHistoryCSV reads a stage-history file (§8) and returns its rows, or
 // every problem found, each with its line number: a missing column, an
@@ -163,8 +161,7 @@ func NewHistoryReader(r io.Reader) *HistoryReader {
 	if err != nil {
 		h.done = true
 		if errors.Is(err, io.EOF) {
-			h.errs = []RowError{rowErr(1, "The file is empty: it needs a header row ("+strings.Join(HistoryColumns, ",")+") and a row per stage entry.",
-				"文件是空的：需要一行表头（"+strings.Join(HistoryColumns, ",")+"），然后每个阶段变更一行。")}
+			h.errs = []RowError{rowErr(1, Fail(EInvalid, "history.empty", Args{"columns": strings.Join(HistoryColumns, ",")}))}
 			return h
 		}
 		h.errs = []RowError{csvError(err)}
@@ -185,7 +182,7 @@ func (h *HistoryReader) Next() (HistoryRow, bool) {
 		if errors.Is(err, io.EOF) {
 			h.done = true
 			if h.read == 0 && len(h.errs) == 0 {
-				h.errs = []RowError{rowErr(1, "The file has a header but no rows.", "文件只有表头，没有数据行。")}
+				h.errs = []RowError{rowErr(1, Fail(EInvalid, "history.no_rows", nil))}
 			}
 			break
 		}
@@ -254,8 +251,7 @@ func csvError(err error) RowError {
 	if errors.As(err, &pe) {
 		line = pe.Line
 	}
-	return rowErr(line, "This is not valid CSV here ("+csvReason(err)+"); nothing after it was read.",
-		"此处不是有效的 CSV（"+csvReason(err)+"），之后的内容没有读取。")
+	return rowErr(line, Fail(EInvalid, "history.bad_csv", Args{"reason": csvReason(err)}))
 }
 
 func csvReason(err error) string {
@@ -272,7 +268,7 @@ func historyHeader(header []string) (map[string]int, []RowError) {
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))) // a spreadsheet's byte-order mark
 		if _, dup := col[h]; dup && h != "" {
-			return nil, []RowError{rowErr(1, "The header names the column "+quoteInput(h)+" twice.", "表头中的列"+quoteInputZH(h)+"出现了两次。")}
+			return nil, []RowError{rowErr(1, Fail(EInvalid, "history.column_twice", Args{"column": Quoted(h)}))}
 		}
 		col[h] = i
 	}
@@ -284,9 +280,7 @@ func historyHeader(header []string) (map[string]int, []RowError) {
 	}
 	if len(missing) > 0 {
 		want := strings.Join(HistoryColumns, ",")
-		return nil, []RowError{rowErr(1,
-			fmt.Sprintf("The header lacks %s. The first line must be: %s", strings.Join(missing, ", "), want),
-			fmt.Sprintf("表头缺少 %s。第一行应为：%s", strings.Join(missing, "、"), want))}
+		return nil, []RowError{rowErr(1, Fail(EInvalid, "history.columns_missing", Args{"missing": Joined(missing), "columns": want}))}
 	}
 	return col, nil
 }
@@ -298,17 +292,16 @@ func parseHistoryRow(line int, field func(string) string) (HistoryRow, []RowErro
 	bad := func(err error) {
 		var e *Error
 		if !errors.As(err, &e) {
-			e = Fail(EInvalid, err.Error(), err.Error())
+			e = Fail(EInvalid, "text", Args{"text": err.Error()})
 		}
 		errs = append(errs, RowError{Line: line, Err: e})
 	}
 
 	switch n := utf8.RuneCountInString(row.DealID); {
 	case n == 0:
-		bad(Fail(EInvalid, "deal_id is empty: every row names its deal.", "deal_id 为空：每一行都要写明所属交易。"))
+		bad(Fail(EInvalid, "history.no_deal_id", nil))
 	case n > MaxExternalIDLen || !utf8.ValidString(row.DealID) || strings.IndexFunc(row.DealID, unicode.IsControl) >= 0:
-		bad(Fail(EInvalid, fmt.Sprintf("deal_id must be text of at most %d characters.", MaxExternalIDLen),
-			fmt.Sprintf("deal_id 必须是不超过 %d 个字符的文本。", MaxExternalIDLen)))
+		bad(Fail(EInvalid, "history.bad_deal_id", Args{"max": MaxExternalIDLen}))
 	}
 
 	name, err := CheckName(field("name"))
@@ -318,8 +311,7 @@ func parseHistoryRow(line int, field func(string) string) (HistoryRow, []RowErro
 	row.Name = name
 
 	if !IsUserID(row.Owner) {
-		bad(Fail(EInvalid, fmt.Sprintf("owner %s is not a Slack user id (like U0123ABCD).", quoteInput(row.Owner)),
-			fmt.Sprintf("owner %s 不是 Slack 用户 ID（例如 U0123ABCD）。", quoteInputZH(row.Owner))))
+		bad(Fail(EInvalid, "history.bad_owner", Args{"owner": Quoted(row.Owner)}))
 	}
 
 	cur := field("currency")
@@ -340,8 +332,7 @@ func parseHistoryRow(line int, field func(string) string) (HistoryRow, []RowErro
 			if named := other.Currency == m.Currency; !named {
 				m.Currency = cur
 			} else if cur != "" && m.Currency != cur {
-				bad(Fail(EInvalid, fmt.Sprintf("The amount %s is not in %s, the row's currency.", quoteInput(a), cur),
-					fmt.Sprintf("金额 %s 的币种与该行的币种 %s 不一致。", quoteInputZH(a), cur)))
+				bad(Fail(EInvalid, "history.currency_mismatch", Args{"amount": Quoted(a), "currency": cur}))
 			}
 			row.Amount, row.HasAmount = m, true
 		}
@@ -359,8 +350,7 @@ func parseHistoryRow(line int, field func(string) string) (HistoryRow, []RowErro
 	case err != nil:
 		bad(err)
 	case !stageOK:
-		bad(Fail(EInvalid, fmt.Sprintf("Unknown stage %s. Use prospecting, contact, qualification, presentation, objections, closing, won or lost.", quoteInput(stage)),
-			fmt.Sprintf("未知阶段%s。请使用 prospecting、contact、qualification、presentation、objections、closing、won 或 lost。", quoteInputZH(stage))))
+		bad(Fail(EInvalid, "history.unknown_stage", Args{"stage": Quoted(stage)}))
 	}
 	row.Stage = st
 
@@ -368,29 +358,25 @@ func parseHistoryRow(line int, field func(string) string) (HistoryRow, []RowErro
 	t, err := time.Parse(time.RFC3339, at)
 	switch {
 	case err != nil:
-		bad(Fail(EInvalid, fmt.Sprintf("entered_at %s is not an RFC 3339 time like 2026-01-05T09:00:00Z.", quoteInput(at)),
-			fmt.Sprintf("entered_at %s 不是 RFC 3339 格式的时间，例如 2026-01-05T09:00:00Z。", quoteInputZH(at))))
+		bad(Fail(EInvalid, "history.bad_time", Args{"at": Quoted(at)}))
 	case t.UTC().Year() < 1900 || t.UTC().Year() > 9999:
 		// A zone offset can push year 0000 or 9999 out of what RFC 3339
 		// (and the export) can write.
-		bad(Fail(EInvalid, fmt.Sprintf("entered_at %s is out of range: give a year between 1900 and 9999.", quoteInput(at)),
-			fmt.Sprintf("entered_at %s 超出范围：年份须在 1900 到 9999 之间。", quoteInputZH(at))))
+		bad(Fail(EInvalid, "history.time_range", Args{"at": Quoted(at)}))
 	}
 	row.At = t.UTC().Truncate(time.Microsecond)
 
 	reason := field("reason")
 	switch {
 	case reason != "" && st != Lost && stageOK:
-		bad(Fail(EInvalid, fmt.Sprintf("A reason (%s) belongs on a lost row only; this row is %s.", quoteInput(reason), st),
-			fmt.Sprintf("原因（%s）只能写在 lost 行上；这一行是 %s。", quoteInputZH(reason), st)))
+		bad(Fail(EInvalid, "history.reason_not_lost", Args{"reason": Quoted(reason), "stage": string(st)}))
 	case st == Lost:
 		row.Reason, row.Text = ParseLostReason(reason)
 		// Text never starts with what could separate it from a code, so that
 		// "code: text" reads back the same.
 		row.Text = strings.TrimLeftFunc(row.Text, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(reasonPunct, r) })
 		if utf8.RuneCountInString(row.Text) > MaxNoteLen {
-			bad(Fail(EInvalid, fmt.Sprintf("The reason is too long; keep it under %d characters.", MaxNoteLen),
-				fmt.Sprintf("原因太长，请控制在 %d 个字符以内。", MaxNoteLen)))
+			bad(Fail(EInvalid, "history.reason_too_long", Args{"max": MaxNoteLen}))
 		}
 	}
 	return row, errs
@@ -421,24 +407,18 @@ func CheckNextEntry(prev Stage, prevAt time.Time, next Stage, at time.Time) *Err
 	}
 	switch {
 	case !at.After(prevAt):
-		return Fail(EInvalid,
-			fmt.Sprintf("Rows out of order: %s is not after the deal's previous row (%s). Give each deal's rows oldest first.", at.Format(time.RFC3339), prevAt.Format(time.RFC3339)),
-			fmt.Sprintf("行的顺序不对：%s 不晚于该交易上一行的时间（%s）。每笔交易的行要按时间从早到晚排列。", at.Format(time.RFC3339), prevAt.Format(time.RFC3339)))
+		return Fail(EInvalid, "history.out_of_order", Args{"at": at.Format(time.RFC3339), "prev": prevAt.Format(time.RFC3339)})
 	case next == prev:
-		return Fail(EInvalid,
-			fmt.Sprintf("The deal is already in %s on its previous row: consecutive rows of a deal need different stages.", next),
-			fmt.Sprintf("该交易上一行已经是 %s：同一交易相邻的两行阶段必须不同。", next))
+		return Fail(EInvalid, "history.same_stage", Args{"stage": string(next)})
 	case (next == Won || next == Lost) && !prev.IsOpen():
-		return Fail(EInvalid,
-			fmt.Sprintf("A %s row must follow an open stage (prospecting … closing), not %s; reopen the deal in a stage first.", next, prev),
-			fmt.Sprintf("%s 行必须跟在进行中的阶段（prospecting … closing）之后，而不是 %s；请先在某个阶段重新打开交易。", next, prev))
+		return Fail(EInvalid, "history.outcome_after_closed", Args{"stage": string(next), "prev": string(prev)})
 	}
 	return nil
 }
 
 // withLine adds "(line N)" naming the previous row to a cross-row error.
 func withLine(e *Error, prevLine int) *Error {
-	return Fail(e.Code, fmt.Sprintf("%s (previous row: line %d)", e.EN, prevLine), fmt.Sprintf("%s（上一行：第 %d 行）", e.ZH, prevLine))
+	return Fail(e.Code, "history.previous_row", Args{"error": e, "line": prevLine})
 }
 
 // EntryKind returns the kind of event that records a deal entering next

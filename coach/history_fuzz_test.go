@@ -23,7 +23,7 @@ func FuzzParseHistoryCSV(f *testing.F) {
 			}
 			last := 0
 			for _, e := range bad {
-				if e.Line < 1 || e.Line < last || e.Err == nil || e.Err.EN == "" || e.Err.ZH == "" || strings.ContainsAny(e.Err.EN+e.Err.ZH, "\n\r") {
+				if e.Line < 1 || e.Line < last || e.Err == nil || e.Err.EN() == "" || e.Err.ZH() == "" || strings.ContainsAny(e.Err.EN()+e.Err.ZH(), "\n\r") {
 					t.Fatalf("bad error %+v (after line %d)", e, last)
 				}
 				last = e.Line

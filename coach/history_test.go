@@ -111,11 +111,11 @@ func TestParseHistoryCSVRefuses(t *testing.T) {
 			}
 			got := map[int]string{}
 			for _, e := range bad {
-				if e.Err == nil || e.Err.EN == "" || e.Err.ZH == "" || strings.ContainsAny(e.Err.EN+e.Err.ZH, "\n\r") {
+				if e.Err == nil || e.Err.EN() == "" || e.Err.ZH() == "" || strings.ContainsAny(e.Err.EN()+e.Err.ZH(), "\n\r") {
 					t.Errorf("line %d: error is not one line in both languages: %+v", e.Line, e.Err)
 					continue
 				}
-				got[e.Line] += e.Err.EN
+				got[e.Line] += e.Err.EN()
 			}
 			if len(got) != len(tt.want) {
 				t.Errorf("errors on lines %v, want %v", bad, tt.want)

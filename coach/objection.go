@@ -1,7 +1,6 @@
 package coach
 
 import (
-	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -33,13 +32,9 @@ func ParseObjection(word string, number int) (Objection, error) {
 	}
 	list := objectionList()
 	if w == "" {
-		return "", Fail(EInvalid,
-			fmt.Sprintf("Which objection? Use one of %s — e.g. /deal note #%d objection:price they compare us with a cheaper tool.", list, number),
-			fmt.Sprintf("是哪类异议？可选：%s，例如 /deal note #%d objection:price 对方拿我们和更便宜的工具比。", list, number))
+		return "", Fail(EInvalid, "objection.which", Args{"types": list, "n": number})
 	}
-	return "", Fail(EInvalid,
-		fmt.Sprintf("There is no objection type %s: use one of %s — e.g. /deal note #%d objection:price they compare us with a cheaper tool.", quoteInput(word), list, number),
-		fmt.Sprintf("没有%s这类异议，可选：%s，例如 /deal note #%d objection:price 对方拿我们和更便宜的工具比。", quoteInputZH(word), list, number))
+	return "", Fail(EInvalid, "objection.unknown", Args{"typed": Quoted(word), "types": list, "n": number})
 }
 
 // NoteObjection returns the objection type a note records with a tag such
@@ -105,9 +100,7 @@ func CheckObjection(c Caller, d Deal, rest string, now time.Time) (ev Event, ok 
 		return Event{}, true, err
 	}
 	if d.Status != StatusOpen {
-		return Event{}, true, Fail(EConflict,
-			fmt.Sprintf("#%d %s is closed, so there is no objection to record. Reopen it first with /deal reopen #%d.", d.Number, d.Name, d.Number),
-			fmt.Sprintf("#%d %s 已经结束，无需记录异议。请先用 /deal reopen #%d 重新打开。", d.Number, d.Name, d.Number))
+		return Event{}, true, Fail(EConflict, "objection.closed", dealArgs(d))
 	}
 	word := ""
 	if len(words) > 1 {

@@ -98,36 +98,28 @@ func ParseStage(s string) (Stage, error) {
 	}
 	t := strings.TrimSpace(s)
 	if t == "" {
-		return "", Fail(EInvalid, "Which stage? "+stageListEN(), "哪个阶段？"+stageListZH())
+		return "", Fail(EInvalid, "stage.which", Args{"choices": stageChoicesMsg()})
 	}
 	texts := make([]string, len(stageAliases))
 	for i, a := range stageAliases {
 		texts[i] = a.text
 	}
 	if m := closest(t, texts, normKey); m != "" {
-		return "", Fail(EInvalid,
-			"Unknown stage "+quoteInput(t)+". Did you mean "+m+"?",
-			"未知阶段"+quoteInputZH(t)+"。您是想输入 "+m+" 吗？")
+		return "", Fail(EInvalid, "stage.unknown.did_you_mean", Args{"typed": Quoted(t), "stage": m})
 	}
-	return "", Fail(EInvalid,
-		"Unknown stage "+quoteInput(t)+". "+stageListEN(),
-		"未知阶段"+quoteInputZH(t)+"。"+stageListZH())
+	return "", Fail(EInvalid, "stage.unknown", Args{"typed": Quoted(t), "choices": stageChoicesMsg()})
 }
 
-func stageListEN() string {
+// stageChoicesMsg lists the stages one may type: their keys, and in Chinese
+// their names beside them.
+func stageChoicesMsg() Message {
 	keys := make([]string, len(stageChoices))
+	named := make([]string, len(stageChoices))
 	for i, s := range stageChoices {
 		keys[i] = string(s)
+		named[i] = string(s) + "（" + s.Name(ZH) + "）"
 	}
-	return "Use one of: " + strings.Join(keys, ", ") + "."
-}
-
-func stageListZH() string {
-	keys := make([]string, len(stageChoices))
-	for i, s := range stageChoices {
-		keys[i] = string(s) + "（" + s.Name(ZH) + "）"
-	}
-	return "可用的阶段：" + strings.Join(keys, "、") + "。"
+	return Msg("stage.choices", Args{"stages": Both(strings.Join(keys, ", "), strings.Join(named, "、"))})
 }
 
 // SplitTrailingStage looks for a stage name in the last three, two or one of
@@ -281,9 +273,7 @@ func ParseDate(s string, now time.Time) (time.Time, error) {
 		if unit, ok := dateUnits[strings.TrimSpace(t[i:])]; ok {
 			n, err := strconv.Atoi(t[:i])
 			if err != nil || n > maxDateDays/unit {
-				return time.Time{}, Fail(EInvalid,
-					quoteInput(s)+" is too far ahead. Use at most ten years, e.g. 2w or 2027-03-01.",
-					quoteInputZH(s)+"太远了。最多十年以内，例如 2w 或 2027-03-01。")
+				return time.Time{}, Fail(EInvalid, "date.too_far", Args{"typed": Quoted(s)})
 			}
 			return day(n * unit), nil
 		}
@@ -291,9 +281,7 @@ func ParseDate(s string, now time.Time) (time.Time, error) {
 	if d, err := time.ParseInLocation("2006-1-2", t, now.Location()); err == nil {
 		return d, nil
 	}
-	return time.Time{}, Fail(EInvalid,
-		"Can't read "+quoteInput(s)+" as a date. Use 2026-03-01, 3d, 2w, today, tomorrow or a weekday such as friday.",
-		"无法把"+quoteInputZH(s)+"识别为日期。可以写 2026-03-01、3d、2w、today、tomorrow，或星期几（如 周五）。")
+	return time.Time{}, Fail(EInvalid, "date.unreadable", Args{"typed": Quoted(s)})
 }
 
 func parseWeekday(t string) (time.Weekday, bool) {
@@ -320,9 +308,7 @@ type DealRef struct {
 	ends []int  // where each word ends in line
 }
 
-var errWhichDeal = Fail(EInvalid,
-	"Which deal? Use #12, its name, or a quoted name.",
-	"是哪个交易？请写编号（如 #12）、交易名称，或用引号括起的名称。")
+var errWhichDeal = Fail(EInvalid, "deal.which", nil)
 
 // ParseDealRef splits the arguments of a command that starts with a deal: a
 // number (#12 or 12), a quoted phrase ("…", '…', “…”, ‘…’, 「…」), or plain
@@ -498,16 +484,11 @@ func (r DealRef) restAfter(k int) string {
 func foldName(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
 func notFound(typed string) error {
-	return Fail(ENotFound,
-		"No deal matches "+quoteInput(typed)+" among your deals. /deal list shows them.",
-		"您的交易中没有与"+quoteInputZH(typed)+"匹配的。/deal list 可以列出您的交易。")
+	return Fail(ENotFound, "deal.no_match", Args{"typed": Quoted(typed)})
 }
 
 func notFoundNumber(n int) error {
-	num := "#" + strconv.Itoa(n)
-	return Fail(ENotFound,
-		"No deal "+num+" among your deals. /deal list shows them.",
-		"您的交易中没有 "+num+"。/deal list 可以列出您的交易。")
+	return Fail(ENotFound, "deal.no_number", Args{"n": n})
 }
 
 // maxListed is how many candidates an ambiguous reference lists.
@@ -520,14 +501,12 @@ func ambiguous(typed string, deals []DealName) error {
 	for _, d := range deals[:min(len(deals), maxListed)] {
 		names = append(names, "#"+strconv.Itoa(d.Number)+" "+shorten(oneLine(d.Name), 60))
 	}
-	more, moreZH := "", ""
+	args := Args{"typed": Quoted(typed), "count": len(deals), "names": Joined(names), "first": deals[0].Number}
 	if n := len(deals) - maxListed; n > 0 {
-		more, moreZH = " and "+strconv.Itoa(n)+" more", "等 "+strconv.Itoa(len(deals))+" 个"
+		args["more"] = n
+		return Fail(EAmbiguous, "deal.ambiguous.more", args)
 	}
-	first := "#" + strconv.Itoa(deals[0].Number)
-	return Fail(EAmbiguous,
-		quoteInput(typed)+" matches "+strconv.Itoa(len(deals))+" deals: "+strings.Join(names, ", ")+more+". Use the number, e.g. "+first+".",
-		quoteInputZH(typed)+"匹配到多个交易："+strings.Join(names, "、")+moreZH+"。请改用编号，例如 "+first+"。")
+	return Fail(EAmbiguous, "deal.ambiguous", args)
 }
 
 // AddArgs are the arguments of /deal add.
@@ -538,9 +517,7 @@ type AddArgs struct {
 	Stage     Stage // "" when not given
 }
 
-var errAddUsage = Fail(EInvalid,
-	"What's the deal called? Use /deal add <name> [amount] [stage], e.g. /deal add Acme Corp 12k demo.",
-	"交易叫什么名字？用法：/deal add <名称> [金额] [阶段]，例如 /deal add Acme Corp 12k demo。")
+var errAddUsage = Fail(EInvalid, "add.usage", nil)
 
 // ParseAddArgs reads the arguments of /deal add: a name, then optionally an
 // amount and a stage. A quoted name is taken as it is and an amount and a
@@ -574,9 +551,7 @@ func ParseAddArgs(args, defaultCurrency string) (AddArgs, error) {
 					return AddArgs{}, err
 				}
 			} else {
-				return AddArgs{}, Fail(EInvalid,
-					"After the quoted name only an amount and a stage may follow, not "+quoteInput(strings.Join(words, " "))+". Use /deal add \"name\" [amount] [stage].",
-					"引号中的名称后面只能跟金额和阶段，不能是"+quoteInputZH(strings.Join(words, " "))+"。用法：/deal add \"名称\" [金额] [阶段]。")
+				return AddArgs{}, Fail(EInvalid, "add.after_quote", Args{"typed": Quoted(strings.Join(words, " "))})
 			}
 		}
 	} else {
@@ -598,14 +573,12 @@ func ParseAddArgs(args, defaultCurrency string) (AddArgs, error) {
 		a.Stage = Won
 	}
 	if a.Stage == Won || a.Stage == Lost {
-		hint, hintZH := "", ""
-		if !quoted {
-			hint = " If " + quoteInput(stageWords) + " is part of the name, put the name in quotes."
-			hintZH = "如果" + quoteInputZH(stageWords) + "是名称的一部分，请把名称放在引号里。"
+		args := Args{"stage": Both(string(a.Stage), a.Stage.Name(ZH)), "command": Command("deal " + string(a.Stage))}
+		if quoted {
+			return AddArgs{}, Fail(EInvalid, "add.closed", args)
 		}
-		return AddArgs{}, Fail(EInvalid,
-			"A new deal can't start as "+string(a.Stage)+". Add it first, then use /deal "+string(a.Stage)+"."+hint,
-			"新交易不能直接以“"+a.Stage.Name(ZH)+"”开始。请先添加，再用 /deal "+string(a.Stage)+"。"+hintZH)
+		args["typed"] = Quoted(stageWords)
+		return AddArgs{}, Fail(EInvalid, "add.closed.quote", args)
 	}
 	if a.Name, err = CheckName(inner); err != nil {
 		return AddArgs{}, err
@@ -652,22 +625,16 @@ func isCurrencyToken(w string, upper bool) bool {
 func CheckName(s string) (string, error) {
 	name := strings.Join(strings.Fields(LinkLabels(s)), " ")
 	if name == "" {
-		return "", Fail(EInvalid, "A deal needs a name.", "交易需要一个名称。")
+		return "", Fail(EInvalid, "name.empty", nil)
 	}
 	if !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0 {
-		return "", Fail(EInvalid,
-			"A deal name can't contain control characters or invalid text.",
-			"交易名称不能包含控制字符或无效文本。")
+		return "", Fail(EInvalid, "name.control", nil)
 	}
 	if r, bad := spoofing(name); bad {
-		return "", Fail(EInvalid,
-			fmt.Sprintf("A deal name can't contain invisible or direction-changing characters (this one has U+%04X); type the name without them.", r),
-			fmt.Sprintf("交易名称不能包含不可见字符或改变文字方向的字符（这个名称含有 U+%04X）；请去掉这些字符后重新输入。", r))
+		return "", Fail(EInvalid, "name.spoofing", Args{"char": fmt.Sprintf("U+%04X", r)})
 	}
 	if n := utf8.RuneCountInString(name); n > MaxNameLen {
-		return "", Fail(EInvalid,
-			"A deal name can be at most "+strconv.Itoa(MaxNameLen)+" characters; this one has "+strconv.Itoa(n)+".",
-			"交易名称最多 "+strconv.Itoa(MaxNameLen)+" 个字符，这个有 "+strconv.Itoa(n)+" 个。")
+		return "", Fail(EInvalid, "name.too_long", Args{"max": MaxNameLen, "n": n})
 	}
 	return name, nil
 }
@@ -706,21 +673,15 @@ func emojiPart(r rune) bool {
 func CheckNote(s string) (string, error) {
 	note := strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(StoredLinks(s), "\r\n", "\n"), "\r", "\n"))
 	if note == "" {
-		return "", Fail(EInvalid,
-			"The note is empty. Write it after the deal, e.g. /deal note #12 Called the CFO.",
-			"备注是空的。请写在交易后面，例如 /deal note #12 已和财务总监通话。")
+		return "", Fail(EInvalid, "note.empty", nil)
 	}
 	if !utf8.ValidString(note) || strings.IndexFunc(note, func(r rune) bool {
 		return unicode.IsControl(r) && r != '\n' && r != '\t'
 	}) >= 0 {
-		return "", Fail(EInvalid,
-			"A note can't contain control characters or invalid text.",
-			"备注不能包含控制字符或无效文本。")
+		return "", Fail(EInvalid, "note.control", nil)
 	}
 	if n := utf8.RuneCountInString(note); n > MaxNoteLen {
-		return "", Fail(EInvalid,
-			"A note can be at most 3,000 characters; this one has "+strconv.Itoa(n)+".",
-			"备注最多 3,000 个字符，这条有 "+strconv.Itoa(n)+" 个。")
+		return "", Fail(EInvalid, "note.too_long", Args{"n": n})
 	}
 	return note, nil
 }
@@ -810,9 +771,7 @@ func cutQuoted(t string) (inner, rest string, quoted bool, err error) {
 	if single {
 		return "", "", false, nil
 	}
-	return "", "", true, Fail(EInvalid,
-		"The quote in "+quoteInput(t)+" isn't closed. Put the name between quotes, e.g. \"Acme Corp\".",
-		quoteInputZH(t)+"中的引号没有闭合。请把名称放在一对引号之间，例如 \"Acme Corp\"。")
+	return "", "", true, Fail(EInvalid, "quote.open", Args{"typed": Quoted(t)})
 }
 
 type wordSpan struct{ start, end int }
@@ -920,7 +879,11 @@ func DidYouMean(err error, r DealRef, names []DealName) error {
 		return err
 	}
 	title := "#" + strconv.Itoa(best.Number) + " " + shorten(oneLine(best.Name), 60)
-	return Fail(ENotFound,
-		strings.TrimSuffix(e.EN, " /deal list shows them.")+" Did you mean "+title+"?",
-		strings.TrimSuffix(e.ZH, "/deal list 可以列出您的交易。")+"您是想找 "+title+" 吗？")
+	switch e.Key {
+	case "deal.no_match":
+		return Fail(ENotFound, "deal.no_match.did_you_mean", Args{"typed": e.Args["typed"], "title": title})
+	case "deal.no_number":
+		return Fail(ENotFound, "deal.no_number.did_you_mean", Args{"n": e.Args["n"], "title": title})
+	}
+	return Fail(ENotFound, "did_you_mean", Args{"error": e, "title": title})
 }

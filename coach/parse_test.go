@@ -16,10 +16,10 @@ func mustCode(t *testing.T, err error, code, want string) {
 		t.Fatalf("error code = %q (%v), want %q", got, err, code)
 	}
 	e := err.(*coach.Error)
-	if !strings.Contains(e.EN, want) {
-		t.Errorf("message %q does not mention %q", e.EN, want)
+	if !strings.Contains(e.EN(), want) {
+		t.Errorf("message %q does not mention %q", e.EN(), want)
 	}
-	if e.ZH == "" || strings.ContainsAny(e.EN+e.ZH, "\n\r") {
+	if e.ZH() == "" || strings.ContainsAny(e.EN()+e.ZH(), "\n\r") {
 		t.Errorf("message is not one line in both languages: %+v", e)
 	}
 }

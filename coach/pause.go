@@ -1,7 +1,6 @@
 package coach
 
 import (
-	"fmt"
 	"strings"
 	"time"
 )
@@ -29,15 +28,11 @@ var pauseOffWords = map[string]bool{
 func ParsePauseArgs(s string, number int, now time.Time) (PauseArgs, error) {
 	words := strings.Fields(s)
 	if len(words) == 0 {
-		return PauseArgs{}, Fail(EInvalid,
-			fmt.Sprintf("Pause #%d until when? E.g. /deal pause #%d 2w waiting for their budget, or /deal pause #%d off.", number, number, number),
-			fmt.Sprintf("要把 #%d 暂停到什么时候？例如 /deal pause #%d 2w 等客户预算，或 /deal pause #%d off 取消暂停。", number, number, number))
+		return PauseArgs{}, Fail(EInvalid, "pause.usage", Args{"n": number})
 	}
 	if pauseOffWords[strings.ToLower(words[0])] {
 		if len(words) > 1 {
-			return PauseArgs{}, Fail(EInvalid,
-				fmt.Sprintf("/deal pause #%d off takes nothing after off.", number),
-				fmt.Sprintf("/deal pause #%d off 后面不需要再写内容。", number))
+			return PauseArgs{}, Fail(EInvalid, "pause.off_extra", Args{"n": number})
 		}
 		return PauseArgs{Off: true}, nil
 	}
@@ -63,26 +58,19 @@ func Pause(c Caller, d Deal, args PauseArgs, now time.Time) (Event, error) {
 	ev := Event{DealID: d.ID, Kind: EvPause, ActorID: c.UserID, At: now}
 	if args.Off {
 		if !d.Paused(now) {
-			return Event{}, Fail(EConflict, fmt.Sprintf("#%d %s is not paused — nothing changed.", d.Number, d.Name),
-				fmt.Sprintf("#%d %s 没有处于暂停状态，没有任何改动。", d.Number, d.Name))
+			return Event{}, Fail(EConflict, "pause.not_paused", dealArgs(d))
 		}
 		ev.Fields.Unpause = true
 		return ev, nil
 	}
 	if d.Status != StatusOpen {
-		return Event{}, Fail(EConflict,
-			fmt.Sprintf("#%d %s is closed, so there is nothing to pause.", d.Number, d.Name),
-			fmt.Sprintf("#%d %s 已经结束，无需暂停。", d.Number, d.Name))
+		return Event{}, Fail(EConflict, "pause.closed", dealArgs(d))
 	}
 	if !args.Until.After(now) {
-		return Event{}, Fail(EInvalid,
-			fmt.Sprintf("Pick a date after today, e.g. /deal pause #%d 2w or /deal pause #%d friday.", d.Number, d.Number),
-			fmt.Sprintf("请选择今天之后的日期，例如 /deal pause #%d 2w 或 /deal pause #%d 周五。", d.Number, d.Number))
+		return Event{}, Fail(EInvalid, "pause.past", Args{"n": d.Number})
 	}
 	if args.Until.Sub(now) > MaxPauseDays*24*time.Hour {
-		return Event{}, Fail(EInvalid,
-			fmt.Sprintf("Pause for at most a year; if the deal is that far off, close it with /deal lost #%d timing.", d.Number),
-			fmt.Sprintf("最多暂停一年；如果这笔商机要等那么久，请用 /deal lost #%d timing 关掉它。", d.Number))
+		return Event{}, Fail(EInvalid, "pause.too_long", Args{"n": d.Number})
 	}
 	reason := ""
 	if strings.TrimSpace(args.Reason) != "" {

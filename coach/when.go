@@ -55,9 +55,7 @@ func SplitTrailingTime(text string, now time.Time) (rest string, at time.Time, g
 		}
 		if t.After(now) {
 			typed := strings.TrimSpace(text[spans[len(words)-k].start:])
-			return text, now, false, Fail(EInvalid,
-				quoteInput(typed)+" is in the future. A change can be dated back (yesterday, monday, 3d, 2026-12-01 14:30), not ahead.",
-				quoteInputZH(typed)+"是将来的时间。改动只能往前补记（昨天、周一、3d、2026-12-01 14:30），不能记到将来。")
+			return text, now, false, Fail(EInvalid, "when.future", Args{"typed": Quoted(typed)})
 		}
 		return rest, t, true, nil
 	}

@@ -249,8 +249,7 @@ func (s *DB) dealByID(ctx context.Context, tx *sqlx.Tx, teamID string, id int64,
 	return r.deal(), nil
 }
 
-var errNoDeal = coach.Fail(coach.ENotFound, "That deal no longer exists. /deal list shows your deals.",
-	"这笔交易已不存在。用 /deal list 查看您的交易。")
+var errNoDeal = coach.Fail(coach.ENotFound, "deal.gone", nil)
 
 // FindDeals returns the deals the caller may see that a reference could mean:
 // the deal numbered ref.Number, or the deals whose name contains ref.Search()
@@ -409,10 +408,10 @@ RETURNING id`
 		nullString(string(e.Reason)), nullString(e.Text), fields, e.ActorID, e.At, e.TypedAt,
 		sql.NullInt64{Int64: e.Reverts, Valid: e.Reverts != 0})
 	if isUnique(err, "events_reverts_key") {
-		return 0, coach.Fail(coach.EConflict, "That change was already undone.", "该操作已经撤销过了。")
+		return 0, coach.Fail(coach.EConflict, "undo.already", nil)
 	}
 	if isUnique(err, "events_entry_once") {
-		return 0, coach.Fail(coach.EConflict, "That stage change is already recorded.", "该阶段变更已经记录过了。")
+		return 0, coach.Fail(coach.EConflict, "entry.already", nil)
 	}
 	return id, translate(err)
 }
@@ -461,9 +460,7 @@ ORDER BY e.id DESC LIMIT 1`
 	var dealID int64
 	err := s.db.GetContext(ctx, &dealID, q, c.TeamID, c.UserID, now.Add(-24*time.Hour))
 	if errors.Is(err, sql.ErrNoRows) {
-		return coach.Deal{}, coach.Event{}, coach.Fail(coach.ENotFound,
-			"Nothing to undo: you made no change in the last 24 hours.",
-			"没有可撤销的操作：您在过去 24 小时内没有做过任何改动。")
+		return coach.Deal{}, coach.Event{}, coach.Fail(coach.ENotFound, "undo.nothing", nil)
 	}
 	if err != nil {
 		return coach.Deal{}, coach.Event{}, translate(err)
@@ -480,7 +477,7 @@ ORDER BY e.id DESC LIMIT 1`
 		if undone.ID != 0 {
 			return coach.Event{DealID: d.ID, Kind: coach.EvRevert, Reverts: undone.ID, ActorID: c.UserID, At: now}, nil
 		}
-		return coach.Event{}, coach.Fail(coach.EConflict, "That change was already undone.", "该操作已经撤销过了。")
+		return coach.Event{}, coach.Fail(coach.EConflict, "undo.already", nil)
 	})
 	return d, undone, err
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"salescoach/bot/render"
 	"salescoach/coach"
 	"salescoach/db"
 	"salescoach/db/dbtest"
@@ -103,13 +104,13 @@ func TestCreateDealTwice(t *testing.T) {
 		Name: "Acme", OwnerID: "U1", Amount: coach.Money{Cents: 500000, Currency: "USD"}, HasAmount: true,
 		Stage: coach.Prospecting, ActorID: "U1", At: t0.Add(8 * time.Second),
 	})
-	if created || coach.ErrorCode(err) != coach.EConflict || !strings.Contains(coach.ErrorMessage(err, coach.EN), "/deal amount #1 $5,000") {
+	if created || coach.ErrorCode(err) != coach.EConflict || !strings.Contains(render.ErrorMessage(err, coach.EN), "/deal amount #1 $5,000") {
 		t.Errorf("a second add with another amount: created %v, %v; want it refused with how to set the amount", created, err)
 	}
 	// A second open deal of the same name an hour later asks for a word to tell them apart…
 	later := coach.NewDeal{Name: "Acme", OwnerID: "U1", Amount: coach.Money{Currency: "USD"}, Stage: coach.Prospecting, ActorID: "U1", At: t0.Add(time.Hour)}
 	_, created, err = s.CreateDeal(context.Background(), team, later)
-	if created || !strings.Contains(coach.ErrorMessage(err, coach.EN), "already have an open deal called #1 Acme") || coach.ErrorMessage(err, coach.ZH) == coach.ErrorMessage(err, coach.EN) {
+	if created || !strings.Contains(render.ErrorMessage(err, coach.EN), "already have an open deal called #1 Acme") || render.ErrorMessage(err, coach.ZH) == render.ErrorMessage(err, coach.EN) {
 		t.Errorf("a second open deal of the same name: created %v, %v; want it refused in both languages", created, err)
 	}
 	// …and is added once the rep confirms.
@@ -319,7 +320,7 @@ func TestDidYouMeanFromStore(t *testing.T) {
 		t.Fatal(nerr)
 	}
 	err = coach.DidYouMean(err, ref, names)
-	if want := "Did you mean #" + strconv.Itoa(g.Number) + " Globex?"; !strings.Contains(coach.ErrorMessage(err, coach.EN), want) {
+	if want := "Did you mean #" + strconv.Itoa(g.Number) + " Globex?"; !strings.Contains(render.ErrorMessage(err, coach.EN), want) {
 		t.Errorf("globx: %v; want %q", err, want)
 	}
 	if len(names) != 1 {

@@ -36,9 +36,7 @@ func translate(err error) error {
 	return fmt.Errorf("database: %w", err)
 }
 
-var errBadCharacter = coach.Fail(coach.EInvalid,
-	"Your text contains a character that cannot be stored (such as a NUL byte). Remove it and try again; nothing was saved.",
-	"您的文字里有无法保存的字符（例如 NUL 字节）。请删除后重试；本次没有保存任何内容。")
+var errBadCharacter = coach.Fail(coach.EInvalid, "bad_character", nil)
 
 func unreachable(err error) bool {
 	var (

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"salescoach/bot/render"
 	"salescoach/coach"
 	"salescoach/db"
 	"salescoach/db/dbtest"
@@ -175,8 +176,8 @@ func TestImportBadFileImportsNothing(t *testing.T) {
 	if !errors.As(err, &ie) || len(ie.Rows) != 2 || ie.Rows[0].Line != 3 || ie.Rows[1].Line != 4 {
 		t.Fatalf("import = %v, want rows 3 and 4 refused", err)
 	}
-	if !strings.Contains(ie.Rows[1].Err.EN, "must follow an open stage") {
-		t.Errorf("line 4: %s", ie.Rows[1].Err.EN)
+	if !strings.Contains(render.ErrorMessage(ie.Rows[1].Err, coach.EN), "must follow an open stage") {
+		t.Errorf("line 4: %s", render.ErrorMessage(ie.Rows[1].Err, coach.EN))
 	}
 	if after := snapshot(t, s, team); after != before {
 		t.Errorf("a refused import changed the team")

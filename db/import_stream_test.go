@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"salescoach/bot/render"
 	"salescoach/coach"
 	"salescoach/db/dbtest"
 )
@@ -148,7 +149,7 @@ func TestImportReportsEveryBadRow(t *testing.T) {
 	}
 	got := map[int]string{}
 	for _, r := range ie.Rows {
-		got[r.Line] = r.Err.EN
+		got[r.Line] = render.ErrorMessage(r.Err, coach.EN)
 	}
 	for l, part := range want {
 		if !strings.Contains(got[l], part) {
@@ -168,7 +169,7 @@ func TestImportReportsEveryBadRow(t *testing.T) {
 		"N-1,New,U1,,,contact," + at(1) + ",\n" +
 		"K-1,Known,U1,,,won,2026-02-01T00:00:00Z,\n"
 	_, err = s.ImportCSV(ctx, team, strings.NewReader(late), time.Now())
-	if !errors.As(err, &ie) || len(ie.Rows) != 1 || ie.Rows[0].Line != 3 || !strings.Contains(ie.Rows[0].Err.EN, "already has a stage entry") {
+	if !errors.As(err, &ie) || len(ie.Rows) != 1 || ie.Rows[0].Line != 3 || !strings.Contains(render.ErrorMessage(ie.Rows[0].Err, coach.EN), "already has a stage entry") {
 		t.Errorf("import: %v, want line 3 refused", err)
 	}
 	if n, _ := s.CountDeals(ctx, team, "N-"); n != 0 {

@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -259,8 +258,8 @@ func (im *importer) deals(ctx context.Context, deals []*importDeal) error {
 		im.res.AlreadyThere += d.plan(im.currency, im.now, &im.bad)
 		for _, n := range im.notes[d.externalID] {
 			if d.base.ID == 0 && len(d.rows) == 0 {
-				im.bad = append(im.bad, coach.RowError{Err: coach.Fail(coach.EInvalid,
-					fmt.Sprintf("A note names deal %q, which has no rows.", n.DealID), fmt.Sprintf("有一条备注指向交易“%s”，但该交易没有任何行。", n.DealID))})
+				im.bad = append(im.bad, coach.RowError{Err: coach.Fail(coach.EInvalid, "import.note_without_deal",
+					coach.Args{"deal": coach.Both(strconv.Quote(n.DealID), n.DealID)})})
 				continue
 			}
 			if d.addNote(n, &im.bad) {
@@ -394,11 +393,8 @@ func (d *importDeal) plan(currency string, now time.Time, bad *[]coach.RowError)
 			continue
 		}
 		if last.Entry != "" && !r.At.After(last.At) {
-			*bad = append(*bad, coach.RowError{Line: r.Line, Err: coach.Fail(coach.EInvalid,
-				fmt.Sprintf("Deal %s already has a stage entry at %s or later that this row does not fit after; rows can only be added after a deal's recorded history.",
-					d.externalID, last.At.Format(time.RFC3339)),
-				fmt.Sprintf("交易 %s 已有 %s 或更晚的阶段记录，这一行无法接在其后；只能在交易已有历史之后追加行。",
-					d.externalID, last.At.Format(time.RFC3339)))})
+			*bad = append(*bad, coach.RowError{Line: r.Line, Err: coach.Fail(coach.EInvalid, "import.before_history",
+				coach.Args{"deal": d.externalID, "at": last.At.Format(time.RFC3339)})})
 			continue
 		}
 		if err := coach.CheckNextEntry(last.Entry, last.At, r.Stage, r.At); err != nil {
@@ -584,8 +580,7 @@ FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::js
 	_, err := tx.ExecContext(ctx, q, teamID, pq.Int64Array(dealIDs), pq.StringArray(kinds), pq.Array(entries),
 		pq.Array(reasons), pq.Array(bodies), pq.Array(fields), pq.StringArray(actors), pq.StringArray(at))
 	if isUnique(err, "events_entry_once") {
-		return coach.Fail(coach.EConflict, "Someone changed these deals during the import; run it again.",
-			"导入期间有人修改了这些交易；请重新导入。")
+		return coach.Fail(coach.EConflict, "import.changed", nil)
 	}
 	return translate(err)
 }

@@ -40,9 +40,7 @@ func (s *DB) report(ctx context.Context, teamID, owner string, from, to time.Tim
 	from, to = from.UTC(), to.UTC()
 	rep := coach.Report{TeamID: teamID, From: from, To: to, StaleDeals: []coach.StaleDeal{}, Reps: []coach.RepStats{}}
 	if !from.Before(to) {
-		return rep, coach.Fail(coach.EInvalid,
-			fmt.Sprintf("The report window is empty: %s is not before %s.", from.Format(time.RFC3339), to.Format(time.RFC3339)),
-			fmt.Sprintf("报告的时间范围是空的：%s 不早于 %s。", from.Format(time.RFC3339), to.Format(time.RFC3339)))
+		return rep, coach.Fail(coach.EInvalid, "report.empty_window", coach.Args{"from": from.Format(time.RFC3339), "to": to.Format(time.RFC3339)})
 	}
 	var raw []byte
 	err := s.readTx(ctx, func(tx *sqlx.Tx) error {

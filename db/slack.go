@@ -137,8 +137,7 @@ ON CONFLICT (team_id) DO UPDATE SET team_name = $2, enterprise_id = $3, app_id =
 }
 
 // ErrNotInstalled is returned for a workspace with no stored installation.
-var ErrNotInstalled = coach.Fail(coach.ENotFound, "Sales Coach is not installed in this workspace.",
-	"Sales Coach 尚未安装到这个工作区。")
+var ErrNotInstalled = coach.Fail(coach.ENotFound, "not_installed", nil)
 
 // Installation returns the stored installation of a workspace, or
 // ErrNotInstalled.

@@ -287,5 +287,5 @@ func (a *App) failure(ctx context.Context, req *Request, err error) render.Reply
 		// perhaps after a write was sent.
 		err = coach.ErrInterrupted
 	}
-	return render.Fail(coach.ErrorMessage(err, lang))
+	return render.Fail(render.ErrorMessage(err, lang))
 }

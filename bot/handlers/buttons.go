@@ -40,8 +40,7 @@ func parseButton(v string) (id, version int64, err error) {
 	return id, version, nil
 }
 
-var errBadButton = coach.Fail(coach.EInvalid, "That button is not one of mine any more. Try the command instead, e.g. /deal list.",
-	"这个按钮已经失效了。请改用命令，例如 /deal list。")
+var errBadButton = coach.Fail(coach.EInvalid, "button.unknown", nil)
 
 func clickKey(version int64) string { return "v" + strconv.FormatInt(version, 10) }
 
@@ -189,7 +188,7 @@ func (a *App) clickRefused(ctx context.Context, r *Request, id int64, err error)
 	if derr != nil {
 		return a.failure(ctx, r, err), false
 	}
-	reply := a.coachingReply(ctx, r, d, log, coach.ErrorMessage(err, r.Lang())+" "+
+	reply := a.coachingReply(ctx, r, d, log, render.ErrorMessage(err, r.Lang())+" "+
 		r.T(fmt.Sprintf("%s is now %s.", render.DealTitle(d), render.Describe(r.Viewer, d)), fmt.Sprintf("%s 现在是%s。", render.DealTitle(d), render.Describe(r.Viewer, d))))
 	reply.Failed = true
 	return reply, errors.Is(err, coach.ErrStale)

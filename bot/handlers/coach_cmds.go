@@ -39,8 +39,8 @@ func (a *App) coachDefault(ctx context.Context, r *Request, args string) (render
 		if ref.Number == 0 && coach.ErrorCode(err) == coach.ENotFound {
 			// Neither a stage nor a deal: say both were tried.
 			_, serr := coach.ParseStage(args)
-			return render.Fail(r.T(fmt.Sprintf("No deal or stage matches %q. %s", args, coach.ErrorMessage(serr, coach.EN)),
-				fmt.Sprintf("没有与“%s”匹配的商机或阶段。%s", args, coach.ErrorMessage(serr, coach.ZH)))), nil
+			return render.Fail(r.T(fmt.Sprintf("No deal or stage matches %q. %s", args, render.ErrorMessage(serr, coach.EN)),
+				fmt.Sprintf("没有与“%s”匹配的商机或阶段。%s", args, render.ErrorMessage(serr, coach.ZH)))), nil
 		}
 		return render.Reply{}, err
 	}

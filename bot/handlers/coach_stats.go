@@ -32,9 +32,7 @@ type statsArgs struct {
 // and "8周" work too.
 func parseStatsArgs(args string) (statsArgs, error) {
 	out := statsArgs{weeks: statsWeeks}
-	usage := coach.Fail(coach.EInvalid,
-		"Try /coach stats, /coach stats team, /coach stats @rep, or add weeks N (1–104), e.g. /coach stats team weeks 26.",
-		"试试 /coach stats、/coach stats team、/coach stats @销售，或加上 weeks N（1–104），例如 /coach stats team weeks 26。")
+	usage := coach.Fail(coach.EInvalid, "stats.usage", nil)
 	words := strings.Fields(args)
 	for i := 0; i < len(words); i++ {
 		w := words[i]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -92,9 +93,8 @@ func extraWords(d coach.Deal, cmd, rest string) error {
 	if strings.TrimSpace(rest) == "" {
 		return nil
 	}
-	return coach.Fail(coach.EInvalid,
-		fmt.Sprintf("/deal %s takes only the deal and, for a change logged late, when it happened — not %q. E.g. /deal %s #%d yesterday.", cmd, rest, cmd, d.Number),
-		fmt.Sprintf("/deal %s 只需要交易和（补记时的）发生时间，不能是“%s”。例如 /deal %s #%d 昨天。", cmd, rest, cmd, d.Number))
+	return coach.Fail(coach.EInvalid, "command.extra_words", coach.Args{
+		"command": coach.Command("deal " + cmd), "typed": coach.Both(strconv.Quote(rest), rest), "n": d.Number})
 }
 
 func (a *App) dealAdd(ctx context.Context, r *Request, args string) (render.Reply, error) {
@@ -149,9 +149,7 @@ func (a *App) dealMove(ctx context.Context, r *Request, args string) (render.Rep
 			return coach.Event{}, err
 		}
 		if strings.TrimSpace(rest) == "" {
-			return coach.Event{}, coach.Fail(coach.EInvalid,
-				fmt.Sprintf("Move #%d to which stage? E.g. /deal move #%d demo, or /deal move #%d demo yesterday for a move made earlier.", d.Number, d.Number, d.Number),
-				fmt.Sprintf("把 #%d 移到哪个阶段？例如 /deal move #%d 演示；补记昨天的移动：/deal move #%d 演示 昨天。", d.Number, d.Number, d.Number))
+			return coach.Event{}, coach.Fail(coach.EInvalid, "move.which_stage", coach.Args{"n": d.Number})
 		}
 		to, err := coach.ParseStage(rest)
 		if err != nil {
@@ -250,9 +248,7 @@ func (a *App) dealNote(ctx context.Context, r *Request, args string) (render.Rep
 			return coach.Event{}, err
 		}
 		if strings.TrimSpace(rest) == "" {
-			return coach.Event{}, coach.Fail(coach.EInvalid,
-				fmt.Sprintf("What should the note on #%d say? E.g. /deal note #%d sent pricing to the CFO.", d.Number, d.Number),
-				fmt.Sprintf("#%d 的备注要写什么？例如 /deal note #%d 已把报价发给财务总监。", d.Number, d.Number))
+			return coach.Event{}, coach.Fail(coach.EInvalid, "note.which_text", coach.Args{"n": d.Number})
 		}
 		return mark(coach.AddNote(r.Caller, d, rest, at))
 	})
@@ -273,9 +269,7 @@ func (a *App) dealAssign(ctx context.Context, r *Request, args string) (render.R
 	d, log, _, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
 		owner, ok := parseUser(rest)
 		if !ok {
-			return coach.Event{}, coach.Fail(coach.EInvalid,
-				fmt.Sprintf("Assign #%d to whom? Mention the rep: /deal assign #%d @rep.", d.Number, d.Number),
-				fmt.Sprintf("要把 #%d 转给谁？请 @ 这位销售：/deal assign #%d @销售。", d.Number, d.Number))
+			return coach.Event{}, coach.Fail(coach.EInvalid, "assign.whom", coach.Args{"n": d.Number})
 		}
 		return coach.Assign(r.Caller, d, owner, r.Now)
 	})

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -25,10 +26,7 @@ type listArgs struct {
 	page  int    // from 1
 }
 
-var listUsage = [2]string{
-	"Try /deal list [open|won|lost|all|stale|paused|<stage>] [@rep|team] [page N], e.g. /deal list qualification page 2.",
-	"试试 /deal list [open|won|lost|all|stale|paused|<阶段>] [@销售|team] [page N]，例如 /deal list 资格审查 page 2。",
-}
+var errListUsage = coach.Fail(coach.EInvalid, "list.usage", nil)
 
 func (a *App) parseListArgs(r *Request, args string) (listArgs, error) {
 	la := listArgs{f: coach.ListFilter{Owner: r.UserID, Statuses: []coach.Status{coach.StatusOpen}, Limit: coach.ListPage, Now: r.Now}, which: "open", page: 1}
@@ -56,18 +54,17 @@ func (a *App) parseListArgs(r *Request, args string) (listArgs, error) {
 			la.f.Owner = ""
 		case lw == "page" || lw == "p" || w == "页" || w == "第":
 			if i+1 >= len(words) {
-				return la, coach.Fail(coach.EInvalid, listUsage[0], listUsage[1])
+				return la, errListUsage
 			}
 			n, err := strconv.Atoi(strings.TrimSuffix(words[i+1], "页"))
 			if err != nil || n < 1 || n > 100000 {
-				return la, coach.Fail(coach.EInvalid, listUsage[0], listUsage[1])
+				return la, errListUsage
 			}
 			la.page, i = n, i+1
 		default:
 			if id, ok := parseUser(w); ok {
 				if id != r.UserID && !r.Caller.Manager {
-					return la, coach.Fail(coach.EForbidden, "Only a manager can list another rep's deals; /deal list shows yours, page by page.",
-						"只有经理可以查看其他销售的商机；/deal list 可以分页查看您自己的商机。")
+					return la, coach.Fail(coach.EForbidden, "list.rep_forbidden", nil)
 				}
 				la.f.Owner = id
 				continue
@@ -78,13 +75,13 @@ func (a *App) parseListArgs(r *Request, args string) (listArgs, error) {
 				i += used - 1
 				continue
 			}
-			hint := ""
-			if _, err := coach.ParseStage(w); err != nil && strings.Contains(coach.ErrorMessage(err, coach.EN), "Did you mean") {
-				hint = " " + coach.ErrorMessage(err, r.Lang())
+			args := coach.Args{"typed": coach.Both(strconv.Quote(w), w), "usage": errListUsage}
+			var e *coach.Error
+			if _, err := coach.ParseStage(w); errors.As(err, &e) && e.Key == "stage.unknown.did_you_mean" {
+				args["hint"] = e
+				return la, coach.Fail(coach.EInvalid, "list.unknown.did_you_mean", args)
 			}
-			return la, coach.Fail(coach.EInvalid,
-				fmt.Sprintf("I don't understand %q.%s %s", w, hint, listUsage[0]),
-				fmt.Sprintf("看不懂“%s”。%s%s", w, hint, listUsage[1]))
+			return la, coach.Fail(coach.EInvalid, "list.unknown", args)
 		}
 	}
 	la.f.Offset = (la.page - 1) * coach.ListPage

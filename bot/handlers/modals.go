@@ -161,13 +161,13 @@ func (a *App) submitAdd(ctx context.Context, r *Request, f form) transport.Outco
 	errs := map[string]string{}
 	name, err := coach.CheckName(values["name"])
 	if err != nil {
-		errs["name"] = coach.ErrorMessage(err, lang)
+		errs["name"] = render.ErrorMessage(err, lang)
 	}
 	money := coach.Money{Currency: r.Caller.Currency}
 	has := strings.TrimSpace(values["amount"]) != ""
 	if has {
 		if money, err = coach.ParseAmount(values["amount"], r.Caller.Currency); err != nil {
-			errs["amount"] = coach.ErrorMessage(err, lang)
+			errs["amount"] = render.ErrorMessage(err, lang)
 		}
 	}
 	stage := coach.Stage(values["stage"])
@@ -220,7 +220,7 @@ func (a *App) submitNote(ctx context.Context, r *Request, f form) transport.Outc
 	values, meta, viewID := f.values, f.meta, f.viewID
 	text, err := coach.CheckNote(values["note"])
 	if err != nil {
-		return formErrors(map[string]string{"note": coach.ErrorMessage(err, r.Lang())})
+		return formErrors(map[string]string{"note": render.ErrorMessage(err, r.Lang())})
 	}
 	d, log, ev, err := a.changeOnce(ctx, r, meta.Deal, "view:"+viewID, 0, func(d coach.Deal, _ []coach.Event) (coach.Event, error) {
 		return coach.AddNote(r.Caller, d, text, r.Now)

@@ -122,7 +122,7 @@ func (a *App) sendPicture(ctx context.Context, c coach.Caller, job pictureJob) r
 				job.failed(ctx)
 			}
 			a.log.ErrorContext(ctx, "picture failed", "team", c.TeamID, "picture", job.name, "err", err)
-			return render.Fail(coach.ErrorMessage(err, c.Lang))
+			return render.Fail(render.ErrorMessage(err, c.Lang))
 		}
 		return render.Reply{Text: c.Lang.T("Wrote "+job.what[0]+" to "+path, "已把"+job.what[1]+"保存到 "+path)}
 	}
@@ -196,7 +196,7 @@ func (a *App) uploadPicture(ctx context.Context, c coach.Caller, job pictureJob)
 	}
 	png, rerr := job.render(ctx)
 	if rerr != nil {
-		msg := coach.ErrorMessage(rerr, c.Lang)
+		msg := render.ErrorMessage(rerr, c.Lang)
 		text := c.Lang.T("Sorry, I could not draw "+job.what[0]+": "+msg, "抱歉，未能绘制"+job.what[1]+"："+msg)
 		err := a.cs.retry.Do(ctx, func(ctx context.Context) error {
 			_, _, err := api.PostMessageContext(ctx, channel, slack.MsgOptionText(text, false))

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,9 +55,7 @@ func parseWeeks(args string, def int) (int, error) {
 	}
 	n, used, ok := weeksAt(words, 0)
 	if !ok || used != len(words) {
-		return 0, coach.Fail(coach.EInvalid,
-			fmt.Sprintf("%q is not a number of weeks. Give 1 to %d, e.g. weeks 8.", args, maxWeeks),
-			fmt.Sprintf("“%s”不是有效的周数。请填 1 到 %d，例如 weeks 8。", args, maxWeeks))
+		return 0, coach.Fail(coach.EInvalid, "weeks.bad", coach.Args{"typed": coach.Both(strconv.Quote(args), args), "max": maxWeeks})
 	}
 	return n, nil
 }

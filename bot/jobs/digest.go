@@ -51,9 +51,7 @@ type PostedDigest struct {
 	Week  time.Time
 }
 
-var errNoReporter = coach.Fail(coach.EUnavailable,
-	"The team's numbers are not available in this build of Sales Coach.",
-	"此版本的 Sales Coach 暂时无法计算团队数据。")
+var errNoReporter = coach.Fail(coach.EUnavailable, "digest.no_reporter", nil)
 
 // BuildDigest computes a team's weekly digest as of at from its reports:
 // the reports it rests on and the reply that shows them.

@@ -3,4 +3,6 @@
 // App Home tab and the modals. It reads no database and calls no Slack: it
 // takes the data and a Viewer (language, time zone, the time) and returns
 // what to show, so cmd/salescoach prints reports and digests with it alone.
+// Its message catalog (catalog.go, catalog/*.txt) holds the wording of
+// coach's and db's errors, which carry only a key and values.
 package render

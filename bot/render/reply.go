@@ -244,5 +244,5 @@ func (r Reply) Wire() json.RawMessage {
 // Bilingual returns err's message in English and in Chinese, for a reply to
 // someone whose language is not known.
 func Bilingual(err error) string {
-	return coach.ErrorMessage(err, coach.EN) + "\n" + coach.ErrorMessage(err, coach.ZH)
+	return ErrorMessage(err, coach.EN) + "\n" + ErrorMessage(err, coach.ZH)
 }

@@ -147,13 +147,13 @@ var installPage = template.Must(template.New("install").Parse(`<!doctype html>
 `))
 
 // page answers the installer's browser in both languages.
-func (in *Install) page(w http.ResponseWriter, status int, title, text coach.Error) {
+func (in *Install) page(w http.ResponseWriter, status int, title, text coach.Text) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	installPage.Execute(w, struct{ Title, Text coach.Error }{title, text})
+	installPage.Execute(w, struct{ Title, Text coach.Text }{title, text})
 }
 
-func both(en, zh string) coach.Error { return coach.Error{EN: en, ZH: zh} }
+func both(en, zh string) coach.Text { return coach.Text{EN: en, ZH: zh} }
 
 // Callback finishes an install: it refuses a missing, forged, expired,
 // foreign or already used state, exchanges the code with oauth.v2.access and stores the bot

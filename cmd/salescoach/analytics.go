@@ -74,7 +74,7 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 // badRows lists every refused row, file:line: why, and fails.
 func badRows(e *env, file string, bad []coach.RowError) error {
 	for _, r := range bad {
-		fmt.Fprintf(e.stderr, "%s:%d: %s\n", file, r.Line, r.Err.EN)
+		fmt.Fprintf(e.stderr, "%s:%d: %s\n", file, r.Line, render.ErrorMessage(r.Err, coach.EN))
 	}
 	return fmt.Errorf("import: nothing imported: %d bad %s", len(bad), map[bool]string{true: "row", false: "rows"}[len(bad) == 1])
 }

@@ -66,7 +66,7 @@ func digest(ctx context.Context, e *env, args []string) error {
 		sched := jobs.NewScheduler(jobs.Env{Slack: clients, Log: log}, store, store, pics.Attach, jobs.SchedulerConfig{})
 		ts, err := sched.Post(ctx, *team, *post, at, view)
 		if err != nil {
-			return fmt.Errorf("digest: %s", coach.ErrorMessage(err, coach.EN)+" ("+err.Error()+")")
+			return fmt.Errorf("digest: %s", render.ErrorMessage(err, coach.EN)+" ("+err.Error()+")")
 		}
 		fmt.Fprintf(e.stdout, "posted the digest of team %s to %s (message %s)\n", *team, *post, ts)
 		return nil
