@@ -16,9 +16,7 @@ import (
 // team-wide figure (/coach flow, trend, stats, digest) ever reaches them.
 
 // errOutsider is the answer to a user of another organisation.
-var errOutsider = coach.Fail(coach.EForbidden,
-	"Sales Coach works only for members of the workspace that installed it, so nothing was changed.",
-	"Sales Coach 只为安装它的工作区的成员服务，所以没有做任何改动。")
+var errOutsider = coach.Fail(coach.EForbidden, "outsider", nil)
 
 // outsider reports whether an interaction comes from a user of another
 // organisation than the workspace it is routed to: their user.team_id is

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,16 +41,12 @@ func parseForecastDays(args string) (int, error) {
 	}
 	n, err := strconv.Atoi(num)
 	if err != nil || n < 1 || n > forecast.MaxDays {
-		return 0, coach.Fail(coach.EInvalid,
-			fmt.Sprintf("%q is not a forecast window. Give 1 to %d days, e.g. /coach forecast days 30.", args, forecast.MaxDays),
-			fmt.Sprintf("“%s”不是有效的预测天数。请填 1 到 %d 天，例如 /coach forecast days 30。", args, forecast.MaxDays))
+		return 0, coach.Fail(coach.EInvalid, "forecast.bad_days", coach.Args{"typed": coach.Both(strconv.Quote(args), args), "max": forecast.MaxDays})
 	}
 	return n, nil
 }
 
-var errNoForecast = coach.Fail(coach.EUnavailable,
-	"The forecast is not available in this build of Sales Coach.",
-	"此版本的 Sales Coach 暂时无法预测。")
+var errNoForecast = coach.Fail(coach.EUnavailable, "forecast.unavailable", nil)
 
 // coachForecast answers /coach forecast [days N]: for a manager the team's
 // forecast with how accurate it has been; for a rep their own deals' chances.
