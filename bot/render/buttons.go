@@ -38,17 +38,17 @@ func DealButtons(r Viewer, d coach.Deal, share bool) []Action {
 	var acts []Action
 	if d.Status == coach.StatusOpen {
 		if d.Stage.Next() != "" {
-			acts = append(acts, Action{ID: ActNext, Label: r.T("Next stage", "下一阶段"), Value: v, Style: "primary"})
-			acts = append(acts, Action{ID: ActWon, Label: r.T("Won", "赢单"), Value: v})
+			acts = append(acts, Action{ID: ActNext, Label: r.Msg("button.next", nil), Value: v, Style: "primary"})
+			acts = append(acts, Action{ID: ActWon, Label: r.Msg("button.won", nil), Value: v})
 		} else {
-			acts = append(acts, Action{ID: ActWon, Label: r.T("Won", "赢单"), Value: v, Style: "primary"})
+			acts = append(acts, Action{ID: ActWon, Label: r.Msg("button.won", nil), Value: v, Style: "primary"})
 		}
-		acts = append(acts, Action{ID: ActLost, Label: r.T("Lost…", "丢单…"), Value: v, Style: "danger"})
-		acts = append(acts, Action{ID: ActDue, Label: r.T("Close date…", "预计成交…"), Value: v})
+		acts = append(acts, Action{ID: ActLost, Label: r.Msg("button.lost", nil), Value: v, Style: "danger"})
+		acts = append(acts, Action{ID: ActDue, Label: r.Msg("button.due", nil), Value: v})
 	}
-	acts = append(acts, Action{ID: ActNote, Label: r.T("Add note…", "添加备注…"), Value: v})
+	acts = append(acts, Action{ID: ActNote, Label: r.Msg("button.note", nil), Value: v})
 	if share {
-		acts = append(acts, Action{ID: ActShare, Label: r.T("Share", "分享到频道"), Value: v})
+		acts = append(acts, Action{ID: ActShare, Label: r.Msg("button.share", nil), Value: v})
 	}
 	return acts
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"salescoach/coach"
@@ -14,7 +15,9 @@ import (
 // The message catalog: one file per language, catalog/en.txt and
 // catalog/zh.txt, each line a key, " = " and the message. A message names its
 // values as {name}, filled from the arguments, and a command as
-// {cmd:deal list}, which shows as the command is typed. coach and db return
+// {cmd:deal list}, which shows as the command is typed. A message that
+// starts or ends with a space is written in double quotes, as in Go. coach
+// and db return
 // errors as a key and arguments; the wording lives here only.
 //
 //go:embed catalog/*.txt
@@ -53,6 +56,11 @@ func readCatalog(lang string) (map[string]string, error) {
 		key, msg, ok := strings.Cut(line, " = ")
 		if !ok || key == "" || strings.ContainsAny(key, " \t") {
 			return nil, fmt.Errorf("catalog/%s.txt:%d: want key = message", lang, n)
+		}
+		if strings.HasPrefix(msg, `"`) && strings.HasSuffix(msg, `"`) && len(msg) > 1 {
+			if msg, err = strconv.Unquote(msg); err != nil {
+				return nil, fmt.Errorf("catalog/%s.txt:%d: %v", lang, n, err)
+			}
 		}
 		if _, dup := m[key]; dup {
 			return nil, fmt.Errorf("catalog/%s.txt:%d: %s is defined twice", lang, n, key)

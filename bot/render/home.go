@@ -34,7 +34,7 @@ func HomeView(r Viewer, h Home) slack.HomeTabViewRequest {
 		team = teamPipeline(r, h.Team)
 	}
 
-	head := []slack.Block{slack.NewHeaderBlock(Plain(r.T("Your pipeline", "我的销售管道")))}
+	head := []slack.Block{slack.NewHeaderBlock(Plain(r.Msg("home.title", nil)))}
 	if status != nil && status.Text != "" {
 		mark := "✅ "
 		if status.Failed {
@@ -42,17 +42,15 @@ func HomeView(r Viewer, h Home) slack.HomeTabViewRequest {
 		}
 		head = append(head, slack.NewSectionBlock(Mrkdwn(Truncate(mark+EscapeMrkdwn(status.Text), MaxSectionText)), nil, nil))
 	}
-	head = append(head, ActionsBlock("home", []Action{{ID: ActAdd, Label: r.T("New deal", "新建商机"), Style: "primary"}}))
-	foot := slack.NewContextBlock("help", Mrkdwn(r.T("Commands work too: /deal help · /coach help", "也可以用命令：/deal help · /coach help")))
+	head = append(head, ActionsBlock("home", []Action{{ID: ActAdd, Label: r.Msg("home.new_deal", nil), Style: "primary"}}))
+	foot := slack.NewContextBlock("help", Mrkdwn(r.Msg("home.commands", nil)))
 
 	// What is left for the deals, keeping one block for a "more" note.
 	room := MaxBlocksView - len(head) - len(team) - 1 - 1
 	var body []slack.Block
 	shown := 0
 	if total == 0 {
-		body = append(body, slack.NewSectionBlock(Mrkdwn(EscapeMrkdwn(r.T(
-			"You have no open deals. Add one with the button above or /deal add Acme Corp $12,000.",
-			"您目前没有进行中的商机。点上面的按钮或用 /deal add Acme Corp $12,000 新建一笔。"))), nil, nil))
+		body = append(body, slack.NewSectionBlock(Mrkdwn(EscapeMrkdwn(r.Msg("home.no_deals", nil))), nil, nil))
 	}
 	for _, st := range coach.OpenStages {
 		var inStage []int
@@ -83,9 +81,7 @@ func HomeView(r Viewer, h Home) slack.HomeTabViewRequest {
 		}
 	}
 	if more := total - shown; more > 0 && total > 0 {
-		body = append(body, slack.NewContextBlock("more", Mrkdwn(EscapeMrkdwn(r.T(
-			fmt.Sprintf("Showing %d of your %d open deals, longest in their stage first. /deal list shows the rest.", shown, total),
-			fmt.Sprintf("这里显示了您 %d 笔进行中商机中的 %d 笔（在当前阶段停留最久的在前）。用 /deal list 查看其余的。", total, shown))))))
+		body = append(body, slack.NewContextBlock("more", Mrkdwn(EscapeMrkdwn(r.Msg("home.more", coach.Args{"shown": shown, "total": total})))))
 	}
 
 	blocks := append(append(append(head, body...), team...), foot)
@@ -96,9 +92,9 @@ func HomeView(r Viewer, h Home) slack.HomeTabViewRequest {
 // per stage and their value in the reporting currency.
 func teamPipeline(r Viewer, totals []coach.StageTotal) []slack.Block {
 	lang := r.Lang()
-	blocks := []slack.Block{slack.NewDividerBlock(), slack.NewHeaderBlock(Plain(r.T("Team pipeline", "团队销售管道")))}
+	blocks := []slack.Block{slack.NewDividerBlock(), slack.NewHeaderBlock(Plain(r.Msg("home.team", nil)))}
 	if len(totals) == 0 {
-		return append(blocks, slack.NewSectionBlock(Mrkdwn(r.T("The team has no open deals.", "团队目前没有进行中的商机。")), nil, nil))
+		return append(blocks, slack.NewSectionBlock(Mrkdwn(r.Msg("home.team_empty", nil)), nil, nil))
 	}
 	var fields []*slack.TextBlockObject
 	var deals, excluded int
@@ -106,17 +102,16 @@ func teamPipeline(r Viewer, totals []coach.StageTotal) []slack.Block {
 	for _, t := range totals {
 		value := coach.FormatMoney(coach.Money{Cents: t.Cents, Currency: r.Caller.Currency})
 		fields = append(fields, Mrkdwn(fmt.Sprintf("*%s*\n%s · %s", t.Stage.Name(lang),
-			r.T(fmt.Sprintf("%d deals", t.Deals), fmt.Sprintf("%d 笔", t.Deals)), value)))
+			r.Msg("home.stage_deals", coach.Args{"n": t.Deals}), value)))
 		deals += t.Deals
 		excluded += t.Excluded
 		cents += t.Cents
 	}
 	blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
 	total := coach.FormatMoney(coach.Money{Cents: cents, Currency: r.Caller.Currency})
-	note := r.T(fmt.Sprintf("Open: %d deals worth %s.", deals, total), fmt.Sprintf("进行中：%d 笔，合计 %s。", deals, total))
+	note := r.Msg("home.team_total", coach.Args{"n": deals, "total": total})
 	if excluded > 0 {
-		note += r.T(fmt.Sprintf(" %d in other currencies are left out of the value.", excluded),
-			fmt.Sprintf("另有 %d 笔为其他币种，未计入金额。", excluded))
+		note += r.Msg("home.team_excluded", coach.Args{"n": excluded})
 	}
 	return append(blocks, slack.NewContextBlock("team_total", Mrkdwn(note)))
 }

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"fmt"
 	"time"
 
 	"salescoach/coach"
@@ -14,11 +13,11 @@ const nudgeShown = 10
 // next step and why, and on Mondays the week's habit.
 func NudgeReply(r Viewer, deals []coach.Deal, advice []coach.Advice) Reply {
 	list := coach.Shorten(deals, advice, nudgeShown, r.Now)
-	head := fmt.Sprintf("Good morning! %d of your deals need attention today:", len(deals))
+	head := r.Msg("nudge.head", coach.Args{"n": len(deals)})
 	if len(deals) == 1 {
-		head = "Good morning! 1 of your deals needs attention today:"
+		head = r.Msg("nudge.head.one", nil)
 	}
-	reply := Reply{Text: r.T(head, fmt.Sprintf("早上好！您有 %d 笔商机今天需要关注：", len(deals))),
+	reply := Reply{Text: head,
 		Sections: Ranked(r, deals, advice, list.Shown)}
 	// A habit about no single deal rides along the first nudge of the week.
 	local := r.Now
@@ -26,13 +25,11 @@ func NudgeReply(r Viewer, deals []coach.Deal, advice []coach.Advice) Reply {
 		local = local.In(r.Caller.Loc)
 	}
 	if h := coach.WeeklyHabit(local); h != (coach.Text{}) && local.Weekday() == time.Monday {
-		reply.Sections = append(reply.Sections, Section{Lines: []Line{L(r.T("This week's habit", "本周习惯"), h.In(r.Lang()))}})
+		reply.Sections = append(reply.Sections, Section{Lines: []Line{L(r.Msg("nudge.habit", nil), h.In(r.Lang()))}})
 	}
-	reply.Note = r.T("Waiting on the buyer for a while? /deal pause #N 2w [reason] mutes a deal. /coach ranks all your deals.",
-		"客户那边需要等一段时间？用 /deal pause #编号 2w [原因] 暂停某笔商机的提醒。/coach 可查看您所有商机的优先顺序。")
+	reply.Note = r.Msg("nudge.note", nil)
 	if more := len(deals) - nudgeShown; more > 0 {
-		reply.Note = r.T(fmt.Sprintf("%d more are stale: /coach ranks them all.", more),
-			fmt.Sprintf("还有 %d 笔处于停滞状态：/coach 可查看全部。", more)) + " " + reply.Note
+		reply.Note = r.Msg("nudge.more", coach.Args{"n": more}) + " " + reply.Note
 	}
 	return reply
 }

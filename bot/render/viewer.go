@@ -17,5 +17,9 @@ type Viewer struct {
 // Lang returns the reader's language.
 func (r Viewer) Lang() coach.Lang { return r.Caller.Lang }
 
+// Msg returns the catalog's message key in the reader's language, filled
+// from args.
+func (r Viewer) Msg(key string, args coach.Args) string { return Msg(r.Lang(), key, args) }
+
 // T returns en or zh in the reader's language.
 func (r Viewer) T(en, zh string) string { return r.Caller.Lang.T(en, zh) }
