@@ -16,7 +16,7 @@ func DealTitle(d coach.Deal) string { return fmt.Sprintf("#%d %s", d.Number, coa
 func Describe(r Viewer, d coach.Deal) string {
 	stage := d.ShownStage().Name(r.Lang())
 	if d.Status == coach.StatusLost {
-		stage = r.T("Lost", "已丢单")
+		stage = r.Msg("deal.lost_stage", nil)
 	}
 	if d.HasAmount {
 		return coach.FormatMoney(d.Amount) + " · " + stage
@@ -46,9 +46,9 @@ func Days(r Viewer, v float64) string {
 		n = fmt.Sprintf("%.0f", math.Round(v))
 	}
 	if n == "1" {
-		return r.T("1 day", "1 天")
+		return r.Msg("days.one", nil)
 	}
-	return r.T(n+" days", n+" 天")
+	return r.Msg("days", coach.Args{"n": n})
 }
 
 // AdviceLines renders advice as coach composes it: the next step, the 5A
@@ -77,11 +77,11 @@ func AdviceSection(r Viewer, d coach.Deal, adv coach.Advice) Section {
 	why := adv.WhyLine(r.Lang())
 	head := DealHead(r, d)
 	if adv.Stale {
-		head += " · " + r.T("⚠ stale", "⚠ 停滞")
+		head += " · " + r.Msg("deal.stale", nil)
 	}
 	return Section{Lines: []Line{
 		T(head),
-		L(r.T("Next step", "下一步"), adv.Step.In(r.Lang())),
+		L(r.Msg("deal.next_step", nil), adv.Step.In(r.Lang())),
 		L(why.Label, why.Text),
 	}}
 }
@@ -91,7 +91,7 @@ func AdviceSection(r Viewer, d coach.Deal, adv coach.Advice) Section {
 func DealHead(r Viewer, d coach.Deal) string {
 	head := fmt.Sprintf("#%d %s · %s · %s", d.Number, coach.NameText(d.Name), Describe(r, d), coach.DaysText(d.DaysInStage(r.Now)).In(r.Lang()))
 	if d.Paused(r.Now) {
-		head += " · " + r.T("⏸ paused until "+coach.DateText(d.PausedUntil, r.Now).EN, "⏸ 暂停至"+coach.DateText(d.PausedUntil, r.Now).ZH)
+		head += " · " + r.Msg("deal.paused_until", coach.Args{"date": coach.DateText(d.PausedUntil, r.Now)})
 	}
 	return head
 }
@@ -103,13 +103,9 @@ func Checklist(r Viewer, left coach.Stage, log []coach.Event, since time.Time) S
 	p := coach.PlaybookFor(left)
 	missing := p.Unconfirmed(log, since)
 	if len(missing) == 0 {
-		return Section{Lines: []Line{T(r.T(
-			fmt.Sprintf("✓ All %d exit criteria of %s were confirmed before the move.", len(p.ExitCriteria), left.Name(lang)),
-			fmt.Sprintf("✓ 离开%s阶段之前，%d 条出阶段标准都已确认。", left.Name(lang), len(p.ExitCriteria))))}}
+		return Section{Lines: []Line{T(r.Msg("checklist.all", coach.Args{"n": len(p.ExitCriteria), "stage": left.Name(lang)}))}}
 	}
-	sec := Section{Title: r.T(
-		fmt.Sprintf("Not confirmed before leaving %s (%d of %d) — worth settling soon:", left.Name(lang), len(missing), len(p.ExitCriteria)),
-		fmt.Sprintf("离开%s阶段时还有 %d/%d 条标准未确认，建议尽快补上：", left.Name(lang), len(missing), len(p.ExitCriteria)))}
+	sec := Section{Title: r.Msg("checklist.missing", coach.Args{"stage": left.Name(lang), "n": len(missing), "of": len(p.ExitCriteria)})}
 	for _, c := range missing {
 		sec.Lines = append(sec.Lines, T("☐ "+c.Label(lang)+" — "+c.In(lang)))
 	}
@@ -128,8 +124,7 @@ func DatedText(r Viewer, ev coach.Event) string {
 	}
 	at := ev.At.In(loc)
 	when := coach.FormatWhen(at, loc)
-	return r.T(" Dated "+at.Format("Mon")+" "+when+", when it happened.",
-		"（记为 "+when+" "+zhWeekday[at.Weekday()]+"，即实际发生的时间。）")
+	return r.Msg("dated", coach.Args{"weekday": coach.Both(at.Format("Mon"), zhWeekday[at.Weekday()]), "when": when})
 }
 
 var zhWeekday = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
@@ -159,7 +154,7 @@ func CloseLabel(r Viewer, d coach.Deal) string {
 	if due == "" || d.Status != coach.StatusOpen {
 		return ""
 	}
-	return r.T("close ", "预计成交 ") + due
+	return r.Msg("deal.close", coach.Args{"date": due})
 }
 
 // CloseDate renders a deal's expected close date, marked when it has passed
@@ -171,7 +166,11 @@ func CloseDate(r Viewer, d coach.Deal) string {
 	}
 	s := d.CloseDate.Format("2006-01-02")
 	if n := d.DaysOverdue(r.Now.In(r.Caller.Loc)); n > 0 {
-		s += r.T(fmt.Sprintf(" (overdue %d %s)", n, Plural(n, "day", "days")), fmt.Sprintf("（已逾期 %d 天）", n))
+		if n == 1 {
+			s += r.Msg("deal.overdue.one", nil)
+		} else {
+			s += r.Msg("deal.overdue", coach.Args{"n": n})
+		}
 	}
 	return s
 }
@@ -181,10 +180,10 @@ func CloseDate(r Viewer, d coach.Deal) string {
 func Marks(r Viewer, d coach.Deal, stale bool) string {
 	var m []string
 	if d.Paused(r.Now) {
-		m = append(m, r.T("⏸ paused until "+DateOf(r, d.PausedUntil), "⏸ 暂停提醒至 "+DateOf(r, d.PausedUntil)))
+		m = append(m, r.Msg("deal.paused_mark", coach.Args{"date": DateOf(r, d.PausedUntil)}))
 	}
 	if stale {
-		m = append(m, r.T("⚠ stale", "⚠ 停滞"))
+		m = append(m, r.Msg("deal.stale", nil))
 	}
 	return strings.Join(m, " · ")
 }
@@ -204,30 +203,27 @@ func ChangeText(r Viewer, from, d coach.Deal, ev coach.Event) string {
 	case coach.EvWon:
 		ret := coach.Retention.Name(lang)
 		if n := int(coach.Days(ev.At.Sub(d.CreatedAt))); n >= 1 {
-			text = r.T(fmt.Sprintf("🎉 Won %s after %s. It moves to %s.", title, Days(r, float64(n)), ret),
-				fmt.Sprintf("🎉 %s 赢单，历时 %s。它已进入%s阶段。", title, Days(r, float64(n)), ret))
+			text = r.Msg("change.won", coach.Args{"deal": title, "days": Days(r, float64(n)), "stage": ret})
 		} else {
-			text = r.T(fmt.Sprintf("🎉 Won %s the day it was added. It moves to %s.", title, ret),
-				fmt.Sprintf("🎉 %s 录入当天就赢单了。它已进入%s阶段。", title, ret))
+			text = r.Msg("change.won.same_day", coach.Args{"deal": title, "stage": ret})
 		}
 	case coach.EvLost:
 		why := d.LostReason.Name(lang)
 		if ev.Text != "" {
-			why += r.T(": ", "：") + ev.Text
+			why = r.Msg("change.lost.why", coach.Args{"reason": why, "text": ev.Text})
 		}
-		text = r.T(fmt.Sprintf("Recorded %s as lost (%s).", title, why), fmt.Sprintf("已将 %s 记为丢单（%s）。", title, why))
+		text = r.Msg("change.lost", coach.Args{"deal": title, "why": why})
 	case coach.EvReopen:
-		text = r.T(fmt.Sprintf("Reopened %s in %s.", title, d.Stage.Name(lang)), fmt.Sprintf("已重新打开 %s，回到%s阶段。", title, d.Stage.Name(lang)))
+		text = r.Msg("change.reopened", coach.Args{"deal": title, "stage": d.Stage.Name(lang)})
 	default:
-		text = r.T(fmt.Sprintf("Moved %s from %s to %s.", title, from.Stage.Name(lang), d.Stage.Name(lang)),
-			fmt.Sprintf("已将 %s 从%s移到%s。", title, from.Stage.Name(lang), d.Stage.Name(lang)))
+		text = r.Msg("change.moved", coach.Args{"deal": title, "from": from.Stage.Name(lang), "to": d.Stage.Name(lang)})
 		switch fi, ti := from.Stage.Index(), d.Stage.Index(); {
 		case ti > fi+1: // a move back is the coaching's own line
 			var skipped []string
 			for _, s := range coach.OpenStages[fi+1 : ti] {
 				skipped = append(skipped, s.Name(lang))
 			}
-			text += r.T(" Skipped: "+strings.Join(skipped, ", ")+".", " 跳过了："+strings.Join(skipped, "、")+"。")
+			text += r.Msg("change.skipped", coach.Args{"stages": coach.Joined(skipped)})
 		}
 	}
 	return text + DatedText(r, ev)
