@@ -27,9 +27,9 @@ func DigestMessage(reply Reply) []slack.MsgOption {
 func SubStatus(r Viewer, sub coach.DigestSub) string {
 	s := sub.Schedule
 	langName := map[coach.Lang][2]string{coach.EN: {"English", "英文"}, coach.ZH: {"Chinese", "中文"}}[sub.Lang]
-	names := r.T("deal names shown", "显示商机名称")
+	names := r.Msg("digest.deal_names_shown", nil)
 	if !sub.Names {
-		names = r.T("deal names hidden", "隐藏商机名称")
+		names = r.Msg("digest.deal_names_hidden", nil)
 	}
 	out := r.T(fmt.Sprintf("Posted in <#%s> every %s at %s (%s), in %s, %s.", sub.ChannelID, s.WeekdayName(coach.EN), s.Clock(), s.Zone, langName[0], names),
 		fmt.Sprintf("每%s %s（%s）在 <#%s> 发布，%s，%s。", s.WeekdayName(coach.ZH), s.Clock(), s.Zone, sub.ChannelID, langName[1], names))
@@ -104,25 +104,25 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 
 	// This week against the 4 weeks before: won and lost apart.
 	week := []Line{
-		L(r.T("Won", "赢单"), wonLine(r, rep)),
-		L(r.T("Lost", "丢单"), lostLine(r, rep)),
-		L(r.T("New pipeline", "新增管道"), newPipelineLine(r, rep)),
-		L(r.T("Win rate", "赢单率"), r.T(
+		L(r.Msg("digest.won", nil), wonLine(r, rep)),
+		L(r.Msg("digest.lost", nil), lostLine(r, rep)),
+		L(r.Msg("digest.new_pipeline", nil), newPipelineLine(r, rep)),
+		L(r.Msg("digest.win_rate", nil), r.T(
 			fmt.Sprintf("%s; the 4 weeks before: %s", rate(r, wk.ByCount), rate(r, before.ByCount)),
 			fmt.Sprintf("%s；此前 4 周：%s", rate(r, wk.ByCount), rate(r, before.ByCount)))),
-		L(r.T("Median cycle, won", "赢单周期中位数"), r.T(
+		L(r.Msg("digest.median_cycle_won", nil), r.T(
 			fmt.Sprintf("%s; the 4 weeks before: %s", median(r, rep.Week.CycleDays.Won, "deal"), median(r, rep.Before.CycleDays.Won, "deal")),
 			fmt.Sprintf("%s；此前 4 周：%s", median(r, rep.Week.CycleDays.Won, "deal"), median(r, rep.Before.CycleDays.Won, "deal")))),
-		L(r.T("Median cycle, lost", "丢单周期中位数"), r.T(
+		L(r.Msg("digest.median_cycle_lost", nil), r.T(
 			fmt.Sprintf("%s; the 4 weeks before: %s", median(r, rep.Week.CycleDays.Lost, "deal"), median(r, rep.Before.CycleDays.Lost, "deal")),
 			fmt.Sprintf("%s；此前 4 周：%s", median(r, rep.Week.CycleDays.Lost, "deal"), median(r, rep.Before.CycleDays.Lost, "deal")))),
 	}
-	reply.Sections = append(reply.Sections, Section{Title: r.T("This week", "本周"), Lines: week})
-	reply.Sections = append(reply.Sections, Section{Title: r.T("Open pipeline now", "当前进行中的管道"), Lines: pipelineLines(r, rep)})
+	reply.Sections = append(reply.Sections, Section{Title: r.Msg("digest.this_week", nil), Lines: week})
+	reply.Sections = append(reply.Sections, Section{Title: r.Msg("digest.open_pipeline_now", nil), Lines: pipelineLines(r, rep)})
 	if lines := ForecastLines(r, rep.Forecast, rep.Accuracy); lines != nil {
 		reply.Sections = append(reply.Sections, Section{Title: r.T(fmt.Sprintf("Forecast, the next %d days", rep.Forecast.Days), fmt.Sprintf("未来 %d 天预测", rep.Forecast.Days)), Lines: lines})
 	}
-	reply.Sections = append(reply.Sections, Chunk(r.T("Close dates this week", "本周的预计成交日期"), closeDateLines(r, rep, v.Names))...)
+	reply.Sections = append(reply.Sections, Chunk(r.Msg("digest.close_dates_this_week", nil), closeDateLines(r, rep, v.Names))...)
 
 	// Stages over the last 13 weeks, as /coach stats and the flowchart.
 	var stages []Line
@@ -133,16 +133,16 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 		}
 		stages = append(stages, L(s.Name(v.Lang), stageLine(r, *st)))
 	}
-	stages = append(stages, L(r.T("Bottleneck", "瓶颈"), bottleneckLine(r, rep.Quarter)))
-	stages = append(stages, L(r.T("Most drop-outs", "丢单最多"), dropOutLine(r, rep.Quarter)))
+	stages = append(stages, L(r.Msg("digest.bottleneck", nil), bottleneckLine(r, rep.Quarter)))
+	stages = append(stages, L(r.Msg("digest.most_drop_outs", nil), dropOutLine(r, rep.Quarter)))
 	reply.Sections = append(reply.Sections, Section{Title: r.T(fmt.Sprintf("Stages over the last %d weeks (%s – %s)", coach.PeriodWeeks, DateOf(r, coach.PeriodStart(at.In(v.Loc), coach.PeriodWeeks)), DateOf(r, at)), fmt.Sprintf("最近 %d 周的各阶段（%s 至 %s）", coach.PeriodWeeks, DateOf(r, coach.PeriodStart(at.In(v.Loc), coach.PeriodWeeks)), DateOf(r, at))), Lines: stages})
 	reply.Sections = append(reply.Sections, Section{Title: r.T(fmt.Sprintf("Lost reasons, the last %d weeks", coach.PeriodWeeks), fmt.Sprintf("最近 %d 周的丢单原因", coach.PeriodWeeks)), Lines: lostReasonLines(r, rep.Quarter)})
 
 	// Reps.
-	reply.Sections = append(reply.Sections, Chunk(r.T("Reps", "销售代表"), repLines(r, rep))...)
+	reply.Sections = append(reply.Sections, Chunk(r.Msg("digest.reps", nil), repLines(r, rep))...)
 
 	// Needs attention.
-	reply.Sections = append(reply.Sections, Chunk(r.T("Needs attention", "需要关注"), staleLines(r, rep.Quarter, v.Names))...)
+	reply.Sections = append(reply.Sections, Chunk(r.Msg("digest.needs_attention", nil), staleLines(r, rep.Quarter, v.Names))...)
 
 	note := r.T(
 		fmt.Sprintf("A cycle runs from first contact to won or lost. I show a median only when it rests on %d values or more, and name a bottleneck only on %d visits or more. Figures up to %s (%s).",
@@ -176,7 +176,7 @@ func perWeek(n int) string {
 // rate renders a ratio as a percentage, or says there was nothing to divide.
 func rate(r Viewer, v *float64) string {
 	if v == nil {
-		return r.T("no deals closed", "没有关闭的商机")
+		return r.Msg("digest.no_deals_closed", nil)
 	}
 	return Pct(*v)
 }
@@ -191,7 +191,7 @@ func medianOf(r Viewer, n int, m *float64, unit string) string {
 	units := map[string][2]string{"deal": {"deal", "deals"}, "visit": {"visit", "visits"}}[unit]
 	zhUnit := map[string]string{"deal": "笔", "visit": "次"}[unit]
 	if n == 0 {
-		return r.T("none", "无")
+		return r.Msg("digest.none_word", nil)
 	}
 	if n < coach.MinValuesForMedian || m == nil {
 		return r.T(fmt.Sprintf("too few to say (%s)", Quantity(n, units[0], units[1])), fmt.Sprintf("数据太少，暂不下结论（%d %s）", n, zhUnit))
@@ -237,7 +237,7 @@ func repLines(r Viewer, rep DigestReports) []Line {
 		text := r.T(fmt.Sprintf("this week %d won, %d lost · %d open · median won cycle over %d weeks: %s", w.Won, w.Lost, open, coach.PeriodWeeks, cycle),
 			fmt.Sprintf("本周赢单 %d，丢单 %d · 进行中 %d · %d 周赢单周期中位数：%s", w.Won, w.Lost, open, coach.PeriodWeeks, cycle))
 		if f, ok := focus[u]; ok {
-			text += r.T("\n   Focus: ", "\n   辅导重点：") + f
+			text += r.Msg("digest.focus", nil) + f
 		}
 		lines = append(lines, L("<@"+u+">", text))
 	}
@@ -249,8 +249,7 @@ func repLines(r Viewer, rep DigestReports) []Line {
 func staleLines(r Viewer, q coach.Report, names bool) []Line {
 	stale := sortedStale(q)
 	if len(stale) == 0 {
-		return []Line{T(r.T("Nothing stale: no open deal is past its stage's usual time or idle for more than 14 days.",
-			"没有停滞的商机：所有进行中的商机都没有超出阶段常规时长，也没有超过 14 天无动静。"))}
+		return []Line{T(r.Msg("digest.nothing_stale_no_open", nil))}
 	}
 	if !names {
 		return staleCounts(r, stale)

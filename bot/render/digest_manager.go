@@ -83,7 +83,7 @@ func pipelineLines(r Viewer, rep DigestReports) []Line {
 		lines = append(lines, L(p.Stage.Name(r.Lang()), r.T(fmt.Sprintf("%s · %s", Quantity(p.Deals, "deal", "deals"), units(p.Amount, q.Currency)),
 			fmt.Sprintf("%d 笔 · %s", p.Deals, units(p.Amount, q.Currency)))))
 	}
-	lines = append(lines, L(r.T("Open in all", "合计"), r.T(fmt.Sprintf("%s · %s%s", Quantity(deals, "deal", "deals"), units(cents, q.Currency), excluded(r, ex)),
+	lines = append(lines, L(r.Msg("digest.open_in_all", nil), r.T(fmt.Sprintf("%s · %s%s", Quantity(deals, "deal", "deals"), units(cents, q.Currency), excluded(r, ex)),
 		fmt.Sprintf("%d 笔 · %s%s", deals, units(cents, q.Currency), excluded(r, ex)))))
 	return lines
 }
@@ -99,13 +99,13 @@ func ForecastLines(r Viewer, f *forecast.Forecast, acc *forecast.Summary) []Line
 			fmt.Sprintf("历史数据太少，暂不预测：至少需要 %d 笔过去的商机，其中 %d 笔在 %d 天内赢单。", forecast.MinDeals, forecast.MinWins, f.Days)))}
 	}
 	lines := []Line{
-		L(r.T("Wins", "赢单"), r.T(fmt.Sprintf("%.1f expected of %d open deals (80%%: %.0f–%.0f)", f.ExpectedWon, len(f.Deals), f.WonInterval.P10, f.WonInterval.P90),
+		L(r.Msg("digest.wins", nil), r.T(fmt.Sprintf("%.1f expected of %d open deals (80%%: %.0f–%.0f)", f.ExpectedWon, len(f.Deals), f.WonInterval.P10, f.WonInterval.P90),
 			fmt.Sprintf("%d 笔进行中商机预计赢单 %.1f 笔（80%%：%.0f–%.0f）", len(f.Deals), f.ExpectedWon, f.WonInterval.P10, f.WonInterval.P90))),
-		L(r.T("Value", "金额"), r.T(fmt.Sprintf("%s expected (80%%: %s–%s)%s", units(f.ExpectedWonAmount, f.Currency), units(f.AmountInterval.P10, f.Currency), units(f.AmountInterval.P90, f.Currency), excluded(r, f.AmountExcluded)),
+		L(r.Msg("digest.value", nil), r.T(fmt.Sprintf("%s expected (80%%: %s–%s)%s", units(f.ExpectedWonAmount, f.Currency), units(f.AmountInterval.P10, f.Currency), units(f.AmountInterval.P90, f.Currency), excluded(r, f.AmountExcluded)),
 			fmt.Sprintf("预计 %s（80%%：%s–%s）%s", units(f.ExpectedWonAmount, f.Currency), units(f.AmountInterval.P10, f.Currency), units(f.AmountInterval.P90, f.Currency), excluded(r, f.AmountExcluded)))),
 	}
 	if line := AccuracyLine(r, acc); line != "" {
-		lines = append(lines, L(r.T("Accuracy", "准确度"), line))
+		lines = append(lines, L(r.Msg("digest.accuracy", nil), line))
 	}
 	return lines
 }
@@ -116,9 +116,9 @@ func AccuracyLine(r Viewer, acc *forecast.Summary) string {
 	if acc == nil || acc.Months == 0 {
 		return ""
 	}
-	better := r.T("better than", "优于")
+	better := r.Msg("digest.better_than", nil)
 	if acc.Brier >= acc.BrierBase {
-		better = r.T("no better than", "不优于")
+		better = r.Msg("digest.no_better_than", nil)
 	}
 	return r.T(fmt.Sprintf("over the last %s, %s guessing the team's usual rate (Brier %.2f against %.2f); the actual wins fell in the 80%% range %d of %d times",
 		Quantity(acc.Months, "month", "months"), better, acc.Brier, acc.BrierBase, acc.WonInside, acc.Months),
@@ -142,7 +142,7 @@ func closeDateLines(r Viewer, rep DigestReports, names bool) []Line {
 			overdue = append(overdue, o)
 		}
 	}
-	lines = append(lines, L(r.T("Slipped", "推迟"), r.T(fmt.Sprintf("%s pushed %s close date later this week", Quantity(len(wk.Slipped), "deal", "deals"), Plural(len(wk.Slipped), "its", "their")),
+	lines = append(lines, L(r.Msg("digest.slipped", nil), r.T(fmt.Sprintf("%s pushed %s close date later this week", Quantity(len(wk.Slipped), "deal", "deals"), Plural(len(wk.Slipped), "its", "their")),
 		fmt.Sprintf("本周有 %d 笔商机推迟了预计成交日期", len(wk.Slipped)))))
 	if names {
 		for i, s := range wk.Slipped {
@@ -153,7 +153,7 @@ func closeDateLines(r Viewer, rep DigestReports, names bool) []Line {
 				fmt.Sprintf("   #%d %s · <@%s> · %s → %s（推迟 %d 天）", s.Deal, coach.NameText(s.Name), s.Owner, s.From, s.To, s.DaysPushed))))
 		}
 	}
-	lines = append(lines, L(r.T("Overdue", "逾期"), r.T(fmt.Sprintf("%d went past their close date this week, %d open past it in all", newly, len(wk.Overdue)),
+	lines = append(lines, L(r.Msg("digest.overdue", nil), r.T(fmt.Sprintf("%d went past their close date this week, %d open past it in all", newly, len(wk.Overdue)),
 		fmt.Sprintf("本周有 %d 笔超过预计成交日期，目前共 %d 笔逾期未关闭", newly, len(wk.Overdue)))))
 	if names {
 		for i, o := range overdue {
@@ -173,7 +173,7 @@ func closeDateLines(r Viewer, rep DigestReports, names bool) []Line {
 // lostReasonLines has the commonest lost reasons over 90 days with their value.
 func lostReasonLines(r Viewer, q coach.Report) []Line {
 	if len(q.LostReasons) == 0 {
-		return []Line{T(r.T("No deal lost in the last 90 days.", "过去 90 天没有丢单。"))}
+		return []Line{T(r.Msg("digest.no_deal_lost_in", nil))}
 	}
 	var lines []Line
 	for i, lr := range q.LostReasons {
@@ -213,7 +213,7 @@ func staleTitle(r Viewer, d coach.StaleDeal) string {
 		parts = append(parts, coach.FormatMoney(*d.Amount))
 	}
 	if d.CloseDate != "" {
-		parts = append(parts, r.T("close ", "预计成交 ")+d.CloseDate)
+		parts = append(parts, r.Msg("digest.close", nil)+d.CloseDate)
 	}
 	return strings.Join(parts, " · ")
 }

@@ -30,8 +30,7 @@ func ForecastReply(r Viewer, f forecast.Forecast, acc *forecast.Summary, owner s
 			}
 		}
 	}
-	note := r.T("Each chance is learned from the team's own past deals in the same stage for as long; likely close is the likeliest day if it is won in the window; close date is the rep's own.",
-		"每笔商机的赢单概率来自团队过去处于相同阶段、停留时间相近的商机；预测成交是该商机若在期间内赢单最可能的日期；预计成交日期由销售自己填写。")
+	note := r.Msg("forecast.each_chance_is_learned", nil)
 	if owner != "" {
 		if len(deals) == 0 {
 			return Reply{Text: r.T("You have no open deals to forecast. /deal add starts one.", "您没有可预测的进行中商机。用 /deal add 新建一笔。")}
@@ -47,7 +46,7 @@ func ForecastReply(r Viewer, f forecast.Forecast, acc *forecast.Summary, owner s
 			Note:     note,
 		}
 	}
-	sections := []Section{{Title: r.T("The team", "团队"), Lines: ForecastLines(r, &f, acc)}}
+	sections := []Section{{Title: r.Msg("forecast.the_team", nil), Lines: ForecastLines(r, &f, acc)}}
 	if len(deals) > 0 {
 		sections = append(sections, forecastDealSections(r, deals, f.Currency, true)...)
 	}
@@ -87,5 +86,5 @@ func forecastDealSections(r Viewer, deals []forecast.DealForecast, currency stri
 		}
 		lines = append(lines, T(strings.Join(parts, " · ")))
 	}
-	return Chunk(r.T("Most likely to close", "最可能成交"), lines)
+	return Chunk(r.Msg("forecast.most_likely_to_close", nil), lines)
 }

@@ -19,8 +19,7 @@ func ReportText(rep coach.Report, lang coach.Lang) string {
 	title := r.T(fmt.Sprintf("Team %s, %s – %s", rep.TeamID, rep.From.Format(time.RFC3339), rep.To.Format(time.RFC3339)),
 		fmt.Sprintf("团队 %s：%s 至 %s", rep.TeamID, rep.From.Format(time.RFC3339), rep.To.Format(time.RFC3339)))
 	reply := StatsReply(r, rep, title, true)
-	reply.Note = r.T("Medians over fewer than 5 values show as “too few to say”; --format json prints every figure.",
-		"少于 5 个数据的中位数显示为“数据太少”；--format json 输出全部数字。")
+	reply.Note = r.Msg("stats.medians_over_fewer_than", nil)
 	return reply.PlainText()
 }
 
@@ -33,8 +32,8 @@ func StatsReply(r Viewer, rep coach.Report, title string, team bool) Reply {
 
 	// Closed deals.
 	closed := []Line{
-		L(r.T("Won", "赢单"), cycleLine(r, rep.CycleDays.Won)),
-		L(r.T("Lost", "丢单"), cycleLine(r, rep.CycleDays.Lost)),
+		L(r.Msg("digest.won", nil), cycleLine(r, rep.CycleDays.Won)),
+		L(r.Msg("digest.lost", nil), cycleLine(r, rep.CycleDays.Lost)),
 	}
 	w := rep.WinRate
 	if w.ByCount != nil {
@@ -48,19 +47,19 @@ func StatsReply(r Viewer, rep coach.Report, title string, team bool) Reply {
 			rate += r.T(fmt.Sprintf(" (%d %s in other currencies left out)", w.AmountExcluded, Plural(w.AmountExcluded, "deal", "deals")),
 				fmt.Sprintf("（另有 %d 笔其他币种的商机未计入）", w.AmountExcluded))
 		}
-		closed = append(closed, L(r.T("Win rate", "赢率"), rate))
+		closed = append(closed, L(r.Msg("stats.win_rate_2", nil), rate))
 	} else {
-		closed = append(closed, L(r.T("Win rate", "赢率"), r.T("no deal was won or lost in this period", "这段时间内没有赢单或丢单")))
+		closed = append(closed, L(r.Msg("stats.win_rate_2", nil), r.Msg("stats.no_deal_was_won", nil)))
 	}
-	reply.Sections = append(reply.Sections, Section{Title: r.T("Closed deals (cycle from first contact)", "已结单（周期从初次接触算起）"), Lines: closed})
+	reply.Sections = append(reply.Sections, Section{Title: r.Msg("stats.closed_deals_cycle_from", nil), Lines: closed})
 
 	// Stages.
 	var stages []Line
 	for _, s := range rep.Stages {
 		stages = append(stages, L(s.Stage.Name(lang), stageLine(r, s)))
 	}
-	stages = append(stages, L(r.T("Bottleneck", "瓶颈"), bottleneckLine(r, rep)))
-	reply.Sections = append(reply.Sections, Section{Title: r.T("Time in stage and how many move on", "各阶段停留时间与推进情况"), Lines: stages})
+	stages = append(stages, L(r.Msg("digest.bottleneck", nil), bottleneckLine(r, rep)))
+	reply.Sections = append(reply.Sections, Section{Title: r.Msg("stats.time_in_stage_and", nil), Lines: stages})
 
 	// Stale deals.
 	var stale []Line
@@ -77,33 +76,32 @@ func StatsReply(r Viewer, rep coach.Report, title string, team bool) Reply {
 		stale = append(stale, T(line))
 	}
 	if len(stale) == 0 {
-		stale = append(stale, T(r.T("Nothing is stuck: no open deal is overdue in its stage or idle for more than 14 days.",
-			"没有卡住的商机：没有哪笔进行中的商机在阶段中超时，或超过 14 天无人跟进。")))
+		stale = append(stale, T(r.Msg("stats.nothing_is_stuck_no", nil)))
 	}
-	reply.Sections = append(reply.Sections, Section{Title: r.T("Needs attention now", "现在需要关注"), Lines: stale})
+	reply.Sections = append(reply.Sections, Section{Title: r.Msg("stats.needs_attention_now", nil), Lines: stale})
 
 	// Reps.
 	if team && len(rep.Reps) > 0 {
 		var reps []Line
 		for _, u := range rep.Reps {
-			median := r.T("median won cycle: too few to say", "赢单周期中位数：数据太少")
+			median := r.Msg("stats.median_won_cycle_too", nil)
 			if u.MedianWonCycleDays != nil && u.Won >= coach.MinValuesForMedian {
 				median = r.T("median won cycle "+Days(r, *u.MedianWonCycleDays), "赢单周期中位数 "+Days(r, *u.MedianWonCycleDays))
 			}
 			reps = append(reps, T(r.T(fmt.Sprintf("<@%s>: won %d, lost %d · %s · %d open", u.User, u.Won, u.Lost, median, u.Open),
 				fmt.Sprintf("<@%s>：赢 %d 笔，丢 %d 笔 · %s · 进行中 %d 笔", u.User, u.Won, u.Lost, median, u.Open))))
 		}
-		reply.Sections = append(reply.Sections, Section{Title: r.T("By rep", "按销售"), Lines: reps})
+		reply.Sections = append(reply.Sections, Section{Title: r.Msg("stats.by_rep", nil), Lines: reps})
 	}
 
 	// Velocity.
-	vel := r.T("not enough deals closed in the last 90 days to estimate it", "最近 90 天结单太少，无法估算")
+	vel := r.Msg("stats.not_enough_deals_closed", nil)
 	if v := rep.VelocityPerDay; v != nil {
 		money := coach.FormatMoney(coach.Money{Cents: int64(math.Round(*v)) * 100, Currency: rep.Currency})
 		vel = r.T(fmt.Sprintf("about %s a day (open deals past qualification × average won amount × win rate ÷ median won cycle, over the last 90 days)", money),
 			fmt.Sprintf("约每天 %s（已过"+coach.Qualification.Name(coach.ZH)+"的进行中商机数 × 平均赢单金额 × 赢率 ÷ 赢单周期中位数，按最近 90 天计算）", money))
 	}
-	reply.Sections = append(reply.Sections, Section{Lines: []Line{L(r.T("Pipeline velocity", "销售管道速度"), vel)}})
+	reply.Sections = append(reply.Sections, Section{Lines: []Line{L(r.Msg("stats.pipeline_velocity", nil), vel)}})
 	return reply
 }
 
@@ -124,7 +122,7 @@ func bottleneckLine(r Viewer, rep coach.Report) string {
 func cycleLine(r Viewer, s coach.Summary) string {
 	switch {
 	case s.N == 0:
-		return r.T("none", "没有")
+		return r.Msg("stats.none_2", nil)
 	case s.N < coach.MinValuesForMedian || s.Median == nil:
 		return r.T(fmt.Sprintf("%d %s · median cycle: too few to say", s.N, Plural(s.N, "deal", "deals")),
 			fmt.Sprintf("%d 笔 · 周期中位数：数据太少", s.N))
@@ -138,7 +136,7 @@ func stageLine(r Viewer, s coach.StageStats) string {
 	var parts []string
 	switch {
 	case s.CompletedVisits == 0:
-		parts = append(parts, r.T("no finished visits", "没有完成的停留"))
+		parts = append(parts, r.Msg("stats.no_finished_visits", nil))
 	case s.CompletedVisits < coach.MinValuesForMedian || s.MedianDays == nil:
 		parts = append(parts, r.T(fmt.Sprintf("time in stage: too few to say (%d %s)", s.CompletedVisits, Plural(s.CompletedVisits, "visit", "visits")),
 			fmt.Sprintf("停留时间：数据太少（%d 次）", s.CompletedVisits)))
