@@ -510,6 +510,15 @@ func (s *DB) listScanned(ctx context.Context, limit int, query string, args ...a
 	return out, total, translate(rows.Err())
 }
 
+// repTotal reads how many deals the rep $2 of team $1 has of status $3
+// (repTotalOpen: open), not counting archived ones, from deal_counts.
+const (
+	repTotal = `coalesce((SELECT n FROM deal_counts c
+	WHERE c.team_id = $1 AND c.owner_id = $2 AND c.status = $3), 0) AS total`
+	repTotalOpen = `coalesce((SELECT n FROM deal_counts c
+	WHERE c.team_id = $1 AND c.owner_id = $2 AND c.status = 'open'), 0) AS total`
+)
+
 // ListDeals returns a page of the team's deals matching f, open deals
 // longest in their stage first and closed deals most recent first, with the
 // number of deals that matched in all (exact, at any size).
@@ -523,18 +532,17 @@ func (s *DB) ListDeals(ctx context.Context, teamID string, f coach.ListFilter) (
 	}
 	if f.Owner != "" && len(f.Statuses) == 1 && f.Stage == "" && !f.Stale && !f.Paused {
 		// One rep's deals of one status, what /deal list shows by default:
-		// read in index order (deals_owner), counted on the side from the
-		// same index.
+		// read in index order (deals_owner), the total from the rep's
+		// counter (deal_counts, kept by triggers) rather than by counting
+		// every deal.
 		const q = `
-SELECT ` + dealCols + `, (SELECT count(*) FROM deals c
-	WHERE c.team_id = $1 AND c.owner_id = $2 AND c.status = $3 AND NOT c.archived) AS total
+SELECT ` + dealCols + `, ` + repTotal + `
 FROM deals
 WHERE team_id = $1 AND owner_id = $2 AND status = $3 AND NOT archived
 ORDER BY CASE WHEN $3 = 'open' THEN stage_since END ASC, stage_since DESC, number
 LIMIT $4 OFFSET $5`
 		const qOpen = `
-SELECT ` + dealCols + `, (SELECT count(*) FROM deals c
-	WHERE c.team_id = $1 AND c.owner_id = $2 AND c.status = 'open' AND NOT c.archived) AS total
+SELECT ` + dealCols + `, ` + repTotalOpen + `
 FROM deals
 WHERE team_id = $1 AND owner_id = $2 AND status = 'open' AND NOT archived
 ORDER BY stage_since, number
@@ -545,9 +553,8 @@ LIMIT $3 OFFSET $4`
 		}
 		deals, total, err := s.listScanned(ctx, f.Limit, query, args...)
 		if err == nil && len(deals) == 0 && f.Offset > 0 {
-			// Past the last page: count on its own.
-			err = s.db.GetContext(ctx, &total, `SELECT count(*) FROM deals
-				WHERE team_id = $1 AND owner_id = $2 AND status = $3 AND NOT archived`, teamID, f.Owner, string(f.Statuses[0]))
+			// Past the last page: the total on its own.
+			err = s.db.GetContext(ctx, &total, `SELECT `+repTotal, teamID, f.Owner, string(f.Statuses[0]))
 			err = translate(err)
 		}
 		return deals, total, err

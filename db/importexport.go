@@ -103,6 +103,11 @@ func (s *DB) importRows(ctx context.Context, teamID string, next func() (coach.H
 		if err := tx.GetContext(ctx, &currency, `SELECT currency FROM teams WHERE id = $1 FOR UPDATE`, teamID); err != nil {
 			return translate(err)
 		}
+		// The per-rep deal counts (deal_counts) are made again once, at the
+		// end, instead of on each of the import's writes.
+		if _, err := tx.ExecContext(ctx, `SET LOCAL salescoach.deal_counts = 'later'`); err != nil {
+			return translate(err)
+		}
 		if err := stageRows(ctx, tx, next); err != nil {
 			return err
 		}
@@ -165,7 +170,8 @@ ORDER BY first, ord`
 			slices.SortStableFunc(im.bad, func(a, b coach.RowError) int { return a.Line - b.Line })
 			return &coach.ImportError{Rows: im.bad}
 		}
-		return nil
+		_, err := tx.ExecContext(ctx, `SELECT recount_deals($1)`, teamID)
+		return translate(err)
 	})
 	if err != nil {
 		return coach.ImportResult{}, err

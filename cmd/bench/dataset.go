@@ -68,8 +68,9 @@ WHERE i.schemaname = 'public' AND i.tablename = 'events'
 }
 
 // finish makes the dropped indexes again, two at a time, moves the id
-// sequences past the loaded rows, and vacuums and analyses the tables (this
-// server runs no autovacuum), as a database in use would be.
+// sequences past the loaded rows, counts the reps' deals, and vacuums and
+// analyses the tables (this server runs no autovacuum), as a database in use
+// would be.
 func (l *loader) finish(ctx context.Context, indexes []string) error {
 	sem := make(chan struct{}, 2)
 	errs := make(chan error, len(indexes))
@@ -102,6 +103,9 @@ func (l *loader) finish(ctx context.Context, indexes []string) error {
 	for _, q := range []string{
 		`SELECT setval('deals_id_seq', (SELECT coalesce(max(id), 1) FROM deals))`,
 		`SELECT setval('events_id_seq', (SELECT coalesce(max(id), 1) FROM events))`,
+		// The load ran without triggers: the reps' deal counts are made
+		// again from the deals.
+		`SELECT recount_deals(id) FROM teams`,
 		`VACUUM ANALYZE teams, users, deals, events`,
 	} {
 		if _, err := l.db.ExecContext(ctx, q); err != nil {
