@@ -26,16 +26,19 @@ func DigestMessage(reply Reply) []slack.MsgOption {
 // last said of its channel, and its latest week.
 func SubStatus(r Viewer, sub coach.DigestSub) string {
 	s := sub.Schedule
-	langName := map[coach.Lang][2]string{coach.EN: {"English", "英文"}, coach.ZH: {"Chinese", "中文"}}[sub.Lang]
+	langName := r.Msg("digest.in_english", nil)
+	if sub.Lang == coach.ZH {
+		langName = r.Msg("digest.in_chinese", nil)
+	}
 	names := r.Msg("digest.deal_names_shown", nil)
 	if !sub.Names {
 		names = r.Msg("digest.deal_names_hidden", nil)
 	}
-	out := r.T(fmt.Sprintf("Posted in <#%s> every %s at %s (%s), in %s, %s.", sub.ChannelID, s.WeekdayName(coach.EN), s.Clock(), s.Zone, langName[0], names),
-		fmt.Sprintf("每%s %s（%s）在 <#%s> 发布，%s，%s。", s.WeekdayName(coach.ZH), s.Clock(), s.Zone, sub.ChannelID, langName[1], names))
+	out := r.Msg("digest.sub", coach.Args{"channel": sub.ChannelID, "weekday": coach.Both(s.WeekdayName(coach.EN), s.WeekdayName(coach.ZH)),
+		"clock": s.Clock(), "zone": s.Zone, "lang": langName, "names": names})
 	if sub.Last.State == coach.RunPosted {
 		day := DigestDate(Viewer{Caller: coach.Caller{Lang: r.Lang(), Loc: s.Location()}}, sub.Last.Due)
-		out += r.T(" Last posted "+day+".", " 上一期发布于"+day+"。")
+		out += r.Msg("digest.last_posted", coach.Args{"day": day})
 	}
 	if msg := ChannelProblem(r.Lang(), sub.Channel, sub.ChannelID); msg != "" {
 		out += " " + msg
@@ -48,14 +51,11 @@ func SubStatus(r Viewer, sub coach.DigestSub) string {
 func ChannelProblem(lang coach.Lang, c coach.ChannelState, channelID string) string {
 	switch c {
 	case coach.ChannelNotMember:
-		return lang.T(fmt.Sprintf("I'm not a member of <#%s>, so the digest is not posted there: invite me with /invite @Sales Coach.", channelID),
-			fmt.Sprintf("我不是 <#%s> 的成员，所以摘要无法在那里发布：请用 /invite @Sales Coach 邀请我。", channelID))
+		return Msg(lang, "channel.not_member", coach.Args{"channel": channelID})
 	case coach.ChannelExternal:
-		return lang.T(fmt.Sprintf("<#%s> is shared with another organisation, so I won't post the team's digest there. Choose an internal channel with /coach digest here.", channelID),
-			fmt.Sprintf("<#%s> 与其他组织共享，因此我不会在那里发布团队摘要。请在内部频道运行 /coach digest here。", channelID))
+		return Msg(lang, "channel.external", coach.Args{"channel": channelID})
 	case coach.ChannelNotFound:
-		return lang.T(fmt.Sprintf("I can't see <#%s>: if it is private, invite me with /invite @Sales Coach; if it was deleted, choose another channel with /coach digest here.", channelID),
-			fmt.Sprintf("我看不到 <#%s>：如果是私有频道，请用 /invite @Sales Coach 邀请我；如果已删除，请在其他频道运行 /coach digest here。", channelID))
+		return Msg(lang, "channel.not_found", coach.Args{"channel": channelID})
 	}
 	return ""
 }
@@ -98,8 +98,7 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 	day := DigestDate(r, at)
 	wonValue := Money(rep.Week.WonCents, rep.Week.Currency)
 	reply := Reply{
-		Text: r.T(fmt.Sprintf("Weekly sales digest, the 7 days to %s: %d won (%s), %d lost.", day, wk.Won, wonValue, wk.Lost),
-			fmt.Sprintf("每周销售摘要（截至 %s 的 7 天）：赢单 %d 笔（%s），丢单 %d 笔。", day, wk.Won, wonValue, wk.Lost)),
+		Text: r.Msg("digest.head", coach.Args{"day": day, "won": wk.Won, "value": wonValue, "lost": wk.Lost}),
 	}
 
 	// This week against the 4 weeks before: won and lost apart.
@@ -107,20 +106,14 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 		L(r.Msg("digest.won", nil), wonLine(r, rep)),
 		L(r.Msg("digest.lost", nil), lostLine(r, rep)),
 		L(r.Msg("digest.new_pipeline", nil), newPipelineLine(r, rep)),
-		L(r.Msg("digest.win_rate", nil), r.T(
-			fmt.Sprintf("%s; the 4 weeks before: %s", rate(r, wk.ByCount), rate(r, before.ByCount)),
-			fmt.Sprintf("%s；此前 4 周：%s", rate(r, wk.ByCount), rate(r, before.ByCount)))),
-		L(r.Msg("digest.median_cycle_won", nil), r.T(
-			fmt.Sprintf("%s; the 4 weeks before: %s", median(r, rep.Week.CycleDays.Won, "deal"), median(r, rep.Before.CycleDays.Won, "deal")),
-			fmt.Sprintf("%s；此前 4 周：%s", median(r, rep.Week.CycleDays.Won, "deal"), median(r, rep.Before.CycleDays.Won, "deal")))),
-		L(r.Msg("digest.median_cycle_lost", nil), r.T(
-			fmt.Sprintf("%s; the 4 weeks before: %s", median(r, rep.Week.CycleDays.Lost, "deal"), median(r, rep.Before.CycleDays.Lost, "deal")),
-			fmt.Sprintf("%s；此前 4 周：%s", median(r, rep.Week.CycleDays.Lost, "deal"), median(r, rep.Before.CycleDays.Lost, "deal")))),
+		L(r.Msg("digest.win_rate", nil), r.Msg("digest.vs_before", coach.Args{"now": rate(r, wk.ByCount), "before": rate(r, before.ByCount)})),
+		L(r.Msg("digest.median_cycle_won", nil), r.Msg("digest.vs_before", coach.Args{"now": median(r, rep.Week.CycleDays.Won, "deal"), "before": median(r, rep.Before.CycleDays.Won, "deal")})),
+		L(r.Msg("digest.median_cycle_lost", nil), r.Msg("digest.vs_before", coach.Args{"now": median(r, rep.Week.CycleDays.Lost, "deal"), "before": median(r, rep.Before.CycleDays.Lost, "deal")})),
 	}
 	reply.Sections = append(reply.Sections, Section{Title: r.Msg("digest.this_week", nil), Lines: week})
 	reply.Sections = append(reply.Sections, Section{Title: r.Msg("digest.open_pipeline_now", nil), Lines: pipelineLines(r, rep)})
 	if lines := ForecastLines(r, rep.Forecast, rep.Accuracy); lines != nil {
-		reply.Sections = append(reply.Sections, Section{Title: r.T(fmt.Sprintf("Forecast, the next %d days", rep.Forecast.Days), fmt.Sprintf("未来 %d 天预测", rep.Forecast.Days)), Lines: lines})
+		reply.Sections = append(reply.Sections, Section{Title: r.Msg("digest.forecast", coach.Args{"days": rep.Forecast.Days}), Lines: lines})
 	}
 	reply.Sections = append(reply.Sections, Chunk(r.Msg("digest.close_dates_this_week", nil), closeDateLines(r, rep, v.Names))...)
 
@@ -135,8 +128,8 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 	}
 	stages = append(stages, L(r.Msg("digest.bottleneck", nil), bottleneckLine(r, rep.Quarter)))
 	stages = append(stages, L(r.Msg("digest.most_drop_outs", nil), dropOutLine(r, rep.Quarter)))
-	reply.Sections = append(reply.Sections, Section{Title: r.T(fmt.Sprintf("Stages over the last %d weeks (%s – %s)", coach.PeriodWeeks, DateOf(r, coach.PeriodStart(at.In(v.Loc), coach.PeriodWeeks)), DateOf(r, at)), fmt.Sprintf("最近 %d 周的各阶段（%s 至 %s）", coach.PeriodWeeks, DateOf(r, coach.PeriodStart(at.In(v.Loc), coach.PeriodWeeks)), DateOf(r, at))), Lines: stages})
-	reply.Sections = append(reply.Sections, Section{Title: r.T(fmt.Sprintf("Lost reasons, the last %d weeks", coach.PeriodWeeks), fmt.Sprintf("最近 %d 周的丢单原因", coach.PeriodWeeks)), Lines: lostReasonLines(r, rep.Quarter)})
+	reply.Sections = append(reply.Sections, Section{Title: r.Msg("digest.stages", coach.Args{"weeks": coach.PeriodWeeks, "from": DateOf(r, coach.PeriodStart(at.In(v.Loc), coach.PeriodWeeks)), "to": DateOf(r, at)}), Lines: stages})
+	reply.Sections = append(reply.Sections, Section{Title: r.Msg("digest.lost_reasons", coach.Args{"weeks": coach.PeriodWeeks}), Lines: lostReasonLines(r, rep.Quarter)})
 
 	// Reps.
 	reply.Sections = append(reply.Sections, Chunk(r.Msg("digest.reps", nil), repLines(r, rep))...)
@@ -144,13 +137,10 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 	// Needs attention.
 	reply.Sections = append(reply.Sections, Chunk(r.Msg("digest.needs_attention", nil), staleLines(r, rep.Quarter, v.Names))...)
 
-	note := r.T(
-		fmt.Sprintf("A cycle runs from first contact to won or lost. I show a median only when it rests on %d values or more, and name a bottleneck only on %d visits or more. Figures up to %s (%s).",
-			coach.MinValuesForMedian, coach.MinVisitsForBottleneck, at.In(v.Loc).Format("Mon 2 Jan 15:04"), v.Loc),
-		fmt.Sprintf("销售周期从初次接触算到赢单或丢单。中位数至少基于 %d 个数据才显示，瓶颈至少基于 %d 次停留才指定。数据截至 %s %s（%s）。",
-			coach.MinValuesForMedian, coach.MinVisitsForBottleneck, DigestDate(r, at), at.In(v.Loc).Format("15:04"), v.Loc))
+	note := r.Msg("digest.note", coach.Args{"values": coach.MinValuesForMedian, "visits": coach.MinVisitsForBottleneck,
+		"at": coach.Both(at.In(v.Loc).Format("Mon 2 Jan 15:04"), DigestDate(r, at)+" "+at.In(v.Loc).Format("15:04")), "zone": v.Loc.String()})
 	if !v.Names {
-		note += r.T(" Deal names are hidden here: /coach digest names on shows them.", "本频道隐藏了商机名称：/coach digest names on 可以显示。")
+		note += r.Msg("digest.names_hidden", nil)
 	}
 	reply.Note = note
 	return reply
@@ -188,15 +178,28 @@ func median(r Viewer, s coach.Summary, unit string) string {
 }
 
 func medianOf(r Viewer, n int, m *float64, unit string) string {
-	units := map[string][2]string{"deal": {"deal", "deals"}, "visit": {"visit", "visits"}}[unit]
-	zhUnit := map[string]string{"deal": "笔", "visit": "次"}[unit]
 	if n == 0 {
 		return r.Msg("digest.none_word", nil)
 	}
+	count := countOf(r, n, unit)
 	if n < coach.MinValuesForMedian || m == nil {
-		return r.T(fmt.Sprintf("too few to say (%s)", Quantity(n, units[0], units[1])), fmt.Sprintf("数据太少，暂不下结论（%d %s）", n, zhUnit))
+		return r.Msg("digest.too_few", coach.Args{"count": count})
 	}
-	return r.T(fmt.Sprintf("%s (%s)", Days(r, *m), Quantity(n, units[0], units[1])), fmt.Sprintf("%s（%d %s）", Days(r, *m), n, zhUnit))
+	return r.Msg("digest.median", coach.Args{"days": Days(r, *m), "count": count})
+}
+
+// countOf returns n deals or visits (unit "deal" or "visit") in the
+// reader's language: "1 deal", "3 visits".
+func countOf(r Viewer, n int, unit string) string {
+	switch {
+	case unit == "visit" && n == 1:
+		return r.Msg("count.visit.one", nil)
+	case unit == "visit":
+		return r.Msg("count.visit", coach.Args{"n": n})
+	case n == 1:
+		return r.Msg("count.deal.one", nil)
+	}
+	return r.Msg("count.deal", coach.Args{"n": n})
 }
 
 // repLines has one line per rep with deals this week or over 13 weeks: won
@@ -226,7 +229,7 @@ func repLines(r Viewer, rep DigestReports) []Line {
 		return cmp.Or(cmp.Compare(wb.Won, wa.Won), cmp.Compare(wb.Open, wa.Open), cmp.Compare(a, b))
 	})
 	if len(users) == 0 {
-		return []Line{T(r.T(fmt.Sprintf("No deals in the last %d weeks.", coach.PeriodWeeks), fmt.Sprintf("最近 %d 周没有商机。", coach.PeriodWeeks)))}
+		return []Line{T(r.Msg("digest.no_deals", coach.Args{"weeks": coach.PeriodWeeks}))}
 	}
 	focus := focusByUser(r, rep.Quarter)
 	var lines []Line
@@ -234,8 +237,7 @@ func repLines(r Viewer, rep DigestReports) []Line {
 		w, q := week[u], quarter[u]
 		open := max(w.Open, q.Open) // both are as of the same instant
 		cycle := medianOf(r, q.Won, q.MedianWonCycleDays, "deal")
-		text := r.T(fmt.Sprintf("this week %d won, %d lost · %d open · median won cycle over %d weeks: %s", w.Won, w.Lost, open, coach.PeriodWeeks, cycle),
-			fmt.Sprintf("本周赢单 %d，丢单 %d · 进行中 %d · %d 周赢单周期中位数：%s", w.Won, w.Lost, open, coach.PeriodWeeks, cycle))
+		text := r.Msg("digest.rep", coach.Args{"won": w.Won, "lost": w.Lost, "open": open, "weeks": coach.PeriodWeeks, "cycle": cycle})
 		if f, ok := focus[u]; ok {
 			text += r.Msg("digest.focus", nil) + f
 		}
@@ -259,8 +261,7 @@ func staleLines(r Viewer, q coach.Report, names bool) []Line {
 	for i, d := range stale {
 		if i == maxStaleNamed {
 			more := len(stale) - maxStaleNamed
-			lines = append(lines, T(r.T(fmt.Sprintf("…and %d more: /deal list team shows every open deal.", more),
-				fmt.Sprintf("……还有 %d 笔：/deal list team 可查看全部进行中的商机。", more))))
+			lines = append(lines, T(r.Msg("digest.more_stale", coach.Args{"n": more})))
 			break
 		}
 		lines = append(lines, L(staleTitle(r, d), "<@"+d.Owner+"> · "+d.Stage.Name(lang)+" · "+staleWhy(r, d)))
@@ -297,19 +298,19 @@ func staleCounts(r Viewer, stale []coach.StaleDeal) []Line {
 	var lines []Line
 	for _, o := range owners {
 		c := per[o]
-		var en, zh []string
+		var why []string
 		if c.p90 > 0 {
-			en, zh = append(en, fmt.Sprintf("%d longer in their stage than 9 in 10 past visits", c.p90)), append(zh, fmt.Sprintf("%d 笔停留比以往九成的都长", c.p90))
+			why = append(why, r.Msg("digest.count.p90", coach.Args{"n": c.p90}))
 		}
 		if c.days14 > 0 {
-			en, zh = append(en, fmt.Sprintf("%d over 14 days in a stage", c.days14)), append(zh, fmt.Sprintf("%d 笔在同一阶段超过 14 天", c.days14))
+			why = append(why, r.Msg("digest.count.days14", coach.Args{"n": c.days14}))
 		}
 		if c.idle > 0 {
-			en, zh = append(en, fmt.Sprintf("%d idle for more than 14 days", c.idle)), append(zh, fmt.Sprintf("%d 笔超过 14 天无动静", c.idle))
+			why = append(why, r.Msg("digest.count.idle", coach.Args{"n": c.idle}))
 		}
 		n := c.p90 + c.days14 + c.idle
-		lines = append(lines, L("<@"+o+">", r.T(Quantity(n, "deal", "deals")+": "+strings.Join(en, ", "),
-			fmt.Sprintf("%d 笔：", n)+strings.Join(zh, "，"))))
+		lines = append(lines, L("<@"+o+">", r.Msg("digest.count", coach.Args{"count": countOf(r, n, "deal"),
+			"why": strings.Join(why, r.Msg("digest.count.sep", nil))})))
 	}
 	return lines
 }
