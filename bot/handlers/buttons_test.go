@@ -21,12 +21,13 @@ import (
 	"salescoach/db/dbtest"
 )
 
-// ui is a bot on a fresh database behind a real HTTP server, a fake Slack
-// that signs its requests, and a fake Web API (with response_url) that
-// records what the bot sends.
+// ui is a bot behind a real HTTP server, a fake Slack that signs its
+// requests, and a fake Web API (with response_url) that records what the bot
+// sends. Its store is in memory unless the test asks for PostgreSQL (db).
 type ui struct {
-	dbURL string
-	store *db.DB
+	dbURL string // the database's URL; "" in memory
+	store handlers.Store
+	db    *db.DB // the real store; nil in memory
 	app   *handlers.App
 	slack *bottest.Slack
 	api   *bottest.API
@@ -37,23 +38,30 @@ type uiOptions struct {
 	managers []string
 	handlers bottest.Handlers
 	now      func() time.Time
+	db       bool // a fresh PostgreSQL database instead of the in-memory store
 }
 
 func newUI(t *testing.T, opts uiOptions) *ui {
 	t.Helper()
-	dbURL := dbtest.URL(t)
-	store, err := db.Open(context.Background(), dbURL, db.Options{MaxOpen: 8})
-	if err != nil {
-		t.Fatal(err)
+	u := &ui{t: t}
+	if opts.db {
+		u.dbURL = dbtest.URL(t)
+		store, err := db.Open(context.Background(), u.dbURL, db.Options{MaxOpen: 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { store.Close() })
+		u.store, u.db = store, store
+	} else {
+		u.store = bottest.NewMemStore()
 	}
-	t.Cleanup(func() { store.Close() })
-	api := bottest.NewAPI(t, opts.handlers)
-	app := handlers.New(handlers.Config{Store: store, Managers: opts.managers, Now: opts.now,
-		Slack: transport.StaticClients{Token: "xoxb-test", APIURL: api.URL()}})
-	srv := httptest.NewServer((&transport.Server{App: app, SigningSecret: bottest.Secret}).Handler())
+	u.api = bottest.NewAPI(t, opts.handlers)
+	u.app = handlers.New(handlers.Config{Store: u.store, Managers: opts.managers, Now: opts.now,
+		Slack: transport.StaticClients{Token: "xoxb-test", APIURL: u.api.URL()}})
+	srv := httptest.NewServer((&transport.Server{App: u.app, SigningSecret: bottest.Secret}).Handler())
 	t.Cleanup(srv.Close)
-	u := &ui{dbURL: dbURL, store: store, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}, api: api, t: t}
-	t.Cleanup(func() { u.drain(); app.Close() })
+	u.slack = &bottest.Slack{T: t, BaseURL: srv.URL}
+	t.Cleanup(func() { u.drain(); u.app.Close() })
 	return u
 }
 
@@ -113,7 +121,7 @@ func (u *ui) deal(team string, number int) coach.Deal {
 func (u *ui) count(query string, args ...any) int {
 	u.t.Helper()
 	var n int
-	if err := u.store.SQL().QueryRow(query, args...).Scan(&n); err != nil {
+	if err := u.db.SQL().QueryRow(query, args...).Scan(&n); err != nil {
 		u.t.Fatal(err)
 	}
 	return n
@@ -183,7 +191,7 @@ func TestNextStageClickedTwiceMovesOnce(t *testing.T) {
 		if d := u.deal("T1", 1); d.Stage != coach.Contact {
 			t.Errorf("stage = %s, want contact (one step)", d.Stage)
 		}
-		if n := u.count(`SELECT count(*) FROM events WHERE kind = 'move'`); n != 1 {
+		if n := countKind(t, u.store, "T1", coach.EvMove); n != 1 {
 			t.Errorf("%d moves recorded, want 1", n)
 		}
 		first, second := u.posted("first"), u.posted("second")
@@ -209,7 +217,7 @@ func TestNextStageClickedTwiceMovesOnce(t *testing.T) {
 		close(start)
 		wg.Wait()
 		u.drain()
-		if n := u.count(`SELECT count(*) FROM events WHERE kind = 'move'`); n != 1 {
+		if n := countKind(t, u.store, "T1", coach.EvMove); n != 1 {
 			t.Errorf("%d moves recorded for three simultaneous clicks, want 1", n)
 		}
 		moved, done := 0, 0
@@ -231,7 +239,7 @@ func TestClickOnceAcrossServers(t *testing.T) {
 	t.Parallel()
 	// Two bots on one database, as two replicas of serve: the database, not
 	// a lock in one process, makes the click count once.
-	u := newUI(t, uiOptions{})
+	u := newUI(t, uiOptions{db: true})
 	second, err := db.Open(context.Background(), u.dbURL, db.Options{MaxOpen: 4})
 	if err != nil {
 		t.Fatal(err)
@@ -255,7 +263,7 @@ func TestClickOnceAcrossServers(t *testing.T) {
 	wg.Wait()
 	u.drain()
 	app2.Drain(context.Background())
-	if n := u.count(`SELECT count(*) FROM events WHERE kind = 'move'`); n != 1 {
+	if n := countKind(t, u.store, "T1", coach.EvMove); n != 1 {
 		t.Errorf("%d moves for four clicks on two servers, want 1", n)
 	}
 	if n := u.count(`SELECT count(*) FROM deal_clicks`); n != 1 {
@@ -285,7 +293,7 @@ func TestReplayedClickRefused(t *testing.T) {
 	if d := u.deal("T1", 1); d.Status != coach.StatusWon {
 		t.Errorf("status = %s, want won", d.Status)
 	}
-	if n := u.count(`SELECT count(*) FROM events WHERE kind = 'won'`); n != 1 {
+	if n := countKind(t, u.store, "T1", coach.EvWon); n != 1 {
 		t.Errorf("%d wins recorded, want 1", n)
 	}
 }
@@ -376,7 +384,7 @@ func TestLostModal(t *testing.T) {
 	if view["callback_id"] != "deal_lost" || !strings.Contains(opens[0].Text(), "Why was it lost?") {
 		t.Fatalf("modal: %v", view)
 	}
-	if n := u.count(`SELECT count(*) FROM events WHERE kind = 'lost'`); n != 0 {
+	if n := countKind(t, u.store, "T1", coach.EvLost); n != 0 {
 		t.Fatal("opening the modal changed the deal")
 	}
 
@@ -392,7 +400,11 @@ func TestLostModal(t *testing.T) {
 		t.Fatalf("deal %s %s, want lost for price", d.Status, d.LostReason)
 	}
 	var text string
-	u.store.SQL().QueryRow(`SELECT body FROM events WHERE kind = 'lost'`).Scan(&text)
+	for _, e := range logs(t, u.store, "T1")[1] {
+		if e.Kind == coach.EvLost {
+			text = e.Text
+		}
+	}
 	if text != "went with a cheaper <tool> & co" {
 		t.Errorf("details stored as %q", text)
 	}
@@ -411,7 +423,7 @@ func TestLostModal(t *testing.T) {
 	if resp.Action != "errors" || !strings.Contains(resp.Errors["reason"], "Already done") {
 		t.Errorf("second submit answered %s", r.Body)
 	}
-	if n := u.count(`SELECT count(*) FROM events WHERE kind = 'lost'`); n != 1 {
+	if n := countKind(t, u.store, "T1", coach.EvLost); n != 1 {
 		t.Errorf("%d losses recorded, want 1", n)
 	}
 }
@@ -458,13 +470,11 @@ func TestNoteModal(t *testing.T) {
 		}
 		u.drain()
 		var notes []string
-		rows, _ := u.store.SQL().Query(`SELECT body FROM events WHERE kind = 'note'`)
-		for rows.Next() {
-			var s string
-			rows.Scan(&s)
-			notes = append(notes, s)
+		for _, e := range logs(t, u.store, "T1")[1] {
+			if e.Kind == coach.EvNote {
+				notes = append(notes, e.Text)
+			}
 		}
-		rows.Close()
 		if len(notes) != 1 || notes[0] != "Sent pricing to the CFO\nCall on Friday 📞" {
 			t.Errorf("notes = %q, want the one note once", notes)
 		}

@@ -8,15 +8,15 @@ import (
 	"testing"
 	"time"
 
+	"salescoach/bot/handlers"
 	"salescoach/coach"
-	"salescoach/db"
 )
 
 // past writes deal histories at chosen times, straight into the store, as if
 // they had been typed days ago.
 type past struct {
 	t     *testing.T
-	store *db.DB
+	store handlers.Store
 	team  string
 	now   time.Time
 }

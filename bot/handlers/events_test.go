@@ -210,7 +210,7 @@ func TestAppHome(t *testing.T) {
 
 func TestEventRetriedIsHandledOnce(t *testing.T) {
 	t.Parallel()
-	u := newUI(t, uiOptions{})
+	u := newUI(t, uiOptions{db: true})
 	base := time.Now()
 	for retry := range 3 {
 		// Slack signs each retry anew, when it sends it.
@@ -241,45 +241,45 @@ func TestUninstall(t *testing.T) {
 		t.Run(ev.name, func(t *testing.T) {
 			t.Parallel()
 			now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-			u := newUI(t, uiOptions{now: func() time.Time { return now }})
+			u := newUI(t, uiOptions{db: true, now: func() time.Time { return now }})
 			ctx := context.Background()
 			u.add("T1", "U1", "Acme 12k")
 			u.add("T2", "U1", "Other workspace 1k")
 			sealer, _ := transport.NewSealer(make([]byte, 32))
 			for _, team := range []string{"T1", "T2"} {
 				tok, _ := sealer.Seal("xoxb-"+team, team)
-				if err := u.store.SaveInstallation(ctx, coach.Installation{TeamID: team, BotUserID: "UBOT", BotToken: tok, InstalledAt: now}); err != nil {
+				if err := u.db.SaveInstallation(ctx, coach.Installation{TeamID: team, BotUserID: "UBOT", BotToken: tok, InstalledAt: now}); err != nil {
 					t.Fatal(err)
 				}
 			}
 			if r := u.slack.Event(envelope("T1", "Ev"+ev.name, ev.inner), 0); r.Status != http.StatusOK {
 				t.Fatalf("status %d", r.Status)
 			}
-			if _, err := u.store.Installation(ctx, "T1"); coach.ErrorCode(err) != coach.ENotFound {
+			if _, err := u.db.Installation(ctx, "T1"); coach.ErrorCode(err) != coach.ENotFound {
 				t.Errorf("T1's token is still stored (err %v)", err)
 			}
-			if _, err := u.store.Installation(ctx, "T2"); err != nil {
+			if _, err := u.db.Installation(ctx, "T2"); err != nil {
 				t.Errorf("T2's token was forgotten too: %v", err)
 			}
 			// The data stays for the retention period, then goes.
-			if ids, _ := u.store.PurgeTeams(ctx, now.Add(29*24*time.Hour)); len(ids) != 0 {
+			if ids, _ := u.db.PurgeTeams(ctx, now.Add(29*24*time.Hour)); len(ids) != 0 {
 				t.Errorf("purged %v before 30 days", ids)
 			}
-			ids, err := u.store.PurgeTeams(ctx, now.Add(30*24*time.Hour))
+			ids, err := u.db.PurgeTeams(ctx, now.Add(30*24*time.Hour))
 			if err != nil || len(ids) != 1 || ids[0] != "T1" {
 				t.Fatalf("purged %v (%v), want T1", ids, err)
 			}
-			if n := u.count(`SELECT count(*) FROM deals WHERE team_id = 'T1'`); n != 0 {
+			if n := len(logs(t, u.store, "T1")); n != 0 {
 				t.Errorf("%d deals of the uninstalled workspace left", n)
 			}
-			if n := u.count(`SELECT count(*) FROM deals WHERE team_id = 'T2'`); n != 1 {
+			if n := len(logs(t, u.store, "T2")); n != 1 {
 				t.Errorf("%d deals of the other workspace left, want 1", n)
 			}
 		})
 	}
 	t.Run("UserTokensOnly", func(t *testing.T) {
 		t.Parallel()
-		u := newUI(t, uiOptions{})
+		u := newUI(t, uiOptions{db: true})
 		u.add("T1", "U1", "Acme 12k")
 		u.slack.Event(envelope("T1", "EvUser", map[string]any{"type": "tokens_revoked", "tokens": map[string]any{"oauth": []string{"U1"}}}), 0)
 		if n := u.count(`SELECT count(*) FROM team_purges`); n != 0 {
@@ -293,7 +293,7 @@ func TestUninstall(t *testing.T) {
 		now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 		var mu sync.Mutex
 		clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-		u := newUI(t, uiOptions{now: clock})
+		u := newUI(t, uiOptions{db: true, now: clock})
 		ctx := context.Background()
 		u.add("T1", "U1", "Acme 12k")
 		u.slack.Event(envelope("T1", "EvGone1", map[string]any{"type": "app_uninstalled"}), 0)
@@ -301,7 +301,7 @@ func TestUninstall(t *testing.T) {
 		now = now.Add(3 * 24 * time.Hour)
 		mu.Unlock()
 		u.command("T1", "U1", "/deal", "note acme back with the bot")
-		if ids, _ := u.store.PurgeTeams(ctx, now.Add(60*24*time.Hour)); len(ids) != 0 {
+		if ids, _ := u.db.PurgeTeams(ctx, now.Add(60*24*time.Hour)); len(ids) != 0 {
 			t.Errorf("purged %v though it was used after the uninstall", ids)
 		}
 		if n := u.count(`SELECT count(*) FROM team_purges`); n != 0 {
@@ -311,14 +311,14 @@ func TestUninstall(t *testing.T) {
 	t.Run("ReinstallKeepsData", func(t *testing.T) {
 		t.Parallel()
 		now := time.Now()
-		u := newUI(t, uiOptions{})
+		u := newUI(t, uiOptions{db: true})
 		ctx := context.Background()
 		u.add("T1", "U1", "Acme 12k")
 		u.slack.Event(envelope("T1", "EvGone", map[string]any{"type": "app_uninstalled"}), 0)
-		if err := u.store.SaveInstallation(ctx, coach.Installation{TeamID: "T1", BotUserID: "UBOT", BotToken: []byte("sealed"), InstalledAt: now}); err != nil {
+		if err := u.db.SaveInstallation(ctx, coach.Installation{TeamID: "T1", BotUserID: "UBOT", BotToken: []byte("sealed"), InstalledAt: now}); err != nil {
 			t.Fatal(err)
 		}
-		if ids, _ := u.store.PurgeTeams(ctx, now.Add(365*24*time.Hour)); len(ids) != 0 {
+		if ids, _ := u.db.PurgeTeams(ctx, now.Add(365*24*time.Hour)); len(ids) != 0 {
 			t.Errorf("purged %v after a reinstall", ids)
 		}
 	})

@@ -51,7 +51,7 @@ func replica(t *testing.T, u *ui) *bottest.Slack {
 // — is refused and changes nothing.
 func TestReplayInAnyCase(t *testing.T) {
 	t.Parallel()
-	u := newUI(t, uiOptions{})
+	u := newUI(t, uiOptions{db: true})
 	b := replica(t, u)
 	a := u.slack
 	v := buttonValue(t, u.add("T1", "U1", "Acme 12k").Blocks, "deal_next")
@@ -110,7 +110,7 @@ func TestReplayInAnyCase(t *testing.T) {
 // replay, and taken once by its event_id — on either replica.
 func TestEventRedeliveredInTheSameSecond(t *testing.T) {
 	t.Parallel()
-	u := newUI(t, uiOptions{})
+	u := newUI(t, uiOptions{db: true})
 	b := replica(t, u)
 	u.add("T1", "U1", "Acme 12k")
 	body := []byte(`{"type":"event_callback","team_id":"T1","api_app_id":"A0001","event_id":"Ev0AGAIN","event_time":1,"event":{"type":"app_uninstalled"}}`)

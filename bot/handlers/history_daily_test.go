@@ -16,7 +16,7 @@ func importDeal(t *testing.T, f *fixture, id, name string, stage coach.Stage, da
 	t.Helper()
 	f.slack.Command("T1", "U1", "/deal", "list") // the team and the rep exist
 	at := time.Now().UTC().Truncate(time.Second).AddDate(0, 0, -daysAgo)
-	_, err := f.store.Import(context.Background(), "T1", coach.History{Rows: []coach.HistoryRow{
+	_, err := f.db.Import(context.Background(), "T1", coach.History{Rows: []coach.HistoryRow{
 		{DealID: id, Name: name, Owner: "U1", Stage: stage, At: at, Amount: coach.Money{Cents: 1_000_000, Currency: "USD"}, HasAmount: true},
 	}}, time.Now())
 	if err != nil {
@@ -38,7 +38,7 @@ func mustSay(t *testing.T, what string, reply string, wants ...string) {
 // latest stage entry, is refused with how to fix it and changes nothing.
 func TestBackdatedChanges(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
+	f := newDBFixture(t)
 	importDeal(t, f, "A-1", "Acme Corp", coach.Prospecting, 10)
 	yesterday := time.Now().UTC().AddDate(0, 0, -1).Format("2006-01-02")
 
@@ -48,7 +48,7 @@ func TestBackdatedChanges(t *testing.T) {
 	if d.Stage != coach.Presentation || d.StageSince.Format("2006-01-02") != yesterday {
 		t.Fatalf("deal in %s since %v; want presentation since yesterday", d.Stage, d.StageSince)
 	}
-	rows, err := f.store.History(context.Background(), "T1", "")
+	rows, err := f.db.History(context.Background(), "T1", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestCurrencyAndLinks(t *testing.T) {
 // asks for a word to tell them apart, and undo says what it undid.
 func TestNamesInDailyUse(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
+	f := newDBFixture(t)
 	f.slack.Command("T1", "U1", "/deal", "add Globex 5k")
 	mustSay(t, "typo", f.slack.Command("T1", "U1", "/deal", "move globx demo").Text, "Did you mean #1 Globex?")
 	mustSay(t, "double submit, another amount", f.slack.Command("T1", "U1", "/deal", "add Globex 6k").Text, "/deal amount #1 $6,000")

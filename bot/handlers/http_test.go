@@ -17,31 +17,40 @@ import (
 	"salescoach/db/dbtest"
 )
 
-// fixture is a bot on a fresh database behind a real HTTP server, and a fake
-// Slack that signs its requests.
+// fixture is a bot behind a real HTTP server, and a fake Slack that signs its
+// requests. Its store is in memory (newFixture) or a fresh PostgreSQL
+// database (newDBFixture) for what only the database keeps.
 type fixture struct {
-	store *db.DB
+	store handlers.Store
+	db    *db.DB // the real store; nil in memory
 	app   *handlers.App
 	slack *bottest.Slack
 }
 
 func newFixture(t *testing.T, managers ...string) *fixture {
 	t.Helper()
-	store := dbtest.New(t)
+	return serveFixture(t, bottest.NewMemStore(), managers)
+}
+
+func newDBFixture(t *testing.T, managers ...string) *fixture {
+	t.Helper()
+	return serveFixture(t, dbtest.New(t), managers)
+}
+
+func serveFixture(t *testing.T, store handlers.Store, managers []string) *fixture {
+	t.Helper()
 	app := handlers.New(handlers.Config{Store: store, Managers: managers})
 	srv := httptest.NewServer((&transport.Server{App: app, SigningSecret: bottest.Secret}).Handler())
 	t.Cleanup(srv.Close)
-	return &fixture{store: store, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}}
+	real, _ := store.(*db.DB)
+	return &fixture{store: store, db: real, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}}
 }
 
-// events counts the rows of the event log: the measure of "nothing changed".
+// events counts the events of every deal's log: the measure of "nothing
+// changed".
 func (f *fixture) events(t *testing.T) int {
 	t.Helper()
-	var n int
-	if err := f.store.SQL().QueryRow(`SELECT count(*) FROM events`).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return countEvents(t, f.store)
 }
 
 func (f *fixture) deals(t *testing.T, team string) []coach.Deal {

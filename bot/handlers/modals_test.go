@@ -54,7 +54,7 @@ func TestAddModal(t *testing.T) {
 			view := openAddModal(t, u)
 			r := u.slack.Interaction(submitForm(view, tt.values))
 			u.drain()
-			deals := u.count(`SELECT count(*) FROM deals`)
+			deals := len(logs(t, u.store, "T1"))
 			if len(tt.errBlocks) > 0 {
 				var resp struct {
 					Action string            `json:"response_action"`
@@ -74,7 +74,7 @@ func TestAddModal(t *testing.T) {
 				if tt.errText != "" && !strings.Contains(strings.Join(mapValues(resp.Errors), " "), tt.errText) {
 					t.Errorf("errors %v do not say %q", resp.Errors, tt.errText)
 				}
-				if deals != 0 || u.count(`SELECT count(*) FROM events`) != 0 {
+				if deals != 0 || countEvents(t, u.store) != 0 {
 					t.Errorf("%d deals stored after a refused form", deals)
 				}
 				return

@@ -94,14 +94,14 @@ func TestRefusedOnEveryRoute(t *testing.T) {
 	for name, rt := range routes {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			u := newUI(t, uiOptions{})
+			u := newUI(t, uiOptions{db: true})
 			body := rt.body(u)
 			u.drain()
 			// state is what an accepted request would change.
 			state := func() string {
 				u.drain()
 				return fmt.Sprint(
-					u.count(`SELECT count(*) FROM events`),
+					countEvents(t, u.store),
 					u.count(`SELECT count(*) FROM deals WHERE status <> 'open'`),
 					u.count(`SELECT count(*) FROM team_purges`))
 			}
@@ -179,7 +179,7 @@ func TestRepCannotReachAnotherRepsDeal(t *testing.T) {
 	d := u.deal("T1", 1)
 	u.add("T1", "U2", "Own deal")
 	u.drain()
-	events := u.count(`SELECT count(*) FROM events`)
+	events := countEvents(t, u.store)
 
 	t.Run("ByNumberOrName", func(t *testing.T) {
 		for _, text := range []string{
@@ -224,7 +224,7 @@ func TestRepCannotReachAnotherRepsDeal(t *testing.T) {
 			t.Errorf("%d modals opened on another rep's deal", n)
 		}
 	})
-	if got := u.count(`SELECT count(*) FROM events`); got != events {
+	if got := countEvents(t, u.store); got != events {
 		t.Errorf("%d events after the attempts, want %d: something changed", got, events)
 	}
 	if got := u.deal("T1", 1); got.Stage != d.Stage || got.Status != d.Status || got.Name != d.Name || got.Archived {
@@ -242,7 +242,7 @@ func TestTeamCannotReachAnotherTeam(t *testing.T) {
 	other := u.add("TB", "UB", "Globex Secret 40k")
 	globex := u.deal("TB", 1)
 	u.drain()
-	events := u.count(`SELECT count(*) FROM events`)
+	events := countEvents(t, u.store)
 
 	for _, c := range []struct{ user, command, text string }{
 		{"UA", "/deal", "show #1"}, // TA's own #1: Acme, never Globex
@@ -274,7 +274,7 @@ func TestTeamCannotReachAnotherTeam(t *testing.T) {
 			t.Errorf("%s answered with TB's deal: %s", c.Method, c.Text())
 		}
 	}
-	if got := u.count(`SELECT count(*) FROM events`); got != events {
+	if got := countEvents(t, u.store); got != events {
 		t.Errorf("%d events after the attempts, want %d: something changed", got, events)
 	}
 	if got := u.deal("TB", 1); got.Status != globex.Status {

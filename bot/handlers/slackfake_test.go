@@ -13,7 +13,6 @@ import (
 	"salescoach/bot/handlers"
 	"salescoach/bot/transport"
 	"salescoach/db"
-	"salescoach/db/dbtest"
 )
 
 // fakeUser is what the fake users.info says of a user.
@@ -122,17 +121,18 @@ func (f *fakeWebAPI) clients() transport.Clients {
 	return transport.StaticClients{Token: "xoxb-test", APIURL: f.URL}
 }
 
-// newSlackFixture is a bot on its own database, behind a real HTTP server,
+// newSlackFixture is a bot on its own store (in memory unless cfg sets one), behind a real HTTP server,
 // whose Web API calls go to a fake Slack; cfg may set more of the App.
 func newSlackFixture(t *testing.T, api *fakeWebAPI, cfg handlers.Config) *fixture {
 	t.Helper()
 	if cfg.Store == nil {
-		cfg.Store = dbtest.New(t)
+		cfg.Store = bottest.NewMemStore()
 	}
 	cfg.Slack = api.clients()
 	app := handlers.New(cfg)
 	t.Cleanup(app.Wait)
 	srv := httptest.NewServer((&transport.Server{App: app, SigningSecret: bottest.Secret}).Handler())
 	t.Cleanup(srv.Close)
-	return &fixture{store: cfg.Store.(*db.DB), app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL, Now: time.Now}}
+	real, _ := cfg.Store.(*db.DB)
+	return &fixture{store: cfg.Store, db: real, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL, Now: time.Now}}
 }

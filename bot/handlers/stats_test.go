@@ -40,7 +40,7 @@ func historyFixture(t *testing.T) *fixture {
 	app := handlers.New(handlers.Config{Store: store, Managers: []string{"UBOSS"}, Now: func() time.Time { return statsNow }})
 	srv := httptest.NewServer((&transport.Server{App: app, SigningSecret: bottest.Secret}).Handler())
 	t.Cleanup(srv.Close)
-	return &fixture{store: store, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}}
+	return &fixture{store: store, db: store, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}}
 }
 
 func report(t *testing.T, s *db.DB, owner string, weeks int) coach.Report {
@@ -60,7 +60,7 @@ func TestCoachStats(t *testing.T) {
 		if reply.ResponseType != "ephemeral" {
 			t.Errorf("response_type %q, want ephemeral", reply.ResponseType)
 		}
-		rep := report(t, f.store, "", 13)
+		rep := report(t, f.db, "", 13)
 		all := reply.AllText()
 		want := []string{
 			"Team sales cycle, last 13 weeks (2025-12-31 – 2026-04-01)",
@@ -98,7 +98,7 @@ func TestCoachStats(t *testing.T) {
 
 	t.Run("ManagerSeesOneRep", func(t *testing.T) {
 		all := f.slack.Command("T1", "UBOSS", "/coach", "stats <@U0002|bob> weeks 8").AllText()
-		rep := report(t, f.store, "U0002", 8)
+		rep := report(t, f.db, "U0002", 8)
 		for _, w := range []string{"<@U0002>'s sales cycle, last 8 weeks", fmt.Sprintf("%d of %d", rep.WinRate.Won, rep.WinRate.Won+rep.WinRate.Lost)} {
 			if !strings.Contains(all, w) {
 				t.Errorf("reply lacks %q:\n%s", w, all)
@@ -114,7 +114,7 @@ func TestCoachStats(t *testing.T) {
 		if !strings.Contains(all, "Your sales cycle, last 13 weeks") || strings.Contains(all, "<@U0001>") {
 			t.Errorf("a rep's stats:\n%s", all)
 		}
-		for _, d := range report(t, f.store, "U0003", 13).StaleDeals {
+		for _, d := range report(t, f.db, "U0003", 13).StaleDeals {
 			if !strings.Contains(all, fmt.Sprintf("#%d %s", d.Deal, d.Name)) {
 				t.Errorf("rep's stale deal #%d missing", d.Deal)
 			}
@@ -151,7 +151,7 @@ func TestCoachStats(t *testing.T) {
 }
 
 func TestCoachStatsEmptyTeam(t *testing.T) {
-	f := newFixture(t, "UBOSS")
+	f := newDBFixture(t, "UBOSS")
 	all := f.slack.Command("T9", "UBOSS", "/coach", "stats").AllText()
 	for _, w := range []string{"*Won:* none", "no deal was won or lost in this period", "*Bottleneck:* watch", "Nothing is stuck", "not enough deals closed"} {
 		if !strings.Contains(all, w) {

@@ -1,0 +1,70 @@
+package handlers_test
+
+import (
+	"context"
+	"testing"
+
+	"salescoach/bot/bottest"
+	"salescoach/bot/handlers"
+	"salescoach/coach"
+	"salescoach/db"
+)
+
+// The in-memory store stands in for the database in the tests.
+var _ handlers.Store = (*bottest.MemStore)(nil)
+
+// countEvents counts the events of every deal's log in a store: the
+// measure of "nothing changed".
+func countEvents(t testing.TB, s handlers.Store) int {
+	t.Helper()
+	switch s := s.(type) {
+	case *bottest.MemStore:
+		return s.Events()
+	case *db.DB:
+		var n int
+		if err := s.SQL().QueryRow(`SELECT count(*) FROM events`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	t.Fatalf("countEvents: a %T", s)
+	return 0
+}
+
+// logs returns the logs of a team's deals that are not archived, by deal
+// number, as a manager reads them through the store.
+func logs(t testing.TB, s handlers.Store, team string) map[int][]coach.Event {
+	t.Helper()
+	ctx := context.Background()
+	deals, _, err := s.ListDeals(ctx, team, coach.ListFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]int64, len(deals))
+	for i, d := range deals {
+		ids[i] = d.ID
+	}
+	byID, err := s.Logs(ctx, team, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[int][]coach.Event{}
+	for _, d := range deals {
+		out[d.Number] = byID[d.ID]
+	}
+	return out
+}
+
+// countKind counts the events of one kind in a team's logs, reverted or not.
+func countKind(t testing.TB, s handlers.Store, team string, kind coach.EventKind) int {
+	t.Helper()
+	n := 0
+	for _, log := range logs(t, s, team) {
+		for _, e := range log {
+			if e.Kind == kind {
+				n++
+			}
+		}
+	}
+	return n
+}
