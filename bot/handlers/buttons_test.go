@@ -120,6 +120,9 @@ func (u *ui) deal(team string, number int) coach.Deal {
 
 func (u *ui) count(query string, args ...any) int {
 	u.t.Helper()
+	if u.db == nil {
+		u.t.Fatalf("u.count reads the database: use the store's methods, or uiOptions{db: true}")
+	}
 	var n int
 	if err := u.db.SQL().QueryRow(query, args...).Scan(&n); err != nil {
 		u.t.Fatal(err)

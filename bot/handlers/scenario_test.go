@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,11 +20,14 @@ import (
 func TestScenarioReplies(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) // a Monday
-	now := start
-	u := newUI(t, uiOptions{managers: []string{"UBOSS"}, now: func() time.Time { return now }})
+	// The clock is read by background work (profile refreshes) too.
+	var now atomic.Pointer[time.Time]
+	now.Store(&start)
+	u := newUI(t, uiOptions{managers: []string{"UBOSS"}, now: func() time.Time { return *now.Load() }})
 	step := func(days float64, user, command, text string) string {
 		t.Helper()
-		now = start.Add(time.Duration(days * 24 * float64(time.Hour)))
+		at := start.Add(time.Duration(days * 24 * float64(time.Hour)))
+		now.Store(&at)
 		r := u.command("T1", user, command, text)
 		if r.Status != 200 {
 			t.Fatalf("%s %s: status %d: %s", command, text, r.Status, r.Body)
@@ -53,7 +57,7 @@ func TestScenarioReplies(t *testing.T) {
 			step(s[0].(float64), "U1", "/deal", s[1].(string))
 		}
 	}
-	now = start
+	now.Store(&start)
 
 	// Bad input: one friendly line, nothing changes.
 	f := &fixture{store: u.store}

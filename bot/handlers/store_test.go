@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"salescoach/bot/bottest"
 	"salescoach/bot/handlers"
@@ -53,6 +54,17 @@ func logs(t testing.TB, s handlers.Store, team string) map[int][]coach.Event {
 		out[d.Number] = byID[d.ID]
 	}
 	return out
+}
+
+// knownUser reports whether the store knows a user of a team, as the replay
+// check reads them (with a signature of its own).
+func knownUser(t testing.TB, s handlers.Store, team, user string) bool {
+	t.Helper()
+	_, _, known, err := s.Sighting(context.Background(), "v0=known-"+bottest.TriggerID(), time.Now(), team, user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return known
 }
 
 // countKind counts the events of one kind in a team's logs, reverted or not.
