@@ -54,13 +54,10 @@ var ErrNotKept = errors.New("bottest.MemStore keeps no reports, digests, picture
 
 // The store's errors, as db gives them.
 var (
-	errNoDeal = coach.Fail(coach.ENotFound, "That deal no longer exists. /deal list shows your deals.",
-		"这笔交易已不存在。用 /deal list 查看您的交易。")
-	errUndone = coach.Fail(coach.EConflict, "That change was already undone.", "该操作已经撤销过了。")
-	errEntry  = coach.Fail(coach.EConflict, "That stage change is already recorded.", "该阶段变更已经记录过了。")
-	errNoUndo = coach.Fail(coach.ENotFound,
-		"Nothing to undo: you made no change in the last 24 hours.",
-		"没有可撤销的操作：您在过去 24 小时内没有做过任何改动。")
+	errNoDeal = coach.Fail(coach.ENotFound, "deal.gone", nil)
+	errUndone = coach.Fail(coach.EConflict, "undo.already", nil)
+	errEntry  = coach.Fail(coach.EConflict, "entry.already", nil)
+	errNoUndo = coach.Fail(coach.ENotFound, "undo.nothing", nil)
 )
 
 // NewMemStore returns an empty store.

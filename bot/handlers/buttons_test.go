@@ -554,7 +554,7 @@ func TestSavedClickToldWhenItsReplyFails(t *testing.T) {
 			if d := u.deal("T1", 1); d.Stage != coach.Contact {
 				t.Errorf("stage = %s, want contact", d.Stage)
 			}
-			if n := u.count(`SELECT count(*) FROM events WHERE kind = 'move'`); n != 1 {
+			if n := countKind(t, u.store, "T1", coach.EvMove); n != 1 {
 				t.Errorf("%d moves recorded, want 1", n)
 			}
 			if n := len(u.api.Calls("respond/lost")); n == 0 {

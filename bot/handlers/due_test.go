@@ -88,7 +88,7 @@ func TestCloseDateModal(t *testing.T) {
 	now.Store(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC).Unix())
 	u := newUI(t, uiOptions{now: func() time.Time { return time.Unix(now.Load(), 0).UTC() }})
 	u.add("T1", "U1", "Acme 12k closing")
-	dues := func() int { return u.count(`SELECT count(*) FROM events WHERE kind = 'due'`) }
+	dues := func() int { return countKind(t, u.store, "T1", coach.EvDue) }
 
 	// open clicks Close date on the deal as it is now, from a message, and
 	// returns the modal.

@@ -32,12 +32,12 @@ func forecastFixture(t *testing.T) *fixture {
 	app := handlers.New(handlers.Config{Store: store, Managers: []string{"UBOSS"}, Now: func() time.Time { return forecastNow }})
 	srv := httptest.NewServer((&transport.Server{App: app, SigningSecret: bottest.Secret}).Handler())
 	t.Cleanup(srv.Close)
-	return &fixture{store: store, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}}
+	return &fixture{store: store, db: store, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}}
 }
 
 func TestCoachForecast(t *testing.T) {
 	f := forecastFixture(t)
-	want, acc, err := jobs.TeamForecast(context.Background(), f.store, "T1", forecastNow, 30)
+	want, acc, err := jobs.TeamForecast(context.Background(), f.db, "T1", forecastNow, 30)
 	if err != nil {
 		t.Fatal(err)
 	}
