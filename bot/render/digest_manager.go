@@ -25,23 +25,24 @@ func excluded(r Viewer, n int) string {
 	if n == 0 {
 		return ""
 	}
-	return r.T(fmt.Sprintf(" (%d in other currencies left out)", n), fmt.Sprintf("（另有 %d 笔其他币种未计入）", n))
+	return r.Msg("digest.excluded", coach.Args{"n": n})
 }
 
 // weekCompare says how a week's count compares with the weekly average of
 // the 4 weeks before, in plain words and without judging: more, fewer or as
 // many.
-func weekCompare(r Viewer, n, before int) (string, string) {
+func weekCompare(r Viewer, n, before int) string {
 	avg := float64(before) / 4
+	args := coach.Args{"n": perWeek(before)}
 	switch {
 	case before == 0:
-		return "none in the 4 weeks before", "此前 4 周没有"
+		return r.Msg("digest.compare.none", nil)
 	case math.Abs(float64(n)-avg) < 0.05:
-		return fmt.Sprintf("as many as the %s a week of the 4 weeks before", perWeek(before)), fmt.Sprintf("与此前 4 周的每周 %s 笔持平", perWeek(before))
+		return r.Msg("digest.compare.same", args)
 	case float64(n) > avg:
-		return fmt.Sprintf("more than the %s a week of the 4 weeks before", perWeek(before)), fmt.Sprintf("多于此前 4 周的每周 %s 笔", perWeek(before))
+		return r.Msg("digest.compare.more", args)
 	}
-	return fmt.Sprintf("fewer than the %s a week of the 4 weeks before", perWeek(before)), fmt.Sprintf("少于此前 4 周的每周 %s 笔", perWeek(before))
+	return r.Msg("digest.compare.fewer", args)
 }
 
 // wonLine and lostLine say the week's wins (with their value) and losses
@@ -50,23 +51,18 @@ func weekCompare(r Viewer, n, before int) (string, string) {
 func wonLine(r Viewer, rep DigestReports) string {
 	wk, b := rep.Week, rep.Before
 	cur := wk.Currency
-	en, zh := weekCompare(r, wk.WinRate.Won, b.WinRate.Won)
-	value := Money(wk.WonCents, cur)
-	perWeekValue := Money(b.WonCents/4, cur)
-	return r.T(fmt.Sprintf("%s, %s — %s; %s a week then", Quantity(wk.WinRate.Won, "deal", "deals"), value, en, perWeekValue),
-		fmt.Sprintf("%d 笔，%s——%s；当时每周 %s", wk.WinRate.Won, value, zh, perWeekValue))
+	return r.Msg("digest.won_line", coach.Args{"count": countOf(r, wk.WinRate.Won, "deal"), "value": Money(wk.WonCents, cur),
+		"compare": weekCompare(r, wk.WinRate.Won, b.WinRate.Won), "per_week": Money(b.WonCents/4, cur)})
 }
 
 func lostLine(r Viewer, rep DigestReports) string {
 	wk, b := rep.Week.WinRate, rep.Before.WinRate
-	en, zh := weekCompare(r, wk.Lost, b.Lost)
-	return r.T(fmt.Sprintf("%s — %s", Quantity(wk.Lost, "deal", "deals"), en), fmt.Sprintf("%d 笔——%s", wk.Lost, zh))
+	return r.Msg("digest.lost_line", coach.Args{"count": countOf(r, wk.Lost, "deal"), "compare": weekCompare(r, wk.Lost, b.Lost)})
 }
 
 func newPipelineLine(r Viewer, rep DigestReports) string {
 	c := rep.Week.Created
-	return r.T(fmt.Sprintf("%s added, %s%s", Quantity(c.Deals, "deal", "deals"), Money(c.Cents, rep.Week.Currency), excluded(r, c.Excluded)),
-		fmt.Sprintf("新增 %d 笔，%s%s", c.Deals, Money(c.Cents, rep.Week.Currency), excluded(r, c.Excluded)))
+	return r.Msg("digest.new_line", coach.Args{"count": countOf(r, c.Deals, "deal"), "value": Money(c.Cents, rep.Week.Currency), "excluded": excluded(r, c.Excluded)})
 }
 
 // pipelineLines has the open deals and their value per stage now.
@@ -80,11 +76,9 @@ func pipelineLines(r Viewer, rep DigestReports) []Line {
 		if p.Deals == 0 {
 			continue
 		}
-		lines = append(lines, L(p.Stage.Name(r.Lang()), r.T(fmt.Sprintf("%s · %s", Quantity(p.Deals, "deal", "deals"), units(p.Amount, q.Currency)),
-			fmt.Sprintf("%d 笔 · %s", p.Deals, units(p.Amount, q.Currency)))))
+		lines = append(lines, L(p.Stage.Name(r.Lang()), r.Msg("digest.count_value", coach.Args{"count": countOf(r, p.Deals, "deal"), "value": units(p.Amount, q.Currency), "excluded": ""})))
 	}
-	lines = append(lines, L(r.Msg("digest.open_in_all", nil), r.T(fmt.Sprintf("%s · %s%s", Quantity(deals, "deal", "deals"), units(cents, q.Currency), excluded(r, ex)),
-		fmt.Sprintf("%d 笔 · %s%s", deals, units(cents, q.Currency), excluded(r, ex)))))
+	lines = append(lines, L(r.Msg("digest.open_in_all", nil), r.Msg("digest.count_value", coach.Args{"count": countOf(r, deals, "deal"), "value": units(cents, q.Currency), "excluded": excluded(r, ex)})))
 	return lines
 }
 
@@ -95,14 +89,13 @@ func ForecastLines(r Viewer, f *forecast.Forecast, acc *forecast.Summary) []Line
 		return nil
 	}
 	if f.TooLittle {
-		return []Line{T(r.T(fmt.Sprintf("Too little history to forecast: it needs %d past deals, %d of them won within %d days.", forecast.MinDeals, forecast.MinWins, f.Days),
-			fmt.Sprintf("历史数据太少，暂不预测：至少需要 %d 笔过去的商机，其中 %d 笔在 %d 天内赢单。", forecast.MinDeals, forecast.MinWins, f.Days)))}
+		return []Line{T(r.Msg("forecast.too_little", coach.Args{"deals": forecast.MinDeals, "wins": forecast.MinWins, "days": f.Days}))}
 	}
 	lines := []Line{
-		L(r.Msg("digest.wins", nil), r.T(fmt.Sprintf("%.1f expected of %d open deals (80%%: %.0f–%.0f)", f.ExpectedWon, len(f.Deals), f.WonInterval.P10, f.WonInterval.P90),
-			fmt.Sprintf("%d 笔进行中商机预计赢单 %.1f 笔（80%%：%.0f–%.0f）", len(f.Deals), f.ExpectedWon, f.WonInterval.P10, f.WonInterval.P90))),
-		L(r.Msg("digest.value", nil), r.T(fmt.Sprintf("%s expected (80%%: %s–%s)%s", units(f.ExpectedWonAmount, f.Currency), units(f.AmountInterval.P10, f.Currency), units(f.AmountInterval.P90, f.Currency), excluded(r, f.AmountExcluded)),
-			fmt.Sprintf("预计 %s（80%%：%s–%s）%s", units(f.ExpectedWonAmount, f.Currency), units(f.AmountInterval.P10, f.Currency), units(f.AmountInterval.P90, f.Currency), excluded(r, f.AmountExcluded)))),
+		L(r.Msg("digest.wins", nil), r.Msg("forecast.wins", coach.Args{"expected": fmt.Sprintf("%.1f", f.ExpectedWon), "open": len(f.Deals),
+			"low": fmt.Sprintf("%.0f", f.WonInterval.P10), "high": fmt.Sprintf("%.0f", f.WonInterval.P90)})),
+		L(r.Msg("digest.value", nil), r.Msg("forecast.value", coach.Args{"expected": units(f.ExpectedWonAmount, f.Currency), "low": units(f.AmountInterval.P10, f.Currency),
+			"high": units(f.AmountInterval.P90, f.Currency), "excluded": excluded(r, f.AmountExcluded)})),
 	}
 	if line := AccuracyLine(r, acc); line != "" {
 		lines = append(lines, L(r.Msg("digest.accuracy", nil), line))
@@ -120,10 +113,20 @@ func AccuracyLine(r Viewer, acc *forecast.Summary) string {
 	if acc.Brier >= acc.BrierBase {
 		better = r.Msg("digest.no_better_than", nil)
 	}
-	return r.T(fmt.Sprintf("over the last %s, %s guessing the team's usual rate (Brier %.2f against %.2f); the actual wins fell in the 80%% range %d of %d times",
-		Quantity(acc.Months, "month", "months"), better, acc.Brier, acc.BrierBase, acc.WonInside, acc.Months),
-		fmt.Sprintf("过去 %d 个月%s按团队平均比例猜测（Brier %.2f 对 %.2f）；实际赢单数 %d 次中有 %d 次落在 80%% 区间内",
-			acc.Months, better, acc.Brier, acc.BrierBase, acc.Months, acc.WonInside))
+	months := r.Msg("forecast.months", coach.Args{"n": acc.Months})
+	if acc.Months == 1 {
+		months = r.Msg("forecast.months.one", nil)
+	}
+	return r.Msg("forecast.accuracy", coach.Args{"months": months, "better": better, "brier": fmt.Sprintf("%.2f", acc.Brier),
+		"base": fmt.Sprintf("%.2f", acc.BrierBase), "inside": acc.WonInside, "of": acc.Months})
+}
+
+// slippedText says how many deals pushed their close date this week.
+func slippedText(r Viewer, n int) string {
+	if n == 1 {
+		return r.Msg("digest.slipped_count.one", nil)
+	}
+	return r.Msg("digest.slipped_count", coach.Args{"n": n})
 }
 
 // maxDatesNamed is how many slipped or overdue deals the digest names.
@@ -142,19 +145,16 @@ func closeDateLines(r Viewer, rep DigestReports, names bool) []Line {
 			overdue = append(overdue, o)
 		}
 	}
-	lines = append(lines, L(r.Msg("digest.slipped", nil), r.T(fmt.Sprintf("%s pushed %s close date later this week", Quantity(len(wk.Slipped), "deal", "deals"), Plural(len(wk.Slipped), "its", "their")),
-		fmt.Sprintf("本周有 %d 笔商机推迟了预计成交日期", len(wk.Slipped)))))
+	lines = append(lines, L(r.Msg("digest.slipped", nil), slippedText(r, len(wk.Slipped))))
 	if names {
 		for i, s := range wk.Slipped {
 			if i == maxDatesNamed {
 				break
 			}
-			lines = append(lines, T(r.T(fmt.Sprintf("   #%d %s · <@%s> · %s → %s (+%d days)", s.Deal, coach.NameText(s.Name), s.Owner, s.From, s.To, s.DaysPushed),
-				fmt.Sprintf("   #%d %s · <@%s> · %s → %s（推迟 %d 天）", s.Deal, coach.NameText(s.Name), s.Owner, s.From, s.To, s.DaysPushed))))
+			lines = append(lines, T(r.Msg("digest.slipped_deal", coach.Args{"n": s.Deal, "name": coach.NameText(s.Name), "owner": s.Owner, "from": s.From, "to": s.To, "days": s.DaysPushed})))
 		}
 	}
-	lines = append(lines, L(r.Msg("digest.overdue", nil), r.T(fmt.Sprintf("%d went past their close date this week, %d open past it in all", newly, len(wk.Overdue)),
-		fmt.Sprintf("本周有 %d 笔超过预计成交日期，目前共 %d 笔逾期未关闭", newly, len(wk.Overdue)))))
+	lines = append(lines, L(r.Msg("digest.overdue", nil), r.Msg("digest.overdue_count", coach.Args{"new": newly, "all": len(wk.Overdue)})))
 	if names {
 		for i, o := range overdue {
 			if i == maxDatesNamed {
@@ -180,8 +180,7 @@ func lostReasonLines(r Viewer, q coach.Report) []Line {
 		if i == 5 {
 			break
 		}
-		lines = append(lines, L(lr.Reason.Name(r.Lang()), r.T(fmt.Sprintf("%s · %s%s", Quantity(lr.N, "deal", "deals"), units(lr.Amount, q.Currency), excluded(r, lr.AmountExcluded)),
-			fmt.Sprintf("%d 笔 · %s%s", lr.N, units(lr.Amount, q.Currency), excluded(r, lr.AmountExcluded)))))
+		lines = append(lines, L(lr.Reason.Name(r.Lang()), r.Msg("digest.count_value", coach.Args{"count": countOf(r, lr.N, "deal"), "value": units(lr.Amount, q.Currency), "excluded": excluded(r, lr.AmountExcluded)})))
 	}
 	return lines
 }
@@ -191,10 +190,9 @@ func lostReasonLines(r Viewer, q coach.Report) []Line {
 func dropOutLine(r Viewer, q coach.Report) string {
 	s, n := q.DropOut()
 	if s == "" {
-		return r.T(fmt.Sprintf("watch — no stage has lost %d deals yet.", coach.MinDropOut), fmt.Sprintf("继续观察——还没有哪个阶段丢单达到 %d 笔。", coach.MinDropOut))
+		return r.Msg("digest.drop_out.none", coach.Args{"n": coach.MinDropOut})
 	}
-	return r.T(fmt.Sprintf("%s — %s lost straight from it.", s.Name(r.Lang()), Quantity(n, "deal", "deals")),
-		fmt.Sprintf("%s——有 %d 笔商机直接在这里丢单。", s.Name(r.Lang()), n))
+	return r.Msg("digest.drop_out", coach.Args{"stage": s.Name(r.Lang()), "count": countOf(r, n, "deal"), "n": n})
 }
 
 // focusByUser maps each rep to their coaching focus, in the reader's words.
