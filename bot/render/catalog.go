@@ -186,3 +186,12 @@ func placeholders(tmpl string) []string {
 		tmpl = tmpl[i+j+1:]
 	}
 }
+
+// pick returns one when cond holds and other otherwise: the key of a
+// message's singular form or its plural.
+func pick(cond bool, one, other string) string {
+	if cond {
+		return one
+	}
+	return other
+}

@@ -165,15 +165,15 @@ func catalogCalls(t *testing.T, dir string, domain bool) []call {
 			if id, ok := ce.Args[keyAt].(*ast.Ident); ok && id.Name == "key" {
 				return true // a function that passes its key on (Viewer.Msg)
 			}
-			lit, ok := ce.Args[keyAt].(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
-				t.Errorf("%s: %s names its message with %s, not a literal key", pos, name, src[fset.Position(ce.Args[keyAt].Pos()).Offset:fset.Position(ce.Args[keyAt].End()).Offset])
-				return true
+			keys := []ast.Expr{ce.Args[keyAt]}
+			if p, ok := ce.Args[keyAt].(*ast.CallExpr); ok && len(p.Args) == 3 {
+				if id, ok := p.Fun.(*ast.Ident); ok && id.Name == "pick" {
+					keys = p.Args[1:] // pick(cond, singular, plural)
+				}
 			}
-			key, _ := strconv.Unquote(lit.Value)
-			c := call{pos: pos, key: key}
-			c.args, c.open = argNames(ce.Args[argsAt])
-			out = append(out, c)
+			for _, k := range keys {
+				out = append(out, keyCall(t, fset, src, pos, name, k, ce.Args[argsAt])...)
+			}
 			if domain {
 				ast.Inspect(ce.Args[argsAt], func(n ast.Node) bool {
 					if l, ok := n.(*ast.BasicLit); ok && l.Kind == token.STRING {
@@ -189,6 +189,20 @@ func catalogCalls(t *testing.T, dir string, domain bool) []call {
 		})
 	}
 	return out
+}
+
+// keyCall returns the use of the catalog a call makes with key k, or fails
+// the test when k is not a literal.
+func keyCall(t *testing.T, fset *token.FileSet, src []byte, pos, name string, k, args ast.Expr) []call {
+	lit, ok := k.(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		t.Errorf("%s: %s names its message with %s, not a literal key", pos, name, src[fset.Position(k.Pos()).Offset:fset.Position(k.End()).Offset])
+		return nil
+	}
+	key, _ := strconv.Unquote(lit.Value)
+	c := call{pos: pos, key: key}
+	c.args, c.open = argNames(args)
+	return []call{c}
 }
 
 // argNames returns the names an Args expression gives: nil gives none,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"salescoach/coach"
 	"salescoach/coach/forecast"
 )
 
@@ -18,8 +19,7 @@ const ForecastDealsShown = 10
 // of the team's.
 func ForecastReply(r Viewer, f forecast.Forecast, acc *forecast.Summary, owner string) Reply {
 	if f.TooLittle {
-		return Reply{Text: r.T(fmt.Sprintf("Too little history to forecast the next %d days: it needs %d past deals, %d of them won within %d days. Until then, /coach stats shows where deals wait.", f.Days, forecast.MinDeals, forecast.MinWins, f.Days),
-			fmt.Sprintf("历史数据太少，暂不预测未来 %d 天：至少需要 %d 笔过去的商机，其中 %d 笔在 %d 天内赢单。在此之前，/coach stats 可以看出商机卡在哪里。", f.Days, forecast.MinDeals, forecast.MinWins, f.Days))}
+		return Reply{Text: r.Msg("forecast.too_little.reply", coach.Args{"days": f.Days, "deals": forecast.MinDeals, "wins": forecast.MinWins})}
 	}
 	deals := f.Deals
 	if owner != "" {
@@ -33,15 +33,14 @@ func ForecastReply(r Viewer, f forecast.Forecast, acc *forecast.Summary, owner s
 	note := r.Msg("forecast.each_chance_is_learned", nil)
 	if owner != "" {
 		if len(deals) == 0 {
-			return Reply{Text: r.T("You have no open deals to forecast. /deal add starts one.", "您没有可预测的进行中商机。用 /deal add 新建一笔。")}
+			return Reply{Text: r.Msg("forecast.no_deals", nil)}
 		}
 		var expected float64
 		for _, d := range deals {
 			expected += d.PWin
 		}
 		return Reply{
-			Text: r.T(fmt.Sprintf("Your %s over the next %d days: %.1f wins expected.", Quantity(len(deals), "open deal", "open deals"), f.Days, expected),
-				fmt.Sprintf("未来 %d 天，您的 %d 笔进行中商机预计赢单 %.1f 笔。", f.Days, len(deals), expected)),
+			Text:     r.Msg(pick(len(deals) == 1, "forecast.yours.one", "forecast.yours"), coach.Args{"n": len(deals), "days": f.Days, "expected": fmt.Sprintf("%.1f", expected)}),
 			Sections: forecastDealSections(r, deals, f.Currency, false),
 			Note:     note,
 		}
@@ -51,8 +50,7 @@ func ForecastReply(r Viewer, f forecast.Forecast, acc *forecast.Summary, owner s
 		sections = append(sections, forecastDealSections(r, deals, f.Currency, true)...)
 	}
 	return Reply{
-		Text: r.T(fmt.Sprintf("Forecast of the next %d days, as of %s, learned from %d of the team's past deals.", f.Days, DateOf(r, f.At), f.LearnedFrom),
-			fmt.Sprintf("未来 %d 天的预测（截至 %s），依据团队过去 %d 笔商机。", f.Days, DateOf(r, f.At), f.LearnedFrom)),
+		Text:     r.Msg("forecast.team", coach.Args{"days": f.Days, "at": DateOf(r, f.At), "learned": f.LearnedFrom}),
 		Sections: sections,
 		Note:     note,
 	}
@@ -65,8 +63,7 @@ func forecastDealSections(r Viewer, deals []forecast.DealForecast, currency stri
 	for i, d := range deals {
 		if i == ForecastDealsShown {
 			n := len(deals) - i
-			lines = append(lines, T(r.T(fmt.Sprintf("and %s, less likely — /deal list shows them", Quantity(n, "more open deal", "more open deals")),
-				fmt.Sprintf("另有 %d 笔可能性较低的进行中商机——/deal list 可查看", n))))
+			lines = append(lines, T(r.Msg(pick(n == 1, "forecast.more.one", "forecast.more"), coach.Args{"n": n})))
 			break
 		}
 		parts := []string{fmt.Sprintf("#%d %s", d.Deal, d.Name)}
@@ -77,12 +74,12 @@ func forecastDealSections(r Viewer, deals []forecast.DealForecast, currency stri
 		if owners {
 			parts = append(parts, "<@"+d.Owner+">")
 		}
-		parts = append(parts, r.T(fmt.Sprintf("%.0f%% to win", 100*d.PWin), fmt.Sprintf("赢单概率 %.0f%%", 100*d.PWin)))
+		parts = append(parts, r.Msg("forecast.p_win", coach.Args{"pct": fmt.Sprintf("%.0f", 100*d.PWin)}))
 		if d.ExpectedClose != nil {
-			parts = append(parts, r.T("likely close "+*d.ExpectedClose, "预测成交 "+*d.ExpectedClose))
+			parts = append(parts, r.Msg("forecast.likely_close", coach.Args{"date": *d.ExpectedClose}))
 		}
 		if d.CloseDate != nil {
-			parts = append(parts, r.T("close date "+*d.CloseDate, "预计成交日期 "+*d.CloseDate))
+			parts = append(parts, r.Msg("forecast.close_date", coach.Args{"date": *d.CloseDate}))
 		}
 		lines = append(lines, T(strings.Join(parts, " · ")))
 	}
