@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/slack-go/slack"
 
@@ -13,6 +14,8 @@ import (
 	"salescoach/bot/render"
 	"salescoach/coach"
 	"salescoach/coach/forecast"
+	"salescoach/db/dbtest"
+	"salescoach/demo"
 )
 
 func f64(v float64) *float64 { return &v }
@@ -130,7 +133,8 @@ func TestDigestForTheManager(t *testing.T) {
 	got := renderText(rep, coach.EN, true)
 	hasAll(t, got,
 		"New pipeline: 4 deals added, $90,000 (1 in other currencies left out)",
-		"Qualification: 3 deals · $45,000", "Open in all: 5 deals · $141,000 (1 in other currencies left out)",
+		"Qualification: median 3 days (20 visits) · 18 lost here · 3 open now · $45,000", "Closing: median 3 days (20 visits) · 2 open now · $96,000",
+		"Open now: 5 deals · $141,000 (1 in other currencies left out)",
 		"Wins: 4.2 expected of 7 open deals (80%: 2–6)", "Value: $81,000 expected (80%: $40,000–$120,000)",
 		"Accuracy: over the last 3 months, better than guessing the team's usual rate (Brier 0.12 against 0.19); the actual wins fell in the 80% range 2 of 3 times",
 		"Slipped: 1 deal pushed its close date later this week", "#21 Globex · @U1 · 2026-11-01 → 2026-11-15 (+14 days)",
@@ -258,35 +262,82 @@ func TestDigestChinese(t *testing.T) {
 	}
 }
 
-func TestDigestWithinSlackLimits(t *testing.T) {
+// TestDigestFitsOneScreen: on a team far larger than the demo's (80 reps,
+// 80 deals that need attention under long names, 20 slipped and 20 overdue,
+// 8 lost reasons) the digest stays within Slack's limits and a screen's
+// reading: each list names its first few and says how many more and where
+// to see them.
+func TestDigestFitsOneScreen(t *testing.T) {
 	rep := sample()
+	rep.Week.From = digestAt.AddDate(0, 0, -7)
 	rep.Week.Reps, rep.Quarter.Reps, rep.Quarter.StaleDeals = nil, nil, nil
+	long := strings.Repeat("Very Long Company Name ", 8)
 	for i := range 80 {
 		u := fmt.Sprintf("U%04d", i)
 		rep.Week.Reps = append(rep.Week.Reps, coach.RepStats{User: u, Won: i % 3, Lost: i % 2, Open: 5})
 		rep.Quarter.Reps = append(rep.Quarter.Reps, coach.RepStats{User: u, Won: 6, Open: 5, MedianWonCycleDays: f64(33)})
-		rep.Quarter.StaleDeals = append(rep.Quarter.StaleDeals, coach.StaleDeal{Deal: 100 + i, Name: strings.Repeat("Very Long Company Name ", 8),
+		rep.Quarter.StaleDeals = append(rep.Quarter.StaleDeals, coach.StaleDeal{Deal: 100 + i, Name: long,
 			Owner: u, Stage: coach.Closing, DaysInStage: float64(20 + i), Rule: coach.StaleStageP90})
 	}
-	reply := render.RenderDigest(rep, digestAt, render.DigestView{Lang: coach.EN, Names: true})
+	amount := int64(9_600_000)
+	for i := range 20 {
+		u := fmt.Sprintf("U%04d", i)
+		rep.Week.Slipped = append(rep.Week.Slipped, coach.SlippedDeal{Deal: 200 + i, Name: long, Owner: u, Slips: 1, DaysPushed: 14, From: "2026-11-01", To: "2026-11-15"})
+		rep.Week.Overdue = append(rep.Week.Overdue, coach.OverdueDeal{Deal: 300 + i, Name: long, Owner: u, Stage: coach.Closing, CloseDate: "2026-10-30", AmountCents: &amount, Currency: "USD"})
+	}
+	for i, reason := range coach.LostReasons {
+		rep.Quarter.LostReasons = append(rep.Quarter.LostReasons, coach.LostReasonStat{Reason: reason, N: 10 - i, Amount: 1000})
+	}
+	for _, lang := range []coach.Lang{coach.EN, coach.ZH} {
+		for _, names := range []bool{true, false} {
+			reply := render.RenderDigest(rep, digestAt, render.DigestView{Lang: lang, Names: names})
+			checkOneScreen(t, fmt.Sprintf("%s, names %v", lang, names), reply, 65, 0)
+		}
+	}
+	text := blocksText(render.RenderDigest(rep, digestAt, render.DigestView{Lang: coach.EN, Names: true}).Blocks())
+	hasAll(t, text, "…and 75 more — /deal list stale team lists them all.", "…and 72 more reps — /coach stats @rep shows each.",
+		"…and 17 more — /deal list team shows every close date.", "*5 other reasons:* 25 deals", "/coach stats team, /coach forecast")
+}
+
+// checkOneScreen checks a digest against Slack's limits (50 blocks, 3,000
+// characters a section) and a screen: at most lines lines of text and, when
+// rows > 0, at most rows rows 100 columns wide (a CJK character takes two).
+func checkOneScreen(t *testing.T, what string, reply render.Reply, lines, rows int) {
+	t.Helper()
 	blocks := reply.Blocks()
 	if len(blocks) > 50 {
-		t.Errorf("%d blocks, Slack allows 50", len(blocks))
+		t.Errorf("%s: %d blocks, Slack allows 50", what, len(blocks))
 	}
 	for i, b := range blocks {
 		if s, ok := b.(*slack.SectionBlock); ok && len(s.Text.Text) > 3000 {
-			t.Errorf("block %d has %d characters, Slack allows 3,000", i, len(s.Text.Text))
+			t.Errorf("%s: block %d has %d characters, Slack allows 3,000", what, i, len(s.Text.Text))
 		}
 	}
-	text := blocksText(blocks)
-	for i := range 80 {
-		if u := fmt.Sprintf("<@U%04d>", i); !strings.Contains(text, u+":* this week") {
-			t.Fatalf("rep %s lost from the blocks", u)
+	nLines, nRows := screen(reply.PlainText())
+	if nLines > lines || rows > 0 && nRows > rows {
+		t.Errorf("%s: %d lines, %d rows of 100 columns; want at most %d and %d:\n%s", what, nLines, nRows, lines, rows, reply.PlainText())
+	}
+	t.Logf("%s: %d blocks, %d lines, %d rows of 100 columns", what, len(blocks), nLines, nRows)
+}
+
+// screen counts the non-empty lines of text and the rows they take 100
+// columns wide.
+func screen(text string) (lines, rows int) {
+	for _, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) == "" {
+			continue
 		}
+		w := 0
+		for _, r := range l {
+			w++
+			if unicode.Is(unicode.Han, r) || unicode.In(r, unicode.Hiragana, unicode.Katakana) || r >= 0xFF00 && r <= 0xFFEF || r >= 0x3000 && r <= 0x303F {
+				w++
+			}
+		}
+		lines++
+		rows += max(1, (w+99)/100)
 	}
-	if !strings.Contains(text, "and 65 more") {
-		t.Errorf("the stale list does not say how many more there are")
-	}
+	return lines, rows
 }
 
 func blocksText(blocks []slack.Block) string {
@@ -344,5 +395,27 @@ func hasAll(t *testing.T, got string, wants ...string) {
 		if !strings.Contains(got, w) {
 			t.Errorf("lacks %q:\n%s", w, got)
 		}
+	}
+}
+
+// TestDemoDigestFitsOneScreen: the demo team's digest, from the store, with
+// its forecast, in both languages, stays within Slack's limits and one
+// screen.
+func TestDemoDigestFitsOneScreen(t *testing.T) {
+	store := dbtest.New(t)
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	if _, err := store.Import(context.Background(), "T0DEMO", demo.History(1, now), now); err != nil {
+		t.Fatal(err)
+	}
+	app := handlers.New(handlers.Config{Store: store})
+	for _, lang := range []coach.Lang{coach.EN, coach.ZH} {
+		rep, reply, err := app.BuildDigest(context.Background(), "T0DEMO", now, render.DigestView{Lang: lang, Names: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Forecast == nil || rep.Forecast.TooLittle || len(rep.Quarter.StaleDeals) == 0 || len(rep.Quarter.LostReasons) == 0 {
+			t.Fatalf("the demo team's digest lacks a forecast, stale deals or lost reasons")
+		}
+		checkOneScreen(t, "demo, "+string(lang), reply, 52, 65)
 	}
 }

@@ -80,9 +80,12 @@ type DigestView struct {
 	Names bool
 }
 
-// maxStaleNamed is how many stale deals a digest names before it counts the
-// rest.
-const maxStaleNamed = 15
+// A digest is read on one screen: each of its lists names this many at
+// most and counts the rest, with where to see them.
+const (
+	maxStaleNamed = 5 // deals that need attention
+	maxRepsNamed  = 8 // reps, those with a coaching focus first
+)
 
 // RenderDigest writes the weekly digest of §12 from its reports, as of at:
 // this week against the 4 weeks before, the stages over 13 weeks with the
@@ -106,12 +109,12 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 		L(r.Msg("digest.won", nil), wonLine(r, rep)),
 		L(r.Msg("digest.lost", nil), lostLine(r, rep)),
 		L(r.Msg("digest.new_pipeline", nil), newPipelineLine(r, rep)),
+		L(r.Msg("digest.open_now", nil), openNowLine(r, rep.Quarter)),
 		L(r.Msg("digest.win_rate", nil), r.Msg("digest.vs_before", coach.Args{"now": rate(r, wk.ByCount), "before": rate(r, before.ByCount)})),
 		L(r.Msg("digest.median_cycle_won", nil), r.Msg("digest.vs_before", coach.Args{"now": median(r, rep.Week.CycleDays.Won, "deal"), "before": median(r, rep.Before.CycleDays.Won, "deal")})),
 		L(r.Msg("digest.median_cycle_lost", nil), r.Msg("digest.vs_before", coach.Args{"now": median(r, rep.Week.CycleDays.Lost, "deal"), "before": median(r, rep.Before.CycleDays.Lost, "deal")})),
 	}
 	reply.Sections = append(reply.Sections, Section{Title: r.Msg("digest.this_week", nil), Lines: week})
-	reply.Sections = append(reply.Sections, Section{Title: r.Msg("digest.open_pipeline_now", nil), Lines: pipelineLines(r, rep)})
 	if lines := ForecastLines(r, rep.Forecast, rep.Accuracy); lines != nil {
 		reply.Sections = append(reply.Sections, Section{Title: r.Msg("digest.forecast", coach.Args{"days": rep.Forecast.Days}), Lines: lines})
 	}
@@ -124,7 +127,7 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 		if st == nil {
 			st = &coach.StageStats{Stage: s}
 		}
-		stages = append(stages, L(s.Name(v.Lang), stageLine(r, *st)))
+		stages = append(stages, L(s.Name(v.Lang), digestStageLine(r, *st, rep.Quarter)))
 	}
 	stages = append(stages, L(r.Msg("digest.bottleneck", nil), bottleneckLine(r, rep.Quarter)))
 	stages = append(stages, L(r.Msg("digest.most_drop_outs", nil), dropOutLine(r, rep.Quarter)))
@@ -232,6 +235,23 @@ func repLines(r Viewer, rep DigestReports) []Line {
 		return []Line{T(r.Msg("digest.no_deals", coach.Args{"weeks": coach.PeriodWeeks}))}
 	}
 	focus := focusByUser(r, rep.Quarter)
+	more := 0
+	if len(users) > maxRepsNamed {
+		// Keep the reps with something to coach first, in the same order.
+		keep := map[string]bool{}
+		for _, u := range users {
+			if _, ok := focus[u]; ok && len(keep) < maxRepsNamed {
+				keep[u] = true
+			}
+		}
+		for _, u := range users {
+			if len(keep) < maxRepsNamed {
+				keep[u] = true
+			}
+		}
+		more = len(users) - maxRepsNamed
+		users = slices.DeleteFunc(users, func(u string) bool { return !keep[u] })
+	}
 	var lines []Line
 	for _, u := range users {
 		w, q := week[u], quarter[u]
@@ -242,6 +262,10 @@ func repLines(r Viewer, rep DigestReports) []Line {
 			text += r.Msg("digest.focus", nil) + f
 		}
 		lines = append(lines, L("<@"+u+">", text))
+	}
+	if more > 0 {
+		lines = append(lines, T(r.T(fmt.Sprintf("…and %s — /coach stats @rep shows each.", Quantity(more, "more rep", "more reps")),
+			fmt.Sprintf("……还有 %d 位销售——/coach stats @销售 可逐一查看。", more))))
 	}
 	return lines
 }
@@ -296,7 +320,13 @@ func staleCounts(r Viewer, stale []coach.StaleDeal) []Line {
 		return cmp.Or(cmp.Compare(cb.p90+cb.days14+cb.idle, ca.p90+ca.days14+ca.idle), cmp.Compare(a, b))
 	})
 	var lines []Line
-	for _, o := range owners {
+	for i, o := range owners {
+		if i == maxStaleNamed {
+			more := len(owners) - i
+			lines = append(lines, T(r.T(fmt.Sprintf("…and %s with deals that need attention — /deal list stale team lists them all.", Quantity(more, "more rep", "more reps")),
+				fmt.Sprintf("……还有 %d 位销售有需要关注的商机——/deal list stale team 可查看全部。", more))))
+			break
+		}
 		c := per[o]
 		var why []string
 		if c.p90 > 0 {

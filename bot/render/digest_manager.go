@@ -65,21 +65,47 @@ func newPipelineLine(r Viewer, rep DigestReports) string {
 	return r.Msg("digest.new_line", coach.Args{"count": countOf(r, c.Deals, "deal"), "value": Money(c.Cents, rep.Week.Currency), "excluded": excluded(r, c.Excluded)})
 }
 
-// pipelineLines has the open deals and their value per stage now.
-func pipelineLines(r Viewer, rep DigestReports) []Line {
-	q := rep.Quarter
-	var lines []Line
+// openNowLine has the open deals and their value now; each stage's share is
+// on its stage line.
+func openNowLine(r Viewer, q coach.Report) string {
 	var deals, ex int
 	var cents float64
 	for _, p := range q.Pipeline {
 		deals, ex, cents = deals+p.Deals, ex+p.AmountExcluded, cents+p.Amount
-		if p.Deals == 0 {
-			continue
-		}
-		lines = append(lines, L(p.Stage.Name(r.Lang()), r.Msg("digest.count_value", coach.Args{"count": countOf(r, p.Deals, "deal"), "value": units(p.Amount, q.Currency), "excluded": ""})))
 	}
-	lines = append(lines, L(r.Msg("digest.open_in_all", nil), r.Msg("digest.count_value", coach.Args{"count": countOf(r, deals, "deal"), "value": units(cents, q.Currency), "excluded": excluded(r, ex)})))
-	return lines
+	return r.Msg("digest.count_value", coach.Args{"count": countOf(r, deals, "deal"), "value": units(cents, q.Currency), "excluded": excluded(r, ex)})
+}
+
+// digestStageLine sums up a stage in a digest's short line: the median time
+// in it, the share of deals that move on, the losses from it over 13 weeks,
+// and the deals open in it now with their value. /coach stats has the long
+// form (stageLine).
+func digestStageLine(r Viewer, s coach.StageStats, q coach.Report) string {
+	var parts []string
+	switch {
+	case s.CompletedVisits == 0:
+		parts = append(parts, r.Msg("stats.no_finished_visits", nil))
+	case s.CompletedVisits < coach.MinValuesForMedian || s.MedianDays == nil:
+		parts = append(parts, r.T(fmt.Sprintf("time in stage: too few to say (%s)", Quantity(s.CompletedVisits, "visit", "visits")),
+			fmt.Sprintf("停留时间：数据太少（%d 次）", s.CompletedVisits)))
+	default:
+		parts = append(parts, r.T(fmt.Sprintf("median %s (%s)", Days(r, *s.MedianDays), Quantity(s.CompletedVisits, "visit", "visits")),
+			fmt.Sprintf("停留中位数 %s（%d 次）", Days(r, *s.MedianDays), s.CompletedVisits)))
+	}
+	if s.Conversion != nil {
+		parts = append(parts, r.T(Pct(*s.Conversion)+" move on", "推进率 "+Pct(*s.Conversion)))
+	}
+	if s.LostFrom > 0 {
+		parts = append(parts, r.T(fmt.Sprintf("%d lost here", s.LostFrom), fmt.Sprintf("在此丢单 %d 笔", s.LostFrom)))
+	}
+	open, value := s.OpenNow, ""
+	for _, p := range q.Pipeline {
+		if p.Stage == s.Stage && p.Deals > 0 {
+			open, value = p.Deals, " · "+units(p.Amount, q.Currency)
+		}
+	}
+	parts = append(parts, r.T(fmt.Sprintf("%d open now%s", open, value), fmt.Sprintf("当前 %d 笔%s", open, value)))
+	return strings.Join(parts, " · ")
 }
 
 // ForecastLines says the forecast of the next days and how accurate the
@@ -129,8 +155,9 @@ func slippedText(r Viewer, n int) string {
 	return r.Msg("digest.slipped_count", coach.Args{"n": n})
 }
 
-// maxDatesNamed is how many slipped or overdue deals the digest names.
-const maxDatesNamed = 6
+// maxDatesNamed is how many slipped or overdue deals the digest names
+// before it counts the rest.
+const maxDatesNamed = 3
 
 // closeDateLines lists the deals whose close date slipped this week and
 // those that went overdue this week, by name when names are on.
@@ -149,6 +176,7 @@ func closeDateLines(r Viewer, rep DigestReports, names bool) []Line {
 	if names {
 		for i, s := range wk.Slipped {
 			if i == maxDatesNamed {
+				lines = append(lines, moreDates(r, len(wk.Slipped)-i))
 				break
 			}
 			lines = append(lines, T(r.Msg("digest.slipped_deal", coach.Args{"n": s.Deal, "name": coach.NameText(s.Name), "owner": s.Owner, "from": s.From, "to": s.To, "days": s.DaysPushed})))
@@ -158,6 +186,7 @@ func closeDateLines(r Viewer, rep DigestReports, names bool) []Line {
 	if names {
 		for i, o := range overdue {
 			if i == maxDatesNamed {
+				lines = append(lines, moreDates(r, len(overdue)-i))
 				break
 			}
 			value := ""
@@ -170,6 +199,15 @@ func closeDateLines(r Viewer, rep DigestReports, names bool) []Line {
 	return lines
 }
 
+func moreDates(r Viewer, n int) Line {
+	return T(r.T(fmt.Sprintf("   …and %d more — /deal list team shows every close date.", n),
+		fmt.Sprintf("   ……还有 %d 笔——/deal list team 可查看所有预计成交日期。", n)))
+}
+
+// maxReasonsNamed is how many lost reasons the digest names before it sums
+// up the rest.
+const maxReasonsNamed = 3
+
 // lostReasonLines has the commonest lost reasons over 90 days with their value.
 func lostReasonLines(r Viewer, q coach.Report) []Line {
 	if len(q.LostReasons) == 0 {
@@ -177,7 +215,16 @@ func lostReasonLines(r Viewer, q coach.Report) []Line {
 	}
 	var lines []Line
 	for i, lr := range q.LostReasons {
-		if i == 5 {
+		if i == maxReasonsNamed {
+			var n, ex int
+			var amount float64
+			for _, o := range q.LostReasons[i:] {
+				n, ex, amount = n+o.N, ex+o.AmountExcluded, amount+o.Amount
+			}
+			others := len(q.LostReasons) - i
+			lines = append(lines, L(r.T(fmt.Sprintf("%d other %s", others, Plural(others, "reason", "reasons")), fmt.Sprintf("其他 %d 种原因", others)),
+				r.T(fmt.Sprintf("%s · %s%s", Quantity(n, "deal", "deals"), units(amount, q.Currency), excluded(r, ex)),
+					fmt.Sprintf("%d 笔 · %s%s", n, units(amount, q.Currency), excluded(r, ex)))))
 			break
 		}
 		lines = append(lines, L(lr.Reason.Name(r.Lang()), r.Msg("digest.count_value", coach.Args{"count": countOf(r, lr.N, "deal"), "value": units(lr.Amount, q.Currency), "excluded": excluded(r, lr.AmountExcluded)})))
