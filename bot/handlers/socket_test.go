@@ -68,18 +68,28 @@ func newSocketLogged(t *testing.T, failOpens int32, log *slog.Logger) *socket {
 // acknowledgement of it.
 func (s *socket) send(envelopeID, typ string, payload any) map[string]any {
 	s.t.Helper()
+	ack, ok := s.trySend(envelopeID, typ, payload, 15*time.Second)
+	if !ok {
+		s.t.Fatalf("no acknowledgement of %s after 15 s", envelopeID)
+	}
+	return ack
+}
+
+// trySend delivers an envelope and waits up to wait for its
+// acknowledgement, reporting whether one came.
+func (s *socket) trySend(envelopeID, typ string, payload any, wait time.Duration) (map[string]any, bool) {
 	b, _ := json.Marshal(map[string]any{"envelope_id": envelopeID, "type": typ, "payload": payload, "accepts_response_payload": typ != "events_api"})
 	s.api.SendToWebsocket(string(b))
-	deadline := time.After(15 * time.Second)
+	deadline := time.After(wait)
 	for {
 		select {
 		case m := <-s.api.SeenFeed:
 			var ack map[string]any
 			if json.Unmarshal([]byte(m), &ack) == nil && ack["envelope_id"] == envelopeID {
-				return ack
+				return ack, true
 			}
 		case <-deadline:
-			s.t.Fatalf("no acknowledgement of %s after 15 s", envelopeID)
+			return nil, false
 		}
 	}
 }
@@ -178,8 +188,17 @@ func TestSocketModeRefreshIsRoutine(t *testing.T) {
 	s := newSocketLogged(t, 0, slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	s.send("env-1", "slash_commands", slashPayload("T1", "U1", "list", s.api.ResponseURL("cmd")))
 	s.api.SendToWebsocket(`{"type":"disconnect","reason":"refresh_requested","debug_info":{"host":"applink-1"}}`)
-	// Answered over the new connection: the bot came back.
-	s.send("env-2", "slash_commands", slashPayload("T1", "U1", "list", s.api.ResponseURL("cmd")))
+	// Answered over the new connection: the bot came back. An envelope
+	// sent while the old connection is closing is lost, as it would be with
+	// Slack, so it is sent again (a new envelope each time) until one is
+	// answered.
+	answered := false
+	for i := 0; i < 30 && !answered; i++ {
+		_, answered = s.trySend(fmt.Sprintf("env-2-%d", i), "slash_commands", slashPayload("T1", "U1", "list", s.api.ResponseURL("cmd")), time.Second)
+	}
+	if !answered {
+		t.Fatal("no envelope answered after the refresh")
+	}
 	if n := s.opens.Load(); n < 2 {
 		t.Errorf("%d connections opened, want a second after the refresh", n)
 	}
