@@ -15,7 +15,9 @@ import (
 // The message catalog: one file per language, catalog/en.txt and
 // catalog/zh.txt, each line a key, " = " and the message. A message names its
 // values as {name}, filled from the arguments, and a command as
-// {cmd:deal list}, which shows as the command is typed. A message that
+// {cmd:deal list}, which shows as the command is typed; {n:deal|deals}
+// shows the first word when the value n is 1 and the second otherwise. A
+// message that
 // starts or ends with a space is written in double quotes, as in Go. coach
 // and db return
 // errors as a key and arguments; the wording lives here only.
@@ -102,9 +104,17 @@ func fill(tmpl string, lang coach.Lang, args coach.Args) string {
 		}
 		b.WriteString(tmpl[:i])
 		name := tmpl[i+1 : i+j]
-		switch v, ok := args[name]; {
+		arg, forms, plural := strings.Cut(name, ":")
+		switch v, ok := args[arg]; {
 		case strings.HasPrefix(name, "cmd:"):
 			b.WriteString(commandText(strings.TrimPrefix(name, "cmd:")))
+		case plural && ok:
+			one, many, _ := strings.Cut(forms, "|")
+			if fmt.Sprint(v) == "1" {
+				b.WriteString(one)
+			} else {
+				b.WriteString(many)
+			}
 		case ok:
 			b.WriteString(argText(v, lang))
 		default:
