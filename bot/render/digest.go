@@ -264,8 +264,7 @@ func repLines(r Viewer, rep DigestReports) []Line {
 		lines = append(lines, L("<@"+u+">", text))
 	}
 	if more > 0 {
-		lines = append(lines, T(r.T(fmt.Sprintf("…and %s — /coach stats @rep shows each.", Quantity(more, "more rep", "more reps")),
-			fmt.Sprintf("……还有 %d 位销售——/coach stats @销售 可逐一查看。", more))))
+		lines = append(lines, T(r.Msg("digest.more_reps", coach.Args{"n": more})))
 	}
 	return lines
 }
@@ -323,8 +322,7 @@ func staleCounts(r Viewer, stale []coach.StaleDeal) []Line {
 	for i, o := range owners {
 		if i == maxStaleNamed {
 			more := len(owners) - i
-			lines = append(lines, T(r.T(fmt.Sprintf("…and %s with deals that need attention — /deal list stale team lists them all.", Quantity(more, "more rep", "more reps")),
-				fmt.Sprintf("……还有 %d 位销售有需要关注的商机——/deal list stale team 可查看全部。", more))))
+			lines = append(lines, T(r.Msg("digest.more_stale_reps", coach.Args{"n": more})))
 			break
 		}
 		c := per[o]

@@ -86,17 +86,15 @@ func digestStageLine(r Viewer, s coach.StageStats, q coach.Report) string {
 	case s.CompletedVisits == 0:
 		parts = append(parts, r.Msg("stats.no_finished_visits", nil))
 	case s.CompletedVisits < coach.MinValuesForMedian || s.MedianDays == nil:
-		parts = append(parts, r.T(fmt.Sprintf("time in stage: too few to say (%s)", Quantity(s.CompletedVisits, "visit", "visits")),
-			fmt.Sprintf("停留时间：数据太少（%d 次）", s.CompletedVisits)))
+		parts = append(parts, r.Msg("stats.stage.too_few", coach.Args{"n": s.CompletedVisits}))
 	default:
-		parts = append(parts, r.T(fmt.Sprintf("median %s (%s)", Days(r, *s.MedianDays), Quantity(s.CompletedVisits, "visit", "visits")),
-			fmt.Sprintf("停留中位数 %s（%d 次）", Days(r, *s.MedianDays), s.CompletedVisits)))
+		parts = append(parts, r.Msg("digest.stage.median", coach.Args{"median": Days(r, *s.MedianDays), "n": s.CompletedVisits}))
 	}
 	if s.Conversion != nil {
-		parts = append(parts, r.T(Pct(*s.Conversion)+" move on", "推进率 "+Pct(*s.Conversion)))
+		parts = append(parts, r.Msg("digest.stage.move_on", coach.Args{"pct": Pct(*s.Conversion)}))
 	}
 	if s.LostFrom > 0 {
-		parts = append(parts, r.T(fmt.Sprintf("%d lost here", s.LostFrom), fmt.Sprintf("在此丢单 %d 笔", s.LostFrom)))
+		parts = append(parts, r.Msg("digest.stage.lost", coach.Args{"n": s.LostFrom}))
 	}
 	open, value := s.OpenNow, ""
 	for _, p := range q.Pipeline {
@@ -104,7 +102,7 @@ func digestStageLine(r Viewer, s coach.StageStats, q coach.Report) string {
 			open, value = p.Deals, " · "+units(p.Amount, q.Currency)
 		}
 	}
-	parts = append(parts, r.T(fmt.Sprintf("%d open now%s", open, value), fmt.Sprintf("当前 %d 笔%s", open, value)))
+	parts = append(parts, r.Msg("digest.stage.open", coach.Args{"n": open, "value": value}))
 	return strings.Join(parts, " · ")
 }
 
@@ -200,8 +198,7 @@ func closeDateLines(r Viewer, rep DigestReports, names bool) []Line {
 }
 
 func moreDates(r Viewer, n int) Line {
-	return T(r.T(fmt.Sprintf("   …and %d more — /deal list team shows every close date.", n),
-		fmt.Sprintf("   ……还有 %d 笔——/deal list team 可查看所有预计成交日期。", n)))
+	return T(r.Msg("digest.more_dates", coach.Args{"n": n}))
 }
 
 // maxReasonsNamed is how many lost reasons the digest names before it sums
@@ -222,9 +219,8 @@ func lostReasonLines(r Viewer, q coach.Report) []Line {
 				n, ex, amount = n+o.N, ex+o.AmountExcluded, amount+o.Amount
 			}
 			others := len(q.LostReasons) - i
-			lines = append(lines, L(r.T(fmt.Sprintf("%d other %s", others, Plural(others, "reason", "reasons")), fmt.Sprintf("其他 %d 种原因", others)),
-				r.T(fmt.Sprintf("%s · %s%s", Quantity(n, "deal", "deals"), units(amount, q.Currency), excluded(r, ex)),
-					fmt.Sprintf("%d 笔 · %s%s", n, units(amount, q.Currency), excluded(r, ex)))))
+			lines = append(lines, L(r.Msg("digest.other_reasons", coach.Args{"n": others}),
+				r.Msg("digest.count_value", coach.Args{"count": countOf(r, n, "deal"), "value": units(amount, q.Currency), "excluded": excluded(r, ex)})))
 			break
 		}
 		lines = append(lines, L(lr.Reason.Name(r.Lang()), r.Msg("digest.count_value", coach.Args{"count": countOf(r, lr.N, "deal"), "value": units(lr.Amount, q.Currency), "excluded": excluded(r, lr.AmountExcluded)})))
