@@ -12,6 +12,7 @@ import (
 // names ({cmd:deal list}) to a row of the command table, so a message cannot
 // tell users to type a command that does not exist.
 func TestCatalogCommandsAreInTheTable(t *testing.T) {
+	t.Parallel()
 	rows := map[string]bool{}
 	for _, c := range handlers.New(handlers.Config{}).Commands() {
 		rows[strings.TrimSpace(c.Root+" "+c.Name)] = true

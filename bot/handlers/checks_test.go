@@ -6,6 +6,7 @@ import (
 )
 
 func TestPauseAndCheck(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	steps := []struct {
 		text string
@@ -49,6 +50,7 @@ func TestPauseAndCheck(t *testing.T) {
 // TestPauseCheckBadInput: each mistake gets one friendly line in the caller's
 // language and changes nothing.
 func TestPauseCheckBadInput(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.slack.Command("T1", "U1", "/deal", "add Acme Corp 12k qualification")
 	f.slack.Command("T1", "U1", "/deal", "check acme budget")

@@ -76,6 +76,7 @@ var dealNumber = regexp.MustCompile(`^#(\d+) `)
 // attention, by urgency and value together, each with its next step and why
 // under a label a rep reads, and says what it left out.
 func TestCoachRanksDeals(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "UBOSS")
 	p := past{t: t, store: f.store, team: "T1", now: time.Now()}
 	onTrack := p.deal("U1", "Calm Co", coach.Prospecting, 1)      // #1
@@ -138,6 +139,7 @@ func TestCoachRanksDeals(t *testing.T) {
 // TestCoachWeighsValue: a large deal that is only slow ranks above small
 // deals that are stuck, and what was left out is counted.
 func TestCoachWeighsValue(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	p := past{t: t, store: f.store, team: "T1", now: time.Now()}
 	for i := range 6 {
@@ -182,6 +184,7 @@ func noInternals(t *testing.T, text string) {
 // TestCoachDealUsesTeamNumbers: /coach <deal> compares the deal with the
 // team's own visits of its stage and says which rule fired, in both languages.
 func TestCoachDealUsesTeamNumbers(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	p := past{t: t, store: f.store, team: "T1", now: time.Now()}
 	// Ten completed visits of qualification: 3 4 5 5 5 5 6 7 9 9 days

@@ -12,6 +12,7 @@ import (
 // TestCommandTable checks every row of the table can run and is documented,
 // and that the help lists every row in both languages.
 func TestCommandTable(t *testing.T) {
+	t.Parallel()
 	app := handlers.New(handlers.Config{Store: dbtest.New(t)})
 	seen := map[string]bool{}
 	for _, c := range app.Commands() {
@@ -43,6 +44,7 @@ func TestCommandTable(t *testing.T) {
 }
 
 func TestConsole(t *testing.T) {
+	t.Parallel()
 	app := handlers.New(handlers.Config{Store: dbtest.New(t)})
 	in := strings.NewReader("/deal add Acme 12k\n\n# a comment\n/deal list\nhello\n/deal bogus\n")
 	var out strings.Builder
@@ -61,6 +63,7 @@ func TestConsole(t *testing.T) {
 }
 
 func TestChineseReplies(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.slack.Command("T1", "U1", "/coach", "lang zh")
 	r := f.slack.Command("T1", "U1", "/deal", "add 深圳科技 8万 演示")

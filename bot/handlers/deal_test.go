@@ -11,6 +11,7 @@ import (
 // TestDealLifecycle drives one deal through the commands of §3.1 and checks
 // that every reply names the stage and a next step.
 func TestDealLifecycle(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	steps := []struct {
 		text string
@@ -51,6 +52,7 @@ func TestDealLifecycle(t *testing.T) {
 // TestBadInput checks that each mistake gets one friendly line and changes
 // nothing.
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "UMANAGER")
 	f.slack.Command("T1", "U1", "/deal", "add Acme Corp 12k")
 	f.slack.Command("T1", "U1", "/deal", "add Acme Ltd 5k")
@@ -97,6 +99,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestNextOnClosingSuggestsWon(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.slack.Command("T1", "U1", "/deal", "add Acme 12k closing")
 	reply := f.slack.Command("T1", "U1", "/deal", "next acme")
@@ -108,6 +111,7 @@ func TestNextOnClosingSuggestsWon(t *testing.T) {
 // TestManagerSeesTeam checks §4: a manager sees and changes any deal of the
 // team, a rep only their own, and nothing crosses teams.
 func TestManagerSeesTeam(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "UMGR")
 	f.slack.Command("T1", "U1", "/deal", "add Acme 12k")
 	f.slack.Command("T1", "U2", "/deal", "add Globex 7k")
@@ -142,6 +146,7 @@ func TestManagerSeesTeam(t *testing.T) {
 // TestTextRoundTrips checks Unicode, Slack-escaped and SQL-looking text are
 // stored as typed and shown back escaped.
 func TestTextRoundTrips(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	tests := []struct {
 		name, sent, stored, shown string
@@ -182,6 +187,7 @@ func TestTextRoundTrips(t *testing.T) {
 }
 
 func TestUndoWalksBack(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.slack.Command("T1", "U1", "/deal", "add Acme")
 	f.slack.Command("T1", "U1", "/deal", "move acme qualification")

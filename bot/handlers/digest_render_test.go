@@ -74,6 +74,7 @@ func renderText(rep render.DigestReports, lang coach.Lang, names bool) string {
 }
 
 func TestDigestThisWeekAgainstTheFourBefore(t *testing.T) {
+	t.Parallel()
 	got := renderText(sample(), coach.EN, true)
 	hasAll(t, got, "the 7 days to Mon 2 Nov: 3 won ($30,000), 2 lost",
 		// 6 won in 4 weeks is 1.5 a week, for $20,000 a week; 2 lost is 0.5.
@@ -87,6 +88,7 @@ func TestDigestThisWeekAgainstTheFourBefore(t *testing.T) {
 // TestDigestWeekOfLosses: a week of many losses and no win reads as that,
 // won and lost apart, never as "up".
 func TestDigestWeekOfLosses(t *testing.T) {
+	t.Parallel()
 	rep := sample()
 	rep.Week.WinRate = coach.WinRate{Won: 0, Lost: 8}
 	rep.Week.WonCents = 0
@@ -106,6 +108,7 @@ func TestDigestWeekOfLosses(t *testing.T) {
 // and overdue deals, lost reasons with value, the drop-out stage and each
 // rep's coaching focus only where the visits support it.
 func TestDigestForTheManager(t *testing.T) {
+	t.Parallel()
 	rep := sample()
 	rep.Week.Created = coach.StageTotal{Deals: 4, Cents: 9_000_000, Excluded: 1}
 	rep.Week.From = digestAt.AddDate(0, 0, -7)
@@ -158,6 +161,7 @@ func TestDigestForTheManager(t *testing.T) {
 }
 
 func TestDigestBottleneck(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		stages []coach.StageStats
@@ -180,6 +184,7 @@ func TestDigestBottleneck(t *testing.T) {
 }
 
 func TestDigestTooFewToSay(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		edit    func(r *render.DigestReports)
@@ -211,6 +216,7 @@ func TestDigestTooFewToSay(t *testing.T) {
 }
 
 func TestDigestDealNames(t *testing.T) {
+	t.Parallel()
 	rep := sample()
 	t.Run("On", func(t *testing.T) {
 		got := renderText(rep, coach.EN, true)
@@ -240,6 +246,7 @@ func TestDigestDealNames(t *testing.T) {
 }
 
 func TestDigestIdleRepsLeftOut(t *testing.T) {
+	t.Parallel()
 	got := renderText(sample(), coach.EN, true)
 	if strings.Contains(got, "@U9") {
 		t.Errorf("a rep with no deals has a line:\n%s", got)
@@ -251,6 +258,7 @@ func TestDigestIdleRepsLeftOut(t *testing.T) {
 }
 
 func TestDigestChinese(t *testing.T) {
+	t.Parallel()
 	rep := sample()
 	rep.Quarter.Stages = setStage(stages(20, 3), coach.Objections, 12, 9, 15)
 	got := renderText(rep, coach.ZH, false)
@@ -268,6 +276,7 @@ func TestDigestChinese(t *testing.T) {
 // reading: each list names its first few and says how many more and where
 // to see them.
 func TestDigestFitsOneScreen(t *testing.T) {
+	t.Parallel()
 	rep := sample()
 	rep.Week.From = digestAt.AddDate(0, 0, -7)
 	rep.Week.Reps, rep.Quarter.Reps, rep.Quarter.StaleDeals = nil, nil, nil
@@ -366,6 +375,7 @@ func (w *windows) Report(_ context.Context, teamID string, from, to time.Time) (
 }
 
 func TestDigestWindowsOnTheLocalCalendar(t *testing.T) {
+	t.Parallel()
 	w := &windows{}
 	app := handlers.New(handlers.Config{Reporter: w})
 	ny, _ := time.LoadLocation("America/New_York")
@@ -402,6 +412,7 @@ func hasAll(t *testing.T, got string, wants ...string) {
 // its forecast, in both languages, stays within Slack's limits and one
 // screen.
 func TestDemoDigestFitsOneScreen(t *testing.T) {
+	t.Parallel()
 	store := dbtest.New(t)
 	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
 	if _, err := store.Import(context.Background(), "T0DEMO", demo.History(1, now), now); err != nil {

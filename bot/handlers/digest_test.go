@@ -60,6 +60,7 @@ func contains(t *testing.T, got bottest.Reply, wants ...string) {
 }
 
 func TestDigestCommandsManagersOnly(t *testing.T) {
+	t.Parallel()
 	f := newDigestFixture(t)
 	for _, text := range []string{"digest", "digest here", "digest here friday 10:00", "digest off", "digest preview", "digest names off"} {
 		t.Run(text, func(t *testing.T) {
@@ -72,6 +73,7 @@ func TestDigestCommandsManagersOnly(t *testing.T) {
 }
 
 func TestDigestHere(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		prepare func(f *digestFixture)
@@ -122,6 +124,7 @@ func TestDigestHere(t *testing.T) {
 }
 
 func TestDigestHereBadInput(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ text, want string }{
 		{"digest here funday", `"funday" is not a weekday, a time or a time zone`},
 		{"digest here 25:00", `"25:00" is not a time of day. Use HH:MM`},
@@ -142,6 +145,7 @@ func TestDigestHereBadInput(t *testing.T) {
 }
 
 func TestDigestOffNamesAndStatus(t *testing.T) {
+	t.Parallel()
 	f := newDigestFixture(t)
 	contains(t, f.coach("UBOSS", "digest off"), "There is no weekly digest in this channel")
 	contains(t, f.coach("UBOSS", "digest names off"), "There is no weekly digest in this channel")
@@ -172,6 +176,7 @@ func (f *digestFixture) staleDeal(t *testing.T, name, owner string) {
 }
 
 func TestDigestPreview(t *testing.T) {
+	t.Parallel()
 	t.Run("Unsubscribed", func(t *testing.T) {
 		f := newDigestFixture(t)
 		f.staleDeal(t, "Initech", "UREP")
@@ -196,6 +201,7 @@ func TestDigestPreview(t *testing.T) {
 }
 
 func TestDigestHereFromTheConsole(t *testing.T) {
+	t.Parallel()
 	store := dbtest.New(t)
 	app := handlers.New(handlers.Config{Store: store, Managers: []string{"UBOSS"}})
 	var out strings.Builder
@@ -210,6 +216,7 @@ func TestDigestHereFromTheConsole(t *testing.T) {
 }
 
 func TestDigestNotInADirectMessage(t *testing.T) {
+	t.Parallel()
 	f := newDigestFixture(t)
 	body := bottest.Form("T1", "UBOSS", "/coach", "digest here")
 	body.Set("channel_id", "D0123")
@@ -221,6 +228,7 @@ func TestDigestNotInADirectMessage(t *testing.T) {
 }
 
 func TestDigestNotInAGroupDirectMessage(t *testing.T) {
+	t.Parallel()
 	f := newDigestFixture(t)
 	body := bottest.Form("T1", "UBOSS", "/coach", "digest here monday 09:00")
 	body.Set("channel_id", "G0123ABC")

@@ -64,6 +64,7 @@ func digestFiles(t *testing.T, p *process, sub coach.DigestSub, week string) str
 }
 
 func TestDigestPicturesInThread(t *testing.T) {
+	t.Parallel()
 	due := at("2026-11-02T09:00:00Z")
 	tests := []struct {
 		name   string
@@ -120,6 +121,7 @@ func TestDigestPicturesInThread(t *testing.T) {
 // the digest is posted once and its pictures shared once. The same posted
 // digest handed to the pictures again shares nothing: the claims hold.
 func TestDigestPicturesTwoSchedulers(t *testing.T) {
+	t.Parallel()
 	due := at("2026-11-02T09:00:00Z")
 	f := newSchedFixture(t, due.Add(-time.Hour))
 	p1, p2 := f.picturesProcess("p1", 0), f.picturesProcess("p2", 0)
@@ -154,6 +156,7 @@ func TestDigestPicturesTwoSchedulers(t *testing.T) {
 // digest posted once, is logged and recorded, and is not tried again; the
 // other picture is still shared.
 func TestDigestPictureFailure(t *testing.T) {
+	t.Parallel()
 	due := at("2026-11-02T09:00:00Z")
 	tests := []struct {
 		name      string

@@ -16,6 +16,7 @@ import (
 // TestDue: a rep sets the close date, pushes it (a slip) and clears it; the
 // list and the deal show it; bad dates change nothing.
 func TestDue(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	steps := []struct {
 		text string

@@ -81,6 +81,7 @@ func newFakeFiles(t *testing.T) *fakeFiles {
 }
 
 func TestDealExportToDirectMessages(t *testing.T) {
+	t.Parallel()
 	ff := newFakeFiles(t)
 	store := dbtest.New(t)
 	app := handlers.New(handlers.Config{Store: store, Managers: []string{"UBOSS"},
@@ -144,6 +145,7 @@ func TestDealExportToDirectMessages(t *testing.T) {
 }
 
 func TestDealExportInConsole(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	app := handlers.New(handlers.Config{Store: dbtest.New(t), FilesDir: dir})
 	var out strings.Builder

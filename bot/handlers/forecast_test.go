@@ -36,6 +36,7 @@ func forecastFixture(t *testing.T) *fixture {
 }
 
 func TestCoachForecast(t *testing.T) {
+	t.Parallel()
 	f := forecastFixture(t)
 	want, acc, err := jobs.TeamForecast(context.Background(), f.db, "T1", forecastNow, 30)
 	if err != nil {

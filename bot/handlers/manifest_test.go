@@ -45,6 +45,7 @@ type manifest struct {
 }
 
 func TestManifests(t *testing.T) {
+	t.Parallel()
 	var roots []string
 	for _, c := range handlers.New(handlers.Config{}).Commands() {
 		if !slices.Contains(roots, "/"+c.Root) {

@@ -39,6 +39,7 @@ func (c *fakeClock) Set(t time.Time) {
 // working day, at 09:00 in their own time zone (UTC when Slack gives none),
 // none on the weekend, none for paused deals, and none when nothing is stale.
 func TestNudges(t *testing.T) {
+	t.Parallel()
 	api := newFakeWebAPI(t, map[string]fakeUser{
 		"USH":    {Locale: "zh-CN", TZ: "Asia/Shanghai"},
 		"UNY":    {Locale: "en-US", TZ: "America/New_York"},
@@ -160,6 +161,7 @@ func sortByDate(days []string) []string {
 // TestNudgeFailedPostIsRetried: when Slack surely did not post the nudge (a
 // 500), the claim is given back and a later tick that morning sends it once.
 func TestNudgeFailedPostIsRetried(t *testing.T) {
+	t.Parallel()
 	api := newFakeWebAPI(t, map[string]fakeUser{"U1": {Locale: "en-US", TZ: "UTC"}})
 	api.failPosts = 1
 	store := dbtest.New(t)

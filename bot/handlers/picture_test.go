@@ -172,6 +172,7 @@ func (f *pictureFixture) wait(t *testing.T) {
 // the reply comes at once, then the three steps of Slack's external upload
 // run in order and share a PNG in the direct message.
 func TestPictureUpload(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, command, text, file string
 	}{
@@ -221,6 +222,7 @@ func TestPictureUpload(t *testing.T) {
 // TestPictureFailureIsReported tells the requester in their direct messages
 // when a picture cannot be drawn, and uploads nothing.
 func TestPictureFailureIsReported(t *testing.T) {
+	t.Parallel()
 	f := newPictureFixture(t, func(s *db.DB) jobs.PictureStore {
 		return failingReport{PictureStore: s, err: errors.New("report: connection reset")}
 	}, "")
@@ -236,6 +238,7 @@ func TestPictureFailureIsReported(t *testing.T) {
 }
 
 func TestPictureBadInput(t *testing.T) {
+	t.Parallel()
 	f := newPictureFixture(t, storeData, "")
 	for _, text := range []string{"flow weeks x", "flow weeks 0", "trend 500"} {
 		reply := f.slack.Command("T1", "U1", "/coach", text)
@@ -254,6 +257,7 @@ func TestPictureBadInput(t *testing.T) {
 }
 
 func TestPictureWithoutSlackToken(t *testing.T) {
+	t.Parallel()
 	store := dbtest.New(t)
 	app := handlers.New(handlers.Config{Store: store, Pictures: store})
 	reply := app.Handle(context.Background(), handlers.Request{TeamID: "T1", UserID: "U1", Command: "/coach", Text: "flow"})
@@ -264,6 +268,7 @@ func TestPictureWithoutSlackToken(t *testing.T) {
 
 // TestPictureInConsole writes the picture to a file and replies with its path.
 func TestPictureInConsole(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	f := newPictureFixture(t, storeData, dir)
 	var out bytes.Buffer
@@ -290,6 +295,7 @@ func TestPictureInConsole(t *testing.T) {
 }
 
 func TestDealShowOffersBlueprint(t *testing.T) {
+	t.Parallel()
 	f := newPictureFixture(t, storeData, "")
 	f.slack.Command("T1", "U1", "/deal", "add Acme Corp")
 	reply := f.slack.Command("T1", "U1", "/deal", "show acme")
@@ -312,6 +318,7 @@ func TestDealShowOffersBlueprint(t *testing.T) {
 // TestDigestAttachesPictures posts a digest and finds the flowchart and the
 // trend in its thread, each shared with Slack's external upload.
 func TestDigestAttachesPictures(t *testing.T) {
+	t.Parallel()
 	f := newPictureFixture(t, storeData, "")
 	f.slack.Command("T1", "U1", "/deal", "add Acme Corp $12,000")
 	f.slack.Command("T1", "U1", "/deal", "move acme demo")
@@ -340,6 +347,7 @@ func TestDigestAttachesPictures(t *testing.T) {
 // failed upload lets the button work again; a change to the deal allows a
 // new blueprint.
 func TestBlueprintButtonOnce(t *testing.T) {
+	t.Parallel()
 	f := newPictureFixture(t, storeData, "")
 	f.slack.Command("T1", "U1", "/deal", "add Acme Corp $12,000")
 	show := f.slack.Command("T1", "U1", "/deal", "show acme")

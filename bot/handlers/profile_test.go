@@ -11,6 +11,7 @@ import (
 // replies without configuring anything; /coach lang en switches back. The
 // locale is read once, in the background, and cached.
 func TestLanguageFromSlackLocale(t *testing.T) {
+	t.Parallel()
 	api := newFakeWebAPI(t, map[string]fakeUser{
 		"UZH": {Locale: "zh-CN", TZ: "Asia/Shanghai"},
 		"UEN": {Locale: "en-US", TZ: "America/New_York"},
@@ -52,6 +53,7 @@ func TestLanguageFromSlackLocale(t *testing.T) {
 // TestProfileNeverOnReplyPath: while Slack's users.info hangs, commands are
 // still answered; the profile arrives later.
 func TestProfileNeverOnReplyPath(t *testing.T) {
+	t.Parallel()
 	api := newFakeWebAPI(t, map[string]fakeUser{"U1": {Locale: "zh-CN", TZ: "Asia/Shanghai", Admin: true}})
 	api.hold = make(chan struct{})
 	f := newSlackFixture(t, api, handlers.Config{})

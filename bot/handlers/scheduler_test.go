@@ -127,6 +127,7 @@ func weekOf(m bottest.Message) string {
 }
 
 func TestSchedulerTwoProcessesPostOncePerWeek(t *testing.T) {
+	t.Parallel()
 	f := newSchedFixture(t, at("2026-10-24T00:00:00Z"))
 	p1, p2 := f.process("p1"), f.process("p2")
 	since := at("2026-10-20T00:00:00Z")
@@ -162,6 +163,7 @@ func TestSchedulerTwoProcessesPostOncePerWeek(t *testing.T) {
 }
 
 func TestSchedulerRateLimitedRetriedOnce(t *testing.T) {
+	t.Parallel()
 	due := at("2026-11-02T14:00:00Z")
 	f := newSchedFixture(t, due)
 	p := f.process("p1")
@@ -190,6 +192,7 @@ func TestSchedulerRateLimitedRetriedOnce(t *testing.T) {
 // post with a 429 and Retry-After: 120: the job waits the 120 s it asked
 // for (not a shorter cap that would only earn another 429), then posts.
 func TestSchedulerWaitsTheRetryAfterSlackGives(t *testing.T) {
+	t.Parallel()
 	due := at("2026-11-02T14:00:00Z")
 	f := newSchedFixture(t, due)
 	p := f.process("p1")
@@ -207,6 +210,7 @@ func TestSchedulerWaitsTheRetryAfterSlackGives(t *testing.T) {
 }
 
 func TestSchedulerDaylightSaving(t *testing.T) {
+	t.Parallel()
 	f := newSchedFixture(t, at("2026-10-25T00:00:00Z"))
 	p := f.process("p1")
 	f.subscribe(p, "C1", coach.Schedule{Weekday: time.Monday, Hour: 9, Zone: "America/New_York"}, at("2026-10-20T00:00:00Z"))
@@ -229,6 +233,7 @@ func TestSchedulerDaylightSaving(t *testing.T) {
 }
 
 func TestSchedulerAmbiguousPost(t *testing.T) {
+	t.Parallel()
 	due := at("2026-11-02T09:00:00Z")
 	monday := coach.Schedule{Weekday: time.Monday, Hour: 9, Zone: "UTC"}
 	tests := []struct {
@@ -289,6 +294,7 @@ func repeat(f bottest.Fault, n int) []bottest.Fault {
 }
 
 func TestSchedulerRecoversCrashMidPost(t *testing.T) {
+	t.Parallel()
 	due := at("2026-11-02T09:00:00Z")
 	monday := coach.Schedule{Weekday: time.Monday, Hour: 9, Zone: "UTC"}
 	for _, posted := range []bool{true, false} {
@@ -340,6 +346,7 @@ func TestSchedulerRecoversCrashMidPost(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 func TestSchedulerChecksTheChannel(t *testing.T) {
+	t.Parallel()
 	due := at("2026-11-02T09:00:00Z")
 	monday := coach.Schedule{Weekday: time.Monday, Hour: 9, Zone: "UTC"}
 	tests := []struct {
@@ -400,6 +407,7 @@ func digestMeta(subID int64, week time.Time) slack.SlackMetadata {
 }
 
 func TestSchedulerServerErrorsTriedAgainLater(t *testing.T) {
+	t.Parallel()
 	due := at("2026-11-02T09:00:00Z")
 	f := newSchedFixture(t, due)
 	p := f.process("p1")
@@ -428,6 +436,7 @@ func TestSchedulerServerErrorsTriedAgainLater(t *testing.T) {
 }
 
 func TestSchedulerAttachHook(t *testing.T) {
+	t.Parallel()
 	due := at("2026-11-02T09:00:00Z")
 	f := newSchedFixture(t, due)
 	var got []jobs.PostedDigest
@@ -454,6 +463,7 @@ func TestSchedulerAttachHook(t *testing.T) {
 // named with Slack's mentions: the channel sees them as text, in the blocks
 // and in the notification text, and no one is pinged.
 func TestDigestNamesMentionNoOne(t *testing.T) {
+	t.Parallel()
 	due := at("2026-11-02T14:00:00Z")
 	f := newSchedFixture(t, due)
 	p := f.process("p1")

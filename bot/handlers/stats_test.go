@@ -53,6 +53,7 @@ func report(t *testing.T, s *db.DB, owner string, weeks int) coach.Report {
 }
 
 func TestCoachStats(t *testing.T) {
+	t.Parallel()
 	f := historyFixture(t)
 
 	t.Run("ManagerSeesTheTeam", func(t *testing.T) {
@@ -151,6 +152,7 @@ func TestCoachStats(t *testing.T) {
 }
 
 func TestCoachStatsEmptyTeam(t *testing.T) {
+	t.Parallel()
 	f := newDBFixture(t, "UBOSS")
 	all := f.slack.Command("T9", "UBOSS", "/coach", "stats").AllText()
 	for _, w := range []string{"*Won:* none", "no deal was won or lost in this period", "*Bottleneck:* watch", "Nothing is stuck", "not enough deals closed"} {
