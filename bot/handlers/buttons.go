@@ -132,8 +132,7 @@ func (a *App) blueprintReply(ctx context.Context, r *Request, value string) rend
 	key := "blueprint:" + r.UserID + ":" + clickKey(d.Version)
 	err = a.store.ClickOnce(ctx, r.Caller, id, key, r.Now)
 	if errors.Is(err, coach.ErrAlreadyDone) {
-		return render.Fail(r.T("This blueprint is already on its way to your direct messages. Once the deal changes, the button draws a new one.",
-			"这张蓝图已经发往您的私信。商机有变化后，可以再点按钮重新绘制。"))
+		return render.Fail(r.Msg("buttons.this_blueprint_is_already", nil))
 	}
 	if err != nil {
 		return a.failure(ctx, r, err)
@@ -202,7 +201,7 @@ func (a *App) share(ctx context.Context, r *Request, id, version int64, o render
 		err = a.store.ClickOnce(ctx, r.Caller, id, "share:"+clickKey(version), r.Now)
 	}
 	if errors.Is(err, coach.ErrAlreadyDone) {
-		return transport.Outcome{Later: a.deliver(*r, o, render.Fail(r.T("Already shared in this channel.", "已经分享到这个频道了。")), false)}
+		return transport.Outcome{Later: a.deliver(*r, o, render.Fail(r.Msg("buttons.already_shared_in_this", nil)), false)}
 	}
 	if err != nil {
 		return transport.Outcome{Later: a.deliver(*r, o, a.failure(ctx, r, err), false)}

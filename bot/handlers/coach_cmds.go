@@ -48,7 +48,7 @@ func (a *App) coachDefault(ctx context.Context, r *Request, args string) (render
 	if err != nil {
 		return render.Reply{}, err
 	}
-	return render.Reply{Text: fmt.Sprintf(r.T("%s — %s, %s", "%s — %s，%s"), render.DealTitle(d), render.Describe(r.Viewer, d), coach.DaysText(d.DaysInStage(r.Now)).In(r.Lang())),
+	return render.Reply{Text: r.Msg("coach_cmds.deal_head", coach.Args{"deal": render.DealTitle(d), "describe": render.Describe(r.Viewer, d), "days": coach.DaysText(d.DaysInStage(r.Now)).In(r.Lang())}),
 		Sections: a.coaching(ctx, r, d, log), Actions: render.DealButtons(r.Viewer, d, true)}, nil
 }
 
@@ -142,16 +142,16 @@ func (a *App) playbookReply(ctx context.Context, r *Request, s coach.Stage) rend
 	for _, c := range p.ExitCriteria {
 		crit = append(crit, render.T("• "+c.In(lang)+" ("+c.Key+")"))
 	}
-	reply.Sections = append(reply.Sections, render.Section{Title: r.T("Exit criteria", "出阶段标准"), Lines: crit})
+	reply.Sections = append(reply.Sections, render.Section{Title: r.Msg("coach_cmds.exit_criteria", nil), Lines: crit})
 	reply.Sections = append(reply.Sections, render.Section{Lines: []render.Line{
-		render.L(r.T("Next step", "下一步"), p.NextStep.In(lang)),
+		render.L(r.Msg("coach_cmds.next_step", nil), p.NextStep.In(lang)),
 		render.L("5A "+fa.BuyerState(lang), p.FiveA.In(lang)),
 	}})
 	var tactics []render.Line
 	for _, t := range p.Tactics {
 		tactics = append(tactics, render.T("• "+t.In(lang)))
 	}
-	reply.Sections = append(reply.Sections, render.Section{Title: r.T("Tactics", "打法要点"), Lines: tactics})
+	reply.Sections = append(reply.Sections, render.Section{Title: r.Msg("coach_cmds.tactics", nil), Lines: tactics})
 	if len(p.Objections) > 0 {
 		var obj []render.Line
 		for _, o := range coach.ObjectionTypes {
@@ -159,7 +159,7 @@ func (a *App) playbookReply(ctx context.Context, r *Request, s coach.Stage) rend
 				obj = append(obj, render.L(o.Name(lang), t.In(lang)))
 			}
 		}
-		reply.Sections = append(reply.Sections, render.Section{Title: r.T("Objections by type", "按类型处理异议"), Lines: obj})
+		reply.Sections = append(reply.Sections, render.Section{Title: r.Msg("coach_cmds.objections_by_type", nil), Lines: obj})
 	}
 	return reply
 }
@@ -173,20 +173,20 @@ func teamNumbers(r *Request, s coach.Stage, stats coach.TeamStats) render.Sectio
 	var lines []render.Line
 	switch {
 	case th.Team:
-		lines = append(lines, render.L(r.T("Your team", "您的团队"), r.T(
+		lines = append(lines, render.L(r.Msg("coach_cmds.your_team", nil), r.T(
 			fmt.Sprintf("%d stays in %s ended in the last %d days: half took under %s, 3 in 4 under %s, 9 in 10 under %s. A deal there longer than that is stuck.",
 				th.Visits, s.Name(lang), coach.StatsWindowDays, days(th.Median), days(th.P75), days(th.P90)),
 			fmt.Sprintf("过去 %d 天有 %d 次%s阶段的停留结束：一半不到 %s，四分之三不到 %s，九成不到 %s。停留更久的商机就算卡住了。",
 				coach.StatsWindowDays, th.Visits, s.Name(lang), days(th.Median), days(th.P75), days(th.P90)))))
 	default:
-		lines = append(lines, render.L(r.T("Your team", "您的团队"), r.T(
+		lines = append(lines, render.L(r.Msg("coach_cmds.your_team", nil), r.T(
 			fmt.Sprintf("%d stays in %s ended in the last %d days — too few to go by, so a deal there counts as slow after %s and stuck after %s.",
 				th.Visits, s.Name(lang), coach.StatsWindowDays, days(th.P75), days(th.P90)),
 			fmt.Sprintf("过去 %d 天只有 %d 次%s阶段的停留结束，数据太少，暂按固定标准：超过 %s 算偏慢，超过 %s 算卡住。",
 				coach.StatsWindowDays, th.Visits, s.Name(lang), days(th.P75), days(th.P90)))))
 	}
 	if rc, text, ok := stats.HeadOff(s); ok {
-		lines = append(lines, render.L(r.T("Head it off", "提前防范"), r.T(
+		lines = append(lines, render.L(r.Msg("coach_cmds.head_it_off", nil), r.T(
 			fmt.Sprintf("%d of your team's last %d lost deals were lost on %s. ", rc.N, stats.Losses, rc.Reason.Name(lang)),
 			fmt.Sprintf("团队最近 %d 笔丢单中，有 %d 笔是因为%s。", stats.Losses, rc.N, rc.Reason.Name(lang)))+text.In(lang)))
 	}
@@ -207,7 +207,7 @@ func (a *App) coachLang(ctx context.Context, r *Request, args string) (render.Re
 		return render.Reply{}, err
 	}
 	r.Caller.Lang = lang
-	return render.Reply{Text: r.T("I will answer you in English.", "之后我会用中文回复您。")}, nil
+	return render.Reply{Text: r.Msg("coach_cmds.i_will_answer_you", nil)}, nil
 }
 
 func (a *App) coachCurrency(ctx context.Context, r *Request, args string) (render.Reply, error) {
@@ -243,9 +243,9 @@ func (a *App) coachManagers(ctx context.Context, r *Request, args string) (rende
 			}
 		}
 		if len(names) == 0 {
-			return render.Reply{Text: r.T("No managers yet. Set SALESCOACH_MANAGERS, or make a workspace admin one.", "还没有经理。请设置 SALESCOACH_MANAGERS，或由工作区管理员担任。")}, nil
+			return render.Reply{Text: r.Msg("coach_cmds.no_managers_yet_set", nil)}, nil
 		}
-		return render.Reply{Text: r.T("Managers: ", "经理：") + strings.Join(names, ", ")}, nil
+		return render.Reply{Text: r.Msg("coach_cmds.managers", nil) + strings.Join(names, ", ")}, nil
 	case "add", "remove", "rm":
 		if !r.Caller.Manager {
 			return render.Reply{}, coach.ErrManagerOnly

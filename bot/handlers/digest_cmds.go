@@ -142,11 +142,9 @@ func (a *App) digestNames(ctx context.Context, r *Request, args string) (render.
 		return render.Reply{}, err
 	}
 	if on {
-		return render.Reply{Text: r.T("From now on this channel's digest names the deals that need attention.",
-			"从现在起，本频道的摘要会列出需要关注的商机名称。")}, nil
+		return render.Reply{Text: r.Msg("digest_cmds.from_now_on_this", nil)}, nil
 	}
-	return render.Reply{Text: r.T("From now on this channel's digest hides deal names and counts the deals that need attention per rep.",
-		"从现在起，本频道的摘要隐藏商机名称，只按销售统计需要关注的商机数量。")}, nil
+	return render.Reply{Text: r.Msg("digest_cmds.from_now_on_this_2", nil)}, nil
 }
 
 func (a *App) digestPreview(ctx context.Context, r *Request) (render.Reply, error) {
@@ -163,7 +161,7 @@ func (a *App) digestPreview(ctx context.Context, r *Request) (render.Reply, erro
 	if err != nil {
 		return render.Reply{}, err
 	}
-	reply.Text = r.T("Preview, only you see this. ", "预览，仅您可见。") + reply.Text
+	reply.Text = r.Msg("digest_cmds.preview_only_you_see", nil) + reply.Text
 	var status string
 	if subscribed {
 		status = render.SubStatus(r.Viewer, sub)
@@ -189,7 +187,7 @@ func (a *App) digestStatus(ctx context.Context, r *Request) (render.Reply, error
 	for _, s := range subs {
 		lines = append(lines, render.T(render.SubStatus(r.Viewer, s)))
 	}
-	return render.Reply{Text: r.T("The team's weekly digests:", "团队的每周摘要："), Sections: render.Chunk("", lines),
+	return render.Reply{Text: r.Msg("digest_cmds.the_team_s_weekly", nil), Sections: render.Chunk("", lines),
 		Note: r.T("In a channel: /coach digest here [weekday] [HH:MM] [zone] changes it, /coach digest off stops it, /coach digest names on|off shows or hides deal names.",
 			"在频道中：/coach digest here [星期几] [HH:MM] [时区] 修改，/coach digest off 停止，/coach digest names on|off 显示或隐藏商机名称。")}, nil
 }

@@ -44,7 +44,7 @@ func (a *App) dueReply(ctx context.Context, r *Request, d coach.Deal, log []coac
 				p.CloseDate, pushed, d.Slips, d.SlipDays, d.Number))
 	}
 	if d.Overdue(local(r)) {
-		text += r.T(" That date has already passed.", "这个日期已经过去了。")
+		text += r.Msg("due.that_date_has_already", nil)
 	}
 	return a.coachingReply(ctx, r, d, log, text)
 }

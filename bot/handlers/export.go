@@ -34,7 +34,7 @@ func (a *App) dealExport(ctx context.Context, r *Request, _ string) (render.Repl
 	}
 	if len(rows) == 0 {
 		if owner == "" {
-			return render.Reply{Text: r.T("The team has no deals to export yet.", "团队还没有可以导出的商机。")}, nil
+			return render.Reply{Text: r.Msg("export.the_team_has_no", nil)}, nil
 		}
 		return render.Reply{Text: r.T("You have no deals to export yet. Add one with /deal add Acme Corp $12,000.",
 			"您还没有可以导出的商机。用 /deal add Acme Corp $12,000 新建一笔。")}, nil

@@ -122,12 +122,12 @@ func (a *App) dealList(ctx context.Context, r *Request, args string) (render.Rep
 	if err != nil {
 		return render.Reply{}, err
 	}
-	whose := r.T("Your", "您的")
+	whose := r.Msg("list.your", nil)
 	switch {
 	case la.f.Owner == "":
-		whose = r.T("The team's", "团队的")
+		whose = r.Msg("list.the_team_s", nil)
 	case la.f.Owner != r.UserID:
-		whose = "<@" + la.f.Owner + ">" + r.T("'s", " 的")
+		whose = "<@" + la.f.Owner + ">" + r.Msg("list.s", nil)
 	}
 	kinds := map[string][2]string{"open": {"open deals", "进行中商机"}, "won": {"won deals", "赢单商机"}, "lost": {"lost deals", "丢单商机"},
 		"all": {"deals", "商机"}, "stale": {"stale deals", "停滞的商机"}, "paused": {"paused deals", "暂停提醒的商机"}}
@@ -161,7 +161,7 @@ func (a *App) dealList(ctx context.Context, r *Request, args string) (render.Rep
 	}
 	if la.page < pages {
 		next := la.args(la.page + 1)
-		reply.Actions = append(reply.Actions, render.Action{ID: render.ActListMore, Label: r.T("More", "更多"), Value: next})
+		reply.Actions = append(reply.Actions, render.Action{ID: render.ActListMore, Label: r.Msg("list.more", nil), Value: next})
 		reply.Note = r.T(fmt.Sprintf("%d more — /deal list %s shows the next %d.", total-la.f.Offset-len(deals), next, min(coach.ListPage, total-la.f.Offset-len(deals))),
 			fmt.Sprintf("还有 %d 笔，/deal list %s 显示接下来的 %d 笔。", total-la.f.Offset-len(deals), next, min(coach.ListPage, total-la.f.Offset-len(deals))))
 	}
@@ -184,28 +184,28 @@ func (a *App) showReply(ctx context.Context, r *Request, d coach.Deal, log []coa
 	lang := r.Lang()
 	reply := render.Reply{Text: fmt.Sprintf("%s — %s", render.DealTitle(d), render.Describe(r.Viewer, d))}
 	facts := []render.Line{
-		render.L(r.T("Owner", "负责人"), "<@"+d.OwnerID+">"),
-		render.L(r.T("Created", "创建于"), render.DateOf(r.Viewer, d.CreatedAt)),
+		render.L(r.Msg("list.owner", nil), "<@"+d.OwnerID+">"),
+		render.L(r.Msg("list.created", nil), render.DateOf(r.Viewer, d.CreatedAt)),
 	}
 	switch d.Status {
 	case coach.StatusOpen:
-		facts = append(facts, render.L(r.T("In stage", "当前阶段"), fmt.Sprintf(r.T("%s, %s", "%s，%s"), d.Stage.Name(lang), coach.DaysText(d.DaysInStage(r.Now)).In(lang))))
+		facts = append(facts, render.L(r.Msg("list.in_stage", nil), r.Msg("list.in_stage_since", coach.Args{"stage": d.Stage.Name(lang), "days": coach.DaysText(d.DaysInStage(r.Now)).In(lang)})))
 	case coach.StatusWon:
-		facts = append(facts, render.L(r.T("Won", "赢单于"), render.DateOf(r.Viewer, d.StageSince)))
+		facts = append(facts, render.L(r.Msg("list.won", nil), render.DateOf(r.Viewer, d.StageSince)))
 	case coach.StatusLost:
-		facts = append(facts, render.L(r.T("Lost", "丢单于"), render.DateOf(r.Viewer, d.StageSince)+" ("+d.LostReason.Name(lang)+")"))
+		facts = append(facts, render.L(r.Msg("list.lost", nil), render.DateOf(r.Viewer, d.StageSince)+" ("+d.LostReason.Name(lang)+")"))
 	}
 	if d.Archived {
-		facts = append(facts, render.T(r.T("Archived: hidden from lists and metrics.", "已归档：不出现在列表和统计中。")))
+		facts = append(facts, render.T(r.Msg("list.archived_hidden_from_lists", nil)))
 	}
 	if d.Paused(r.Now) {
-		facts = append(facts, render.L(r.T("Paused until", "暂停提醒至"), render.DateOf(r.Viewer, d.PausedUntil)))
+		facts = append(facts, render.L(r.Msg("list.paused_until", nil), render.DateOf(r.Viewer, d.PausedUntil)))
 	}
 	if due := render.CloseDate(r.Viewer, d); due != "" {
 		if d.Slips > 0 {
 			due += r.T(fmt.Sprintf(" · slipped %d× (%d days in all)", d.Slips, d.SlipDays), fmt.Sprintf(" · 推迟过 %d 次（共 %d 天）", d.Slips, d.SlipDays))
 		}
-		facts = append(facts, render.L(r.T("Expected close", "预计成交"), due))
+		facts = append(facts, render.L(r.Msg("list.expected_close", nil), due))
 	}
 	reply.Sections = append(reply.Sections, render.Section{Lines: facts})
 
@@ -227,12 +227,12 @@ func (a *App) showReply(ctx context.Context, r *Request, d coach.Deal, log []coa
 			line += " · " + render.Days(r.Viewer, coach.Days(end.Sub(e.At)))
 		}
 		if e.Kind == coach.EvReopen {
-			line += r.T(" (reopened)", "（重新打开）")
+			line += r.Msg("list.reopened", nil)
 		}
 		hist = append(hist, render.T(line))
 	}
 	if len(hist) > 0 {
-		reply.Sections = append(reply.Sections, render.Section{Title: r.T("Stage history", "阶段历史"), Lines: hist})
+		reply.Sections = append(reply.Sections, render.Section{Title: r.Msg("list.stage_history", nil), Lines: hist})
 	}
 	var notes []render.Line
 	for i := len(live) - 1; i >= 0 && len(notes) < 10; i-- {
@@ -241,12 +241,12 @@ func (a *App) showReply(ctx context.Context, r *Request, d coach.Deal, log []coa
 		}
 	}
 	if len(notes) > 0 {
-		reply.Sections = append(reply.Sections, render.Section{Title: r.T("Notes (latest first)", "备注（最新在前）"), Lines: notes})
+		reply.Sections = append(reply.Sections, render.Section{Title: r.Msg("list.notes_latest_first", nil), Lines: notes})
 	}
 	if !d.Archived {
 		reply.Sections = append(reply.Sections, a.coaching(ctx, r, d, log)...)
 		reply.Actions = render.DealButtons(r.Viewer, d, true)
 	}
-	reply.Actions = append(reply.Actions, render.Action{ID: render.ActionBlueprint, Label: r.T("Blueprint", "服务蓝图"), Value: fmt.Sprint(d.ID)})
+	reply.Actions = append(reply.Actions, render.Action{ID: render.ActionBlueprint, Label: r.Msg("list.blueprint", nil), Value: fmt.Sprint(d.ID)})
 	return reply
 }

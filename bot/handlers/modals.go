@@ -175,7 +175,7 @@ func (a *App) submitAdd(ctx context.Context, r *Request, f form) transport.Outco
 		stage = coach.Prospecting
 	}
 	if !stage.IsOpen() {
-		errs["stage"] = r.T("Choose one of the stages in the list.", "请从列表中选择一个阶段。")
+		errs["stage"] = r.Msg("modals.choose_one_of_the", nil)
 	}
 	if len(errs) > 0 {
 		return formErrors(errs)
@@ -198,7 +198,7 @@ func (a *App) submitLost(ctx context.Context, r *Request, f form) transport.Outc
 		known = known || lr == reason
 	}
 	if !known {
-		return formErrors(map[string]string{"reason": r.T("Choose a reason from the list.", "请从列表中选择一个原因。")})
+		return formErrors(map[string]string{"reason": r.Msg("modals.choose_a_reason_from", nil)})
 	}
 	details := strings.TrimSpace(values["details"])
 	if n := utf8.RuneCountInString(details); n > coach.MaxNoteLen {

@@ -103,7 +103,7 @@ func (a *App) dealCheck(ctx context.Context, r *Request, args string) (render.Re
 		text += r.T(fmt.Sprintf(" Every exit criterion is confirmed: move it on with /deal next #%d.", d.Number),
 			fmt.Sprintf(" 所有出阶段标准都已确认：用 /deal next #%d 推进到下一阶段。", d.Number))
 	default:
-		text += r.T(" Every exit criterion of the follow-up is confirmed.", " 跟进阶段的出阶段标准都已确认。")
+		text += r.Msg("pause_check.every_exit_criterion_of", nil)
 	}
 	return render.Reply{Text: text}, nil
 }

@@ -50,7 +50,7 @@ func (a *App) coachTrend(ctx context.Context, r *Request, args string) (render.R
 		name:    fmt.Sprintf("trend-%s-%s.png", c.TeamID, to.Format(pictureTimestamp)),
 		what:    [2]string{"the won sales cycle chart", "赢单周期趋势图"},
 		title:   c.Lang.T(fmt.Sprintf("Won sales cycle, last %d weeks", weeks), fmt.Sprintf("赢单销售周期（最近 %d 周）", weeks)),
-		comment: c.Lang.T("How long your team's won deals took, week by week.", "团队赢单所用的时间，按周统计。"),
+		comment: render.Msg(c.Lang, "pictures.how_long_your_team", nil),
 		render: func(ctx context.Context) ([]byte, error) {
 			return a.pictures.TrendPNG(ctx, c.TeamID, to, weeks, c.Lang, c.Loc)
 		},
@@ -76,8 +76,8 @@ func (a *App) sendBlueprint(ctx context.Context, c coach.Caller, dealID int64, f
 		failed:  failed,
 		name:    fmt.Sprintf("blueprint-%s-%d-%s.png", c.TeamID, dealID, now.Format(pictureTimestamp)),
 		what:    [2]string{"the deal's service blueprint", "这笔商机的服务蓝图"},
-		title:   c.Lang.T("Service blueprint", "服务蓝图"),
-		comment: c.Lang.T("The deal's stays stage by stage, with what was logged in each.", "这笔商机在各阶段的停留，以及每段停留期间的记录。"),
+		title:   render.Msg(c.Lang, "pictures.service_blueprint", nil),
+		comment: render.Msg(c.Lang, "pictures.the_deal_s_stays", nil),
 		render: func(ctx context.Context) ([]byte, error) {
 			return a.blueprintPNG(ctx, c, dealID, now)
 		},
@@ -134,8 +134,7 @@ func (a *App) sendPicture(ctx context.Context, c coach.Caller, job pictureJob) r
 		if errors.Is(err, transport.ErrReinstall) {
 			return render.Fail(reinstallText(render.Viewer{Caller: c}))
 		}
-		return render.Fail(c.Lang.T("Pictures go to your direct messages, but this Sales Coach has no Slack token to send them with. Ask whoever runs it to set SLACK_BOT_TOKEN.",
-			"图片会发到您的私信，但这个 Sales Coach 没有配置可用的 Slack 令牌。请联系管理员设置 SLACK_BOT_TOKEN。"))
+		return render.Fail(render.Msg(c.Lang, "pictures.pictures_go_to_your", nil))
 	}
 	// Background work runs under the App's context, which Close cancels.
 	bg, cancel := context.WithTimeout(a.cs.bgCtx, jobs.PictureTimeout)
