@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"salescoach/bot/observe"
 	"salescoach/bot/transport"
 )
 
@@ -262,4 +263,33 @@ func (l *LogBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// Counter returns the value of the counter metric with labels in m, 0 when
+// no sample matches.
+func Counter(tb testing.TB, m *observe.Metrics, metric string, labels map[string]string) float64 {
+	tb.Helper()
+	families, err := m.Registry.Gather()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != metric {
+			continue
+		}
+	sample:
+		for _, s := range f.GetMetric() {
+			have := map[string]string{}
+			for _, l := range s.GetLabel() {
+				have[l.GetName()] = l.GetValue()
+			}
+			for k, v := range labels {
+				if have[k] != v {
+					continue sample
+				}
+			}
+			return s.GetCounter().GetValue()
+		}
+	}
+	return 0
 }

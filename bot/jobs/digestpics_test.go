@@ -1,4 +1,4 @@
-package handlers_test
+package jobs_test
 
 import (
 	"bytes"
@@ -12,7 +12,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"salescoach/bot/bottest"
-	"salescoach/bot/handlers"
 	"salescoach/bot/jobs"
 	"salescoach/bot/render"
 	"salescoach/bot/transport"
@@ -21,9 +20,9 @@ import (
 )
 
 // picturesProcess is a serve process whose digests get their pictures, as
-// serve wires them: the App's pictures come from the store, and so does the
-// once-only record of the files. uploadTimeout, when not 0, replaces the
-// default hook with DigestPictures bounding each upload by it.
+// serve wires them: the pictures come from the store, and so does the
+// once-only record of the files. uploadTimeout, when not 0, bounds each
+// upload by it instead of DigestPictures' default.
 func (f *schedFixture) picturesProcess(id string, uploadTimeout time.Duration) *process {
 	f.t.Helper()
 	store, err := db.Open(context.Background(), f.url, db.Options{MaxOpen: 4})
@@ -31,20 +30,16 @@ func (f *schedFixture) picturesProcess(id string, uploadTimeout time.Duration) *
 		f.t.Fatal(err)
 	}
 	f.t.Cleanup(func() { store.Close() })
-	cfg := handlers.Config{
-		Store: store, Now: f.clock.Now, Pictures: store,
+	env := jobs.Env{
+		Now:   f.clock.Now,
 		Log:   slog.New(slog.NewTextHandler(f.log, nil)),
 		Slack: transport.StaticClients{Token: "xoxb-test", APIURL: f.api.URL()},
 		Retry: transport.Retry{Sleep: func(context.Context, time.Duration) error { return nil }},
 	}
 	pics := &jobs.DigestPictures{Pictures: jobs.NewPictures(store), Files: store, UploadTimeout: uploadTimeout,
-		Retry: cfg.Retry, Now: f.clock.Now}
-	if uploadTimeout != 0 {
-		cfg.DigestAttach = pics.Attach
-	}
-	app := handlers.New(cfg)
-	return &process{store: store, app: app,
-		sched: app.NewScheduler(jobs.SchedulerConfig{ID: id, CallTimeout: 5 * time.Second})}
+		Retry: env.Retry, Now: f.clock.Now}
+	return &process{store: store,
+		sched: jobs.NewScheduler(env, store, store, pics.Attach, jobs.SchedulerConfig{ID: id, CallTimeout: 5 * time.Second})}
 }
 
 // digestFiles returns what the store recorded of a digest's pictures, as

@@ -1,4 +1,4 @@
-package handlers_test
+package jobs_test
 
 import (
 	"context"
@@ -14,7 +14,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"salescoach/bot/bottest"
-	"salescoach/bot/handlers"
 	"salescoach/bot/jobs"
 	"salescoach/bot/transport"
 	"salescoach/coach"
@@ -22,12 +21,29 @@ import (
 	"salescoach/db/dbtest"
 )
 
-// process is one serve process: its own connection pool, app and scheduler.
+// process is one serve process: its own connection pool and scheduler.
 type process struct {
 	store *db.DB
-	app   *handlers.App
 	sched *jobs.Scheduler
 	waits *[]time.Duration
+}
+
+// fakeClock is the time two schedulers share in a test.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
 }
 
 // schedFixture is one database, one fake Slack Web API and one clock, shared
@@ -57,19 +73,19 @@ func (f *schedFixture) process(id string) *process {
 	}
 	f.t.Cleanup(func() { store.Close() })
 	waits := &[]time.Duration{}
-	app := handlers.New(handlers.Config{
-		Store: store, Now: f.clock.Now,
+	env := jobs.Env{
+		Now:   f.clock.Now,
 		Log:   slog.New(slog.NewTextHandler(f.log, nil)),
-		Slack: transport.StaticClients{Token: "xoxb-test", APIURL: f.api.URL()}, DigestAttach: f.attach,
+		Slack: transport.StaticClients{Token: "xoxb-test", APIURL: f.api.URL()},
 		Retry: transport.Retry{Sleep: func(_ context.Context, d time.Duration) error {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			*waits = append(*waits, d)
 			return nil
 		}},
-	})
-	return &process{store: store, app: app, waits: waits,
-		sched: app.NewScheduler(jobs.SchedulerConfig{ID: id, CallTimeout: 300 * time.Millisecond})}
+	}
+	return &process{store: store, waits: waits,
+		sched: jobs.NewScheduler(env, store, store, f.attach, jobs.SchedulerConfig{ID: id, CallTimeout: 300 * time.Millisecond})}
 }
 
 func (f *schedFixture) subscribe(p *process, channel string, s coach.Schedule, since time.Time) coach.DigestSub {
