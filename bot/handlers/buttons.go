@@ -72,8 +72,7 @@ func (a *App) blockActions(ctx context.Context, cb *slack.InteractionCallback) t
 // addClick opens the new-deal modal (the App Home's button).
 func (a *App) addClick(ctx context.Context, r *Request, _ string, o render.Origin) transport.Outcome {
 	if !a.openAddModal(ctx, r, o) {
-		return transport.Outcome{Later: a.deliver(*r, o, render.Fail(r.T("I could not open the form. Type /deal add Acme Corp $12,000 instead.",
-			"无法打开表单。请改用命令 /deal add Acme Corp $12,000。")), false)}
+		return transport.Outcome{Later: a.deliver(*r, o, render.Fail(r.Msg("buttons.i_could_not_open", nil)), false)}
 	}
 	return transport.Outcome{}
 }

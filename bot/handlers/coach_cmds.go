@@ -20,8 +20,7 @@ func (a *App) coachDefault(ctx context.Context, r *Request, args string) (render
 	if strings.HasPrefix(args, "<@") || strings.HasPrefix(args, "@") {
 		rep, ok := parseUser(args)
 		if !ok {
-			return render.Fail(r.T("Whose deals? Mention the rep so Slack links them: /coach @rep.",
-				"要看谁的商机？请 @ 这位销售，让 Slack 识别出来：/coach @销售。")), nil
+			return render.Fail(r.Msg("coach_cmds.whose_deals_mention_the", nil)), nil
 		}
 		return a.coachAttention(ctx, r, rep)
 	}
@@ -115,8 +114,7 @@ func (a *App) coachAttention(ctx context.Context, r *Request, rep string) (rende
 		reply.Note = r.T(fmt.Sprintf("Not shown: %d on track or paused — /deal list shows every deal, /coach <deal> explains one.", left),
 			fmt.Sprintf("未显示：%d 笔进度正常或已暂停——/deal list 列出所有商机，/coach <商机> 查看某笔商机的建议。", left))
 	default:
-		reply.Note = r.T("/coach <deal> explains one deal; /coach <stage> shows a stage's playbook; /deal list shows every deal.",
-			"/coach <商机> 查看某笔商机的建议；/coach <阶段> 查看该阶段的打法；/deal list 列出所有商机。")
+		reply.Note = r.Msg("coach_cmds.coach_deal_explains_one", nil)
 	}
 	return reply, nil
 }
@@ -129,7 +127,7 @@ func (a *App) playbookReply(ctx context.Context, r *Request, s coach.Stage) rend
 	}
 	p := coach.PlaybookFor(s)
 	if p == nil {
-		return render.Fail(r.T("That is an outcome, not a stage: try /coach closing or /coach objections.", "那是结果而不是阶段：试试 /coach closing 或 /coach objections。"))
+		return render.Fail(r.Msg("coach_cmds.that_is_an_outcome", nil))
 	}
 	fa := s.A()
 	reply := render.Reply{Text: r.T(fmt.Sprintf("Playbook: %s — 5A %s %s", s.Name(lang), fa.Name(lang), fa.BuyerState(lang)),
@@ -201,7 +199,7 @@ func (a *App) coachLang(ctx context.Context, r *Request, args string) (render.Re
 	case "zh", "cn", "chinese", "中文", "汉语":
 		lang = coach.ZH
 	default:
-		return render.Fail(r.T("Choose en or zh: /coach lang zh switches to Chinese.", "请选择 en 或 zh：/coach lang en 切换为英文。")), nil
+		return render.Fail(r.Msg("coach_cmds.choose_en_or_zh", nil)), nil
 	}
 	if err := a.store.SetLang(ctx, r.TeamID, r.UserID, lang); err != nil {
 		return render.Reply{}, err
@@ -252,7 +250,7 @@ func (a *App) coachManagers(ctx context.Context, r *Request, args string) (rende
 		}
 		id, ok := parseUser(rest)
 		if !ok {
-			return render.Fail(r.T("Mention the user: /coach managers add @user.", "请 @ 该用户：/coach managers add @用户。")), nil
+			return render.Fail(r.Msg("coach_cmds.mention_the_user_coach", nil)), nil
 		}
 		add := strings.ToLower(verb) == "add"
 		if !add && a.configuredManager(r.TeamID, id) {
@@ -277,6 +275,5 @@ func (a *App) coachManagers(ctx context.Context, r *Request, args string) (rende
 		}
 		return render.Reply{Text: r.T(fmt.Sprintf("<@%s> is no longer a manager.", id), fmt.Sprintf("<@%s> 不再是经理。", id))}, nil
 	}
-	return render.Fail(r.T("Try /coach managers, /coach managers add @user or /coach managers remove @user.",
-		"试试 /coach managers、/coach managers add @用户 或 /coach managers remove @用户。")), nil
+	return render.Fail(r.Msg("coach_cmds.try_coach_managers_coach", nil)), nil
 }

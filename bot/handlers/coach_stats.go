@@ -72,8 +72,7 @@ func (a *App) coachStats(ctx context.Context, r *Request, args string) (render.R
 	owner := sa.user
 	switch {
 	case !r.Caller.Manager && (sa.team || owner != "" && owner != r.UserID):
-		return render.Fail(r.T("Only a manager can see the team's or another rep's numbers; /coach stats shows yours.",
-			"只有经理可以查看团队或其他销售的数据；/coach stats 显示您自己的数据。")), nil
+		return render.Fail(r.Msg("coach_stats.only_a_manager_can", nil)), nil
 	case !r.Caller.Manager:
 		owner = r.UserID
 	}
@@ -95,11 +94,9 @@ func (a *App) coachStats(ctx context.Context, r *Request, args string) (render.R
 		title = r.T(fmt.Sprintf("<@%s>'s sales cycle, %s", owner, period), fmt.Sprintf("<@%s> 的销售周期：%s", owner, period))
 	}
 	reply := render.StatsReply(r.Viewer, rep, title, owner == "")
-	reply.Note = r.T("Medians over fewer than 5 deals or visits show as “too few to say”. Also try /coach stats @rep or /coach stats team weeks 26.",
-		"少于 5 个数据的中位数显示为“数据太少”。也可以试试 /coach stats @销售 或 /coach stats team weeks 26。")
+	reply.Note = r.Msg("coach_stats.medians_over_fewer_than", nil)
 	if !r.Caller.Manager {
-		reply.Note = r.T("Medians over fewer than 5 deals or visits show as “too few to say”. Try /coach stats weeks 26 for a longer view.",
-			"少于 5 个数据的中位数显示为“数据太少”。用 /coach stats weeks 26 查看更长时间的数据。")
+		reply.Note = r.Msg("coach_stats.medians_over_fewer_than_2", nil)
 	}
 	return reply, nil
 }

@@ -186,9 +186,9 @@ func (a *App) helpReply(r *Request, root string) render.Reply {
 		help := r.T(c.Help[0], c.Help[1])
 		lines = append(lines, render.L(c.Usage(), help))
 	}
-	title := r.T("Track your deals with /deal:", "用 /deal 跟踪您的商机：")
+	title := r.Msg("commands.track_your_deals_with", nil)
 	if root == "coach" {
-		title = r.T("Get coaching with /coach:", "用 /coach 获取辅导：")
+		title = r.Msg("commands.get_coaching_with_coach", nil)
 	}
 	note := r.T(`<deal> is #12, its name or part of it, or a "quoted name". <stage> is a stage name in English or Chinese, e.g. demo, closing, 演示.`,
 		`<deal> 可以是 #12、商机名称或其中一部分，或“带引号的名称”。<stage> 可以用中文或英文阶段名，例如 demo、closing、演示。`)

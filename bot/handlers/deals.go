@@ -102,8 +102,7 @@ func (a *App) dealAdd(ctx context.Context, r *Request, args string) (render.Repl
 		return render.Reply{Silent: true}, nil
 	}
 	if strings.TrimSpace(args) == "" {
-		return render.Fail(r.T("What is the deal called? Try /deal add Acme Corp $12,000 (amount and stage are optional).",
-			"商机叫什么名字？例如 /deal add Acme Corp $12,000（金额和阶段可以不填）。")), nil
+		return render.Fail(r.Msg("deals.what_is_the_deal", nil)), nil
 	}
 	in, err := coach.ParseAddArgs(args, r.Caller.Currency)
 	if err != nil {

@@ -56,12 +56,10 @@ func groupDM(r *Request) bool { return strings.HasPrefix(r.ChannelName, "mpdm-")
 
 func (a *App) digestHere(ctx context.Context, r *Request, args string) (render.Reply, error) {
 	if groupDM(r) {
-		return render.Fail(r.T("A group direct message cannot get the weekly digest: I cannot post there on a schedule. Run /coach digest here in a channel, public or private, and invite the people in it. Nothing was scheduled.",
-			"群组私信无法接收每周摘要：我不能按时在那里发消息。请在一个频道（公开或私有均可）里运行 /coach digest here，并邀请相关的人加入。没有设置任何摘要。")), nil
+		return render.Fail(r.Msg("digest_cmds.a_group_direct_message", nil)), nil
 	}
 	if !postableChannel(r.ChannelID) {
-		return render.Fail(r.T("Run /coach digest here in the Slack channel, public or private, that should get the digest. /coach digest preview shows it anywhere.",
-			"请在要接收摘要的 Slack 频道（公开或私有均可）里运行 /coach digest here。/coach digest preview 在任何地方都能预览。")), nil
+		return render.Fail(r.Msg("digest_cmds.run_coach_digest_here", nil)), nil
 	}
 	sched, gaveZone, err := coach.ParseSchedule(args, coach.DefaultSchedule(r.Caller.Loc))
 	if err != nil {
@@ -104,19 +102,15 @@ func (a *App) digestHere(ctx context.Context, r *Request, args string) (render.R
 		text = r.T(fmt.Sprintf("Changed: the weekly digest in this channel now comes %s.%s The next one comes %s.", when, zone[0], firstDay),
 			fmt.Sprintf("已修改：本频道的每周摘要改为%s发布。%s下一期在%s。", when, zone[1], firstDay))
 	}
-	namesLine := r.T("Its needs-attention list names the deals; /coach digest names off shows counts per rep instead.",
-		"“需要关注”列表会列出商机名称；/coach digest names off 改为只显示每位销售的数量。")
+	namesLine := r.Msg("digest_cmds.its_needs_attention_list", nil)
 	if !sub.Names {
-		namesLine = r.T("Deal names stay hidden (counts per rep); /coach digest names on shows them.",
-			"商机名称保持隐藏（只显示每位销售的数量）；/coach digest names on 可以显示。")
+		namesLine = r.Msg("digest_cmds.deal_names_stay_hidden", nil)
 	}
-	langLine := r.T("It is written in English, your language now. To change that, switch with /coach lang zh and run /coach digest here again.",
-		"摘要使用中文（您当前的语言）。如需改用英文，先用 /coach lang en 切换，再运行一次 /coach digest here。")
+	langLine := r.Msg("digest_cmds.it_is_written_in", nil)
 	return render.Reply{
 		Text:     text,
 		Sections: []render.Section{{Lines: []render.Line{render.T(namesLine), render.T(langLine)}}},
-		Note: r.T("I post only in channels I'm a member of, and never in channels shared with another organisation. If I'm not in this channel yet, invite me: /invite @Sales Coach. /coach digest preview shows what it will look like.",
-			"我只在自己已加入的频道发布，且从不在与其他组织共享的频道（Slack Connect）发布。如果我还不在本频道，请邀请我：/invite @Sales Coach。/coach digest preview 可以预览摘要。"),
+		Note: r.Msg("digest_cmds.i_post_only_in", nil),
 	}, nil
 }
 
@@ -124,8 +118,7 @@ func (a *App) digestOff(ctx context.Context, r *Request) (render.Reply, error) {
 	if _, err := a.store.StopDigest(ctx, r.TeamID, r.ChannelID); err != nil {
 		return render.Reply{}, err
 	}
-	return render.Reply{Text: r.T("Stopped: no more weekly digests in this channel. /coach digest here starts them again.",
-		"已停止：本频道不再发布每周摘要。用 /coach digest here 可以重新开始。")}, nil
+	return render.Reply{Text: r.Msg("digest_cmds.stopped_no_more_weekly", nil)}, nil
 }
 
 func (a *App) digestNames(ctx context.Context, r *Request, args string) (render.Reply, error) {
@@ -135,8 +128,7 @@ func (a *App) digestNames(ctx context.Context, r *Request, args string) (render.
 		on = true
 	case "off", "hide", "隐藏":
 	default:
-		return render.Fail(r.T("Use /coach digest names on to show deal names in this channel's digest, or /coach digest names off to hide them.",
-			"用 /coach digest names on 在本频道摘要中显示商机名称，或用 /coach digest names off 隐藏。")), nil
+		return render.Fail(r.Msg("digest_cmds.use_coach_digest_names", nil)), nil
 	}
 	if _, err := a.store.SetDigestNames(ctx, r.TeamID, r.ChannelID, on); err != nil {
 		return render.Reply{}, err
@@ -166,8 +158,7 @@ func (a *App) digestPreview(ctx context.Context, r *Request) (render.Reply, erro
 	if subscribed {
 		status = render.SubStatus(r.Viewer, sub)
 	} else {
-		status = r.T("This channel gets no digest yet: /coach digest here posts it every Monday at 09:00.",
-			"本频道还没有订阅摘要：/coach digest here 会在每周一 09:00 发布。")
+		status = r.Msg("digest_cmds.this_channel_gets_no", nil)
 	}
 	reply.Note = status + "\n" + reply.Note
 	reply.Public = false
@@ -180,14 +171,12 @@ func (a *App) digestStatus(ctx context.Context, r *Request) (render.Reply, error
 		return render.Reply{}, err
 	}
 	if len(subs) == 0 {
-		return render.Reply{Text: r.T("No weekly digest yet. /coach digest here posts one in this channel every Monday at 09:00; /coach digest preview shows it.",
-			"还没有订阅每周摘要。/coach digest here 会在本频道每周一 09:00 发布；/coach digest preview 可以预览。")}, nil
+		return render.Reply{Text: r.Msg("digest_cmds.no_weekly_digest_yet", nil)}, nil
 	}
 	var lines []render.Line
 	for _, s := range subs {
 		lines = append(lines, render.T(render.SubStatus(r.Viewer, s)))
 	}
 	return render.Reply{Text: r.Msg("digest_cmds.the_team_s_weekly", nil), Sections: render.Chunk("", lines),
-		Note: r.T("In a channel: /coach digest here [weekday] [HH:MM] [zone] changes it, /coach digest off stops it, /coach digest names on|off shows or hides deal names.",
-			"在频道中：/coach digest here [星期几] [HH:MM] [时区] 修改，/coach digest off 停止，/coach digest names on|off 显示或隐藏商机名称。")}, nil
+		Note: r.Msg("digest_cmds.in_a_channel_coach", nil)}, nil
 }

@@ -36,8 +36,7 @@ func (a *App) dealExport(ctx context.Context, r *Request, _ string) (render.Repl
 		if owner == "" {
 			return render.Reply{Text: r.Msg("export.the_team_has_no", nil)}, nil
 		}
-		return render.Reply{Text: r.T("You have no deals to export yet. Add one with /deal add Acme Corp $12,000.",
-			"您还没有可以导出的商机。用 /deal add Acme Corp $12,000 新建一笔。")}, nil
+		return render.Reply{Text: r.Msg("export.you_have_no_deals", nil)}, nil
 	}
 	deals := map[string]bool{}
 	for _, row := range rows {
