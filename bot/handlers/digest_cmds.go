@@ -110,7 +110,7 @@ func (a *App) digestHere(ctx context.Context, r *Request, args string) (render.R
 	return render.Reply{
 		Text:     text,
 		Sections: []render.Section{{Lines: []render.Line{render.T(namesLine), render.T(langLine)}}},
-		Note: r.Msg("digest_cmds.i_post_only_in", nil),
+		Note:     r.Msg("digest_cmds.i_post_only_in", nil),
 	}, nil
 }
 
