@@ -41,13 +41,13 @@ func ForecastReply(r Viewer, f forecast.Forecast, acc *forecast.Summary, owner s
 		}
 		return Reply{
 			Text:     r.Msg(pick(len(deals) == 1, "forecast.yours.one", "forecast.yours"), coach.Args{"n": len(deals), "days": f.Days, "expected": fmt.Sprintf("%.1f", expected)}),
-			Sections: forecastDealSections(r, deals, f.Currency, false),
+			Sections: forecastDealSections(r, deals, false),
 			Note:     note,
 		}
 	}
 	sections := []Section{{Title: r.Msg("forecast.the_team", nil), Lines: ForecastLines(r, &f, acc)}}
 	if len(deals) > 0 {
-		sections = append(sections, forecastDealSections(r, deals, f.Currency, true)...)
+		sections = append(sections, forecastDealSections(r, deals, true)...)
 	}
 	return Reply{
 		Text:     r.Msg("forecast.team", coach.Args{"days": f.Days, "at": DateOf(r, f.At), "learned": f.LearnedFrom}),
@@ -58,7 +58,7 @@ func ForecastReply(r Viewer, f forecast.Forecast, acc *forecast.Summary, owner s
 
 // forecastDealSections lists the deals most likely to close first, up to
 // ForecastDealsShown, and counts the rest.
-func forecastDealSections(r Viewer, deals []forecast.DealForecast, currency string, owners bool) []Section {
+func forecastDealSections(r Viewer, deals []forecast.DealForecast, owners bool) []Section {
 	var lines []Line
 	for i, d := range deals {
 		if i == ForecastDealsShown {
@@ -67,8 +67,8 @@ func forecastDealSections(r Viewer, deals []forecast.DealForecast, currency stri
 			break
 		}
 		parts := []string{fmt.Sprintf("#%d %s", d.Deal, d.Name)}
-		if d.Amount > 0 {
-			parts = append(parts, units(d.Amount, currency))
+		if d.Money != nil {
+			parts = append(parts, Money(d.Money.Cents, d.Money.Currency))
 		}
 		parts = append(parts, d.Stage.Name(r.Lang()))
 		if owners {

@@ -326,7 +326,10 @@ type DealForecast struct {
 	// none); Excluded says it is in another currency.
 	Amount   float64 `json:"-"`
 	Excluded bool    `json:"-"`
-	won      bool    // known to the backtest: won within the window
+	// Money is the deal's amount as stored, in its own currency; nil when
+	// it has none.
+	Money *coach.Money `json:"-"`
+	won   bool         // known to the backtest: won within the window
 }
 
 // Forecast is the forecast of a team as of a time: the JSON of SPEC §16.
@@ -427,6 +430,8 @@ func make1(team *Team, at time.Time, days int, useDue bool, draws int) Forecast 
 			df.CloseDate = &day
 		}
 		if d.HasAmount {
+			m := d.Amount
+			df.Money = &m
 			if d.Amount.Currency == team.Currency {
 				df.Amount = float64(d.Amount.Cents) / 100
 			} else {
