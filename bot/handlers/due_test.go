@@ -57,9 +57,8 @@ func TestDue(t *testing.T) {
 // once it has passed, and a Close date button.
 func TestCloseDateInHome(t *testing.T) {
 	t.Parallel()
-	var now atomic.Int64
-	now.Store(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC).Unix())
-	u := newUI(t, uiOptions{now: func() time.Time { return time.Unix(now.Load(), 0).UTC() }})
+	now := clockAt(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC))
+	u := newUI(t, uiOptions{now: now.Now})
 	u.add("T1", "U1", "Acme 12k closing")
 	u.add("T1", "U1", "Globex 5k")
 	u.command("T1", "U1", "/deal", "due acme 2026-12-05")
@@ -71,7 +70,7 @@ func TestCloseDateInHome(t *testing.T) {
 		t.Errorf("home before the date:\n%s", text)
 	}
 
-	now.Store(time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC).Unix())
+	now.Set(time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC))
 	hasAll(t, viewText(u.home("T1", "U1")), "close 2026-12-05 (overdue 3 days)")
 
 	u.command("T1", "U1", "/coach", "lang zh")
@@ -85,9 +84,8 @@ func TestCloseDateInHome(t *testing.T) {
 // under the field and changes nothing.
 func TestCloseDateModal(t *testing.T) {
 	t.Parallel()
-	var now atomic.Int64
-	now.Store(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC).Unix())
-	u := newUI(t, uiOptions{now: func() time.Time { return time.Unix(now.Load(), 0).UTC() }})
+	now := clockAt(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC))
+	u := newUI(t, uiOptions{now: now.Now})
 	u.add("T1", "U1", "Acme 12k closing")
 	dues := func() int { return countKind(t, u.store, "T1", coach.EvDue) }
 
@@ -197,3 +195,16 @@ func viewText(v map[string]any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// clock is a time a test moves, safe to read from the bot's background work.
+type clock struct{ unix atomic.Int64 }
+
+func clockAt(t time.Time) *clock {
+	c := &clock{}
+	c.Set(t)
+	return c
+}
+
+func (c *clock) Set(t time.Time) { c.unix.Store(t.Unix()) }
+
+func (c *clock) Now() time.Time { return time.Unix(c.unix.Load(), 0).UTC() }

@@ -3,16 +3,11 @@ package handlers_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"salescoach/bot/bottest"
-	"salescoach/bot/handlers"
 	"salescoach/bot/jobs"
-	"salescoach/bot/transport"
-	"salescoach/db/dbtest"
 	"salescoach/demo"
 )
 
@@ -24,15 +19,7 @@ var forecastNow = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 // manager; it answers as of forecastNow.
 func forecastFixture(t *testing.T) *fixture {
 	t.Helper()
-	store := dbtest.New(t)
-	ctx := context.Background()
-	if _, err := store.Import(ctx, "T1", demo.KnownProcess.Run("T1", forecastNow, 200, 7), forecastNow); err != nil {
-		t.Fatal(err)
-	}
-	app := handlers.New(handlers.Config{Store: store, Managers: []string{"UBOSS"}, Now: func() time.Time { return forecastNow }})
-	srv := httptest.NewServer((&transport.Server{App: app, SigningSecret: bottest.Secret}).Handler())
-	t.Cleanup(srv.Close)
-	return &fixture{store: store, db: store, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}}
+	return importedFixture(t, "T1", demo.KnownProcess.Run("T1", forecastNow, 200, 7), forecastNow)
 }
 
 func TestCoachForecast(t *testing.T) {

@@ -24,7 +24,6 @@ var statsNow = time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
 // as of statsNow, with U0001…U0004 as reps and UBOSS as a manager.
 func historyFixture(t *testing.T) *fixture {
 	t.Helper()
-	store := dbtest.New(t)
 	f, err := os.Open("../../testdata/history-example.csv")
 	if err != nil {
 		t.Fatal(err)
@@ -34,10 +33,18 @@ func historyFixture(t *testing.T) *fixture {
 	if len(bad) > 0 {
 		t.Fatal(bad)
 	}
-	if _, err := store.Import(context.Background(), "T1", coach.History{Rows: rows}, statsNow); err != nil {
+	return importedFixture(t, "T1", coach.History{Rows: rows}, statsNow)
+}
+
+// importedFixture is a bot whose team holds the history h, answering as of
+// now, with UBOSS as a manager.
+func importedFixture(t *testing.T, team string, h coach.History, now time.Time) *fixture {
+	t.Helper()
+	store := dbtest.New(t)
+	if _, err := store.Import(context.Background(), team, h, now); err != nil {
 		t.Fatal(err)
 	}
-	app := handlers.New(handlers.Config{Store: store, Managers: []string{"UBOSS"}, Now: func() time.Time { return statsNow }})
+	app := handlers.New(handlers.Config{Store: store, Managers: []string{"UBOSS"}, Now: func() time.Time { return now }})
 	srv := httptest.NewServer((&transport.Server{App: app, SigningSecret: bottest.Secret}).Handler())
 	t.Cleanup(srv.Close)
 	return &fixture{store: store, db: store, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}}
