@@ -118,6 +118,9 @@ func LinkLabels(text string) string {
 // made clickable (<url|label>), mentions (<@U123>, <#C123|general>) kept as
 // mentions.
 func ToSlack(text string) string {
+	if !strings.ContainsAny(text, "&<>[") && !strings.Contains(text, nameLT) {
+		return text // no link, mention or character to escape: most names
+	}
 	var b strings.Builder
 	for _, p := range splitStored(text) {
 		switch {
