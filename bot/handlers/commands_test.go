@@ -5,15 +5,15 @@ import (
 	"strings"
 	"testing"
 
+	"salescoach/bot/bottest"
 	"salescoach/bot/handlers"
-	"salescoach/db/dbtest"
 )
 
 // TestCommandTable checks every row of the table can run and is documented,
 // and that the help lists every row in both languages.
 func TestCommandTable(t *testing.T) {
 	t.Parallel()
-	app := handlers.New(handlers.Config{Store: dbtest.New(t)})
+	app := handlers.New(handlers.Config{Store: bottest.NewMemStore()})
 	seen := map[string]bool{}
 	for _, c := range app.Commands() {
 		key := c.Root + " " + c.Name
@@ -45,7 +45,7 @@ func TestCommandTable(t *testing.T) {
 
 func TestConsole(t *testing.T) {
 	t.Parallel()
-	app := handlers.New(handlers.Config{Store: dbtest.New(t)})
+	app := handlers.New(handlers.Config{Store: bottest.NewMemStore()})
 	in := strings.NewReader("/deal add Acme 12k\n\n# a comment\n/deal list\nhello\n/deal bogus\n")
 	var out strings.Builder
 	if err := app.Console(context.Background(), in, &out, "T1", "U1", ""); err != nil {

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"salescoach/bot/bottest"
 	"salescoach/bot/handlers"
-	"salescoach/db/dbtest"
 )
 
 // FuzzCommand feeds arbitrary command lines through the whole command table
@@ -22,7 +22,7 @@ func FuzzCommand(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	store := dbtest.New(f)
+	store := bottest.NewMemStore()
 	app := handlers.New(handlers.Config{Store: store, Managers: []string{"UMGR"}})
 	ctx := context.Background()
 	app.Handle(ctx, handlers.Request{TeamID: "T1", UserID: "U1", Command: "/deal", Text: "add Acme Corp 12k"})

@@ -17,7 +17,6 @@ import (
 	"salescoach/bot/handlers"
 	"salescoach/bot/observe"
 	"salescoach/bot/transport"
-	"salescoach/db/dbtest"
 )
 
 // scrape returns the value of the sample of metric whose labels include
@@ -54,7 +53,7 @@ func scrape(t *testing.T, base, metric string, labels ...string) (float64, bool)
 
 func TestMetrics(t *testing.T) {
 	t.Parallel()
-	store := dbtest.New(t)
+	store := bottest.NewMemStore()
 	team := "T1"
 	api := bottest.NewAPI(t, nil)
 	metrics := observe.NewMetrics()
@@ -116,7 +115,7 @@ func TestMetrics(t *testing.T) {
 
 func TestRequestID(t *testing.T) {
 	t.Parallel()
-	store := dbtest.New(t)
+	store := bottest.NewMemStore()
 	team := "T1"
 	var logs bottest.LogBuffer
 	app := handlers.New(handlers.Config{Store: store, Log: slog.New(observe.LogHandler(slog.NewJSONHandler(&logs, nil)))})

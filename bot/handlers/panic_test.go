@@ -15,19 +15,17 @@ import (
 	"salescoach/bot/observe"
 	"salescoach/bot/transport"
 	"salescoach/coach"
-	"salescoach/db"
-	"salescoach/db/dbtest"
 )
 
-// panicky is the real store with a bug: FindDeals panics.
-type panicky struct{ *db.DB }
+// panicky is a store with a bug: FindDeals panics.
+type panicky struct{ *bottest.MemStore }
 
 func (panicky) FindDeals(context.Context, coach.Caller, coach.DealRef, bool) ([]coach.DealName, error) {
 	panic("bug in FindDeals")
 }
 
-// twoReps is the real store with two reps to nudge.
-type twoReps struct{ *db.DB }
+// twoReps is a store with two reps to nudge.
+type twoReps struct{ *bottest.MemStore }
 
 func (twoReps) NudgeReps(context.Context, time.Time) ([]coach.NudgeRep, error) {
 	return []coach.NudgeRep{{Member: coach.Member{TeamID: "T1", UserID: "U1"}}, {Member: coach.Member{TeamID: "T1", UserID: "U2"}}}, nil
@@ -57,7 +55,7 @@ func errorsOfKind(t *testing.T, m *observe.Metrics, kind string) string {
 // stack, /metrics counts it, and the server goes on answering.
 func TestPanicInAHandlerKeepsServing(t *testing.T) {
 	t.Parallel()
-	store := dbtest.New(t)
+	store := bottest.NewMemStore()
 	logs := &bottest.LogBuffer{}
 	metrics := observe.NewMetrics()
 	app := handlers.New(handlers.Config{Store: panicky{store}, Metrics: metrics,
@@ -95,7 +93,7 @@ func TestPanicInBackgroundWork(t *testing.T) {
 	metrics := observe.NewMetrics()
 	logs := &bottest.LogBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, nil))
-	app := handlers.New(handlers.Config{Store: dbtest.New(t), Metrics: metrics, Log: log})
+	app := handlers.New(handlers.Config{Store: bottest.NewMemStore(), Metrics: metrics, Log: log})
 	done := make(chan struct{})
 	app.Go(func(context.Context) {
 		defer close(done)
@@ -109,7 +107,7 @@ func TestPanicInBackgroundWork(t *testing.T) {
 		t.Errorf("the log lacks the background panic:\n%s", logs.String())
 	}
 
-	n := &jobs.Nudger{Store: twoReps{dbtest.New(t)}, Coach: buggyCoach{app},
+	n := &jobs.Nudger{Store: twoReps{bottest.NewMemStore()}, Coach: buggyCoach{app},
 		Env: jobs.Env{Metrics: metrics, Log: log, Slack: transport.StaticClients{Token: "xoxb-test"}}}
 	_, _ = n.Nudge(context.Background(), time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
 	if !strings.Contains(logs.String(), "bug in Refreshed") {

@@ -15,13 +15,11 @@ import (
 	"salescoach/bot/handlers"
 	"salescoach/bot/transport"
 	"salescoach/coach"
-	"salescoach/db"
-	"salescoach/db/dbtest"
 )
 
 // socket is a bot served over Socket Mode by slacktest's websocket.
 type socket struct {
-	store *db.DB
+	store handlers.Store
 	app   *handlers.App
 	api   *bottest.API
 	t     *testing.T
@@ -37,7 +35,7 @@ func newSocket(t *testing.T, failOpens int32) *socket {
 // newSocketLogged is newSocket logging to log (nil: the default logger).
 func newSocketLogged(t *testing.T, failOpens int32, log *slog.Logger) *socket {
 	t.Helper()
-	s := &socket{store: dbtest.New(t), t: t}
+	s := &socket{store: bottest.NewMemStore(), t: t}
 	s.api = bottest.NewAPI(t, bottest.Handlers{
 		"/apps.connections.open": func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
