@@ -139,7 +139,11 @@ func (a *App) addedReply(ctx context.Context, r *Request, d coach.Deal, created 
 	return reply
 }
 
-func (a *App) dealMove(ctx context.Context, r *Request, args string) (render.Reply, error) {
+// stageChange applies a dated change of a deal's stage or outcome (move,
+// next, won, lost, reopen): decide gets the deal, the rest of the line once
+// its trailing time is taken off, and that time. It answers with the change
+// and the coaching that follows it.
+func (a *App) stageChange(ctx context.Context, r *Request, args string, decide func(d coach.Deal, rest string, at time.Time) (coach.Event, error)) (render.Reply, error) {
 	var from coach.Deal
 	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
 		from = d
@@ -147,6 +151,27 @@ func (a *App) dealMove(ctx context.Context, r *Request, args string) (render.Rep
 		if err != nil {
 			return coach.Event{}, err
 		}
+		return mark(decide(d, rest, at))
+	})
+	if err != nil {
+		return render.Reply{}, err
+	}
+	return a.changeReply(ctx, r, from, d, log, ev), nil
+}
+
+// timeOnly is the decision of a command that takes nothing but an optional
+// time (next, won, reopen): other words are refused.
+func timeOnly(cmd string, change func(d coach.Deal, at time.Time) (coach.Event, error)) func(d coach.Deal, rest string, at time.Time) (coach.Event, error) {
+	return func(d coach.Deal, rest string, at time.Time) (coach.Event, error) {
+		if err := extraWords(d, cmd, rest); err != nil {
+			return coach.Event{}, err
+		}
+		return change(d, at)
+	}
+}
+
+func (a *App) dealMove(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	return a.stageChange(ctx, r, args, func(d coach.Deal, rest string, at time.Time) (coach.Event, error) {
 		if strings.TrimSpace(rest) == "" {
 			return coach.Event{}, coach.Fail(coach.EInvalid, "move.which_stage", coach.Args{"n": d.Number})
 		}
@@ -156,88 +181,35 @@ func (a *App) dealMove(ctx context.Context, r *Request, args string) (render.Rep
 		}
 		if to == coach.Lost {
 			reason, text := coach.ParseLostReason("")
-			return mark(coach.Lose(r.Caller, d, reason, text, at))
+			return coach.Lose(r.Caller, d, reason, text, at)
 		}
-		return mark(coach.Move(r.Caller, d, to, at))
+		return coach.Move(r.Caller, d, to, at)
 	})
-	if err != nil {
-		return render.Reply{}, err
-	}
-	return a.changeReply(ctx, r, from, d, log, ev), nil
 }
 
 func (a *App) dealNext(ctx context.Context, r *Request, args string) (render.Reply, error) {
-	var from coach.Deal
-	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
-		from = d
-		rest, at, mark, err := dated(r, rest)
-		if err == nil {
-			err = extraWords(d, "next", rest)
-		}
-		if err != nil {
-			return coach.Event{}, err
-		}
-		return mark(coach.Advance(r.Caller, d, at))
-	})
-	if err != nil {
-		return render.Reply{}, err
-	}
-	return a.changeReply(ctx, r, from, d, log, ev), nil
+	return a.stageChange(ctx, r, args, timeOnly("next", func(d coach.Deal, at time.Time) (coach.Event, error) {
+		return coach.Advance(r.Caller, d, at)
+	}))
 }
 
 func (a *App) dealWon(ctx context.Context, r *Request, args string) (render.Reply, error) {
-	var from coach.Deal
-	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
-		from = d
-		rest, at, mark, err := dated(r, rest)
-		if err == nil {
-			err = extraWords(d, "won", rest)
-		}
-		if err != nil {
-			return coach.Event{}, err
-		}
-		return mark(coach.Win(r.Caller, d, at))
-	})
-	if err != nil {
-		return render.Reply{}, err
-	}
-	return a.changeReply(ctx, r, from, d, log, ev), nil
+	return a.stageChange(ctx, r, args, timeOnly("won", func(d coach.Deal, at time.Time) (coach.Event, error) {
+		return coach.Win(r.Caller, d, at)
+	}))
 }
 
 func (a *App) dealLost(ctx context.Context, r *Request, args string) (render.Reply, error) {
-	var from coach.Deal
-	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
-		from = d
-		rest, at, mark, err := dated(r, rest)
-		if err != nil {
-			return coach.Event{}, err
-		}
+	return a.stageChange(ctx, r, args, func(d coach.Deal, rest string, at time.Time) (coach.Event, error) {
 		reason, text := coach.ParseLostReason(rest)
-		return mark(coach.Lose(r.Caller, d, reason, text, at))
+		return coach.Lose(r.Caller, d, reason, text, at)
 	})
-	if err != nil {
-		return render.Reply{}, err
-	}
-	return a.changeReply(ctx, r, from, d, log, ev), nil
 }
 
 func (a *App) dealReopen(ctx context.Context, r *Request, args string) (render.Reply, error) {
-	var from coach.Deal
-	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
-		from = d
-		rest, at, mark, err := dated(r, rest)
-		if err == nil {
-			err = extraWords(d, "reopen", rest)
-		}
-		if err != nil {
-			return coach.Event{}, err
-		}
-		return mark(coach.Reopen(r.Caller, d, at))
-	})
-	if err != nil {
-		return render.Reply{}, err
-	}
-	return a.changeReply(ctx, r, from, d, log, ev), nil
+	return a.stageChange(ctx, r, args, timeOnly("reopen", func(d coach.Deal, at time.Time) (coach.Event, error) {
+		return coach.Reopen(r.Caller, d, at)
+	}))
 }
 
 func (a *App) dealNote(ctx context.Context, r *Request, args string) (render.Reply, error) {
