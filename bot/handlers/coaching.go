@@ -2,9 +2,11 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
+	"salescoach/bot/observe"
 	"salescoach/bot/render"
 	"salescoach/bot/transport"
 	"salescoach/coach"
@@ -62,8 +64,9 @@ type coachState struct {
 
 	mu       sync.Mutex
 	stats    map[string]cachedStats
-	profiles map[string]time.Time // team/user → when its last fetch started
-	bgCtx    context.Context      // background work runs under it; Close cancels it
+	pending  map[string]*statsCall // team → its numbers being read
+	profiles map[string]time.Time  // team/user → when its last fetch started
+	bgCtx    context.Context       // background work runs under it; Close cancels it
 	stop     context.CancelFunc
 }
 
@@ -72,9 +75,23 @@ type cachedStats struct {
 	at    time.Time
 }
 
+// statsCall is one read of a team's numbers that every request needing them
+// meanwhile waits for: done is closed once stats and err are set.
+type statsCall struct {
+	done  chan struct{}
+	stats coach.TeamStats
+	err   error
+}
+
+// statsTimeout bounds one read of a team's numbers, which goes on in the
+// background when the request that started it has answered.
+const statsTimeout = 30 * time.Second
+
+var errStatsUnread = errors.New("the read of the team's numbers ended without them")
+
 func newCoachState(cfg Config) *coachState {
 	cs := &coachState{statsTTL: cfg.StatsTTL, profileTTL: cfg.ProfileTTL, retry: cfg.Retry,
-		stats: map[string]cachedStats{}, profiles: map[string]time.Time{}}
+		stats: map[string]cachedStats{}, pending: map[string]*statsCall{}, profiles: map[string]time.Time{}}
 	cs.bgCtx, cs.stop = context.WithCancel(context.Background())
 	if cs.statsTTL == 0 {
 		cs.statsTTL = defaultStatsTTL
@@ -101,25 +118,65 @@ func (a *App) Close() {
 // (a negative TTL turns the cache off). When the database fails it logs and
 // returns empty numbers, so coaching falls back to fixed thresholds instead of
 // failing a reply whose change is already saved.
+//
+// A team's numbers are read once at a time: requests that need them while
+// they are read wait for that read (each no longer than its own deadline)
+// instead of starting their own. The read runs in the background, so on a
+// large team whose numbers take longer than a reply may wait, the requests
+// meanwhile coach with fixed thresholds and the read still completes and is
+// cached; before, each request started the same query again and, on a busy
+// server, none of them finished.
 func (a *App) teamStats(ctx context.Context, teamID string, now time.Time) coach.TeamStats {
 	cs := a.cs
+	if cs.statsTTL <= 0 {
+		stats, err := a.store.TeamStats(ctx, teamID, now)
+		if err != nil {
+			a.log.WarnContext(ctx, "team numbers for coaching", "team", teamID, "err", err)
+			return coach.TeamStats{At: now}
+		}
+		return stats
+	}
 	cs.mu.Lock()
 	c, ok := cs.stats[teamID]
-	cs.mu.Unlock()
-	if ok && cs.statsTTL > 0 && now.Sub(c.at) < cs.statsTTL && !now.Before(c.at) {
+	if ok && now.Sub(c.at) < cs.statsTTL && !now.Before(c.at) {
+		cs.mu.Unlock()
 		return c.stats
 	}
-	stats, err := a.store.TeamStats(ctx, teamID, now)
-	if err != nil {
-		a.log.WarnContext(ctx, "team numbers for coaching", "team", teamID, "err", err)
+	call, reading := cs.pending[teamID]
+	if !reading {
+		call = &statsCall{done: make(chan struct{})}
+		cs.pending[teamID] = call
+		a.bg.Add()
+		go func() {
+			defer a.bg.Done()
+			bg, cancel := context.WithTimeout(cs.bgCtx, statsTimeout)
+			defer cancel()
+			call.err = errStatsUnread // until the read returns
+			defer func() {
+				cs.mu.Lock()
+				delete(cs.pending, teamID)
+				if call.err == nil {
+					cs.stats[teamID] = cachedStats{stats: call.stats, at: now}
+				}
+				cs.mu.Unlock()
+				close(call.done)
+			}()
+			defer observe.Recovered(bg, a.metrics, a.log, "team numbers")
+			call.stats, call.err = a.store.TeamStats(bg, teamID, now)
+		}()
+	}
+	cs.mu.Unlock()
+	select {
+	case <-call.done:
+		if call.err != nil {
+			a.log.WarnContext(ctx, "team numbers for coaching", "team", teamID, "err", call.err)
+			return coach.TeamStats{At: now}
+		}
+		return call.stats
+	case <-ctx.Done():
+		a.log.WarnContext(ctx, "team numbers for coaching", "team", teamID, "err", "still being read")
 		return coach.TeamStats{At: now}
 	}
-	if cs.statsTTL > 0 {
-		cs.mu.Lock()
-		cs.stats[teamID] = cachedStats{stats: stats, at: now}
-		cs.mu.Unlock()
-	}
-	return stats
 }
 
 // advise runs the rules for d as the caller sees it now.
