@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -187,7 +186,7 @@ func (a *App) clickRefused(ctx context.Context, r *Request, id int64, err error)
 		return a.failure(ctx, r, err), false
 	}
 	reply := a.coachingReply(ctx, r, d, log, render.ErrorMessage(err, r.Lang())+" "+
-		r.T(fmt.Sprintf("%s is now %s.", render.DealTitle(d), render.Describe(r.Viewer, d)), fmt.Sprintf("%s 现在是%s。", render.DealTitle(d), render.Describe(r.Viewer, d))))
+		r.Msg("buttons.deal_now", coach.Args{"deal": render.DealTitle(d), "describe": render.Describe(r.Viewer, d)}))
 	reply.Failed = true
 	return reply, errors.Is(err, coach.ErrStale)
 }
@@ -206,8 +205,7 @@ func (a *App) share(ctx context.Context, r *Request, id, version int64, o render
 		return transport.Outcome{Later: a.deliver(*r, o, a.failure(ctx, r, err), false)}
 	}
 	reply := render.Reply{
-		Text: r.T(fmt.Sprintf("<@%s> shared %s — %s.", r.UserID, render.DealTitle(d), render.Describe(r.Viewer, d)),
-			fmt.Sprintf("<@%s> 分享了 %s：%s。", r.UserID, render.DealTitle(d), render.Describe(r.Viewer, d))),
+		Text:     r.Msg("buttons.shared", coach.Args{"user": r.UserID, "deal": render.DealTitle(d), "describe": render.Describe(r.Viewer, d)}),
 		Sections: a.coaching(ctx, r, d, log),
 		Public:   true,
 	}

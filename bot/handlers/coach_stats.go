@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -83,15 +82,14 @@ func (a *App) coachStats(ctx context.Context, r *Request, args string) (render.R
 		return render.Reply{}, err
 	}
 	var title string
-	period := r.T(fmt.Sprintf("last %d weeks (%s – %s)", sa.weeks, render.DateOf(r.Viewer, from), render.DateOf(r.Viewer, to)),
-		fmt.Sprintf("最近 %d 周（%s 至 %s）", sa.weeks, render.DateOf(r.Viewer, from), render.DateOf(r.Viewer, to)))
+	period := r.Msg("stats.period", coach.Args{"weeks": sa.weeks, "from": render.DateOf(r.Viewer, from), "to": render.DateOf(r.Viewer, to)})
 	switch {
 	case owner == "":
-		title = r.T("Team sales cycle, "+period, "团队销售周期："+period)
+		title = r.Msg("stats.title.team", coach.Args{"period": period})
 	case owner == r.UserID:
-		title = r.T("Your sales cycle, "+period, "您的销售周期："+period)
+		title = r.Msg("stats.title.yours", coach.Args{"period": period})
 	default:
-		title = r.T(fmt.Sprintf("<@%s>'s sales cycle, %s", owner, period), fmt.Sprintf("<@%s> 的销售周期：%s", owner, period))
+		title = r.Msg("stats.title.rep", coach.Args{"user": owner, "period": period})
 	}
 	reply := render.StatsReply(r.Viewer, rep, title, owner == "")
 	reply.Note = r.Msg("coach_stats.medians_over_fewer_than", nil)

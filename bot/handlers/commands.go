@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"salescoach/bot/render"
@@ -152,8 +151,7 @@ func (a *App) dispatch(ctx context.Context, r *Request) (render.Reply, error) {
 
 func (a *App) unknown(r *Request, root, word string) render.Reply {
 	if root != "deal" && root != "coach" {
-		return render.Fail(r.T(fmt.Sprintf("Unknown command /%s. Try /deal help or /coach help.", root),
-			fmt.Sprintf("未知命令 /%s。试试 /deal help 或 /coach help。", root)))
+		return render.Fail(r.Msg("commands.unknown_root", coach.Args{"typed": "/" + root}))
 	}
 	if word == "" {
 		return a.helpReply(r, root)
@@ -165,11 +163,9 @@ func (a *App) unknown(r *Request, root, word string) render.Reply {
 		}
 	}
 	if s := coach.SuggestClosest(strings.ToLower(word), names); s != "" {
-		return render.Fail(r.T(fmt.Sprintf("Unknown command /%s %s. Did you mean /%s %s? /%s help lists them all.", root, word, root, s, root),
-			fmt.Sprintf("未知命令 /%s %s。您是想输入 /%s %s 吗？/%s help 列出所有命令。", root, word, root, s, root)))
+		return render.Fail(r.Msg("commands.unknown.did_you_mean", coach.Args{"typed": "/" + root + " " + word, "suggestion": coach.Command(root + " " + s), "help": coach.Command(root + " help")}))
 	}
-	return render.Fail(r.T(fmt.Sprintf("Unknown command /%s %s. /%s help lists them all.", root, word, root),
-		fmt.Sprintf("未知命令 /%s %s。/%s help 列出所有命令。", root, word, root)))
+	return render.Fail(r.Msg("commands.unknown", coach.Args{"typed": "/" + root + " " + word, "help": coach.Command(root + " help")}))
 }
 
 func (a *App) help(root string) func(context.Context, *Request, string) (render.Reply, error) {
@@ -190,7 +186,6 @@ func (a *App) helpReply(r *Request, root string) render.Reply {
 	if root == "coach" {
 		title = r.Msg("commands.get_coaching_with_coach", nil)
 	}
-	note := r.T(`<deal> is #12, its name or part of it, or a "quoted name". <stage> is a stage name in English or Chinese, e.g. demo, closing, 演示.`,
-		`<deal> 可以是 #12、商机名称或其中一部分，或“带引号的名称”。<stage> 可以用中文或英文阶段名，例如 demo、closing、演示。`)
+	note := r.Msg("commands.help_note", nil)
 	return render.Reply{Text: title, Sections: []render.Section{{Lines: lines}}, Note: note}
 }

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -128,11 +127,9 @@ func (a *App) addedReply(ctx context.Context, r *Request, d coach.Deal, created 
 	if d.HasAmount {
 		what = render.StoredAmount(d.Amount) + " · " + stage
 	}
-	text := r.T(fmt.Sprintf("Added %s — %s.", render.DealTitle(d), what),
-		fmt.Sprintf("已新建 %s，%s。", render.DealTitle(d), what))
+	text := r.Msg("deals.added", coach.Args{"deal": render.DealTitle(d), "what": what})
 	if !created {
-		text = r.T(fmt.Sprintf("You just added %s — not adding it twice.", render.DealTitle(d)),
-			fmt.Sprintf("您刚刚已经新建了 %s，不会重复添加。", render.DealTitle(d)))
+		text = r.Msg("deals.added_twice", coach.Args{"deal": render.DealTitle(d)})
 	}
 	reply := a.coachingReply(ctx, r, d, nil, text)
 	reply.Saved = true
@@ -231,7 +228,7 @@ func (a *App) dealNote(ctx context.Context, r *Request, args string) (render.Rep
 
 // notedReply answers a note logged on a deal (log: its log with the note).
 func (a *App) notedReply(ctx context.Context, r *Request, d coach.Deal, log []coach.Event, ev coach.Event) render.Reply {
-	reply := a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("Noted on %s.", render.DealTitle(d)), fmt.Sprintf("已为 %s 添加备注。", render.DealTitle(d)))+render.DatedText(r.Viewer, ev))
+	reply := a.coachingReply(ctx, r, d, log, r.Msg("deals.noted", coach.Args{"deal": render.DealTitle(d)})+render.DatedText(r.Viewer, ev))
 	reply.Saved = true
 	return reply
 }
@@ -247,8 +244,7 @@ func (a *App) dealAssign(ctx context.Context, r *Request, args string) (render.R
 	if err != nil {
 		return render.Reply{}, err
 	}
-	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("%s now belongs to <@%s>.", render.DealTitle(d), d.OwnerID),
-		fmt.Sprintf("%s 现在归 <@%s> 负责。", render.DealTitle(d), d.OwnerID))), nil
+	return a.coachingReply(ctx, r, d, log, r.Msg("deals.assigned", coach.Args{"deal": render.DealTitle(d), "owner": d.OwnerID})), nil
 }
 
 func (a *App) dealAmount(ctx context.Context, r *Request, args string) (render.Reply, error) {
@@ -262,8 +258,7 @@ func (a *App) dealAmount(ctx context.Context, r *Request, args string) (render.R
 	if err != nil {
 		return render.Reply{}, err
 	}
-	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("%s is now %s.", render.DealTitle(d), render.StoredAmount(d.Amount)),
-		fmt.Sprintf("%s 的金额已改为 %s。", render.DealTitle(d), render.StoredAmount(d.Amount)))), nil
+	return a.coachingReply(ctx, r, d, log, r.Msg("deals.amount", coach.Args{"deal": render.DealTitle(d), "amount": render.StoredAmount(d.Amount)})), nil
 }
 
 func (a *App) dealRename(ctx context.Context, r *Request, args string) (render.Reply, error) {
@@ -275,8 +270,7 @@ func (a *App) dealRename(ctx context.Context, r *Request, args string) (render.R
 	if err != nil {
 		return render.Reply{}, err
 	}
-	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("Renamed %s to %s.", old, render.DealTitle(d)),
-		fmt.Sprintf("已把 %s 改名为 %s。", old, render.DealTitle(d)))), nil
+	return a.coachingReply(ctx, r, d, log, r.Msg("deals.renamed", coach.Args{"old": old, "deal": render.DealTitle(d)})), nil
 }
 
 func (a *App) dealArchive(ctx context.Context, r *Request, args string) (render.Reply, error) {
@@ -286,9 +280,7 @@ func (a *App) dealArchive(ctx context.Context, r *Request, args string) (render.
 	if err != nil {
 		return render.Reply{}, err
 	}
-	return render.Reply{Text: r.T(
-		fmt.Sprintf("Archived %s: it is hidden from lists and metrics. /deal restore #%d brings it back; /deal undo too.", render.DealTitle(d), d.Number),
-		fmt.Sprintf("已归档 %s：它不再出现在列表和统计中。用 /deal restore #%d 或 /deal undo 可以恢复。", render.DealTitle(d), d.Number))}, nil
+	return render.Reply{Text: r.Msg("deals.archived", coach.Args{"deal": render.DealTitle(d), "n": d.Number})}, nil
 }
 
 func (a *App) dealRestore(ctx context.Context, r *Request, args string) (render.Reply, error) {
@@ -298,7 +290,7 @@ func (a *App) dealRestore(ctx context.Context, r *Request, args string) (render.
 	if err != nil {
 		return render.Reply{}, err
 	}
-	return a.coachingReply(ctx, r, d, log, r.T(fmt.Sprintf("Restored %s.", render.DealTitle(d)), fmt.Sprintf("已恢复 %s。", render.DealTitle(d)))), nil
+	return a.coachingReply(ctx, r, d, log, r.Msg("deals.restored", coach.Args{"deal": render.DealTitle(d)})), nil
 }
 
 func (a *App) dealUndo(ctx context.Context, r *Request, _ string) (render.Reply, error) {
@@ -306,12 +298,10 @@ func (a *App) dealUndo(ctx context.Context, r *Request, _ string) (render.Reply,
 	if err != nil {
 		return render.Reply{}, err
 	}
-	text := r.T(fmt.Sprintf("Undone: %s. %s is %s.", coach.Describe(undone, r.Lang()).What, render.DealTitle(d), render.Describe(r.Viewer, d)),
-		fmt.Sprintf("已撤销：%s。%s 现在%s。", coach.Describe(undone, r.Lang()).What, render.DealTitle(d), render.Describe(r.Viewer, d)))
+	text := r.Msg("deals.undone", coach.Args{"what": coach.Describe(undone, r.Lang()).What, "deal": render.DealTitle(d), "describe": render.Describe(r.Viewer, d)})
 	if d.Archived {
 		// The undone change was the deal's creation.
-		text = r.T(fmt.Sprintf("Undone: %s. %s is archived: out of lists and metrics (/deal restore #%d brings it back).", coach.Describe(undone, r.Lang()).What, render.DealTitle(d), d.Number),
-			fmt.Sprintf("已撤销：%s。%s 已归档，不再出现在列表和统计中（/deal restore #%d 可恢复）。", coach.Describe(undone, r.Lang()).What, render.DealTitle(d), d.Number))
+		text = r.Msg("deals.undone_archived", coach.Args{"what": coach.Describe(undone, r.Lang()).What, "deal": render.DealTitle(d), "n": d.Number})
 		return render.Reply{Text: text}, nil
 	}
 	logs, err := a.store.Logs(ctx, r.TeamID, []int64{d.ID})

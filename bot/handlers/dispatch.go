@@ -174,8 +174,7 @@ func (a *App) deliver(r Request, o render.Origin, reply render.Reply, replace bo
 // message only they see in the channel, or else in their direct messages
 // with the bot. Without it they would see nothing and likely do it again.
 func (a *App) tellSaved(ctx context.Context, r Request, reply render.Reply) {
-	note := render.Reply{Text: r.T("Your change was saved: "+reply.Text+" I could not show the full reply where you made it; /deal list shows where things stand.",
-		"您的更改已保存："+reply.Text+" 无法在您操作的地方显示完整回复；用 /deal list 查看最新情况。")}
+	note := render.Reply{Text: r.Msg("dispatch.saved_not_shown", coach.Args{"reply": reply.Text})}
 	client, err := a.slack.Client(ctx, r.TeamID)
 	if err != nil {
 		a.log.WarnContext(ctx, "could not say a change was saved", "team", r.TeamID, "user", r.UserID, "err", err)

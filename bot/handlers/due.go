@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 
 	"salescoach/bot/render"
 	"salescoach/coach"
@@ -29,19 +28,13 @@ func (a *App) dealDue(ctx context.Context, r *Request, args string) (render.Repl
 func (a *App) dueReply(ctx context.Context, r *Request, d coach.Deal, log []coach.Event, ev coach.Event) render.Reply {
 	title := render.DealTitle(d)
 	if ev.Fields.NoCloseDate {
-		return a.coachingReply(ctx, r, d, log, r.T(
-			fmt.Sprintf("%s has no expected close date any more. /deal due #%d <date> sets one.", title, d.Number),
-			fmt.Sprintf("已清除 %s 的预计成交日期。用 /deal due #%d <日期> 重新设置。", title, d.Number)))
+		return a.coachingReply(ctx, r, d, log, r.Msg("due.cleared", coach.Args{"deal": title, "n": d.Number}))
 	}
-	text := r.T(fmt.Sprintf("%s is expected to close on %s.", title, ev.Fields.CloseDate),
-		fmt.Sprintf("%s 的预计成交日期：%s。", title, ev.Fields.CloseDate))
+	text := r.Msg("due.set", coach.Args{"deal": title, "date": ev.Fields.CloseDate})
 	if p := ev.Fields.Prev; p != nil && p.CloseDate != "" && p.CloseDate < ev.Fields.CloseDate {
 		before, _ := coach.ParseDay(p.CloseDate)
 		pushed := coach.DaysBetween(before, d.CloseDate)
-		text += r.T(fmt.Sprintf(" That is %d days later than %s: slip %d of this deal, %d days pushed in all. What changed on the buyer's side? Note it with /deal note #%d.",
-			pushed, p.CloseDate, d.Slips, d.SlipDays, d.Number),
-			fmt.Sprintf("比原来的 %s 推迟了 %d 天：这笔商机第 %d 次推迟，累计推迟 %d 天。客户那边发生了什么变化？用 /deal note #%d 记下来。",
-				p.CloseDate, pushed, d.Slips, d.SlipDays, d.Number))
+		text += r.Msg("due.slip", coach.Args{"pushed": pushed, "before": p.CloseDate, "slips": d.Slips, "days": d.SlipDays, "n": d.Number})
 	}
 	if d.Overdue(local(r)) {
 		text += r.Msg("due.that_date_has_already", nil)

@@ -47,31 +47,28 @@ func (a *App) dealExport(ctx context.Context, r *Request, _ string) (render.Repl
 		name = fmt.Sprintf("deals-%s-%s-%s.csv", r.TeamID, owner, r.Now.In(r.Caller.Loc).Format("2006-01-02"))
 	}
 	data := coach.HistoryCSV(rows)
-	what := r.T(fmt.Sprintf("%d %s, %d %s", len(deals), render.Plural(len(deals), "deal", "deals"), len(rows), render.Plural(len(rows), "stage change", "stage changes")),
-		fmt.Sprintf("%d 笔商机，%d 次阶段变化", len(deals), len(rows)))
+	what := r.Msg("export.what", coach.Args{"deals": len(deals), "rows": len(rows)})
 
 	if a.filesDir != "" {
 		path := filepath.Join(a.filesDir, name)
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			return render.Reply{}, fmt.Errorf("write export: %w", err)
 		}
-		return render.Reply{Text: r.T(fmt.Sprintf("Exported %s to %s", what, path), fmt.Sprintf("已导出 %s：%s", what, path))}, nil
+		return render.Reply{Text: r.Msg("export.written", coach.Args{"what": what, "path": path})}, nil
 	}
 
 	req := *r
 	a.background(func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), exportTimeout)
 		defer cancel()
-		comment := req.T(fmt.Sprintf("Your deals as a stage-history CSV (%s). `salescoach import` reads it back.", what),
-			fmt.Sprintf("您的商机阶段历史 CSV（%s），可以用 `salescoach import` 重新导入。", what))
+		comment := req.Msg("export.comment", coach.Args{"what": what})
 		if err := a.sendFile(ctx, req.TeamID, req.UserID, name, comment, data); err != nil {
 			a.log.ErrorContext(ctx, "export not delivered", "team", req.TeamID, "user", req.UserID, "err", err)
 			a.respondText(ctx, req.ResponseURL, slackTrouble(&req, err, "I couldn't send the CSV to your direct messages; nothing was sent. Please try /deal export again in a minute.",
 				"没能把 CSV 发到您的私信，什么也没有发出。请过一分钟再试一次 /deal export。"))
 		}
 	})
-	return render.Reply{Text: r.T(fmt.Sprintf("Sending the CSV (%s) to your direct messages.", what),
-		fmt.Sprintf("正在把 CSV（%s）发到您的私信。", what))}, nil
+	return render.Reply{Text: r.Msg("export.sending", coach.Args{"what": what})}, nil
 }
 
 // background runs fn after the answer to Slack; Drain and Wait wait for it.

@@ -129,30 +129,38 @@ func (a *App) dealList(ctx context.Context, r *Request, args string) (render.Rep
 	case la.f.Owner != r.UserID:
 		whose = "<@" + la.f.Owner + ">" + r.Msg("list.s", nil)
 	}
-	kinds := map[string][2]string{"open": {"open deals", "进行中商机"}, "won": {"won deals", "赢单商机"}, "lost": {"lost deals", "丢单商机"},
-		"all": {"deals", "商机"}, "stale": {"stale deals", "停滞的商机"}, "paused": {"paused deals", "暂停提醒的商机"}}
-	k, ok := kinds[la.which]
-	if !ok {
-		st := coach.Stage(la.which)
-		k = [2]string{"open deals in " + st.Name(coach.EN), "处于" + st.Name(coach.ZH) + "阶段的进行中商机"}
+	var kind string
+	switch la.which {
+	case "open":
+		kind = r.Msg("list.kind.open", nil)
+	case "won":
+		kind = r.Msg("list.kind.won", nil)
+	case "lost":
+		kind = r.Msg("list.kind.lost", nil)
+	case "all":
+		kind = r.Msg("list.kind.all", nil)
+	case "stale":
+		kind = r.Msg("list.kind.stale", nil)
+	case "paused":
+		kind = r.Msg("list.kind.paused", nil)
+	default:
+		kind = r.Msg("list.kind.stage", coach.Args{"stage": coach.Stage(la.which).Name(r.Lang())})
 	}
+	which := coach.Args{"whose": whose, "kind": kind}
 	pages := (total + coach.ListPage - 1) / coach.ListPage
 	if total == 0 {
 		if la.which == "open" {
-			return render.Reply{Text: r.T(fmt.Sprintf("%s %s: none yet. Add one with /deal add Acme Corp $12,000.", whose, k[0]),
-				fmt.Sprintf("%s%s：暂无。用 /deal add Acme Corp $12,000 新建一笔。", whose, k[1]))}, nil
+			return render.Reply{Text: r.Msg("list.none_yet", which)}, nil
 		}
-		return render.Reply{Text: r.T(fmt.Sprintf("%s %s: none.", whose, k[0]), fmt.Sprintf("%s%s：没有。", whose, k[1]))}, nil
+		return render.Reply{Text: r.Msg("list.none", which)}, nil
 	}
 	if len(deals) == 0 {
-		return render.Fail(r.T(fmt.Sprintf("There is no page %d: %s %s fill %d %s.", la.page, whose, k[0], pages, render.Plural(pages, "page", "pages")),
-			fmt.Sprintf("没有第 %d 页：%s%s只有 %d 页。", la.page, whose, k[1], pages))), nil
+		return render.Fail(r.Msg("list.no_page", coach.Args{"page": la.page, "whose": whose, "kind": kind, "pages": pages})), nil
 	}
-	title := r.T(fmt.Sprintf("%s %s (%d):", whose, k[0], total), fmt.Sprintf("%s%s（%d）：", whose, k[1], total))
+	title := r.Msg("list.title", coach.Args{"whose": whose, "kind": kind, "total": total})
 	if pages > 1 {
 		first, last := la.f.Offset+1, la.f.Offset+len(deals)
-		title = r.T(fmt.Sprintf("%s %s (%d–%d of %d, page %d of %d):", whose, k[0], first, last, total, la.page, pages),
-			fmt.Sprintf("%s%s（共 %d 笔，第 %d–%d 笔，第 %d/%d 页）：", whose, k[1], total, first, last, la.page, pages))
+		title = r.Msg("list.title.page", coach.Args{"whose": whose, "kind": kind, "first": first, "last": last, "total": total, "page": la.page, "pages": pages})
 	}
 	reply := render.Reply{Text: title}
 	stats := a.teamStats(ctx, r.TeamID, r.Now)
@@ -162,8 +170,8 @@ func (a *App) dealList(ctx context.Context, r *Request, args string) (render.Rep
 	if la.page < pages {
 		next := la.args(la.page + 1)
 		reply.Actions = append(reply.Actions, render.Action{ID: render.ActListMore, Label: r.Msg("list.more", nil), Value: next})
-		reply.Note = r.T(fmt.Sprintf("%d more — /deal list %s shows the next %d.", total-la.f.Offset-len(deals), next, min(coach.ListPage, total-la.f.Offset-len(deals))),
-			fmt.Sprintf("还有 %d 笔，/deal list %s 显示接下来的 %d 笔。", total-la.f.Offset-len(deals), next, min(coach.ListPage, total-la.f.Offset-len(deals))))
+		left := total - la.f.Offset - len(deals)
+		reply.Note = r.Msg("list.more_note", coach.Args{"n": left, "args": next, "next": min(coach.ListPage, left)})
 	}
 	return reply, nil
 }
@@ -203,7 +211,7 @@ func (a *App) showReply(ctx context.Context, r *Request, d coach.Deal, log []coa
 	}
 	if due := render.CloseDate(r.Viewer, d); due != "" {
 		if d.Slips > 0 {
-			due += r.T(fmt.Sprintf(" · slipped %d× (%d days in all)", d.Slips, d.SlipDays), fmt.Sprintf(" · 推迟过 %d 次（共 %d 天）", d.Slips, d.SlipDays))
+			due += r.Msg("list.slipped", coach.Args{"n": d.Slips, "days": d.SlipDays})
 		}
 		facts = append(facts, render.L(r.Msg("list.expected_close", nil), due))
 	}

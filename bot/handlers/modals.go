@@ -83,15 +83,12 @@ func (a *App) openDealModal(ctx context.Context, r *Request, action string, id, 
 	if err := a.openView(ctx, r, view); err != nil {
 		a.log.WarnContext(ctx, "modal not opened", "team", r.TeamID, "action", action, "err", err)
 		if action == render.ActLost {
-			return render.Fail(r.T(fmt.Sprintf("I could not open the form. Type /deal lost #%d <reason> instead.", d.Number),
-				fmt.Sprintf("无法打开表单。请改用命令 /deal lost #%d <原因>。", d.Number))), false
+			return render.Fail(r.Msg("modals.no_form.lost", coach.Args{"n": d.Number})), false
 		}
 		if action == render.ActDue {
-			return render.Fail(r.T(fmt.Sprintf("I could not open the form. Type /deal due #%d <date> instead.", d.Number),
-				fmt.Sprintf("无法打开表单。请改用命令 /deal due #%d <日期>。", d.Number))), false
+			return render.Fail(r.Msg("modals.no_form.due", coach.Args{"n": d.Number})), false
 		}
-		return render.Fail(r.T(fmt.Sprintf("I could not open the form. Type /deal note #%d <text> instead.", d.Number),
-			fmt.Sprintf("无法打开表单。请改用命令 /deal note #%d <内容>。", d.Number))), false
+		return render.Fail(r.Msg("modals.no_form.note", coach.Args{"n": d.Number})), false
 	}
 	return render.Reply{}, true
 }
@@ -202,8 +199,7 @@ func (a *App) submitLost(ctx context.Context, r *Request, f form) transport.Outc
 	}
 	details := strings.TrimSpace(values["details"])
 	if n := utf8.RuneCountInString(details); n > coach.MaxNoteLen {
-		return formErrors(map[string]string{"details": r.T(fmt.Sprintf("Keep it under %d characters; this has %d.", coach.MaxNoteLen, n),
-			fmt.Sprintf("请控制在 %d 个字符以内，现在有 %d 个。", coach.MaxNoteLen, n))})
+		return formErrors(map[string]string{"details": r.Msg("modals.too_long", coach.Args{"max": coach.MaxNoteLen, "n": n})})
 	}
 	var from coach.Deal
 	d, log, ev, err := a.changeOnce(ctx, r, meta.Deal, clickKey(meta.Version), meta.Version, func(d coach.Deal, _ []coach.Event) (coach.Event, error) {

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -32,18 +31,15 @@ func (a *App) dealPause(ctx context.Context, r *Request, args string) (render.Re
 	}
 	title := render.DealTitle(d)
 	if ev.Fields.Unpause {
-		return a.coachingReply(ctx, r, d, log, r.T(
-			fmt.Sprintf("%s is no longer paused: it gets nudges again and counts as stale when it stalls.", title),
-			fmt.Sprintf("%s 已取消暂停：它会重新收到提醒，停滞时也会被标记出来。", title))), nil
+		return a.coachingReply(ctx, r, d, log, r.Msg("pause.lifted", coach.Args{"deal": title})), nil
 	}
 	until := render.DateOf(r.Viewer, d.PausedUntil)
-	why, whyZH := "", ""
+	pa := coach.Args{"deal": title, "until": until, "n": d.Number}
 	if d.PauseReason != "" {
-		why, whyZH = " ("+d.PauseReason+")", "（"+d.PauseReason+"）"
+		pa["reason"] = d.PauseReason
+		return a.coachingReply(ctx, r, d, log, r.Msg("pause.set.reason", pa)), nil
 	}
-	return a.coachingReply(ctx, r, d, log, r.T(
-		fmt.Sprintf("Paused %s until %s%s: no nudges, and it does not count as stale until then. /deal pause #%d off lifts it.", title, until, why, d.Number),
-		fmt.Sprintf("已暂停 %s 至 %s%s：在此之前不会提醒，也不会被标记为停滞。用 /deal pause #%d off 可以取消。", title, until, whyZH, d.Number))), nil
+	return a.coachingReply(ctx, r, d, log, r.Msg("pause.set", pa)), nil
 }
 
 // dealCheck answers /deal check <deal> <criterion>; with no criterion it
@@ -78,30 +74,26 @@ func (a *App) dealCheck(ctx context.Context, r *Request, args string) (render.Re
 	log = append(log[:len(log):len(log)], ev)
 	if ev.Kind == coach.EvNote { // an objection recorded: the coaching now plays it
 		o, _ := coach.RecordedObjection([]coach.Event{ev}, ev.At)
-		return a.coachingReply(ctx, r, d, log, r.T(
-			fmt.Sprintf("Recorded a %s objection on %s.", strings.ToLower(o.Name(coach.EN)), render.DealTitle(d)),
-			fmt.Sprintf("已为 %s 记录%s方面的异议。", render.DealTitle(d), o.Name(coach.ZH)))), nil
+		return a.coachingReply(ctx, r, d, log, r.Msg("check.objection", coach.Args{"objection": coach.Both(strings.ToLower(o.Name(coach.EN)), o.Name(coach.ZH)), "deal": render.DealTitle(d)})), nil
 	}
 	lang, stage := r.Lang(), ev.Fields.Stage
 	p := coach.PlaybookFor(stage)
 	crit, _ := p.Criterion(ev.Fields.Criterion)
 	missing := p.Unconfirmed(log, d.StageSince)
 	done := len(p.ExitCriteria) - len(missing)
-	text := r.T(fmt.Sprintf("Confirmed %s for %s in %s (%d of %d).", crit.Key, render.DealTitle(d), stage.Name(lang), done, len(p.ExitCriteria)),
-		fmt.Sprintf("已为 %s 确认%s阶段的 %s（%d/%d）。", render.DealTitle(d), stage.Name(lang), crit.Label(lang), done, len(p.ExitCriteria)))
+	text := r.Msg("check.confirmed", coach.Args{"criterion": coach.Both(crit.Key, crit.Label(lang)), "deal": render.DealTitle(d),
+		"stage": stage.Name(lang), "done": done, "of": len(p.ExitCriteria)})
 	switch {
 	case len(missing) > 0:
 		names := make([]string, len(missing))
 		for i, c := range missing {
 			names[i] = c.Label(lang)
 		}
-		text += r.T(" Still open: "+strings.Join(names, ", ")+".", " 尚未确认："+strings.Join(names, "、")+"。")
+		text += r.Msg("check.still_open", coach.Args{"criteria": coach.Joined(names)})
 	case d.Status == coach.StatusOpen && d.Stage == coach.Closing:
-		text += r.T(fmt.Sprintf(" Every exit criterion is confirmed: record the signature with /deal won #%d.", d.Number),
-			fmt.Sprintf(" 所有出阶段标准都已确认：签约后用 /deal won #%d 记录赢单。", d.Number))
+		text += r.Msg("check.all.closing", coach.Args{"n": d.Number})
 	case d.Status == coach.StatusOpen:
-		text += r.T(fmt.Sprintf(" Every exit criterion is confirmed: move it on with /deal next #%d.", d.Number),
-			fmt.Sprintf(" 所有出阶段标准都已确认：用 /deal next #%d 推进到下一阶段。", d.Number))
+		text += r.Msg("check.all.next", coach.Args{"n": d.Number})
 	default:
 		text += r.Msg("pause_check.every_exit_criterion_of", nil)
 	}
@@ -123,10 +115,8 @@ func (a *App) checklistReply(r *Request, d coach.Deal, log []coach.Event) render
 		lines = append(lines, render.T(box+c.Label(lang)+" — "+c.In(lang)))
 	}
 	return render.Reply{
-		Text: r.T(fmt.Sprintf("Exit criteria of %s for %s (%d of %d confirmed):", stage.Name(lang), render.DealTitle(d), len(done), len(p.ExitCriteria)),
-			fmt.Sprintf("%s 在%s阶段的出阶段标准（已确认 %d/%d）：", render.DealTitle(d), stage.Name(lang), len(done), len(p.ExitCriteria))),
+		Text:     r.Msg("check.list", coach.Args{"stage": stage.Name(lang), "deal": render.DealTitle(d), "done": len(done), "of": len(p.ExitCriteria)}),
 		Sections: []render.Section{{Lines: lines}},
-		Note: r.T(fmt.Sprintf("Confirm one with /deal check #%d <criterion>, e.g. /deal check #%d %s.", d.Number, d.Number, p.ExitCriteria[0].Key),
-			fmt.Sprintf("用 /deal check #%d <标准> 确认一条，例如 /deal check #%d %s。", d.Number, d.Number, p.ExitCriteria[0].Key)),
+		Note:     r.Msg("check.how", coach.Args{"n": d.Number, "first": p.ExitCriteria[0].Key}),
 	}
 }

@@ -29,9 +29,9 @@ func (a *App) coachFlow(ctx context.Context, r *Request, args string) (render.Re
 	c := r.Caller
 	return a.sendPicture(ctx, c, pictureJob{
 		name:    fmt.Sprintf("flow-%s-%s.png", c.TeamID, to.Format(pictureTimestamp)),
-		what:    [2]string{"the flowchart of your team's sales process", "团队销售流程图"},
-		title:   c.Lang.T(fmt.Sprintf("Sales process, last %d weeks", weeks), fmt.Sprintf("销售流程（最近 %d 周）", weeks)),
-		comment: c.Lang.T(fmt.Sprintf("Your team's sales process over the last %d weeks: where deals move, skip, loop back and drop out.", weeks), fmt.Sprintf("团队最近 %d 周的销售流程：商机在哪里推进、跳过、退回和流失。", weeks)),
+		what:    coach.Msg("pictures.what.flow", nil),
+		title:   render.Msg(c.Lang, "pictures.flow.title", coach.Args{"weeks": weeks}),
+		comment: render.Msg(c.Lang, "pictures.flow.comment", coach.Args{"weeks": weeks}),
 		render: func(ctx context.Context) ([]byte, error) {
 			return a.pictures.FlowPNG(ctx, c.TeamID, from, to, c.Lang, c.Loc)
 		},
@@ -48,8 +48,8 @@ func (a *App) coachTrend(ctx context.Context, r *Request, args string) (render.R
 	c := r.Caller
 	return a.sendPicture(ctx, c, pictureJob{
 		name:    fmt.Sprintf("trend-%s-%s.png", c.TeamID, to.Format(pictureTimestamp)),
-		what:    [2]string{"the won sales cycle chart", "赢单周期趋势图"},
-		title:   c.Lang.T(fmt.Sprintf("Won sales cycle, last %d weeks", weeks), fmt.Sprintf("赢单销售周期（最近 %d 周）", weeks)),
+		what:    coach.Msg("pictures.what.trend", nil),
+		title:   render.Msg(c.Lang, "pictures.trend.title", coach.Args{"weeks": weeks}),
 		comment: render.Msg(c.Lang, "pictures.how_long_your_team", nil),
 		render: func(ctx context.Context) ([]byte, error) {
 			return a.pictures.TrendPNG(ctx, c.TeamID, to, weeks, c.Lang, c.Loc)
@@ -75,7 +75,7 @@ func (a *App) sendBlueprint(ctx context.Context, c coach.Caller, dealID int64, f
 	return a.sendPicture(ctx, c, pictureJob{
 		failed:  failed,
 		name:    fmt.Sprintf("blueprint-%s-%d-%s.png", c.TeamID, dealID, now.Format(pictureTimestamp)),
-		what:    [2]string{"the deal's service blueprint", "这笔商机的服务蓝图"},
+		what:    coach.Msg("pictures.what.blueprint", nil),
 		title:   render.Msg(c.Lang, "pictures.service_blueprint", nil),
 		comment: render.Msg(c.Lang, "pictures.the_deal_s_stays", nil),
 		render: func(ctx context.Context) ([]byte, error) {
@@ -102,8 +102,8 @@ func (a *App) blueprintPNG(ctx context.Context, c coach.Caller, dealID int64, no
 
 // pictureJob is a picture to draw and deliver.
 type pictureJob struct {
-	name    string    // the file name
-	what    [2]string // what it is, in English and Chinese, for the replies
+	name    string        // the file name
+	what    coach.Message // what it is, for the replies
 	title   string
 	comment string
 	render  func(ctx context.Context) ([]byte, error)
@@ -124,7 +124,7 @@ func (a *App) sendPicture(ctx context.Context, c coach.Caller, job pictureJob) r
 			a.log.ErrorContext(ctx, "picture failed", "team", c.TeamID, "picture", job.name, "err", err)
 			return render.Fail(render.ErrorMessage(err, c.Lang))
 		}
-		return render.Reply{Text: c.Lang.T("Wrote "+job.what[0]+" to "+path, "已把"+job.what[1]+"保存到 "+path)}
+		return render.Reply{Text: render.Msg(c.Lang, "pictures.written", coach.Args{"what": job.what, "path": path})}
 	}
 	if _, err := a.slack.Client(ctx, c.TeamID); err != nil {
 		a.log.WarnContext(ctx, "picture not sent: no Slack client", "team", c.TeamID, "err", err)
@@ -153,8 +153,7 @@ func (a *App) sendPicture(ctx context.Context, c coach.Caller, job pictureJob) r
 			}
 		}
 	}()
-	return render.Reply{Text: c.Lang.T("Drawing "+job.what[0]+"; it will be in your direct messages in a moment.",
-		"正在绘制"+job.what[1]+"，稍后会发到您的私信。")}
+	return render.Reply{Text: render.Msg(c.Lang, "pictures.drawing", coach.Args{"what": job.what})}
 }
 
 // writePicture draws a picture into the console's picture folder and returns
@@ -196,7 +195,7 @@ func (a *App) uploadPicture(ctx context.Context, c coach.Caller, job pictureJob)
 	png, rerr := job.render(ctx)
 	if rerr != nil {
 		msg := render.ErrorMessage(rerr, c.Lang)
-		text := c.Lang.T("Sorry, I could not draw "+job.what[0]+": "+msg, "抱歉，未能绘制"+job.what[1]+"："+msg)
+		text := render.Msg(c.Lang, "pictures.failed", coach.Args{"what": job.what, "why": msg})
 		err := a.cs.retry.Do(ctx, func(ctx context.Context) error {
 			_, _, err := api.PostMessageContext(ctx, channel, slack.MsgOptionText(text, false))
 			return err
