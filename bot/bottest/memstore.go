@@ -14,14 +14,15 @@ import (
 	"salescoach/coach/forecast"
 )
 
-// MemStore keeps deals, their logs, members and clicks in memory, so that the
-// command, button and rendering tests run without PostgreSQL. It follows
-// what db does (db/deals.go, db/members.go, db/slack.go, db/coaching.go) with
-// coach's own rules: the same projection of a log (coach.Replay), the same
-// undo (coach.Undoable), the same staleness (coach.TeamStats.Stale) and the
-// same errors. The team's reports, exports, digests, pictures and nudges are
-// not kept: those methods fail with ErrNotKept, and their tests use the real
-// store.
+// MemStore keeps deals, their logs, members, clicks and digest
+// subscriptions in memory, so that the command, button and rendering tests
+// run without PostgreSQL. It follows what db does (db/deals.go,
+// db/members.go, db/slack.go, db/coaching.go, db/digests.go) with coach's own
+// rules: the same projection of a log (coach.Replay), the same undo
+// (coach.Undoable), the same staleness (coach.TeamStats.Stale) and the same
+// errors. The team's reports, exports, the digest's weekly runs, pictures and
+// nudges are not kept: those methods fail with ErrNotKept, and their tests
+// use the real store.
 //
 // The zero value is not ready: use NewMemStore. It is safe for concurrent
 // use; a change decides under the store's one lock, as under the deal's row
@@ -33,8 +34,10 @@ type MemStore struct {
 	lastDeal int64
 	lastEv   int64 // events are numbered across teams, as by events_id_seq
 	seen     map[string]bool
-	events   map[string]bool   // Events API deliveries taken
-	gone     map[string]string // uninstalled team → reason
+	events   map[string]bool    // Events API deliveries taken
+	gone     map[string]string  // uninstalled team → reason
+	subs     []*coach.DigestSub // digest subscriptions, without their runs
+	lastSub  int64
 }
 
 type memTeam struct {
@@ -50,7 +53,7 @@ type memDeal struct {
 }
 
 // ErrNotKept is what MemStore answers for what it does not keep.
-var ErrNotKept = errors.New("bottest.MemStore keeps no reports, digests, pictures or nudges: use the real store")
+var ErrNotKept = errors.New("bottest.MemStore keeps no reports, digest runs, pictures or nudges: use the real store")
 
 // The store's errors, as db gives them.
 var (
@@ -715,19 +718,57 @@ func (s *MemStore) History(context.Context, string, string) ([]coach.HistoryRow,
 	return nil, ErrNotKept
 }
 
-// SaveDigest fails with ErrNotKept.
-func (s *MemStore) SaveDigest(context.Context, coach.DigestSub) (coach.DigestSub, error) {
-	return coach.DigestSub{}, ErrNotKept
+// SaveDigest subscribes a channel to the weekly digest, or changes the
+// schedule, language and subscriber of its subscription (keeping its names
+// setting) and switches it back on, as db's: the channel is to be checked
+// again.
+func (s *MemStore) SaveDigest(_ context.Context, sub coach.DigestSub) (coach.DigestSub, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.digest(sub.TeamID, sub.ChannelID)
+	if old == nil {
+		s.lastSub++
+		old = &coach.DigestSub{ID: s.lastSub, TeamID: sub.TeamID, ChannelID: sub.ChannelID, Names: sub.Names}
+		s.subs = append(s.subs, old)
+	}
+	old.Schedule, old.Lang, old.CreatedBy, old.Since = sub.Schedule, sub.Lang, sub.CreatedBy, sub.Since
+	old.Active, old.Channel, old.CheckedAt = true, coach.ChannelUnchecked, time.Time{}
+	return *old, nil
 }
 
-// DigestIn fails with ErrNotKept.
-func (s *MemStore) DigestIn(context.Context, string, string) (coach.DigestSub, error) {
-	return coach.DigestSub{}, ErrNotKept
+// digest returns a channel's subscription, active or not; s.mu is held.
+func (s *MemStore) digest(teamID, channelID string) *coach.DigestSub {
+	for _, sub := range s.subs {
+		if sub.TeamID == teamID && sub.ChannelID == channelID {
+			return sub
+		}
+	}
+	return nil
 }
 
-// TeamDigests fails with ErrNotKept.
-func (s *MemStore) TeamDigests(context.Context, string) ([]coach.DigestSub, error) {
-	return nil, ErrNotKept
+// DigestIn returns the active subscription of a channel, or
+// coach.ErrNoDigest.
+func (s *MemStore) DigestIn(_ context.Context, teamID, channelID string) (coach.DigestSub, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sub := s.digest(teamID, channelID); sub != nil && sub.Active {
+		return *sub, nil
+	}
+	return coach.DigestSub{}, coach.ErrNoDigest
+}
+
+// TeamDigests returns the team's active subscriptions, by channel.
+func (s *MemStore) TeamDigests(_ context.Context, teamID string) ([]coach.DigestSub, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []coach.DigestSub
+	for _, sub := range s.subs {
+		if sub.TeamID == teamID && sub.Active {
+			out = append(out, *sub)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ChannelID < out[j].ChannelID })
+	return out, nil
 }
 
 // ActiveDigests fails with ErrNotKept.
@@ -735,14 +776,30 @@ func (s *MemStore) ActiveDigests(context.Context) ([]coach.DigestSub, error) {
 	return nil, ErrNotKept
 }
 
-// StopDigest fails with ErrNotKept.
-func (s *MemStore) StopDigest(context.Context, string, string) (coach.DigestSub, error) {
-	return coach.DigestSub{}, ErrNotKept
+// StopDigest switches off a channel's digest and returns it, or
+// coach.ErrNoDigest when there is none.
+func (s *MemStore) StopDigest(_ context.Context, teamID, channelID string) (coach.DigestSub, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sub := s.digest(teamID, channelID)
+	if sub == nil || !sub.Active {
+		return coach.DigestSub{}, coach.ErrNoDigest
+	}
+	sub.Active = false
+	return *sub, nil
 }
 
-// SetDigestNames fails with ErrNotKept.
-func (s *MemStore) SetDigestNames(context.Context, string, string, bool) (coach.DigestSub, error) {
-	return coach.DigestSub{}, ErrNotKept
+// SetDigestNames shows or hides deal names in a channel's digest, or
+// returns coach.ErrNoDigest when there is none.
+func (s *MemStore) SetDigestNames(_ context.Context, teamID, channelID string, on bool) (coach.DigestSub, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sub := s.digest(teamID, channelID)
+	if sub == nil || !sub.Active {
+		return coach.DigestSub{}, coach.ErrNoDigest
+	}
+	sub.Names = on
+	return *sub, nil
 }
 
 // SetDigestChannel fails with ErrNotKept.

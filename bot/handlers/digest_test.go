@@ -11,21 +11,26 @@ import (
 	"salescoach/bot/handlers"
 	"salescoach/bot/transport"
 	"salescoach/coach"
-	"salescoach/db"
 	"salescoach/db/dbtest"
 )
 
 // digestFixture is the bot behind a real HTTP server with a fake Slack Web
 // API that must not be called while a command is answered.
 type digestFixture struct {
-	store *db.DB
+	store handlers.Store
 	slack *bottest.Slack
 	api   *bottest.WebAPI
 }
 
 func newDigestFixture(t *testing.T) *digestFixture {
 	t.Helper()
-	store := dbtest.New(t)
+	return newDigestFixtureOn(t, bottest.NewMemStore())
+}
+
+// newDigestFixtureOn is newDigestFixture on a given store (the database, for
+// a preview that reads the team's reports).
+func newDigestFixtureOn(t *testing.T, store handlers.Store) *digestFixture {
+	t.Helper()
 	api := bottest.NewWebAPI(t)
 	app := handlers.New(handlers.Config{Store: store, Managers: []string{"UBOSS"},
 		Slack: transport.StaticClients{Token: "xoxb-test", APIURL: api.URL()}})
@@ -178,7 +183,7 @@ func (f *digestFixture) staleDeal(t *testing.T, name, owner string) {
 func TestDigestPreview(t *testing.T) {
 	t.Parallel()
 	t.Run("Unsubscribed", func(t *testing.T) {
-		f := newDigestFixture(t)
+		f := newDigestFixtureOn(t, dbtest.New(t))
 		f.staleDeal(t, "Initech", "UREP")
 		reply := f.coach("UBOSS", "digest preview")
 		if reply.ResponseType != "ephemeral" {
@@ -188,7 +193,7 @@ func TestDigestPreview(t *testing.T) {
 			"#1 Initech:* <@UREP> · Closing · 30 days", "Bottleneck:* watch")
 	})
 	t.Run("AsTheChannelGetsIt", func(t *testing.T) {
-		f := newDigestFixture(t)
+		f := newDigestFixtureOn(t, dbtest.New(t))
 		f.staleDeal(t, "Initech", "UREP")
 		f.coach("UBOSS", "digest here")
 		f.coach("UBOSS", "digest names off")
