@@ -2,7 +2,7 @@ package handlers
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"strings"
 
 	"salescoach/bot/render"
@@ -38,8 +38,7 @@ func (a *App) coachDefault(ctx context.Context, r *Request, args string) (render
 		if ref.Number == 0 && coach.ErrorCode(err) == coach.ENotFound {
 			// Neither a stage nor a deal: say both were tried.
 			_, serr := coach.ParseStage(args)
-			return render.Fail(r.T(fmt.Sprintf("No deal or stage matches %q. %s", args, render.ErrorMessage(serr, coach.EN)),
-				fmt.Sprintf("没有与“%s”匹配的商机或阶段。%s", args, render.ErrorMessage(serr, coach.ZH)))), nil
+			return render.Fail(r.Msg("coach.no_match", coach.Args{"typed": coach.Both(strconv.Quote(args), args), "why": render.ErrorMessage(serr, r.Lang())})), nil
 		}
 		return render.Reply{}, err
 	}
@@ -65,16 +64,15 @@ func (a *App) coachAttention(ctx context.Context, r *Request, rep string) (rende
 	if err != nil {
 		return render.Reply{}, err
 	}
-	whose, whoseZH := "your", "您的"
+	whose := r.Msg("coach.whose.yours", nil)
 	if rep != r.UserID {
-		whose, whoseZH = "<@"+rep+">'s", "<@"+rep+"> 的"
+		whose = r.Msg("coach.whose.rep", coach.Args{"user": rep})
 	}
 	if total == 0 {
 		if rep != r.UserID {
-			return render.Reply{Text: r.T(fmt.Sprintf("<@%s> has no open deals.", rep), fmt.Sprintf("<@%s> 目前没有进行中的商机。", rep))}, nil
+			return render.Reply{Text: r.Msg("coach.rep_no_deals", coach.Args{"user": rep})}, nil
 		}
-		return render.Reply{Text: r.T("You have no open deals. Add one with /deal add Acme Corp $12,000, or read a stage's playbook with /coach qualification.",
-			fmt.Sprintf("您目前没有进行中的商机。用 /deal add Acme Corp $12,000 新建一笔，或用 /coach %s 查看某个阶段的打法。", coach.Qualification.Name(coach.ZH)))}, nil
+		return render.Reply{Text: r.Msg("coach.no_deals", nil)}, nil
 	}
 	ids := make([]int64, len(deals))
 	for i, d := range deals {
@@ -90,29 +88,17 @@ func (a *App) coachAttention(ctx context.Context, r *Request, rep string) (rende
 	}
 	list := coach.Shorten(deals, advice, attentionShown, r.Now)
 	need := list.Attention
-	verb := "need"
-	if need == 1 {
-		verb = "needs"
-	}
-	reply := render.Reply{Text: r.T(fmt.Sprintf("%d of %s %d open deals %s attention, most urgent first (weighing what each is worth):", need, whose, total, verb),
-		fmt.Sprintf("%s %d 笔进行中商机里，有 %d 笔需要关注，按紧急程度和金额排序：", whoseZH, total, need))}
+	reply := render.Reply{Text: r.Msg("coach.attention", coach.Args{"need": need, "whose": whose, "total": total})}
 	if need == 0 {
-		reply.Text = r.T(fmt.Sprintf("All %d of %s open deals are on track. The ones longest in their stage:", total, whose),
-			fmt.Sprintf("%s %d 笔进行中商机进度都正常。在当前阶段停留最久的几笔：", whoseZH, total))
+		reply.Text = r.Msg("coach.on_track", coach.Args{"whose": whose, "total": total})
 	}
 	reply.Sections = render.Ranked(r.Viewer, deals, advice, list.Shown)
 	left := list.LeftAttention + list.LeftOther + total - len(deals)
 	switch {
 	case list.LeftAttention > 0:
-		needs := "need"
-		if list.LeftAttention == 1 {
-			needs = "needs"
-		}
-		reply.Note = r.T(fmt.Sprintf("Not shown: %d more that %s attention and %d on track or paused — /deal list shows every deal, /coach <deal> explains one.", list.LeftAttention, needs, left-list.LeftAttention),
-			fmt.Sprintf("未显示：还有 %d 笔需要关注、%d 笔进度正常或已暂停——/deal list 列出所有商机，/coach <商机> 查看某笔商机的建议。", list.LeftAttention, left-list.LeftAttention))
+		reply.Note = r.Msg("coach.not_shown", coach.Args{"more": list.LeftAttention, "other": left - list.LeftAttention})
 	case left > 0:
-		reply.Note = r.T(fmt.Sprintf("Not shown: %d on track or paused — /deal list shows every deal, /coach <deal> explains one.", left),
-			fmt.Sprintf("未显示：%d 笔进度正常或已暂停——/deal list 列出所有商机，/coach <商机> 查看某笔商机的建议。", left))
+		reply.Note = r.Msg("coach.not_shown.on_track", coach.Args{"other": left})
 	default:
 		reply.Note = r.Msg("coach_cmds.coach_deal_explains_one", nil)
 	}
@@ -130,8 +116,7 @@ func (a *App) playbookReply(ctx context.Context, r *Request, s coach.Stage) rend
 		return render.Fail(r.Msg("coach_cmds.that_is_an_outcome", nil))
 	}
 	fa := s.A()
-	reply := render.Reply{Text: r.T(fmt.Sprintf("Playbook: %s — 5A %s %s", s.Name(lang), fa.Name(lang), fa.BuyerState(lang)),
-		fmt.Sprintf("打法：%s（5A：%s %s）", s.Name(lang), fa.Name(lang), fa.BuyerState(lang)))}
+	reply := render.Reply{Text: r.Msg("coach.playbook", coach.Args{"stage": s.Name(lang), "phase": fa.Name(lang), "state": fa.BuyerState(lang)})}
 	reply.Sections = append(reply.Sections, render.Section{Lines: []render.Line{render.T(p.Goal.In(lang))}})
 	if s.IsOpen() {
 		reply.Sections = append(reply.Sections, teamNumbers(r, s, a.teamStats(ctx, r.TeamID, r.Now)))
@@ -171,22 +156,14 @@ func teamNumbers(r *Request, s coach.Stage, stats coach.TeamStats) render.Sectio
 	var lines []render.Line
 	switch {
 	case th.Team:
-		lines = append(lines, render.L(r.Msg("coach_cmds.your_team", nil), r.T(
-			fmt.Sprintf("%d stays in %s ended in the last %d days: half took under %s, 3 in 4 under %s, 9 in 10 under %s. A deal there longer than that is stuck.",
-				th.Visits, s.Name(lang), coach.StatsWindowDays, days(th.Median), days(th.P75), days(th.P90)),
-			fmt.Sprintf("过去 %d 天有 %d 次%s阶段的停留结束：一半不到 %s，四分之三不到 %s，九成不到 %s。停留更久的商机就算卡住了。",
-				coach.StatsWindowDays, th.Visits, s.Name(lang), days(th.Median), days(th.P75), days(th.P90)))))
+		lines = append(lines, render.L(r.Msg("coach_cmds.your_team", nil), r.Msg("coach.team_numbers", coach.Args{"visits": th.Visits, "stage": s.Name(lang), "window": coach.StatsWindowDays,
+			"median": days(th.Median), "p75": days(th.P75), "p90": days(th.P90)})))
 	default:
-		lines = append(lines, render.L(r.Msg("coach_cmds.your_team", nil), r.T(
-			fmt.Sprintf("%d stays in %s ended in the last %d days — too few to go by, so a deal there counts as slow after %s and stuck after %s.",
-				th.Visits, s.Name(lang), coach.StatsWindowDays, days(th.P75), days(th.P90)),
-			fmt.Sprintf("过去 %d 天只有 %d 次%s阶段的停留结束，数据太少，暂按固定标准：超过 %s 算偏慢，超过 %s 算卡住。",
-				coach.StatsWindowDays, th.Visits, s.Name(lang), days(th.P75), days(th.P90)))))
+		lines = append(lines, render.L(r.Msg("coach_cmds.your_team", nil), r.Msg("coach.team_numbers.few", coach.Args{"visits": th.Visits, "stage": s.Name(lang), "window": coach.StatsWindowDays,
+			"p75": days(th.P75), "p90": days(th.P90)})))
 	}
 	if rc, text, ok := stats.HeadOff(s); ok {
-		lines = append(lines, render.L(r.Msg("coach_cmds.head_it_off", nil), r.T(
-			fmt.Sprintf("%d of your team's last %d lost deals were lost on %s. ", rc.N, stats.Losses, rc.Reason.Name(lang)),
-			fmt.Sprintf("团队最近 %d 笔丢单中，有 %d 笔是因为%s。", stats.Losses, rc.N, rc.Reason.Name(lang)))+text.In(lang)))
+		lines = append(lines, render.L(r.Msg("coach_cmds.head_it_off", nil), r.Msg("coach.head_off", coach.Args{"n": rc.N, "losses": stats.Losses, "reason": rc.Reason.Name(lang), "answer": text.In(lang)})))
 	}
 	return render.Section{Lines: lines}
 }
@@ -216,8 +193,7 @@ func (a *App) coachCurrency(ctx context.Context, r *Request, args string) (rende
 	if err := a.store.SetCurrency(ctx, r.TeamID, cur); err != nil {
 		return render.Reply{}, err
 	}
-	return render.Reply{Text: r.T(fmt.Sprintf("The team reports in %s from now on; new deals without a currency use it.", cur),
-		fmt.Sprintf("团队的报告币种已设为 %s；未注明币种的新商机将使用它。", cur))}, nil
+	return render.Reply{Text: r.Msg("coach.currency_set", coach.Args{"currency": cur})}, nil
 }
 
 func (a *App) coachManagers(ctx context.Context, r *Request, args string) (render.Reply, error) {
@@ -254,8 +230,7 @@ func (a *App) coachManagers(ctx context.Context, r *Request, args string) (rende
 		}
 		add := strings.ToLower(verb) == "add"
 		if !add && a.configuredManager(r.TeamID, id) {
-			return render.Fail(r.T(fmt.Sprintf("<@%s> is a manager through SALESCOACH_MANAGERS; change that setting instead.", id),
-				fmt.Sprintf("<@%s> 是通过 SALESCOACH_MANAGERS 设置的经理，请修改该配置。", id))), nil
+			return render.Fail(r.Msg("managers.configured", coach.Args{"user": id})), nil
 		}
 		if !add {
 			m, err := a.store.Member(ctx, r.TeamID, id)
@@ -263,17 +238,16 @@ func (a *App) coachManagers(ctx context.Context, r *Request, args string) (rende
 				return render.Reply{}, err
 			}
 			if m.SlackAdmin {
-				return render.Fail(r.T(fmt.Sprintf("<@%s> is a workspace admin or owner in Slack, and so stays a manager.", id),
-					fmt.Sprintf("<@%s> 是 Slack 工作区的管理员或所有者，因此仍然是经理。", id))), nil
+				return render.Fail(r.Msg("managers.admin", coach.Args{"user": id})), nil
 			}
 		}
 		if err := a.store.SetManager(ctx, r.TeamID, id, add); err != nil {
 			return render.Reply{}, err
 		}
 		if add {
-			return render.Reply{Text: r.T(fmt.Sprintf("<@%s> is now a manager.", id), fmt.Sprintf("<@%s> 现在是经理了。", id))}, nil
+			return render.Reply{Text: r.Msg("managers.added", coach.Args{"user": id})}, nil
 		}
-		return render.Reply{Text: r.T(fmt.Sprintf("<@%s> is no longer a manager.", id), fmt.Sprintf("<@%s> 不再是经理。", id))}, nil
+		return render.Reply{Text: r.Msg("managers.removed", coach.Args{"user": id})}, nil
 	}
 	return render.Fail(r.Msg("coach_cmds.try_coach_managers_coach", nil)), nil
 }

@@ -2,7 +2,7 @@ package handlers
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"strings"
 
 	"salescoach/bot/jobs"
@@ -38,8 +38,7 @@ func (a *App) coachDigest(ctx context.Context, r *Request, args string) (render.
 	case "names":
 		return a.digestNames(ctx, r, rest)
 	}
-	return render.Fail(r.T(fmt.Sprintf("Unknown digest command %q. Try /coach digest here [weekday] [HH:MM] [zone], /coach digest off, /coach digest preview or /coach digest names on|off.", verb),
-		fmt.Sprintf("无法识别摘要命令“%s”。试试 /coach digest here [星期几] [HH:MM] [时区]、/coach digest off、/coach digest preview 或 /coach digest names on|off。", verb))), nil
+	return render.Fail(r.Msg("digest_cmds.unknown", coach.Args{"typed": coach.Both(strconv.Quote(verb), verb)})), nil
 }
 
 // postableChannel reports whether id looks like a Slack channel, public or
@@ -81,26 +80,21 @@ func (a *App) digestHere(ctx context.Context, r *Request, args string) (render.R
 	if err != nil {
 		return render.Reply{}, err
 	}
-	var zone [2]string
+	var zone string
 	switch {
 	case gaveZone:
-		zone = [2]string{"", ""}
 	case sched.Zone == "UTC":
-		zone = [2]string{" I don't know your Slack time zone yet, so I used UTC; add a zone to choose another, e.g. /coach digest here monday 09:00 Europe/Berlin.",
-			"我还不知道您的 Slack 时区，所以用了 UTC；如需其他时区请加上，例如 /coach digest here 周一 09:00 Asia/Shanghai。"}
+		zone = r.Msg("digest_cmds.zone.utc", nil)
 	default:
-		zone = [2]string{" That is your Slack time zone; add a zone to choose another.", "这是您的 Slack 时区；如需其他时区请在命令中加上。"}
+		zone = r.Msg("digest_cmds.zone.slack", nil)
 	}
 	loc := sub.Schedule.Location()
 	first := sub.Schedule.Next(r.Now)
-	when := r.T(fmt.Sprintf("every %s at %s, %s time", sched.WeekdayName(coach.EN), sched.Clock(), sched.Zone),
-		fmt.Sprintf("每%s %s（%s 时间）", sched.WeekdayName(coach.ZH), sched.Clock(), sched.Zone))
+	when := r.Msg("digest_cmds.when", coach.Args{"weekday": coach.Both(sched.WeekdayName(coach.EN), sched.WeekdayName(coach.ZH)), "clock": sched.Clock(), "zone": sched.Zone})
 	firstDay := render.DigestDate(render.Viewer{Caller: coach.Caller{Lang: r.Lang(), Loc: loc}}, first)
-	text := r.T(fmt.Sprintf("Done: I'll post the weekly digest in this channel %s.%s The first one comes %s.", when, zone[0], firstDay),
-		fmt.Sprintf("好的：我会在本频道%s发布每周摘要。%s第一期在%s。", when, zone[1], firstDay))
+	text := r.Msg("digest_cmds.started", coach.Args{"when": when, "zone": zone, "first": firstDay})
 	if existed {
-		text = r.T(fmt.Sprintf("Changed: the weekly digest in this channel now comes %s.%s The next one comes %s.", when, zone[0], firstDay),
-			fmt.Sprintf("已修改：本频道的每周摘要改为%s发布。%s下一期在%s。", when, zone[1], firstDay))
+		text = r.Msg("digest_cmds.changed", coach.Args{"when": when, "zone": zone, "first": firstDay})
 	}
 	namesLine := r.Msg("digest_cmds.its_needs_attention_list", nil)
 	if !sub.Names {

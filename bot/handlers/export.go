@@ -64,8 +64,7 @@ func (a *App) dealExport(ctx context.Context, r *Request, _ string) (render.Repl
 		comment := req.Msg("export.comment", coach.Args{"what": what})
 		if err := a.sendFile(ctx, req.TeamID, req.UserID, name, comment, data); err != nil {
 			a.log.ErrorContext(ctx, "export not delivered", "team", req.TeamID, "user", req.UserID, "err", err)
-			a.respondText(ctx, req.ResponseURL, slackTrouble(&req, err, "I couldn't send the CSV to your direct messages; nothing was sent. Please try /deal export again in a minute.",
-				"没能把 CSV 发到您的私信，什么也没有发出。请过一分钟再试一次 /deal export。"))
+			a.respondText(ctx, req.ResponseURL, slackTrouble(&req, err, req.Msg("export.not_sent", nil)))
 		}
 	})
 	return render.Reply{Text: r.Msg("export.sending", coach.Args{"what": what})}, nil

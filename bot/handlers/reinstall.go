@@ -5,6 +5,7 @@ import (
 
 	"salescoach/bot/render"
 	"salescoach/bot/transport"
+	"salescoach/coach"
 )
 
 // A changed SALESCOACH_SECRET_KEY leaves a workspace's stored bot token
@@ -27,12 +28,10 @@ func (a *App) needsReinstall(teamID string) bool {
 // reinstallText says the app needs installing again, in the reader's
 // language, or in both when it is not known.
 func reinstallText(v render.Viewer) string {
-	en := "Sales Coach needs to be reinstalled in this workspace: its access to Slack no longer works, so it cannot post, open forms or send files here. Ask a workspace admin to add it again."
-	zh := "Sales Coach 需要在这个工作区重新安装：它对 Slack 的访问已经失效，无法在这里发消息、打开表单或发送文件。请工作区管理员重新添加它。"
 	if v.Caller.Lang == "" {
-		return en + "\n" + zh
+		return render.Msg(coach.EN, "reinstall", nil) + "\n" + render.Msg(coach.ZH, "reinstall", nil)
 	}
-	return v.T(en, zh)
+	return v.Msg("reinstall", nil)
 }
 
 // withReinstall adds the reinstall line to a reply in a workspace that needs
@@ -50,10 +49,10 @@ func (a *App) withReinstall(r *Request, reply render.Reply) render.Reply {
 }
 
 // slackTrouble is what to tell someone when a Slack call for them failed
-// with err: that the app needs reinstalling when that is why, else en or zh.
-func slackTrouble(r *Request, err error, en, zh string) string {
+// with err: that the app needs reinstalling when that is why, else text.
+func slackTrouble(r *Request, err error, text string) string {
 	if errors.Is(err, transport.ErrReinstall) {
 		return reinstallText(r.Viewer)
 	}
-	return r.T(en, zh)
+	return text
 }
