@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"salescoach/coach"
 	"time"
 
+	"salescoach/bot/render"
 	"salescoach/bot/transport"
+	"salescoach/coach"
 )
 
 // DigestFileStore keeps the once-only record of the pictures added to
@@ -72,15 +73,15 @@ func (d *DigestPictures) Attach(ctx context.Context, p PostedDigest) error {
 		{digestFlow, digestPicture{
 			name:    fmt.Sprintf("flow-%s-%s.png", p.TeamID, day),
 			title:   windowTitle(lang, days),
-			comment: lang.T("Where deals moved on, skipped, looped back and dropped out.", "商机在哪里推进、跳过、退回和流失。"),
+			comment: render.Msg(lang, "jobs.flow.comment", nil),
 			draw: func(ctx context.Context) ([]byte, error) {
 				return d.Pictures.FlowPNGOf(ctx, q, lang, loc)
 			},
 		}},
 		{digestTrend, digestPicture{
 			name:    fmt.Sprintf("trend-%s-%s.png", p.TeamID, day),
-			title:   lang.T(fmt.Sprintf("Won sales cycle, last %d weeks", TrendWeeks), fmt.Sprintf("赢单销售周期（最近 %d 周）", TrendWeeks)),
-			comment: lang.T("How long won deals took, week by week.", "赢单所用的时间，按周统计。"),
+			title:   render.Msg(lang, "pictures.trend.title", coach.Args{"weeks": TrendWeeks}),
+			comment: render.Msg(lang, "jobs.trend.comment", nil),
 			draw: func(ctx context.Context) ([]byte, error) {
 				return d.Pictures.TrendPNG(ctx, p.TeamID, p.At, TrendWeeks, lang, loc)
 			},
@@ -152,7 +153,7 @@ func (d *DigestPictures) now() time.Time {
 // it is whole weeks (the digest's 13), else in days.
 func windowTitle(lang coach.Lang, days int) string {
 	if days%7 == 0 {
-		return lang.T(fmt.Sprintf("Sales process, last %d weeks", days/7), fmt.Sprintf("销售流程（最近 %d 周）", days/7))
+		return render.Msg(lang, "pictures.flow.title", coach.Args{"weeks": days / 7})
 	}
-	return lang.T(fmt.Sprintf("Sales process, last %d days", days), fmt.Sprintf("销售流程（最近 %d 天）", days))
+	return render.Msg(lang, "jobs.flow.title.days", coach.Args{"days": days})
 }

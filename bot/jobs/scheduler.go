@@ -371,7 +371,7 @@ func (s *Scheduler) checkChannel(ctx context.Context, sub coach.DigestSub) (coac
 		err := s.Retry.Do(ctx, func(ctx context.Context) error {
 			cctx, cancel := context.WithTimeout(ctx, s.cfg.CallTimeout)
 			defer cancel()
-			_, _, err := client.PostMessageContext(cctx, sub.CreatedBy, slack.MsgOptionText(sub.Lang.T("About the weekly digest: ", "关于每周摘要：")+msg, false))
+			_, _, err := client.PostMessageContext(cctx, sub.CreatedBy, slack.MsgOptionText(render.Msg(sub.Lang, "jobs.about_digest", nil)+msg, false))
 			return err
 		})
 		if err != nil {
