@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"salescoach/bot/render"
+	"salescoach/coach"
 )
 
 // maxLine caps a line typed in the console, as a request from Slack is capped.
@@ -48,8 +51,8 @@ func (a *App) ConsoleLine(ctx context.Context, out io.Writer, teamID, userID, li
 	}
 	cmd, text, _ := strings.Cut(line, " ")
 	if !strings.HasPrefix(cmd, "/") {
-		fmt.Fprintln(out, `Type a command as in Slack, e.g. /deal add Acme Corp $12,000, /deal help or /coach help. "exit" leaves.`)
-		fmt.Fprintln(out, `请像在 Slack 里一样输入命令，例如 /deal add Acme Corp $12,000、/deal help 或 /coach help。输入 exit 退出。`)
+		fmt.Fprintln(out, render.Msg(coach.EN, "console.hint", nil))
+		fmt.Fprintln(out, render.Msg(coach.ZH, "console.hint", nil))
 		return false
 	}
 	reply := a.Handle(ctx, Request{TeamID: teamID, UserID: userID, ChannelID: "console", Command: cmd, Text: text})
