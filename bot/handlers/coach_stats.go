@@ -92,9 +92,9 @@ func (a *App) coachStats(ctx context.Context, r *Request, args string) (render.R
 		title = r.Msg("stats.title.rep", coach.Args{"user": owner, "period": period})
 	}
 	reply := render.StatsReply(r.Viewer, rep, title, owner == "")
-	reply.Note = r.Msg("coach_stats.medians_over_fewer_than", nil)
+	reply.Note = r.Msg("coach_stats.note_team", nil)
 	if !r.Caller.Manager {
-		reply.Note = r.Msg("coach_stats.medians_over_fewer_than_2", nil)
+		reply.Note = r.Msg("coach_stats.note_longer", nil)
 	}
 	return reply, nil
 }

@@ -128,9 +128,9 @@ func (a *App) digestNames(ctx context.Context, r *Request, args string) (render.
 		return render.Reply{}, err
 	}
 	if on {
-		return render.Reply{Text: r.Msg("digest_cmds.from_now_on_this", nil)}, nil
+		return render.Reply{Text: r.Msg("digest_cmds.names_on", nil)}, nil
 	}
-	return render.Reply{Text: r.Msg("digest_cmds.from_now_on_this_2", nil)}, nil
+	return render.Reply{Text: r.Msg("digest_cmds.names_off", nil)}, nil
 }
 
 func (a *App) digestPreview(ctx context.Context, r *Request) (render.Reply, error) {

@@ -127,7 +127,7 @@ func (a *App) dealList(ctx context.Context, r *Request, args string) (render.Rep
 	case la.f.Owner == "":
 		whose = r.Msg("list.the_team_s", nil)
 	case la.f.Owner != r.UserID:
-		whose = "<@" + la.f.Owner + ">" + r.Msg("list.s", nil)
+		whose = "<@" + la.f.Owner + ">" + r.Msg("list.rep_possessive", nil)
 	}
 	var kind string
 	switch la.which {

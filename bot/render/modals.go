@@ -62,10 +62,10 @@ func AddModal(r Viewer, meta ModalMeta) slack.ModalViewRequest {
 	}
 	stage := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, Plain(r.Msg("modal.choose_a_stage", nil)), "stage", opts...)
 	stage.InitialOption = opts[0]
-	amount := textInput("amount", r.Msg("modal.amount", nil), r.Msg("modal.e_g_12k_12", nil), 40, false, true)
+	amount := textInput("amount", r.Msg("modal.amount", nil), r.Msg("modal.amount_example", nil), 40, false, true)
 	amount.Hint = Plain(r.Msg("modal.amount_hint", coach.Args{"currency": r.Caller.Currency}))
 	return modal(r, CallbackAdd, r.Msg("modal.new_deal", nil), r.Msg("modal.add", nil), meta,
-		textInput("name", r.Msg("modal.name", nil), r.Msg("modal.e_g_acme_corp", nil), coach.MaxNameLen, false, false),
+		textInput("name", r.Msg("modal.name", nil), r.Msg("modal.name_example", nil), coach.MaxNameLen, false, false),
 		amount,
 		slack.NewInputBlock("stage", Plain(r.Msg("modal.stage", nil)), nil, stage),
 	)
@@ -81,21 +81,21 @@ func LostModal(r Viewer, d coach.Deal, meta ModalMeta) slack.ModalViewRequest {
 	return modal(r, CallbackLost, r.Msg("modal.mark_as_lost", nil), r.Msg("modal.save", nil), meta,
 		slack.NewSectionBlock(Mrkdwn(EscapeMrkdwn(DealTitle(d)+" — "+Describe(r, d))), nil, nil),
 		slack.NewInputBlock("reason", Plain(r.Msg("modal.why_was_it_lost", nil)), nil, reason),
-		textInput("details", r.Msg("modal.details", nil), r.Msg("modal.what_happened_in_a", nil), coach.MaxNoteLen, true, true),
+		textInput("details", r.Msg("modal.details", nil), r.Msg("modal.details_example", nil), coach.MaxNoteLen, true, true),
 	)
 }
 
 func NoteModal(r Viewer, d coach.Deal, meta ModalMeta) slack.ModalViewRequest {
 	return modal(r, CallbackNote, r.Msg("modal.add_a_note", nil), r.Msg("modal.save", nil), meta,
 		slack.NewSectionBlock(Mrkdwn(EscapeMrkdwn(DealTitle(d)+" — "+Describe(r, d))), nil, nil),
-		textInput("note", r.Msg("modal.note", nil), r.Msg("modal.e_g_sent_pricing", nil), coach.MaxNoteLen, true, false),
+		textInput("note", r.Msg("modal.note", nil), r.Msg("modal.note_example", nil), coach.MaxNoteLen, true, false),
 	)
 }
 
 // DueModal asks for a deal's expected close date, showing the one it has;
 // an empty field or "off" clears it.
 func DueModal(r Viewer, d coach.Deal, meta ModalMeta) slack.ModalViewRequest {
-	in := textInput("close_date", r.Msg("modal.expected_close_date", nil), r.Msg("modal.e_g_2026_12", nil), 40, false, true)
+	in := textInput("close_date", r.Msg("modal.expected_close_date", nil), r.Msg("modal.due_example", nil), 40, false, true)
 	if !d.CloseDate.IsZero() {
 		in.Element.(*slack.PlainTextInputBlockElement).InitialValue = d.CloseDate.Format(coach.DayLayout)
 	}

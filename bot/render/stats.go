@@ -18,7 +18,7 @@ func ReportText(rep coach.Report, lang coach.Lang) string {
 	r := Viewer{Caller: coach.Caller{TeamID: rep.TeamID, Lang: lang, Loc: time.UTC, Currency: rep.Currency}}
 	title := r.Msg("stats.report_title", coach.Args{"team": rep.TeamID, "from": rep.From.Format(time.RFC3339), "to": rep.To.Format(time.RFC3339)})
 	reply := StatsReply(r, rep, title, true)
-	reply.Note = r.Msg("stats.medians_over_fewer_than", nil)
+	reply.Note = r.Msg("stats.report_note", nil)
 	return reply.PlainText()
 }
 
@@ -43,9 +43,9 @@ func StatsReply(r Viewer, rep coach.Report, title string, team bool) Reply {
 		if w.AmountExcluded > 0 {
 			rate += r.Msg("stats.excluded", coach.Args{"n": w.AmountExcluded})
 		}
-		closed = append(closed, L(r.Msg("stats.win_rate_2", nil), rate))
+		closed = append(closed, L(r.Msg("stats.win_rate", nil), rate))
 	} else {
-		closed = append(closed, L(r.Msg("stats.win_rate_2", nil), r.Msg("stats.no_deal_was_won", nil)))
+		closed = append(closed, L(r.Msg("stats.win_rate", nil), r.Msg("stats.no_deal_was_won", nil)))
 	}
 	reply.Sections = append(reply.Sections, Section{Title: r.Msg("stats.closed_deals_cycle_from", nil), Lines: closed})
 
@@ -114,7 +114,7 @@ func bottleneckLine(r Viewer, rep coach.Report) string {
 func cycleLine(r Viewer, s coach.Summary) string {
 	switch {
 	case s.N == 0:
-		return r.Msg("stats.none_2", nil)
+		return r.Msg("stats.none", nil)
 	case s.N < coach.MinValuesForMedian || s.Median == nil:
 		return r.Msg("stats.cycle.too_few", coach.Args{"n": s.N})
 	}
