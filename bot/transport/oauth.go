@@ -19,6 +19,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"salescoach/bot/render"
 	"salescoach/coach"
 )
 
@@ -147,13 +148,14 @@ var installPage = template.Must(template.New("install").Parse(`<!doctype html>
 `))
 
 // page answers the installer's browser in both languages.
-func (in *Install) page(w http.ResponseWriter, status int, title, text coach.Text) {
+func (in *Install) page(w http.ResponseWriter, status int, title, text coach.Message) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	installPage.Execute(w, struct{ Title, Text coach.Text }{title, text})
+	both := func(m coach.Message) coach.Text {
+		return coach.Text{EN: render.Msg(coach.EN, m.Key, m.Args), ZH: render.Msg(coach.ZH, m.Key, m.Args)}
+	}
+	installPage.Execute(w, struct{ Title, Text coach.Text }{both(title), both(text)})
 }
-
-func both(en, zh string) coach.Text { return coach.Text{EN: en, ZH: zh} }
 
 // Callback finishes an install: it refuses a missing, forged, expired,
 // foreign or already used state, exchanges the code with oauth.v2.access and stores the bot
@@ -162,23 +164,21 @@ func both(en, zh string) coach.Text { return coach.Text{EN: en, ZH: zh} }
 func (in *Install) Callback(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if e := q.Get("error"); e != "" {
-		in.page(w, http.StatusBadRequest, both("Installation cancelled", "安装已取消"),
-			both("Slack said: "+e+". Nothing was installed; you can start again at /slack/install.",
-				"Slack 返回："+e+"。没有安装任何内容，可以从 /slack/install 重新开始。"))
+		in.page(w, http.StatusBadRequest, coach.Msg("install.cancelled.title", nil),
+			coach.Msg("install.cancelled", coach.Args{"error": e}))
 		return
 	}
 	nonce, expires, ok := in.checkState(r)
 	if !ok {
 		in.log().WarnContext(r.Context(), "install refused: state does not match")
-		in.page(w, http.StatusBadRequest, both("This install link is not valid", "这个安装链接无效"),
-			both("It has expired or was started in another browser. Start again at /slack/install.",
-				"链接已过期，或者是在另一个浏览器中开始的。请从 /slack/install 重新开始。"))
+		in.page(w, http.StatusBadRequest, coach.Msg("install.invalid.title", nil),
+			coach.Msg("install.expired", nil))
 		return
 	}
 	code := q.Get("code")
 	if code == "" {
-		in.page(w, http.StatusBadRequest, both("This install link is not valid", "这个安装链接无效"),
-			both("Slack sent no code. Start again at /slack/install.", "Slack 没有返回授权码。请从 /slack/install 重新开始。"))
+		in.page(w, http.StatusBadRequest, coach.Msg("install.invalid.title", nil),
+			coach.Msg("install.no_code", nil))
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
@@ -188,23 +188,21 @@ func (in *Install) Callback(w http.ResponseWriter, r *http.Request) {
 	first, err := in.Store.UseOAuthState(ctx, nonce, expires, in.now().UTC())
 	if err != nil {
 		in.log().ErrorContext(ctx, "install not finished: the install state could not be recorded", "err", err)
-		in.page(w, http.StatusServiceUnavailable, both("Installation not finished", "安装没有完成"),
-			both("Sales Coach could not reach its database. Please start again at /slack/install in a minute.",
-				"Sales Coach 暂时连不上数据库。请过一分钟从 /slack/install 重新开始。"))
+		in.page(w, http.StatusServiceUnavailable, coach.Msg("install.unfinished.title", nil),
+			coach.Msg("install.no_database", nil))
 		return
 	}
 	if !first {
 		in.log().WarnContext(ctx, "install refused: state already used")
-		in.page(w, http.StatusBadRequest, both("This install link was already used", "这个安装链接已经用过了"),
-			both("Each install link works once. Start again at /slack/install.",
-				"每个安装链接只能用一次。请从 /slack/install 重新开始。"))
+		in.page(w, http.StatusBadRequest, coach.Msg("install.used.title", nil),
+			coach.Msg("install.used", nil))
 		return
 	}
 	inst, err := in.exchange(ctx, code)
 	if err != nil {
 		in.log().ErrorContext(ctx, "install failed", "err", err)
-		in.page(w, http.StatusBadGateway, both("Installation failed", "安装失败"),
-			both("Slack did not complete the install. Please try again at /slack/install.", "Slack 没有完成安装。请从 /slack/install 再试一次。"))
+		in.page(w, http.StatusBadGateway, coach.Msg("install.failed.title", nil),
+			coach.Msg("install.failed", nil))
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: stateCookie, Path: "/slack/oauth", MaxAge: -1})
@@ -213,9 +211,8 @@ func (in *Install) Callback(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = inst.TeamID
 	}
-	in.page(w, http.StatusOK, both("Sales Coach is installed in "+name, "Sales Coach 已安装到 "+name),
-		both("Open Slack and type /deal help to start tracking deals, or open Sales Coach's Home tab.",
-			"打开 Slack，输入 /deal help 开始跟踪商机，或者打开 Sales Coach 的主页标签。"))
+	in.page(w, http.StatusOK, coach.Msg("install.done.title", coach.Args{"workspace": name}),
+		coach.Msg("install.done", nil))
 }
 
 // exchange trades the code for the bot token and stores it sealed.
