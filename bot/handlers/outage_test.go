@@ -16,6 +16,7 @@ import (
 	"salescoach/bot/handlers"
 	"salescoach/bot/observe"
 	"salescoach/bot/transport"
+	"salescoach/coach"
 	"salescoach/db"
 	"salescoach/db/dbtest"
 	"salescoach/internal/faultproxy"
@@ -249,16 +250,13 @@ func TestNoAcknowledgedWriteLost(t *testing.T) {
 	}
 	defer check.Close()
 	stored := map[string]bool{}
-	rows, err := check.SQL().Query(`SELECT name FROM deals WHERE team_id = 'T1'`)
+	deals, _, err := check.ListDeals(context.Background(), "T1", coach.ListFilter{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for rows.Next() {
-		var name string
-		rows.Scan(&name)
-		stored[name] = true
+	for _, d := range deals {
+		stored[d.Name] = true
 	}
-	rows.Close()
 	for _, name := range acked {
 		if !stored[name] {
 			t.Errorf("%s was acknowledged and is not in the database", name)

@@ -30,6 +30,7 @@ import (
 	"salescoach/bot/bottest"
 	"salescoach/bot/render"
 	"salescoach/bot/transport"
+	"salescoach/coach"
 )
 
 // rawPost sends a request over a bare connection, declaring declared bytes
@@ -102,7 +103,7 @@ func TestRefusedOnEveryRoute(t *testing.T) {
 				u.drain()
 				return fmt.Sprint(
 					countEvents(t, u.store),
-					u.count(`SELECT count(*) FROM deals WHERE status <> 'open'`),
+					countKind(t, u.store, "T1", coach.EvWon)+countKind(t, u.store, "T1", coach.EvLost),
 					u.count(`SELECT count(*) FROM team_purges`))
 			}
 			before := state()
