@@ -14,7 +14,8 @@
 //	│              digest and stats text, the App Home and the modals
 //	├── observe/   plumbing: metrics, request ids and logging, work in
 //	│              flight, panic recovery
-//	└── bottest/   a test kit that talks to the bot the way Slack does
+//	└── bottest/   a test kit that talks to the bot the way Slack does,
+//	               and an in-memory store the handler tests run on
 //
 //	handlers → jobs, transport, render, observe
 //	jobs     → transport, render, observe
@@ -23,6 +24,6 @@
 //	observe  → coach
 //
 // Nothing under bot imports the database (salescoach/db): each consumer
-// declares the small interface it needs, and cmd/salescoach wires the store
-// in.
+// declares the small interface it needs (handlers.Store is theirs put
+// together), and cmd/salescoach wires the store in.
 package bot

@@ -1,5 +1,6 @@
 // Package bottest talks to the bot the way Slack does: signed slash commands,
-// interactions and events against an httptest server.
+// interactions and events against an httptest server, a fake Web API, and
+// MemStore, the store in memory that the handler tests run on.
 package bottest
 
 import (
