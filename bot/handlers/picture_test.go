@@ -183,6 +183,7 @@ func TestPictureUpload(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			f := newPictureFixture(t, storeData, "")
 			f.slack.Command("T1", "U1", "/deal", "add Acme Corp $12,000")
 			f.slack.Command("T1", "U1", "/deal", "move acme demo")

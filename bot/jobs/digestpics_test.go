@@ -71,6 +71,7 @@ func TestDigestPicturesInThread(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			f := newSchedFixture(t, due.Add(-time.Hour))
 			p := f.picturesProcess("p1", 0)
 			sub := f.subscribe(p, "C1", coach.Schedule{Weekday: time.Monday, Hour: 9, Zone: "UTC"}, due.Add(-24*time.Hour))
@@ -166,6 +167,7 @@ func TestDigestPictureFailure(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			f := newSchedFixture(t, due)
 			p := f.picturesProcess("p1", 3*time.Second)
 			sub := f.subscribe(p, "C1", coach.Schedule{Weekday: time.Monday, Hour: 9, Zone: "UTC"}, due.Add(-time.Hour))
