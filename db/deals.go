@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -519,6 +521,26 @@ const (
 	WHERE c.team_id = $1 AND c.owner_id = $2 AND c.status = 'open'), 0) AS total`
 )
 
+// firstPages holds the first-page texts of ListDeals's queries, by query
+// and page size (a few sizes, set by the code, never by a user).
+var firstPages sync.Map
+
+// firstPage returns query limited to its first limit rows, the number
+// written in the text.
+func firstPage(query string, limit int) string {
+	type key struct {
+		query string
+		limit int
+	}
+	k := key{query, limit}
+	if q, ok := firstPages.Load(k); ok {
+		return q.(string)
+	}
+	q := query + "\nLIMIT " + strconv.Itoa(limit)
+	firstPages.Store(k, q)
+	return q
+}
+
 // ListDeals returns a page of the team's deals matching f, open deals
 // longest in their stage first and closed deals most recent first, with the
 // number of deals that matched in all (exact, at any size).
@@ -539,17 +561,25 @@ func (s *DB) ListDeals(ctx context.Context, teamID string, f coach.ListFilter) (
 SELECT ` + dealCols + `, ` + repTotal + `
 FROM deals
 WHERE team_id = $1 AND owner_id = $2 AND status = $3 AND NOT archived
-ORDER BY CASE WHEN $3 = 'open' THEN stage_since END ASC, stage_since DESC, number
-LIMIT $4 OFFSET $5`
+ORDER BY CASE WHEN $3 = 'open' THEN stage_since END ASC, stage_since DESC, number`
 		const qOpen = `
 SELECT ` + dealCols + `, ` + repTotalOpen + `
 FROM deals
 WHERE team_id = $1 AND owner_id = $2 AND status = 'open' AND NOT archived
-ORDER BY stage_since, number
-LIMIT $3 OFFSET $4`
-		query, args := q, []any{teamID, f.Owner, string(f.Statuses[0]), f.Limit, f.Offset}
+ORDER BY stage_since, number`
+		query, args := q+"\nLIMIT $4 OFFSET $5", []any{teamID, f.Owner, string(f.Statuses[0]), f.Limit, f.Offset}
 		if f.Statuses[0] == coach.StatusOpen {
-			query, args = qOpen, []any{teamID, f.Owner, f.Limit, f.Offset}
+			query, args = qOpen+"\nLIMIT $3 OFFSET $4", []any{teamID, f.Owner, f.Limit, f.Offset}
+		}
+		if f.Offset == 0 {
+			// The first page, what nearly every list reads, with its size
+			// written out: with LIMIT and OFFSET as parameters PostgreSQL
+			// planned the statement again on every run (its generic plan
+			// looked costlier), which cost more than reading the page.
+			query, args = firstPage(q, f.Limit), []any{teamID, f.Owner, string(f.Statuses[0])}
+			if f.Statuses[0] == coach.StatusOpen {
+				query, args = firstPage(qOpen, f.Limit), []any{teamID, f.Owner}
+			}
 		}
 		deals, total, err := s.listScanned(ctx, f.Limit, query, args...)
 		if err == nil && len(deals) == 0 && f.Offset > 0 {
