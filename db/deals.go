@@ -155,9 +155,10 @@ WITH same_name AS MATERIALIZED (
 	-- Found through the team's deals of that name (deals_team_name): the
 	-- OFFSET 0 fence keeps the owner out of the index choice, which without
 	-- statistics could otherwise fall on the owner's index and read every
-	-- deal the owner has.
-	SELECT id, created_at, status, amount_cents, currency FROM (
-		SELECT id, owner_id, created_at, status, amount_cents, currency FROM deals
+	-- deal the owner has. The rows come whole, so the answer needs no
+	-- second read of them.
+	SELECT * FROM (
+		SELECT ` + dealCols + ` FROM deals
 		WHERE team_id = $1 AND lower(name) = lower($2) AND NOT archived
 		OFFSET 0
 	) n
@@ -166,14 +167,14 @@ WITH same_name AS MATERIALIZED (
 	-- The same deal added again within 30 seconds: a double submit (one
 	-- that names another amount is not: it is refused below, with how to
 	-- change the amount).
-	SELECT id FROM same_name
+	SELECT * FROM same_name
 	WHERE created_at > $7::timestamptz - interval '30 seconds'
 	  AND ($4::bigint IS NULL OR (amount_cents = $4 AND currency = $5))
 	LIMIT 1
 ), same AS (
 	-- Another open deal of the owner's with that name: every later reference
 	-- to the name would be ambiguous.
-	SELECT id FROM same_name WHERE status = 'open' AND NOT $11 AND NOT EXISTS (SELECT 1 FROM twin)
+	SELECT * FROM same_name WHERE status = 'open' AND NOT $11 AND NOT EXISTS (SELECT 1 FROM twin)
 	ORDER BY created_at DESC LIMIT 1
 ), deal AS (
 	-- The creation event's id is taken first, to be the deal's version from
@@ -191,9 +192,9 @@ WITH same_name AS MATERIALIZED (
 )
 SELECT ` + dealColsOfDeal + `, 'created' AS outcome FROM deal JOIN ev ON ev.deal_id = deal.id
 UNION ALL
-SELECT ` + dealColsOfD + `, 'twin' FROM deals d JOIN twin ON twin.id = d.id
+SELECT ` + dealCols + `, 'twin' FROM twin
 UNION ALL
-SELECT ` + dealColsOfD + `, 'same' FROM deals d JOIN same ON same.id = d.id`
+SELECT ` + dealCols + `, 'same' FROM same`
 	var row struct {
 		dealRow
 		Outcome string `db:"outcome"`
@@ -222,8 +223,8 @@ SELECT ` + dealColsOfD + `, 'same' FROM deals d JOIN same ON same.id = d.id`
 	return row.deal(), row.Outcome == "created", nil
 }
 
-// dealCols qualified by the aliases of CreateDeal's statement, made once.
-var dealColsOfDeal, dealColsOfD = dealColsOf("deal"), dealColsOf("d")
+// dealCols qualified by the alias of CreateDeal's statement, made once.
+var dealColsOfDeal = dealColsOf("deal")
 
 // dealColsOf returns dealCols qualified by a table alias.
 func dealColsOf(alias string) string {
