@@ -103,3 +103,52 @@ func listAll(t *testing.T, s *db.DB, team, owner string, st coach.Status) (liste
 		listed += len(got)
 	}
 }
+
+// TestVersionIsLatestEvent: a deal's version (what buttons carry to notice an
+// out-of-date message) is its latest event's id, for a deal added in Slack,
+// after a change, and for imported deals with one row or several.
+func TestVersionIsLatestEvent(t *testing.T) {
+	s := dbtest.Shared(t)
+	team := dbtest.TeamID(t)
+	ctx := context.Background()
+	c := coach.Caller{TeamID: team, UserID: "U1", Loc: time.UTC}
+	check := func(what string, id int64) {
+		t.Helper()
+		d, log, err := s.Deal(ctx, c, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var latest int64
+		for _, e := range log {
+			latest = max(latest, e.ID)
+		}
+		if latest == 0 || d.Version != latest {
+			t.Errorf("%s: version %d, latest event %d", what, d.Version, latest)
+		}
+	}
+	d := newDeal(t, s, team, "U1", "Added")
+	check("added", d.ID)
+	if _, _, err := s.Change(ctx, c, d.ID, func(d coach.Deal, _ []coach.Event) (coach.Event, error) {
+		return coach.Move(c, d, coach.Qualification, t0.Add(time.Hour))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	check("moved", d.ID)
+
+	day := func(d int) time.Time { return time.Date(2026, 2, d, 0, 0, 0, 0, time.UTC) }
+	if _, err := s.Import(ctx, team, coach.History{Rows: []coach.HistoryRow{
+		{DealID: "V-1", Name: "One row", Owner: "U1", Stage: coach.Prospecting, At: day(1)},
+		{DealID: "V-2", Name: "Three rows", Owner: "U1", Stage: coach.Prospecting, At: day(1)},
+		{DealID: "V-2", Name: "Three rows", Owner: "U1", Stage: coach.Contact, At: day(2)},
+		{DealID: "V-2", Name: "Three rows", Owner: "U1", Stage: coach.Won, At: day(3)},
+	}}, t0); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"One row", "Three rows"} {
+		found, err := s.FindDeals(ctx, c, coach.DealRef{Phrase: name}, false)
+		if err != nil || len(found) != 1 {
+			t.Fatalf("%s: %v, %v", name, found, err)
+		}
+		check("imported, "+name, found[0].ID)
+	}
+}

@@ -579,10 +579,17 @@ func insertEvents(ctx context.Context, tx *sqlx.Tx, teamID string, events []coac
 		actors = append(actors, e.ActorID)
 		at = append(at, e.At.UTC().Format(time.RFC3339Nano))
 	}
+	// A new deal's version is its creation event's id from the start (the
+	// version trigger skips creations); later events move it on.
 	const q = `
-INSERT INTO events (team_id, deal_id, kind, entry, reason, body, fields, actor_id, at)
-SELECT $1, d, k, en, r, b, f, a, t
-FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $9::timestamptz[]) AS u (d, k, en, r, b, f, a, t)`
+WITH ins AS (
+	INSERT INTO events (team_id, deal_id, kind, entry, reason, body, fields, actor_id, at)
+	SELECT $1, d, k, en, r, b, f, a, t
+	FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $9::timestamptz[]) AS u (d, k, en, r, b, f, a, t)
+	RETURNING id, deal_id, kind
+)
+UPDATE deals SET version = ins.id FROM ins
+WHERE ins.kind = 'create' AND deals.id = ins.deal_id AND deals.version < ins.id`
 	_, err := tx.ExecContext(ctx, q, teamID, pq.Int64Array(dealIDs), pq.StringArray(kinds), pq.Array(entries),
 		pq.Array(reasons), pq.Array(bodies), pq.Array(fields), pq.StringArray(actors), pq.StringArray(at))
 	if isUnique(err, "events_entry_once") {
