@@ -78,6 +78,7 @@ type App struct {
 	pictureDir string
 
 	http      *http.Client     // posts to response_url
+	slowWait  time.Duration    // see Config.SlowWait
 	retention time.Duration    // how long an uninstalled workspace's data is kept
 	bg        observe.InFlight // work that runs after Slack has its answer, profile fetches, uploads
 	filesDir  string           // the console: files are written here instead of sent to Slack
@@ -114,7 +115,12 @@ type Config struct {
 	// instead of being uploaded to Slack.
 	PictureDir string
 
-	HTTP      *http.Client     // for response_url posts; one with a 10 s time-out when nil
+	HTTP *http.Client // for response_url posts; one with a 10 s time-out when nil
+	// SlowWait is how long a slow command (/coach forecast) waits for its
+	// answer inside Slack's request before saying it is on its way and
+	// posting it to the response_url once ready: the request's deadline less
+	// a margin when 0; negative always posts it later.
+	SlowWait  time.Duration
 	Retention time.Duration    // an uninstalled workspace's data is deleted after it; 30 days when 0
 	FilesDir  string           // the console: where files go when there is no Slack
 	Metrics   *observe.Metrics // where requests, errors and Slack calls are counted; a new registry when nil
@@ -123,7 +129,7 @@ type Config struct {
 // New returns an App.
 func New(cfg Config) *App {
 	a := &App{store: cfg.Store, now: cfg.Now, log: cfg.Log, managers: map[managerKey]bool{}, slack: cfg.Slack,
-		pictureDir: cfg.PictureDir, http: cfg.HTTP, retention: cfg.Retention, filesDir: cfg.FilesDir,
+		pictureDir: cfg.PictureDir, http: cfg.HTTP, slowWait: cfg.SlowWait, retention: cfg.Retention, filesDir: cfg.FilesDir,
 		reporter: cfg.Reporter, retry: cfg.Retry, attach: cfg.DigestAttach, metrics: cfg.Metrics}
 	if cfg.Pictures != nil {
 		a.pictures = jobs.NewPictures(cfg.Pictures)

@@ -3,11 +3,19 @@ package handlers_test
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"salescoach/bot/bottest"
+	"salescoach/bot/handlers"
 	"salescoach/bot/jobs"
+	"salescoach/bot/transport"
+	"salescoach/coach"
+	"salescoach/coach/forecast"
+	"salescoach/db"
+	"salescoach/db/dbtest"
 	"salescoach/demo"
 )
 
@@ -121,4 +129,57 @@ func TestCoachForecast(t *testing.T) {
 			t.Errorf("a rep with no deal:\n%s", all)
 		}
 	})
+}
+
+// unavailableForecasts is a store whose forecasts fail as when the database
+// goes away.
+type unavailableForecasts struct{ *db.DB }
+
+func (unavailableForecasts) ForecastTeam(context.Context, string, time.Time) (forecast.Team, error) {
+	return forecast.Team{}, coach.ErrUnavailable
+}
+
+// TestCoachForecastLater has a forecast not ready within Slack's request
+// budget (SlowWait < 0): the reply says it is on its way, and the forecast
+// arrives once at the command's response_url; a failure there is the usual
+// line, and nothing else is posted.
+func TestCoachForecastLater(t *testing.T) {
+	t.Parallel()
+	store := dbtest.New(t)
+	if _, err := store.Import(context.Background(), "T1", demo.KnownProcess.Run("T1", forecastNow, 200, 7), forecastNow); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name     string
+		reporter jobs.Reporter
+		want     string
+	}{
+		{"Ready", store, "Forecast of the next 30 days, as of 2026-12-01"},
+		{"Unavailable", unavailableForecasts{store}, "Sales Coach lost its database"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			api := bottest.NewAPI(t, nil)
+			app := handlers.New(handlers.Config{Store: store, Reporter: c.reporter, Managers: []string{"UBOSS"},
+				Now: func() time.Time { return forecastNow }, SlowWait: -1})
+			srv := httptest.NewServer((&transport.Server{App: app, SigningSecret: bottest.Secret}).Handler())
+			t.Cleanup(srv.Close)
+			s := &bottest.Slack{T: t, BaseURL: srv.URL}
+			form := bottest.Form("T1", "UBOSS", "/coach", "forecast")
+			form.Set("response_url", api.ResponseURL("forecast"))
+			reply := s.Post("/slack/commands", "application/x-www-form-urlencoded", []byte(form.Encode()), true).Message(t)
+			if !strings.Contains(reply.Text, "The answer will appear here") {
+				t.Errorf("the first reply does not say the answer is on its way: %q", reply.AllText())
+			}
+			posted := api.Wait("respond/", 1)[0].Text()
+			if !strings.Contains(posted, c.want) {
+				t.Errorf("posted to the response_url:\n%s\nwant %q", posted, c.want)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			app.Drain(ctx)
+			if n := len(api.Calls("respond/")); n != 1 {
+				t.Errorf("%d posts to the response_url, want 1", n)
+			}
+		})
+	}
 }
