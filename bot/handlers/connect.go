@@ -5,6 +5,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"salescoach/bot/render"
 	"salescoach/bot/transport"
 	"salescoach/coach"
 )
@@ -48,4 +49,34 @@ func (a *App) refuseOutsider(ctx context.Context, in transport.Inbound, team, us
 	a.metrics.Failed(coach.EForbidden)
 	a.log.InfoContext(ctx, "refused: the user is not a member of the workspace", "team", team, "user", user)
 	return a.failed(ctx, in, errOutsider)
+}
+
+// outsiderHome publishes, for a user Slack says belongs to another
+// organisation than team (a Slack Connect guest opening the App Home), a
+// Home that only says whom Sales Coach serves, and reports whether it did.
+// Nothing is read or stored for them. When Slack cannot say, it reports
+// false and the usual Home, of the user's own deals in team, follows.
+func (a *App) outsiderHome(ctx context.Context, team, user string) bool {
+	client, err := a.slack.Client(ctx, team)
+	if err != nil {
+		return false
+	}
+	u, err := client.GetUserInfoContext(ctx, user)
+	if err != nil || memberOf(u, team) {
+		return false
+	}
+	a.metrics.Failed(coach.EForbidden)
+	a.log.InfoContext(ctx, "home refused: the user is not a member of the workspace", "team", team, "user", user)
+	text := render.Bilingual(coach.Fail(coach.EForbidden, "outsider.home", nil))
+	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: []slack.Block{
+		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil),
+	}}}
+	err = transport.Retry{Attempts: 3}.Do(ctx, func(ctx context.Context) error {
+		_, err := client.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view})
+		return err
+	})
+	if err != nil {
+		a.log.WarnContext(ctx, "publish home failed", "team", team, "user", user, "err", err)
+	}
+	return true
 }

@@ -177,4 +177,10 @@ func TestOutsiderAdminSeesNoTeamFigures(t *testing.T) {
 			t.Errorf("the other organisation's admin sees %q:\n%s", unwanted, text)
 		}
 	}
+	if !strings.Contains(text, "Sales Coach works only for members of the workspace that installed it.") {
+		t.Errorf("the other organisation's user is not told whom Sales Coach serves:\n%s", text)
+	}
+	if text := (bottest.Call{JSON: u.home("T1", "U1")}).Text(); !strings.Contains(text, "Initech") || strings.Contains(text, "works only for members") {
+		t.Errorf("a member's own Home:\n%s", text)
+	}
 }

@@ -68,6 +68,9 @@ func (a *App) event(ctx context.Context, raw json.RawMessage) transport.Outcome 
 		}
 		user := inner.User
 		return transport.Outcome{Later: func(ctx context.Context) {
+			if a.outsiderHome(ctx, team, user) {
+				return
+			}
 			if err := a.PublishHome(ctx, team, user, nil); err != nil {
 				a.log.WarnContext(ctx, "publish home failed", "team", team, "user", user, "err", err)
 			}
