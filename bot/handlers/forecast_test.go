@@ -139,6 +139,13 @@ func (unavailableForecasts) ForecastTeam(context.Context, string, time.Time) (fo
 	return forecast.Team{}, coach.ErrUnavailable
 }
 
+// panickingForecasts is a store whose forecasts panic.
+type panickingForecasts struct{ *db.DB }
+
+func (panickingForecasts) ForecastTeam(context.Context, string, time.Time) (forecast.Team, error) {
+	panic("forecast broke")
+}
+
 // TestCoachForecastLater has a forecast not ready within Slack's request
 // budget (SlowWait < 0): the reply says it is on its way, and the forecast
 // arrives once at the command's response_url; a failure there is the usual
@@ -156,6 +163,7 @@ func TestCoachForecastLater(t *testing.T) {
 	}{
 		{"Ready", store, "Forecast of the next 30 days, as of 2026-12-01"},
 		{"Unavailable", unavailableForecasts{store}, "Sales Coach lost its database"},
+		{"Panic", panickingForecasts{store}, "Something went wrong on our side and nothing was saved"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			api := bottest.NewAPI(t, nil)
