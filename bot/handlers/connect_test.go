@@ -184,3 +184,39 @@ func TestOutsiderAdminSeesNoTeamFigures(t *testing.T) {
 		t.Errorf("a member's own Home:\n%s", text)
 	}
 }
+
+// A user of another organisation opens the Home tab before Sales Coach has
+// seen them anywhere else: the Home says whom Sales Coach serves, shows no
+// deal, and no user row is made for them in the installing workspace.
+func TestOutsiderHomeStoresNoMember(t *testing.T) {
+	t.Parallel()
+	profiles := func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		id, team := r.PostForm.Get("user"), "T1"
+		if id == "UEXT" {
+			team = "TEXT"
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"team_id":%q,"name":"x","locale":"en-US","tz":"UTC"}}`, id, team)
+	}
+	u := newUI(t, uiOptions{db: true, handlers: bottest.Handlers{"/users.info": profiles}})
+	u.add("T1", "U1", "Initech 7k")
+	text := bottest.Call{JSON: u.home("T1", "UEXT")}.Text()
+	if !strings.Contains(text, "Sales Coach works only for members of the workspace that installed it.") ||
+		!strings.Contains(text, "Sales Coach 只为安装它的工作区的成员服务。") {
+		t.Errorf("the outsider's Home does not say whom Sales Coach serves in both languages:\n%s", text)
+	}
+	if strings.Contains(text, "Initech") {
+		t.Errorf("the outsider's Home shows a deal:\n%s", text)
+	}
+	var n int
+	if err := u.db.SQL().QueryRow(`SELECT count(*) FROM users WHERE team_id = 'T1' AND id = 'UEXT'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("%d user rows made for the outsider in the installing workspace", n)
+	}
+	if text := (bottest.Call{JSON: u.home("T1", "U1")}).Text(); !strings.Contains(text, "Initech") || strings.Contains(text, "works only for members") {
+		t.Errorf("a member's own Home:\n%s", text)
+	}
+}
