@@ -82,12 +82,9 @@ func openNowLine(r Viewer, q coach.Report) string {
 // form (stageLine).
 func digestStageLine(r Viewer, s coach.StageStats, q coach.Report) string {
 	var parts []string
-	switch {
-	case s.CompletedVisits == 0:
-		parts = append(parts, r.Msg("stats.no_finished_visits", nil))
-	case s.CompletedVisits < coach.MinValuesForMedian || s.MedianDays == nil:
-		parts = append(parts, r.Msg("stats.stage.too_few", coach.Args{"n": s.CompletedVisits}))
-	default:
+	if few, ok := stageTooFew(r, s); ok {
+		parts = append(parts, few)
+	} else {
 		parts = append(parts, r.Msg("digest.stage.median", coach.Args{"median": Days(r, *s.MedianDays), "n": s.CompletedVisits}))
 	}
 	if s.Conversion != nil {

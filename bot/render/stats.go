@@ -121,15 +121,25 @@ func cycleLine(r Viewer, s coach.Summary) string {
 	return r.Msg("stats.cycle", coach.Args{"n": s.N, "median": Days(r, *s.Median), "p75": Days(r, *s.P75), "p90": Days(r, *s.P90)})
 }
 
+// stageTooFew is what a stage's line says of its time when too few visits
+// have ended to give a median, and whether that is so: /coach stats and the
+// digest hold back by the same rule.
+func stageTooFew(r Viewer, s coach.StageStats) (string, bool) {
+	switch {
+	case s.CompletedVisits == 0:
+		return r.Msg("stats.no_finished_visits", nil), true
+	case s.CompletedVisits < coach.MinValuesForMedian || s.MedianDays == nil:
+		return r.Msg("stats.stage.too_few", coach.Args{"n": s.CompletedVisits}), true
+	}
+	return "", false
+}
+
 // stageLine sums up one stage: time in it, how many moved on, lost, open.
 func stageLine(r Viewer, s coach.StageStats) string {
 	var parts []string
-	switch {
-	case s.CompletedVisits == 0:
-		parts = append(parts, r.Msg("stats.no_finished_visits", nil))
-	case s.CompletedVisits < coach.MinValuesForMedian || s.MedianDays == nil:
-		parts = append(parts, r.Msg("stats.stage.too_few", coach.Args{"n": s.CompletedVisits}))
-	default:
+	if few, ok := stageTooFew(r, s); ok {
+		parts = append(parts, few)
+	} else {
 		args := coach.Args{"median": Days(r, *s.MedianDays), "visits": s.CompletedVisits}
 		if s.P90Days != nil {
 			args["p90"] = Days(r, *s.P90Days)
