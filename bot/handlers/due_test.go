@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -57,7 +56,7 @@ func TestDue(t *testing.T) {
 // once it has passed, and a Close date button.
 func TestCloseDateInHome(t *testing.T) {
 	t.Parallel()
-	now := clockAt(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC))
+	now := bottest.NewClock(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC))
 	u := newUI(t, uiOptions{now: now.Now})
 	u.add("T1", "U1", "Acme 12k closing")
 	u.add("T1", "U1", "Globex 5k")
@@ -84,7 +83,7 @@ func TestCloseDateInHome(t *testing.T) {
 // under the field and changes nothing.
 func TestCloseDateModal(t *testing.T) {
 	t.Parallel()
-	now := clockAt(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC))
+	now := bottest.NewClock(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC))
 	u := newUI(t, uiOptions{now: now.Now})
 	u.add("T1", "U1", "Acme 12k closing")
 	dues := func() int { return countKind(t, u.store, "T1", coach.EvDue) }
@@ -195,16 +194,3 @@ func viewText(v map[string]any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
-
-// clock is a time a test moves, safe to read from the bot's background work.
-type clock struct{ unix atomic.Int64 }
-
-func clockAt(t time.Time) *clock {
-	c := &clock{}
-	c.Set(t)
-	return c
-}
-
-func (c *clock) Set(t time.Time) { c.unix.Store(t.Unix()) }
-
-func (c *clock) Now() time.Time { return time.Unix(c.unix.Load(), 0).UTC() }

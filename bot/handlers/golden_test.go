@@ -7,9 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
+
+	"salescoach/bot/bottest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -71,10 +72,8 @@ var reportCases = map[string]bool{"coach_stats": true, "digest_preview": true, "
 func goldenReplies(t *testing.T, onDB bool) {
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	// The clock is read by background work (profile refreshes) too.
-	var now atomic.Pointer[time.Time]
-	setNow := func(t time.Time) { now.Store(&t) }
-	setNow(start)
-	clock := func() time.Time { return *now.Load() }
+	now := bottest.NewClock(start)
+	setNow, clock := now.Set, now.Now
 	u := newUI(t, uiOptions{managers: []string{"UBOSS"}, now: clock, db: onDB})
 
 	// A small history: deals added weeks ago, moved, noted, won and lost.

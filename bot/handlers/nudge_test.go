@@ -9,30 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"salescoach/bot/bottest"
 	"salescoach/bot/handlers"
 	"salescoach/bot/transport"
 	"salescoach/coach"
 	"salescoach/db"
 	"salescoach/db/dbtest"
 )
-
-// fakeClock is the time two schedulers share in a test.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
 
 // TestNudges runs two schedulers against one database and a fake Slack for a
 // week, hour by hour: every rep with stale deals gets exactly one DM per
@@ -53,7 +36,7 @@ func TestNudges(t *testing.T) {
 	var stores []*db.DB
 	// Sunday 15 March 2026, 00:00 UTC; New York is on daylight saving time.
 	start := time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC)
-	clock := &fakeClock{t: start}
+	clock := bottest.NewClock(start)
 	for range 2 {
 		s, err := db.Open(context.Background(), url, db.Options{MaxOpen: 4})
 		if err != nil {

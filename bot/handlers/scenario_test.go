@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"salescoach/bot/bottest"
 	"salescoach/coach"
 )
 
@@ -21,13 +21,12 @@ func TestScenarioReplies(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) // a Monday
 	// The clock is read by background work (profile refreshes) too.
-	var now atomic.Pointer[time.Time]
-	now.Store(&start)
-	u := newUI(t, uiOptions{managers: []string{"UBOSS"}, now: func() time.Time { return *now.Load() }})
+	now := bottest.NewClock(start)
+	u := newUI(t, uiOptions{managers: []string{"UBOSS"}, now: now.Now})
 	step := func(days float64, user, command, text string) string {
 		t.Helper()
 		at := start.Add(time.Duration(days * 24 * float64(time.Hour)))
-		now.Store(&at)
+		now.Set(at)
 		r := u.command("T1", user, command, text)
 		if r.Status != 200 {
 			t.Fatalf("%s %s: status %d: %s", command, text, r.Status, r.Body)
@@ -57,7 +56,7 @@ func TestScenarioReplies(t *testing.T) {
 			step(s[0].(float64), "U1", "/deal", s[1].(string))
 		}
 	}
-	now.Store(&start)
+	now.Set(start)
 
 	// Bad input: one friendly line, nothing changes.
 	f := &fixture{store: u.store}

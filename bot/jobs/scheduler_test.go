@@ -28,31 +28,13 @@ type process struct {
 	waits *[]time.Duration
 }
 
-// fakeClock is the time two schedulers share in a test.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
 // schedFixture is one database, one fake Slack Web API and one clock, shared
 // by the processes it starts.
 type schedFixture struct {
 	t     *testing.T
 	url   string
 	api   *bottest.WebAPI
-	clock *fakeClock
+	clock *bottest.Clock
 	log   *bottest.LogBuffer
 	mu    sync.Mutex
 	// attach, when set, is the processes' hook for files added to a posted digest.
@@ -60,7 +42,7 @@ type schedFixture struct {
 }
 
 func newSchedFixture(t *testing.T, start time.Time) *schedFixture {
-	f := &schedFixture{t: t, url: dbtest.URL(t), api: bottest.NewWebAPI(t), clock: &fakeClock{t: start}, log: &bottest.LogBuffer{}}
+	f := &schedFixture{t: t, url: dbtest.URL(t), api: bottest.NewWebAPI(t), clock: bottest.NewClock(start), log: &bottest.LogBuffer{}}
 	f.api.Now = f.clock.Now
 	return f
 }

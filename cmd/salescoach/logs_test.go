@@ -72,14 +72,8 @@ func TestNoSecretInLogs(t *testing.T) {
 		"SLACK_CLIENT_ID": "111.222", "SLACK_CLIENT_SECRET": clientSecret, "SALESCOACH_SECRET_KEY": key,
 		"SALESCOACH_PUBLIC_URL": "http://" + addr, "SLACK_API_URL": api.URL + "/",
 	}
-	var out bottest.LogBuffer
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &out)
-	}()
 	base := "http://" + addr
-	waitReady(t, base, done)
+	out, stop := serveInProcess(t, env)
 
 	slack := &bottest.Slack{T: t, BaseURL: base, Secret: signing}
 	for _, team := range []string{"T1", "TA"} {
@@ -123,8 +117,7 @@ func TestNoSecretInLogs(t *testing.T) {
 	hook := "http://" + freePort(t) + hookPath
 	slack.Interaction(bottest.Button("T1", "U1", "deal_next", "999999.1", hook))
 
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Fatalf("serve: %v\n%s", err, out.String())
 	}
 	logs := out.String()
@@ -163,6 +156,24 @@ func TestDatabaseURLRedacted(t *testing.T) {
 	}
 	if msg := err.Error() + out.String(); strings.Contains(msg, "db-SECRET-pw") || !strings.Contains(msg, "127.0.0.1:1") {
 		t.Errorf("error %q should name the database without its password", msg)
+	}
+}
+
+// serveInProcess runs serve in this process with env as its environment,
+// until it answers /readyz at env's LISTEN_ADDR; stop shuts it down and
+// returns what run returned. out holds its logs.
+func serveInProcess(t *testing.T, env map[string]string) (out *bottest.LogBuffer, stop func() error) {
+	t.Helper()
+	out = &bottest.LogBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), out, out)
+	}()
+	waitReady(t, "http://"+env["LISTEN_ADDR"], done)
+	return out, func() error {
+		cancel()
+		return <-done
 	}
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/base64"
 	"io"
 	"net/http"
@@ -9,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"salescoach/bot/bottest"
 	"salescoach/db/dbtest"
 )
 
@@ -34,15 +32,8 @@ func TestManagersWarnedAtStart(t *testing.T) {
 		"SALESCOACH_SECRET_KEY": base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef")),
 		"SLACK_API_URL":         api.URL + "/", "SALESCOACH_MANAGERS": "UBOSS,TA:UANN",
 	}
-	var out bottest.LogBuffer
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &out)
-	}()
-	waitReady(t, "http://"+addr, done)
-	cancel()
-	if err := <-done; err != nil {
+	out, stop := serveInProcess(t, env)
+	if err := stop(); err != nil {
 		t.Fatalf("serve: %v\n%s", err, out.String())
 	}
 	var warned []string

@@ -49,19 +49,12 @@ func TestRotatedSecretKey(t *testing.T) {
 		"SLACK_CLIENT_ID": "111.222", "SLACK_CLIENT_SECRET": "client-secret", "SALESCOACH_SECRET_KEY": base64.StdEncoding.EncodeToString(newKey),
 		"SALESCOACH_PUBLIC_URL": "http://" + addr, "SLACK_API_URL": api.URL + "/",
 	}
-	var out bottest.LogBuffer
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &out)
-	}()
 	base := "http://" + addr
-	waitReady(t, base, done)
+	out, stop := serveInProcess(t, env)
 	slack := &bottest.Slack{T: t, BaseURL: base}
 	told := slack.Command("TOLD1", "U1", "/deal", "add Acme 12k").AllText()
 	fine := slack.Command("TNEW", "U1", "/deal", "add Acme 12k").AllText()
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Fatalf("serve: %v", err)
 	}
 
