@@ -108,7 +108,7 @@ func ErrorCode(err error) string {
 }
 
 // Command names a row of the command table ("deal won"), for an argument
-// that is a command; the catalog shows it as typed.
+// that is a command; the catalog shows it as CommandText has it typed.
 type Command string
 
 // Message is a sentence of the catalog, for an argument that is a sentence

@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"context"
+	"fmt"
+	"sort"
 	"strings"
 
 	"salescoach/bot/render"
@@ -9,68 +11,84 @@ import (
 )
 
 // Command is one row of the command table, which drives parsing, routing,
-// permission checks and the generated help.
+// permission checks and the generated help: the words of coach's table
+// (coach.Commands) and the code that runs them.
 type Command struct {
-	Root    string   // "deal" or "coach"
-	Name    string   // the subcommand; "" for the bare command
-	Aliases []string // other words for Name
-	Args    string   // the arguments, as help shows them
-	Manager bool     // managers only
-	Run     func(ctx context.Context, r *Request, args string) (render.Reply, error)
+	coach.CommandWords
+	Run commandFunc
 }
 
-// HelpKey returns the key of the command's line of help in the message
-// catalog: help.deal.add, help.coach for the bare /coach.
-func (c Command) HelpKey() string {
-	if c.Name == "" {
-		return "help." + c.Root
-	}
-	return "help." + c.Root + "." + c.Name
-}
-
-// Usage returns how the command is typed, e.g. "/deal move <deal> <stage>".
-func (c Command) Usage() string {
-	return strings.TrimSpace(strings.Join([]string{"/" + c.Root, c.Name, c.Args}, " "))
-}
+// commandFunc is the code of a command: args is what follows its name.
+type commandFunc = func(ctx context.Context, r *Request, args string) (render.Reply, error)
 
 // Commands returns the command table.
 func (a *App) Commands() []Command { return a.commands }
 
+// table binds each row of coach's command table to its handler, by the row's
+// "root name".
 func (a *App) table() []Command {
-	return []Command{
-		{Root: "deal", Name: "add", Aliases: []string{"new", "create"}, Args: "<name> [amount] [stage]", Run: a.dealAdd},
-		{Root: "deal", Name: "list", Aliases: []string{"ls"}, Args: "[open|won|lost|all] [@rep|team]", Run: a.dealList},
-		{Root: "deal", Name: "show", Aliases: []string{"view", "info"}, Args: "<deal>", Run: a.dealShow},
-		{Root: "deal", Name: "move", Aliases: []string{"mv", "stage"}, Args: "<deal> <stage>", Run: a.dealMove},
-		{Root: "deal", Name: "next", Aliases: []string{"advance"}, Args: "<deal>", Run: a.dealNext},
-		{Root: "deal", Name: "won", Aliases: []string{"win"}, Args: "<deal>", Run: a.dealWon},
-		{Root: "deal", Name: "lost", Aliases: []string{"lose"}, Args: "<deal> [reason] [details]", Run: a.dealLost},
-		{Root: "deal", Name: "reopen", Args: "<deal>", Run: a.dealReopen},
-		{Root: "deal", Name: "note", Aliases: []string{"log"}, Args: "<deal> <text>", Run: a.dealNote},
-		{Root: "deal", Name: "pause", Aliases: []string{"snooze", "mute"}, Args: "<deal> <until>|off [reason]", Run: a.dealPause},
-		{Root: "deal", Name: "due", Aliases: []string{"close-date", "closedate", "预计成交"}, Args: "<deal> <date>|off", Run: a.dealDue},
-		{Root: "deal", Name: "check", Aliases: []string{"confirm", "tick"}, Args: "<deal> [criterion | objection <type>]", Run: a.dealCheck},
-		{Root: "deal", Name: "assign", Args: "<deal> @rep", Manager: true, Run: a.dealAssign},
-		{Root: "deal", Name: "amount", Aliases: []string{"value"}, Args: "<deal> <amount>", Run: a.dealAmount},
-		{Root: "deal", Name: "rename", Args: "<deal> <name>", Run: a.dealRename},
-		{Root: "deal", Name: "undo", Run: a.dealUndo},
-		{Root: "deal", Name: "archive", Args: "<deal>", Run: a.dealArchive},
-		{Root: "deal", Name: "restore", Args: "<deal>", Run: a.dealRestore},
-		{Root: "deal", Name: "blueprint", Aliases: []string{"bp", "蓝图"}, Args: "<deal>", Run: a.dealBlueprint},
-		{Root: "deal", Name: "export", Run: a.dealExport},
-		{Root: "deal", Name: "help", Run: a.help("deal")},
+	return bind(coach.Commands(), map[string]commandFunc{
+		"deal add":       a.dealAdd,
+		"deal list":      a.dealList,
+		"deal show":      a.dealShow,
+		"deal move":      a.dealMove,
+		"deal next":      a.dealNext,
+		"deal won":       a.dealWon,
+		"deal lost":      a.dealLost,
+		"deal reopen":    a.dealReopen,
+		"deal note":      a.dealNote,
+		"deal pause":     a.dealPause,
+		"deal due":       a.dealDue,
+		"deal check":     a.dealCheck,
+		"deal assign":    a.dealAssign,
+		"deal amount":    a.dealAmount,
+		"deal rename":    a.dealRename,
+		"deal undo":      a.dealUndo,
+		"deal archive":   a.dealArchive,
+		"deal restore":   a.dealRestore,
+		"deal blueprint": a.dealBlueprint,
+		"deal export":    a.dealExport,
+		"deal help":      a.help("deal"),
 
-		{Root: "coach", Name: "", Args: "[deal|stage|@rep]", Run: a.coachDefault},
-		{Root: "coach", Name: "stats", Aliases: []string{"stat", "metrics", "统计"}, Args: "[@rep|team] [weeks N]", Run: a.coachStats},
-		{Root: "coach", Name: "forecast", Aliases: []string{"预测"}, Args: "[days N]", Run: a.coachForecast},
-		{Root: "coach", Name: "lang", Aliases: []string{"language", "语言"}, Args: "en|zh", Run: a.coachLang},
-		{Root: "coach", Name: "currency", Args: "<ISO code>", Manager: true, Run: a.coachCurrency},
-		{Root: "coach", Name: "digest", Args: "[here [weekday] [HH:MM] [zone] | off | preview | names on|off]", Manager: true, Run: a.coachDigest},
-		{Root: "coach", Name: "managers", Args: "[add|remove @user]", Run: a.coachManagers},
-		{Root: "coach", Name: "flow", Aliases: []string{"flowchart", "流程图"}, Args: "[weeks N]", Run: a.coachFlow},
-		{Root: "coach", Name: "trend", Aliases: []string{"趋势"}, Args: "[weeks N]", Run: a.coachTrend},
-		{Root: "coach", Name: "help", Run: a.help("coach")},
+		"coach":          a.coachDefault,
+		"coach stats":    a.coachStats,
+		"coach forecast": a.coachForecast,
+		"coach lang":     a.coachLang,
+		"coach currency": a.coachCurrency,
+		"coach digest":   a.coachDigest,
+		"coach managers": a.coachManagers,
+		"coach flow":     a.coachFlow,
+		"coach trend":    a.coachTrend,
+		"coach help":     a.help("coach"),
+	})
+}
+
+// bind pairs each row of words with its handler in runs, in the table's
+// order. It panics when a row has no handler or a handler names no row, so
+// coach's table stays the one list of commands.
+func bind(words []coach.CommandWords, runs map[string]commandFunc) []Command {
+	cmds := make([]Command, 0, len(words))
+	bound := map[string]bool{}
+	for _, w := range words {
+		ref := w.Ref()
+		r := runs[ref]
+		if r == nil {
+			panic(fmt.Sprintf("handlers: /%s is in coach's command table but has no handler", ref))
+		}
+		bound[ref] = true
+		cmds = append(cmds, Command{CommandWords: w, Run: r})
 	}
+	var extra []string
+	for ref := range runs {
+		if !bound[ref] {
+			extra = append(extra, "/"+ref)
+		}
+	}
+	if len(extra) > 0 {
+		sort.Strings(extra)
+		panic(fmt.Sprintf("handlers: %s has a handler but no row in coach's command table", strings.Join(extra, ", ")))
+	}
+	return cmds
 }
 
 // find returns the command of root named word, or nil.

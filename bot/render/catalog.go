@@ -15,12 +15,12 @@ import (
 // The message catalog: one file per language, catalog/en.txt and
 // catalog/zh.txt, each line a key, " = " and the message. A message names its
 // values as {name}, filled from the arguments, and a command as
-// {cmd:deal list}, which shows as the command is typed; {n:deal|deals}
-// shows the first word when the value n is 1 and the second otherwise. A
-// message that
-// starts or ends with a space is written in double quotes, as in Go. coach
-// and db return
-// errors as a key and arguments; the wording lives here only.
+// {cmd:deal list}, which shows as coach's command table says it is typed
+// (coach.CommandText: an alias such as {cmd:deal win} shows as /deal won);
+// {n:deal|deals} shows the first word when the value n is 1 and the second
+// otherwise. A message that starts or ends with a space is written in double
+// quotes, as in Go. coach and db return errors as a key and arguments; the
+// wording lives here only.
 //
 //go:embed catalog/*.txt
 var catalogFiles embed.FS
@@ -87,7 +87,8 @@ func Msg(lang coach.Lang, key string, args coach.Args) string {
 }
 
 // fill replaces the placeholders of tmpl: {name} by args[name] in lang and
-// {cmd:root name} by the command as typed. An unknown placeholder stays.
+// {cmd:root name} by the command as the table has it typed. An unknown
+// placeholder stays.
 func fill(tmpl string, lang coach.Lang, args coach.Args) string {
 	if !strings.Contains(tmpl, "{") {
 		return tmpl
@@ -127,9 +128,9 @@ func fill(tmpl string, lang coach.Lang, args coach.Args) string {
 }
 
 // commandText returns how a command of the table is typed, e.g. "/deal list"
-// for "deal list". bot/handlers' tests hold every command the catalog names
-// to a row of the command table.
-func commandText(ref string) string { return "/" + ref }
+// for "deal list", from coach's command table. The tests hold every command
+// the catalog names to a row of it.
+func commandText(ref string) string { return coach.CommandText(ref) }
 
 func argText(v any, lang coach.Lang) string {
 	switch v := v.(type) {
@@ -160,10 +161,10 @@ func ErrorMessage(err error, lang coach.Lang) string {
 	return Msg(lang, "internal", nil)
 }
 
-// CatalogCommands returns the commands the catalog's messages name, as
+// catalogCommands returns the commands the catalog's messages name, as
 // "root name" ("deal list"), each once, for the test that holds them to the
 // command table.
-func CatalogCommands() []string {
+func catalogCommands() []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, msgs := range catalog {

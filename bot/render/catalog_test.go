@@ -71,6 +71,43 @@ func TestCatalogNamesCommandsByPlaceholder(t *testing.T) {
 	}
 }
 
+// TestCatalogCommandsAreInTheTable holds every command the message catalog
+// names ({cmd:deal list}) to a row of coach's command table, so a message
+// cannot tell users to type a command that does not exist; a bare root
+// (/deal) names the slash command.
+func TestCatalogCommandsAreInTheTable(t *testing.T) {
+	t.Parallel()
+	refs := catalogCommands()
+	if len(refs) == 0 {
+		t.Fatal("the catalog names no command")
+	}
+	for _, ref := range refs {
+		if _, ok := coach.ResolveCommand(ref); !ok {
+			t.Errorf("the catalog names {cmd:%s}, which is not a row of the command table", ref)
+		}
+	}
+}
+
+// TestCommandPlaceholderShowsTheTable fills {cmd:…} from the table: a row by
+// its name, by an alias (shown by its name), and a bare root.
+func TestCommandPlaceholderShowsTheTable(t *testing.T) {
+	t.Parallel()
+	for tmpl, want := range map[string]string{
+		"type {cmd:deal won}": "type /deal won",
+		"type {cmd:deal win}": "type /deal won",
+		"type {cmd:coach}":    "type /coach",
+		"type {cmd:deal}":     "type /deal",
+		"type {cmd:coach 统计}": "type /coach stats",
+	} {
+		if got := fill(tmpl, coach.EN, nil); got != want {
+			t.Errorf("fill(%q) = %q, want %q", tmpl, got, want)
+		}
+	}
+	if got := argText(coach.Command("deal lose"), coach.ZH); got != "/deal lost" {
+		t.Errorf("coach.Command(\"deal lose\") shows as %q, want /deal lost", got)
+	}
+}
+
 // values returns the values placeholders show: the plural form
 // {n:deal|deals} shows n.
 func values(ps []string) []string {
