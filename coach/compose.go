@@ -199,14 +199,14 @@ func stageStep(s *situation) Text {
 	}
 	if s.d.Stage == Closing {
 		return Text{
-			EN: fmt.Sprintf("Every exit criterion of %s is confirmed: once it is signed, record it with /deal won #%d and hold the kick-off within 3 working days.", Closing.Name(EN), n),
-			ZH: fmt.Sprintf("%s阶段的出阶段标准都已确认：签约后用 /deal won #%d 记录赢单，并在 3 个工作日内开启动会。", Closing.Name(ZH), n),
+			EN: fmt.Sprintf("Every exit criterion of %s is confirmed: once it is signed, record it with %s #%d and hold the kick-off within 3 working days.", Closing.Name(EN), CommandText("deal won"), n),
+			ZH: fmt.Sprintf("%s阶段的出阶段标准都已确认：签约后用 %s #%d 记录赢单，并在 3 个工作日内开启动会。", Closing.Name(ZH), CommandText("deal won"), n),
 		}
 	}
 	next := s.d.Stage.Next()
 	return Text{
-		EN: fmt.Sprintf("Every exit criterion of %s is confirmed: move it on with /deal next #%d and start %s today.", s.d.Stage.Name(EN), n, next.Name(EN)),
-		ZH: fmt.Sprintf("%s阶段的出阶段标准都已确认：用 /deal next #%d 推进，今天就开始%s阶段的工作。", s.d.Stage.Name(ZH), n, next.Name(ZH)),
+		EN: fmt.Sprintf("Every exit criterion of %s is confirmed: move it on with %s #%d and start %s today.", s.d.Stage.Name(EN), CommandText("deal next"), n, next.Name(EN)),
+		ZH: fmt.Sprintf("%s阶段的出阶段标准都已确认：用 %s #%d 推进，今天就开始%s阶段的工作。", s.d.Stage.Name(ZH), CommandText("deal next"), n, next.Name(ZH)),
 	}
 }
 
@@ -345,8 +345,8 @@ func cPaused(s *situation) (composed, bool) {
 			ZH: fmt.Sprintf("暂停至%s%s——到那天，%s", date.ZH, whyZH, step.ZH),
 		},
 		why: Text{
-			EN: fmt.Sprintf("You paused it, so it gets no nudges and is not counted as needing attention until %s; /deal pause #%d off lifts the pause.", date.EN, s.d.Number),
-			ZH: fmt.Sprintf("您暂停了这笔商机：%s之前不会收到提醒，也不算作需要关注；用 /deal pause #%d off 可以取消暂停。", date.ZH, s.d.Number),
+			EN: fmt.Sprintf("You paused it, so it gets no nudges and is not counted as needing attention until %s; %s #%d off lifts the pause.", date.EN, CommandText("deal pause"), s.d.Number),
+			ZH: fmt.Sprintf("您暂停了这笔商机：%s之前不会收到提醒，也不算作需要关注；用 %s #%d off 可以取消暂停。", date.ZH, CommandText("deal pause"), s.d.Number),
 		},
 		noToday: true,
 	}, true
@@ -377,8 +377,8 @@ func cClosingStuck(s *situation) (composed, bool) {
 	return composed{
 		over: s.days - s.th.P90,
 		step: Text{
-			EN: fmt.Sprintf("Ask the economic buyer directly whether signing this is still a priority this quarter. If it is not, close it with /deal lost #%d <reason> so your forecast stays honest; if it is, agree the signing date and who signs.", n),
-			ZH: fmt.Sprintf("直接问决策人：这个季度签下来还是不是优先事项？如果不是，用 /deal lost #%d <原因> 关掉它，让销售预测保持真实；如果是，就敲定签约日期和签字人。", n),
+			EN: fmt.Sprintf("Ask the economic buyer directly whether signing this is still a priority this quarter. If it is not, close it with %s #%d <reason> so your forecast stays honest; if it is, agree the signing date and who signs.", CommandText("deal lost"), n),
+			ZH: fmt.Sprintf("直接问决策人：这个季度签下来还是不是优先事项？如果不是，用 %s #%d <原因> 关掉它，让销售预测保持真实；如果是，就敲定签约日期和签字人。", CommandText("deal lost"), n),
 		},
 		today: Text{
 			EN: "List what procurement, legal and security still need from you, with a date for each, and send the list to your champion to check.",
@@ -402,15 +402,15 @@ func cStuck(team bool) func(s *situation) (composed, bool) {
 		missing := s.p.Unconfirmed(s.log, s.d.StageSince)
 		if len(missing) == 0 {
 			c.step = Text{
-				EN: fmt.Sprintf("Every exit criterion of %s is confirmed, so nothing should hold it: move it on with /deal next #%d, or ask the buyer what still stops them from taking the next step.", st.Name(EN), n),
-				ZH: fmt.Sprintf("%s阶段的出阶段标准都已确认，照理不该再卡住：用 /deal next #%d 推进，或者直接问买方还有什么在阻止他们迈出下一步。", st.Name(ZH), n),
+				EN: fmt.Sprintf("Every exit criterion of %s is confirmed, so nothing should hold it: move it on with %s #%d, or ask the buyer what still stops them from taking the next step.", st.Name(EN), CommandText("deal next"), n),
+				ZH: fmt.Sprintf("%s阶段的出阶段标准都已确认，照理不该再卡住：用 %s #%d 推进，或者直接问买方还有什么在阻止他们迈出下一步。", st.Name(ZH), CommandText("deal next"), n),
 			}
 			return c, true
 		}
 		l := criteriaList(missing)
 		c.step = Text{
-			EN: fmt.Sprintf("Find out this week what holds it in %s and settle it. Not confirmed yet: %s (record each with /deal check #%d <criterion> once it is).", st.Name(EN), l.EN, n),
-			ZH: fmt.Sprintf("本周弄清楚是什么让它卡在%s阶段，并把问题解决。尚未确认：%s（确认后用 /deal check #%d <标准> 记录）。", st.Name(ZH), l.ZH, n),
+			EN: fmt.Sprintf("Find out this week what holds it in %s and settle it. Not confirmed yet: %s (record each with %s #%d <criterion> once it is).", st.Name(EN), l.EN, CommandText("deal check"), n),
+			ZH: fmt.Sprintf("本周弄清楚是什么让它卡在%s阶段，并把问题解决。尚未确认：%s（确认后用 %s #%d <标准> 记录）。", st.Name(ZH), l.ZH, CommandText("deal check"), n),
 		}
 		return c, true
 	}
@@ -428,8 +428,8 @@ func cIdle(s *situation) (composed, bool) {
 	return composed{
 		over: quiet - StaleDays,
 		step: Text{
-			EN: fmt.Sprintf("Re-open the conversation with a message the buyer can answer in one line — a proposed date for the next meeting, or a single question about their timeline — and log it with /deal note #%d.", n),
-			ZH: fmt.Sprintf("重新打开对话：发一条买方一句话就能回复的消息——提议下次会面的具体日期，或者只问一个关于他们时间表的问题——然后用 /deal note #%d 记下来。", n),
+			EN: fmt.Sprintf("Re-open the conversation with a message the buyer can answer in one line — a proposed date for the next meeting, or a single question about their timeline — and log it with %s #%d.", CommandText("deal note"), n),
+			ZH: fmt.Sprintf("重新打开对话：发一条买方一句话就能回复的消息——提议下次会面的具体日期，或者只问一个关于他们时间表的问题——然后用 %s #%d 记下来。", CommandText("deal note"), n),
 		},
 		today: Text{
 			EN: "Look up one piece of news at the account (a hire, a press release, a results call) and open your message with it.",
@@ -453,8 +453,8 @@ func cOverdue(s *situation) (composed, bool) {
 	c := composed{
 		over: float64(late),
 		step: Text{
-			EN: fmt.Sprintf("Call your champion this week: what moved the date — a real event (a reorganisation, a budget freeze) or nothing new? Agree a new date with its reason and set it with /deal due #%d <date>; if nothing changed, re-check the timeline and who decides.", n),
-			ZH: fmt.Sprintf("本周给内线打个电话：日期为什么推迟——是发生了真实的事件（组织调整、预算冻结），还是什么都没变？约定一个有理由的新日期，用 /deal due #%d <日期> 更新；如果什么都没变，就重新确认时间表和决策人。", n),
+			EN: fmt.Sprintf("Call your champion this week: what moved the date — a real event (a reorganisation, a budget freeze) or nothing new? Agree a new date with its reason and set it with %s #%d <date>; if nothing changed, re-check the timeline and who decides.", CommandText("deal due"), n),
+			ZH: fmt.Sprintf("本周给内线打个电话：日期为什么推迟——是发生了真实的事件（组织调整、预算冻结），还是什么都没变？约定一个有理由的新日期，用 %s #%d <日期> 更新；如果什么都没变，就重新确认时间表和决策人。", CommandText("deal due"), n),
 		},
 		today: Text{
 			EN: "Write the one question for that call: \"What has to happen on your side before you can sign, and by when?\"",
@@ -520,8 +520,8 @@ func cObjectionLoop(s *situation) (composed, bool) {
 	o, ok := RecordedObjection(s.log, time.Time{})
 	if !ok {
 		c.line = Text{
-			EN: fmt.Sprintf("Name the objection so the play fits it: /deal note #%d objection:price (or timing, authority, need, trust, indecision, competitor) and what they said.", s.d.Number),
-			ZH: fmt.Sprintf("先给异议归类，才能用对打法：/deal note #%d objection:price（或 timing、authority、need、trust、indecision、competitor），再写上对方的原话。", s.d.Number),
+			EN: fmt.Sprintf("Name the objection so the play fits it: %s #%d objection:price (or timing, authority, need, trust, indecision, competitor) and what they said.", CommandText("deal note"), s.d.Number),
+			ZH: fmt.Sprintf("先给异议归类，才能用对打法：%s #%d objection:price（或 timing、authority、need、trust、indecision、competitor），再写上对方的原话。", CommandText("deal note"), s.d.Number),
 		}
 		return c, true
 	}
@@ -617,8 +617,8 @@ func cSkipped(s *situation) (composed, bool) {
 			ZH: fmt.Sprintf("%s从未确认；跳过%s的商机，后面往往恰恰卡在这几项上。", l.ZH, Qualification.Name(ZH)),
 		},
 		today: Text{
-			EN: fmt.Sprintf("Ask your contact how their last purchase of a similar size was approved (who signed, which steps, how many weeks) and record what you learn with /deal check #%d.", n),
-			ZH: fmt.Sprintf("问对接人上一次金额相近的采购是怎么批下来的（谁签字、走哪些环节、花了几周），把了解到的用 /deal check #%d 记录下来。", n),
+			EN: fmt.Sprintf("Ask your contact how their last purchase of a similar size was approved (who signed, which steps, how many weeks) and record what you learn with %s #%d.", CommandText("deal check"), n),
+			ZH: fmt.Sprintf("问对接人上一次金额相近的采购是怎么批下来的（谁签字、走哪些环节、花了几周），把了解到的用 %s #%d 记录下来。", CommandText("deal check"), n),
 		},
 		why: Text{
 			EN: fmt.Sprintf("It moved from %s to a later stage without passing %s.", from.Name(EN), Qualification.Name(EN)),
@@ -814,8 +814,8 @@ func composeWon(d Deal, log []Event, now time.Time) Advice {
 	switch {
 	case next == nil:
 		c.Step = Text{
-			EN: fmt.Sprintf("Every follow-up check is done: two months before the renewal, book a 30-minute review of results and next year's goals with the economic buyer (/deal note #%d with the date).", d.Number),
-			ZH: fmt.Sprintf("跟进检查都已完成：续约日前两个月，约决策人开 30 分钟复盘会，回顾成果、讨论明年目标（用 /deal note #%d 记下日期）。", d.Number),
+			EN: fmt.Sprintf("Every follow-up check is done: two months before the renewal, book a 30-minute review of results and next year's goals with the economic buyer (%s #%d with the date).", CommandText("deal note"), d.Number),
+			ZH: fmt.Sprintf("跟进检查都已完成：续约日前两个月，约决策人开 30 分钟复盘会，回顾成果、讨论明年目标（用 %s #%d 记下日期）。", CommandText("deal note"), d.Number),
 		}
 		state = Text{EN: "every follow-up check is confirmed", ZH: "跟进检查全部确认"}
 	case days < due[next.Key]:
@@ -827,8 +827,8 @@ func composeWon(d Deal, log []Event, now time.Time) Advice {
 		state = nextState(p, done)
 	case next.Key == "kickoff" && days > 7:
 		c.Step = Text{
-			EN: fmt.Sprintf("No kick-off is recorded %s after the win: if it took place, confirm it with /deal check #%d kickoff; if not, book it this week with the customer's project owner.", daysWord(days).EN, d.Number),
-			ZH: fmt.Sprintf("赢单已经 %s，还没有启动会的记录：如果已经开过，用 /deal check #%d kickoff 确认；如果没开，本周就和客户的项目负责人约好。", daysWord(days).ZH, d.Number),
+			EN: fmt.Sprintf("No kick-off is recorded %s after the win: if it took place, confirm it with %s #%d kickoff; if not, book it this week with the customer's project owner.", daysWord(days).EN, CommandText("deal check"), d.Number),
+			ZH: fmt.Sprintf("赢单已经 %s，还没有启动会的记录：如果已经开过，用 %s #%d kickoff 确认；如果没开，本周就和客户的项目负责人约好。", daysWord(days).ZH, CommandText("deal check"), d.Number),
 		}
 		state = nextState(p, done)
 	default:
@@ -893,8 +893,8 @@ var lostPlay = map[LostReason]Text{
 		ZH: fmt.Sprintf("在%s阶段就问清对方还在评估谁（包括什么都不做），靠对方的决策标准取胜，而不是比功能。", Qualification.Name(ZH)),
 	},
 	ReasonOther: {
-		EN: "Write the real reason in a note (/deal note) in one sentence, so the team's loss numbers show what actually happens and the next deal can head it off.",
-		ZH: "用一句话把真实原因写进备注（/deal note），让团队的丢单数据反映真实情况，下一单才能提前防范。",
+		EN: fmt.Sprintf("Write the real reason in a note (%s) in one sentence, so the team's loss numbers show what actually happens and the next deal can head it off.", CommandText("deal note")),
+		ZH: fmt.Sprintf("用一句话把真实原因写进备注（%s），让团队的丢单数据反映真实情况，下一单才能提前防范。", CommandText("deal note")),
 	},
 }
 
@@ -906,13 +906,13 @@ func composeLost(d Deal, now time.Time) Advice {
 		Urgency:   len(composeRules) + 2,
 	}
 	step := Text{
-		EN: fmt.Sprintf("Within a week, hold a 15-minute loss review with your contact: what would have changed their mind, who decided, and when to talk again; log it with /deal note #%d.", n),
-		ZH: fmt.Sprintf("一周内和对接人做一次 15 分钟的丢单复盘：什么能改变他们的决定、最后是谁拍板、什么时候可以再聊；用 /deal note #%d 记下来。", n),
+		EN: fmt.Sprintf("Within a week, hold a 15-minute loss review with your contact: what would have changed their mind, who decided, and when to talk again; log it with %s #%d.", CommandText("deal note"), n),
+		ZH: fmt.Sprintf("一周内和对接人做一次 15 分钟的丢单复盘：什么能改变他们的决定、最后是谁拍板、什么时候可以再聊；用 %s #%d 记下来。", CommandText("deal note"), n),
 	}
 	if rv, ok := revisit[d.LostReason]; ok {
 		at := DateText(d.StageSince.AddDate(0, rv.months, 0), now)
-		step.EN += fmt.Sprintf(" Put a revisit in your calendar for %s (%s); /deal reopen #%d brings it back.", at.EN, rv.why.EN, n)
-		step.ZH += fmt.Sprintf("在日历上记下%s再联系（%s）；届时用 /deal reopen #%d 重新打开。", at.ZH, rv.why.ZH, n)
+		step.EN += fmt.Sprintf(" Put a revisit in your calendar for %s (%s); %s #%d brings it back.", at.EN, rv.why.EN, CommandText("deal reopen"), n)
+		step.ZH += fmt.Sprintf("在日历上记下%s再联系（%s）；届时用 %s #%d 重新打开。", at.ZH, rv.why.ZH, CommandText("deal reopen"), n)
 	}
 	c.Step = step
 	if o, ok := d.LostReason.Objection(); ok && o != ObjCompetitor {
