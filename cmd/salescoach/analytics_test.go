@@ -51,6 +51,7 @@ func (c cli) report(team string, args ...string) map[string]any {
 }
 
 func TestImportExportReport(t *testing.T) {
+	t.Parallel()
 	c := cli{t, dbtest.URL(t)}
 	window := []string{"--from", "2026-02-01", "--to", "2026-04-01T00:00:00Z"}
 
@@ -132,6 +133,7 @@ func equalJSON(a, b any) bool {
 }
 
 func TestDemoIdempotent(t *testing.T) {
+	t.Parallel()
 	c := cli{t, dbtest.URL(t)}
 	out := c.ok("", "demo")
 	if !strings.Contains(out, "demo team T0DEMO:") {

@@ -7,6 +7,7 @@ import (
 )
 
 func TestServeSettings(t *testing.T) {
+	t.Parallel()
 	const key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // 32 bytes
 	tests := []struct {
 		name string
@@ -48,6 +49,7 @@ func TestServeSettings(t *testing.T) {
 }
 
 func TestManagersSetting(t *testing.T) {
+	t.Parallel()
 	for _, ok := range []string{"U0123ABCD", "T0123ABCD:U0123ABCD", "U1, T1:W2"} {
 		if c := loadConfig(func(k string) string { return map[string]string{"SALESCOACH_MANAGERS": ok}[k] }); c.validate() != nil {
 			t.Errorf("%q refused: %v", ok, c.validate())
@@ -66,6 +68,7 @@ func TestManagersSetting(t *testing.T) {
 // was set for. With OAuth installs a bare user id would otherwise make its
 // user a manager of every workspace that installs the bot.
 func TestManagersScope(t *testing.T) {
+	t.Parallel()
 	entries := []string{"UBOSS", "TA:UANN"}
 	tests := []struct {
 		name     string

@@ -10,6 +10,7 @@ import (
 )
 
 func TestDigestPrint(t *testing.T) {
+	t.Parallel()
 	c := cli{t, dbtest.URL(t)}
 	c.ok("", "import", "--team", "T1", "../../testdata/history-example.csv")
 	at := "2026-04-01T00:00:00Z"
@@ -59,6 +60,7 @@ func TestDigestPrint(t *testing.T) {
 }
 
 func TestDigestFlagsRefused(t *testing.T) {
+	t.Parallel()
 	c := cli{t, dbtest.URL(t)}
 	tests := []struct {
 		args []string

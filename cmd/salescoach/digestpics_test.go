@@ -14,6 +14,7 @@ import (
 // TestDigestPostAttachesPictures: salescoach digest --post posts the digest
 // and shares the flowchart and the trend in its thread, in its language.
 func TestDigestPostAttachesPictures(t *testing.T) {
+	t.Parallel()
 	dsn := dbtest.URL(t)
 	cli{t, dsn}.ok("", "import", "--team", "T1", "../../testdata/history-example.csv")
 	api := bottest.NewWebAPI(t)

@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -17,13 +20,37 @@ import (
 	"salescoach/db/dbtest"
 )
 
-// buildBinary builds salescoach once per test run.
+// binary is salescoach built once for the whole test binary, in a folder
+// TestMain removes at the end; the end-to-end tests share it.
+var binary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "salescoach-e2e-")
+	if err != nil {
+		return "", err
+	}
+	binDir.Store(dir)
+	bin := filepath.Join(dir, "salescoach")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+var binDir atomic.Value // string: the folder of binary, once built
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if dir, ok := binDir.Load().(string); ok {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
+// buildBinary returns the path of the salescoach binary, built on first use.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "salescoach")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	bin, err := binary()
+	if err != nil {
+		t.Fatal(err)
 	}
 	return bin
 }
@@ -74,6 +101,7 @@ func startServe(t *testing.T, bin string, env ...string) (addr string, cmd *exec
 // TestEndToEnd builds the binary, starts serve on a free port and drives a
 // whole deal from add to won through signed HTTP requests.
 func TestEndToEnd(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	addr, cmd, logs := startServe(t, bin, "DATABASE_URL="+dbtest.URL(t))
 	slack := &bottest.Slack{T: t, BaseURL: "http://" + addr}
@@ -118,6 +146,7 @@ func TestEndToEnd(t *testing.T) {
 }
 
 func TestConsolePiped(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	cmd := exec.Command(bin, "console", "--team", "T1", "--user", "U1")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbtest.URL(t))
@@ -137,6 +166,7 @@ func TestConsolePiped(t *testing.T) {
 // its manager, and the walk through a deal of the quick start. Each reply
 // does what §3.1 says, naming the stage and, for a change, the next step.
 func TestMakeRunSession(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	env := append(os.Environ(), "DATABASE_URL="+dbtest.URL(t))
 	demo := exec.Command(bin, "demo", "--team", "T0DEMO")
@@ -180,6 +210,7 @@ func TestMakeRunSession(t *testing.T) {
 
 // TestBadSetting checks that a bad setting stops start-up with one line naming it.
 func TestBadSetting(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		env  map[string]string
 		args []string
@@ -211,6 +242,7 @@ func TestBadSetting(t *testing.T) {
 }
 
 func TestUnknownSubcommand(t *testing.T) {
+	t.Parallel()
 	var stdout, stderr bytes.Buffer
 	err := run(context.Background(), []string{"frobnicate"}, func(string) string { return "" }, nil, &stdout, &stderr)
 	if err == nil || !strings.Contains(err.Error(), "frobnicate") {

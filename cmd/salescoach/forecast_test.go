@@ -11,6 +11,7 @@ import (
 // TestForecastDemo: the demo team gets the forecast object of SPEC §16, a
 // backtest table, and a bad window one friendly line.
 func TestForecastDemo(t *testing.T) {
+	t.Parallel()
 	c := cli{t, dbtest.URL(t)}
 	c.ok("", "demo")
 	out := c.ok("", "forecast", "--team", "T0DEMO", "--format", "json")

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -104,6 +105,7 @@ func annotate(t *testing.T, s *db.DB, team string, id int64) {
 }
 
 func TestPictureCommand(t *testing.T) {
+	t.Parallel()
 	url := dbtest.URL(t)
 	s, err := db.Open(context.Background(), url, db.Options{MaxOpen: 2})
 	if err != nil {
@@ -120,11 +122,16 @@ func TestPictureCommand(t *testing.T) {
 		}
 		return strconv.Itoa(d.Number)
 	}
-	getenv := func(k string) string {
-		if k == "DATABASE_URL" {
-			return url
-		}
-		return ""
+	// The pictures are drawn by the binary as a user runs it: drawing under
+	// the race detector is ten times slower and tests nothing more.
+	bin := buildBinary(t)
+	salescoach := func(args ...string) (stdout, stderr string, err error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), "DATABASE_URL="+url)
+		var o, e bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &o, &e
+		err = cmd.Run()
+		return o.String(), e.String(), err
 	}
 	dir := t.TempDir()
 	tests := []struct {
@@ -138,14 +145,15 @@ func TestPictureCommand(t *testing.T) {
 	for _, tt := range tests {
 		for _, lang := range []string{"en", "zh"} {
 			t.Run(tt.name+"/"+lang, func(t *testing.T) {
+				t.Parallel()
 				out := filepath.Join(dir, tt.name+"-"+lang+".png")
 				args := append([]string{"picture"}, tt.args...)
 				args = append(args, "--team", team, "--lang", lang, "--at", "2026-04-01T00:00:00Z", "--out", out)
-				var stdout, stderr bytes.Buffer
-				if err := run(context.Background(), args, getenv, strings.NewReader(""), &stdout, &stderr); err != nil {
-					t.Fatalf("salescoach %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+				stdout, stderr, err := salescoach(args...)
+				if err != nil {
+					t.Fatalf("salescoach %s: %v\n%s", strings.Join(args, " "), err, stderr)
 				}
-				if got := strings.TrimSpace(stdout.String()); got != out {
+				if got := strings.TrimSpace(stdout); got != out {
 					t.Errorf("printed %q, want the file's path %q", got, out)
 				}
 				b, err := os.ReadFile(out)
@@ -167,11 +175,10 @@ func TestPictureCommand(t *testing.T) {
 	}
 
 	t.Run("UnknownDeal", func(t *testing.T) {
-		args := []string{"picture", "blueprint", "--team", team, "--deal", "999", "--out", filepath.Join(dir, "x.png")}
-		var stdout, stderr bytes.Buffer
-		err := run(context.Background(), args, getenv, strings.NewReader(""), &stdout, &stderr)
-		if err == nil || !strings.Contains(err.Error(), "no deal #999") {
-			t.Errorf("got %v, want an error naming the missing deal", err)
+		t.Parallel()
+		_, stderr, err := salescoach("picture", "blueprint", "--team", team, "--deal", "999", "--out", filepath.Join(dir, "x.png"))
+		if err == nil || !strings.Contains(stderr, "no deal #999") {
+			t.Errorf("got %v, %q, want an error naming the missing deal", err, stderr)
 		}
 	})
 }

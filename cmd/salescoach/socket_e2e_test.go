@@ -15,6 +15,7 @@ import (
 // a fake Slack (slacktest serves apps.connections.open and the websocket) and
 // sends it a slash command over the socket.
 func TestSocketModeEndToEnd(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	api := bottest.NewAPI(t, nil)
 	_, cmd, logs := startServe(t, bin, "DATABASE_URL="+dbtest.URL(t),
