@@ -31,8 +31,8 @@ run: postgres build
 	DATABASE_URL="$${DATABASE_URL:-$(DEV_DB)}" $(BIN) console --team $(TEAM) --user $(USER_ID) --manager
 
 # test: gofmt, go vet, every test against a real PostgreSQL (TEST_DATABASE_URL's
-# server, started when local and down) and FUZZ_BUDGET (24s) of fuzzing in all;
-# scripts/test.sh says what runs how.
+# server, started when local and down) and FUZZ_BUDGET (20s) of fuzzing in
+# all, compiling included; scripts/test.sh says what runs how.
 test: test-postgres
 	@GO=$(GO) scripts/test.sh
 

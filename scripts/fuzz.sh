@@ -3,9 +3,11 @@
 # alone already run with the tests).
 #
 #   FUZZTIME=5m scripts/fuzz.sh     each target for 5 minutes (make fuzz)
-#   FUZZ_BUDGET=24s scripts/fuzz.sh 24 seconds shared evenly by the targets (make test)
+#   FUZZ_BUDGET=20s scripts/fuzz.sh 20 seconds in all, compiling included:
+#                                   what compiling leaves is shared evenly by
+#                                   the targets, at least 1s each (make test)
 #
-# FUZZTIME wins when both are set; with neither, the budget is 24s.
+# FUZZTIME wins when both are set; with neither, the budget is 20s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
@@ -19,35 +21,59 @@ while read -r file; do
 done < <(git ls-files '*_test.go' 2>/dev/null | xargs grep -l '^func Fuzz' || find . -name '*_test.go' -exec grep -l '^func Fuzz' {} +)
 [ ${#targets[@]} -gt 0 ] || { echo "no fuzz targets found"; exit 1; }
 
-if [ -n "${FUZZTIME:-}" ]; then
-  each=$FUZZTIME
-else
-  budget=${FUZZ_BUDGET:-24s}
+if [ -z "${FUZZTIME:-}" ]; then
+  budget=${FUZZ_BUDGET:-20s}
   seconds=${budget%s}
-  [[ $seconds =~ ^[0-9]+$ ]] || { echo "FUZZ_BUDGET must be whole seconds, e.g. 24s (got $budget)"; exit 1; }
-  each=$((seconds * 1000 / ${#targets[@]}))ms
+  [[ $seconds =~ ^[0-9]+$ ]] || { echo "FUZZ_BUDGET must be whole seconds, e.g. 20s (got $budget)"; exit 1; }
 fi
+start=$(date +%s%N)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-log=$work/log
 cache=$($GO env GOCACHE)/fuzz
 module=$($GO list -m)
+binary() { echo "$work/$(echo "$1" | tr '/.' '__').test"; }
+
+# Each package is compiled for fuzzing once, all of them side by side, and
+# its binary runs each of its targets from the package's folder (where
+# testdata/fuzz is), with the corpus cache go test itself would use.
+pids=()
+for pkg in $(printf '%s\n' "${targets[@]}" | cut -d' ' -f1 | sort -u); do
+  $GO test -c -fuzz=. -o "$(binary "$pkg")" "$pkg" >"$(binary "$pkg").log" 2>&1 &
+  pids+=("$!:$pkg")
+done
+for p in "${pids[@]}"; do
+  wait "${p%%:*}" || { echo "fuzz ${p#*:}: does not compile"; cat "$(binary "${p#*:}").log"; exit 1; }
+done
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# each_ms: a target's share of what is left of the budget, less what starting
+# a fuzzing run took the last time (the first guess is 500ms), at least 500ms.
+overhead=500
+each_ms() {
+  local left=$((seconds * 1000 - ($(now_ms) - start / 1000000)))
+  local e=$((left / $1 - overhead))
+  [ "$e" -ge 500 ] || e=500
+  echo "$e"
+}
+log=$work/log
+n=${#targets[@]}
 for t in "${targets[@]}"; do
   read -r pkg target <<<"$t"
-  # Each package is compiled for fuzzing once and its binary runs each of
-  # its targets from the package's folder (where testdata/fuzz is), with
-  # the corpus cache go test itself would use.
-  bin=$work/$(echo "$pkg" | tr '/.' '__').test
-  if [ ! -x "$bin" ]; then
-    $GO test -c -fuzz=. -o "$bin" "$pkg" >"$log" 2>&1 || { echo "fuzz $pkg: does not compile"; cat "$log"; exit 1; }
-  fi
+  bin=$(binary "$pkg")
+  if [ -n "${FUZZTIME:-}" ]; then each=$FUZZTIME; else each=$(each_ms "$n")ms; fi
+  n=$((n - 1))
+  began=$(now_ms)
   printf 'fuzz %-14s %-22s %s ' "$pkg" "$target" "$each"
   if (cd "$pkg" && "$bin" -test.run='^$' -test.fuzz="^${target}\$" -test.fuzztime="$each" \
       -test.fuzzcachedir="$cache/$module/${pkg#./}") >"$log" 2>&1; then
     # From the last progress line: how many inputs ran, how many were new.
     summary=$(grep -o 'execs: [0-9]*\|new interesting: [0-9]*' "$log" | tail -2 | paste -sd, - || true)
     echo "ok: ${summary:-the time went on replaying the corpus, nothing new was tried}"
+    if [ -z "${FUZZTIME:-}" ]; then
+      overhead=$(( $(now_ms) - began - ${each%ms} ))
+      [ "$overhead" -ge 0 ] || overhead=0
+    fi
   else
     echo FAIL
     cat "$log"

@@ -28,7 +28,7 @@ $GO tool gotestsum --format pkgname-and-test-fails --format-hide-empty-pkg --raw
   $GO test -json -race -count=1 -timeout 10m $(echo $race) || s=1
   exit \${s:-0}"
 
-phase "fuzzing (${FUZZ_BUDGET:-24s} in all)"
-FUZZ_BUDGET=${FUZZ_BUDGET:-24s} scripts/fuzz.sh
+phase "fuzzing (${FUZZ_BUDGET:-20s} in all, compiling included)"
+FUZZ_BUDGET=${FUZZ_BUDGET:-20s} scripts/fuzz.sh
 
 phase "make test passed"
