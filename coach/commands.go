@@ -38,7 +38,7 @@ func (c CommandWords) HelpKey() string {
 
 // Usage returns how the command is typed, e.g. "/deal move <deal> <stage>".
 func (c CommandWords) Usage() string {
-	return strings.TrimSpace(strings.Join([]string{"/" + c.Root, c.Name, c.Args}, " "))
+	return strings.Join(strings.Fields("/"+c.Root+" "+c.Name+" "+c.Args), " ")
 }
 
 // commandTable is every command, in the order the help lists them.

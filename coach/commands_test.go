@@ -89,6 +89,7 @@ func TestCommandWordsForms(t *testing.T) {
 		{CommandWords{Root: "deal", Name: "move", Args: "<deal> <stage>"}, "deal move", "/deal move", "help.deal.move", "/deal move <deal> <stage>"},
 		{CommandWords{Root: "deal", Name: "undo"}, "deal undo", "/deal undo", "help.deal.undo", "/deal undo"},
 		{CommandWords{Root: "coach"}, "coach", "/coach", "help.coach", "/coach"},
+		{CommandWords{Root: "coach", Args: "[deal|stage|@rep]"}, "coach", "/coach", "help.coach", "/coach [deal|stage|@rep]"},
 	} {
 		if got := tt.c.Ref(); got != tt.ref {
 			t.Errorf("Ref() = %q, want %q", got, tt.ref)
