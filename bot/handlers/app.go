@@ -111,6 +111,8 @@ type Config struct {
 	DigestAttach func(ctx context.Context, p jobs.PostedDigest) error
 	// Pictures gives the pictures their data; without it they fail.
 	Pictures jobs.PictureStore
+	// Painter draws them: jobs.Paint (package picture) when nil.
+	Painter jobs.Painter
 	// PictureDir, when set (the console), is where pictures are written
 	// instead of being uploaded to Slack.
 	PictureDir string
@@ -132,7 +134,7 @@ func New(cfg Config) *App {
 		pictureDir: cfg.PictureDir, http: cfg.HTTP, slowWait: cfg.SlowWait, retention: cfg.Retention, filesDir: cfg.FilesDir,
 		reporter: cfg.Reporter, retry: cfg.Retry, attach: cfg.DigestAttach, metrics: cfg.Metrics}
 	if cfg.Pictures != nil {
-		a.pictures = jobs.NewPictures(cfg.Pictures)
+		a.pictures = jobs.NewPictures(cfg.Pictures, cfg.Painter)
 	}
 	if a.metrics == nil {
 		a.metrics = observe.NewMetrics()

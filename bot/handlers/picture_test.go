@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -155,7 +154,7 @@ func newPictureFixture(t *testing.T, data func(*db.DB) jobs.PictureStore, dir st
 	api := newFakeSlack(t)
 	app := handlers.New(handlers.Config{Store: store, Managers: []string{"U1"},
 		Slack:    transport.StaticClients{Token: "xoxb-test", APIURL: api.srv.URL + "/"},
-		Pictures: data(store), PictureDir: dir})
+		Pictures: data(store), Painter: bottest.QuickPaint, PictureDir: dir})
 	srv := httptest.NewServer((&transport.Server{App: app, SigningSecret: bottest.Secret}).Handler())
 	t.Cleanup(srv.Close)
 	return &pictureFixture{store: store, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}, api: api}
@@ -174,12 +173,12 @@ func (f *pictureFixture) wait(t *testing.T) {
 func TestPictureUpload(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name, command, text, file string
+		name, command, text, file, kind string
 	}{
-		{"Flow", "/coach", "flow", "flow-T1-"},
-		{"FlowWeeks", "/coach", "flow weeks 4", "flow-T1-"},
-		{"Trend", "/coach", "trend", "trend-T1-"},
-		{"Blueprint", "/deal", "blueprint acme", "blueprint-T1-"},
+		{"Flow", "/coach", "flow", "flow-T1-", "flow"},
+		{"FlowWeeks", "/coach", "flow weeks 4", "flow-T1-", "flow"},
+		{"Trend", "/coach", "trend", "trend-T1-", "trend"},
+		{"Blueprint", "/deal", "blueprint acme", "blueprint-T1-", "blueprint"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -200,12 +199,8 @@ func TestPictureUpload(t *testing.T) {
 			if strings.Join(got, " ") != strings.Join(want, " ") {
 				t.Fatalf("Slack saw %v, want %v", got, want)
 			}
-			img, err := png.Decode(bytes.NewReader(f.api.file))
-			if err != nil {
-				t.Fatalf("the uploaded file is not a PNG: %v", err)
-			}
-			if w := img.Bounds().Dx(); w < 800 {
-				t.Errorf("uploaded picture is %d px wide", w)
+			if kind, lang, ok := bottest.QuickPicture(f.api.file); !ok || kind != tt.kind || lang != coach.EN {
+				t.Errorf("uploaded %q in %q (a picture: %v), want the %s picture in English", kind, lang, ok, tt.kind)
 			}
 			if f.api.declared == "0" || f.api.declared != strconv.Itoa(len(f.api.file)) {
 				t.Errorf("declared length %s, uploaded %d bytes", f.api.declared, len(f.api.file))
@@ -286,8 +281,9 @@ func TestPictureInConsole(t *testing.T) {
 			t.Errorf("console did not print the path %s:\n%s", file, out.String())
 		}
 		b, _ := os.ReadFile(file)
-		if _, err := png.Decode(bytes.NewReader(b)); err != nil {
-			t.Errorf("%s: %v", file, err)
+		kind, _, _ := bottest.QuickPicture(b)
+		if base := filepath.Base(file); !strings.HasPrefix(base, kind+"-") {
+			t.Errorf("%s holds the %q picture", base, kind)
 		}
 	}
 	if got := f.api.seen(); len(got) != 0 {
@@ -339,8 +335,8 @@ func TestDigestAttachesPictures(t *testing.T) {
 	if f.api.channel != "C1" || f.api.thread != ts {
 		t.Errorf("shared in %s thread %s, want C1 in the digest's thread %s", f.api.channel, f.api.thread, ts)
 	}
-	if _, err := png.Decode(bytes.NewReader(f.api.file)); err != nil {
-		t.Errorf("the trend is not a PNG: %v", err)
+	if kind, lang, _ := bottest.QuickPicture(f.api.file); kind != "trend" || lang != coach.ZH {
+		t.Errorf("the last file is the %q picture in %q, want the trend in the digest's Chinese", kind, lang)
 	}
 }
 

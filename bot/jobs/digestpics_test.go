@@ -1,9 +1,7 @@
 package jobs_test
 
 import (
-	"bytes"
 	"context"
-	"image/png"
 	"log/slog"
 	"strings"
 	"testing"
@@ -21,8 +19,9 @@ import (
 
 // picturesProcess is a serve process whose digests get their pictures, as
 // serve wires them: the pictures come from the store, and so does the
-// once-only record of the files. uploadTimeout, when not 0, bounds each
-// upload by it instead of DigestPictures' default.
+// once-only record of the files; they are painted by bottest.QuickPaint.
+// uploadTimeout, when not 0, bounds each upload by it instead of
+// DigestPictures' default.
 func (f *schedFixture) picturesProcess(id string, uploadTimeout time.Duration) *process {
 	f.t.Helper()
 	store, err := db.Open(context.Background(), f.url, db.Options{MaxOpen: 4})
@@ -36,7 +35,7 @@ func (f *schedFixture) picturesProcess(id string, uploadTimeout time.Duration) *
 		Slack: transport.StaticClients{Token: "xoxb-test", APIURL: f.api.URL()},
 		Retry: transport.Retry{Sleep: func(context.Context, time.Duration) error { return nil }},
 	}
-	pics := &jobs.DigestPictures{Pictures: jobs.NewPictures(store), Files: store, UploadTimeout: uploadTimeout,
+	pics := &jobs.DigestPictures{Pictures: jobs.NewPictures(store, bottest.QuickPaint), Files: store, UploadTimeout: uploadTimeout,
 		Retry: env.Retry, Now: f.clock.Now}
 	return &process{store: store,
 		sched: jobs.NewScheduler(env, store, store, pics.Attach, jobs.SchedulerConfig{ID: id, CallTimeout: 5 * time.Second})}
@@ -101,9 +100,9 @@ func TestDigestPicturesInThread(t *testing.T) {
 				if file.Name != wantNames[i] || file.Title != tt.titles[i] {
 					t.Errorf("file %d is %q titled %q, want %q titled %q", i, file.Name, file.Title, wantNames[i], tt.titles[i])
 				}
-				img, err := png.Decode(bytes.NewReader(file.Data))
-				if err != nil || img.Bounds().Dx() < 800 || len(file.Data) != file.Declared {
-					t.Errorf("%s: %d bytes (declared %d) do not make a PNG at least 800 px wide: %v", file.Name, len(file.Data), file.Declared, err)
+				kind, lang, _ := bottest.QuickPicture(file.Data)
+				if want := strings.Split(wantNames[i], "-")[0]; kind != want || lang != tt.lang || len(file.Data) != file.Declared {
+					t.Errorf("%s: %d bytes (declared %d) hold the %q picture in %q, want the %s in %s", file.Name, len(file.Data), file.Declared, kind, lang, want, tt.lang)
 				}
 			}
 			if got := digestFiles(t, p, sub, "2026-11-02"); got != "flow=uploaded trend=uploaded" {
@@ -137,7 +136,7 @@ func TestDigestPicturesTwoSchedulers(t *testing.T) {
 		Client: slack.New("xoxb-test", slack.OptionAPIURL(f.api.URL())), TeamID: "T1", ChannelID: "C1", TS: msgs[0].TS,
 		At: due, View: render.DigestView{Lang: coach.EN, Loc: time.UTC}, SubID: sub.ID, Week: at("2026-11-02T00:00:00Z"),
 	}
-	if err := (&jobs.DigestPictures{Pictures: jobs.NewPictures(p2.store), Files: p2.store}).Attach(context.Background(), again); err != nil {
+	if err := (&jobs.DigestPictures{Pictures: jobs.NewPictures(p2.store, bottest.QuickPaint), Files: p2.store}).Attach(context.Background(), again); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(f.api.Files("C1")); n != 2 {

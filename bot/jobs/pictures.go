@@ -35,17 +35,35 @@ const (
 	maxDrawing = 2
 )
 
+// A Drawing is a picture with its data, ready to draw: picture.Flow,
+// picture.Trend or picture.Blueprint.
+type Drawing interface {
+	PNG(lang coach.Lang) ([]byte, error)
+}
+
+// A Painter turns a drawing into the PNG that is sent. The pictures are
+// drawn by their own PNG method (Paint); tests that check how a picture
+// travels rather than how it looks give a quicker one.
+type Painter func(d Drawing, lang coach.Lang) ([]byte, error)
+
+// Paint draws d with package picture.
+func Paint(d Drawing, lang coach.Lang) ([]byte, error) { return d.PNG(lang) }
+
 // Pictures draws the team's pictures from the data of a PictureStore, a
 // few at a time. Create it with NewPictures.
 type Pictures struct {
 	store   PictureStore
+	paint   Painter
 	drawing chan struct{} // one slot per picture drawn at a time
 }
 
-// NewPictures returns the pictures of store's data; without a store, every
-// picture fails.
-func NewPictures(store PictureStore) *Pictures {
-	return &Pictures{store: store, drawing: make(chan struct{}, maxDrawing)}
+// NewPictures returns the pictures of store's data, drawn by paint (Paint
+// when nil); without a store, every picture fails.
+func NewPictures(store PictureStore, paint Painter) *Pictures {
+	if paint == nil {
+		paint = Paint
+	}
+	return &Pictures{store: store, paint: paint, drawing: make(chan struct{}, maxDrawing)}
 }
 
 // ErrNoPictures is returned when there is no PictureStore.
@@ -74,19 +92,19 @@ func (a *Pictures) FlowPNGOf(ctx context.Context, rep coach.Report, lang coach.L
 	if err != nil {
 		return nil, err
 	}
-	return a.draw(ctx, func() ([]byte, error) { return picture.FlowOf(rep.TeamID, rep, moves, loc).PNG(lang) })
+	return a.draw(ctx, picture.FlowOf(rep.TeamID, rep, moves, loc), lang)
 }
 
-// draw runs one drawing when a slot is free, so a burst of requests cannot
+// draw paints d in lang when a slot is free, so a burst of requests cannot
 // draw many pictures at once.
-func (a *Pictures) draw(ctx context.Context, fn func() ([]byte, error)) ([]byte, error) {
+func (a *Pictures) draw(ctx context.Context, d Drawing, lang coach.Lang) ([]byte, error) {
 	select {
 	case a.drawing <- struct{}{}:
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
 	defer func() { <-a.drawing }()
-	return fn()
+	return a.paint(d, lang)
 }
 
 // TrendPNG draws a team's won sales cycle for each of the weeks that end at
@@ -99,7 +117,7 @@ func (a *Pictures) TrendPNG(ctx context.Context, teamID string, to time.Time, we
 	if err != nil {
 		return nil, err
 	}
-	return a.draw(ctx, func() ([]byte, error) { return picture.Trend{Team: teamID, Weeks: ws, Loc: loc}.PNG(lang) })
+	return a.draw(ctx, picture.Trend{Team: teamID, Weeks: ws, Loc: loc}, lang)
 }
 
 // BlueprintPNG draws the service blueprint of deal d with its log as of
@@ -113,7 +131,7 @@ func (a *Pictures) BlueprintPNG(ctx context.Context, c coach.Caller, d coach.Dea
 		return nil, err
 	}
 	bp := picture.Blueprint{Team: c.TeamID, DealBlueprint: coach.Blueprint(d, log, &rep, now, c.Lang), Loc: c.Loc}
-	return a.draw(ctx, func() ([]byte, error) { return bp.PNG(c.Lang) })
+	return a.draw(ctx, bp, c.Lang)
 }
 
 // UploadPNG shares a picture in a channel (in the thread of thread when it is

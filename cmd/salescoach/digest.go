@@ -62,7 +62,7 @@ func digest(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		// The pictures go in the digest's thread, claimed once per picture.
-		pics := &jobs.DigestPictures{Pictures: jobs.NewPictures(store), Files: store}
+		pics := &jobs.DigestPictures{Pictures: jobs.NewPictures(store, nil), Files: store}
 		sched := jobs.NewScheduler(jobs.Env{Slack: clients, Log: log}, store, store, pics.Attach, jobs.SchedulerConfig{})
 		ts, err := sched.Post(ctx, *team, *post, at, view)
 		if err != nil {

@@ -69,7 +69,7 @@ func pictureCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	pics := jobs.NewPictures(store)
+	pics := jobs.NewPictures(store, nil)
 	l := coach.Lang(*lang)
 
 	var png []byte
