@@ -23,9 +23,11 @@ race=$($GO list ./bot/... ./db/... ./cmd/...)
 plain=$($GO list ./... | grep -vxF "$race")
 phase "testing: $(wc -w <<<"$plain") packages, then $(wc -w <<<"$race") with -race, each listed as it finishes"
 # -count=1: the tests talk to PostgreSQL, whose state the test cache cannot see.
+# -parallel 8: most tests wait on PostgreSQL or on a fake Slack rather than
+# on the CPU, so more of them than the 2 cores run at once.
 $GO tool gotestsum --format pkgname-and-test-fails --format-hide-empty-pkg --raw-command -- bash -c "
-  $GO test -json -count=1 $(echo $plain) || s=1
-  $GO test -json -race -count=1 -timeout 10m $(echo $race) || s=1
+  $GO test -json -count=1 -parallel 8 $(echo $plain) || s=1
+  $GO test -json -race -count=1 -parallel 8 -timeout 10m $(echo $race) || s=1
   exit \${s:-0}"
 
 phase "fuzzing (${FUZZ_BUDGET:-20s} in all, compiling included)"
