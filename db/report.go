@@ -51,8 +51,8 @@ func (s *DB) report(ctx context.Context, teamID, owner string, from, to time.Tim
 		if _, err := tx.ExecContext(ctx, `SELECT set_config('work_mem', '32MB', true), set_config('jit', 'off', true)`); err != nil {
 			return err
 		}
-		return tx.GetContext(ctx, &raw, reportQuery, teamID, from, to, owner, to.Add(-90*24*time.Hour),
-			coach.MinVisitsForBottleneck, staleAfterDays, digest)
+		return tx.GetContext(ctx, &raw, reportQuery, teamID, from, to, owner, to.Add(-coach.StatsWindowDays*24*time.Hour),
+			coach.MinVisitsForBottleneck, coach.StaleDays, digest)
 	})
 	if err != nil {
 		return rep, translate(err)
@@ -384,11 +384,6 @@ type reportRow struct {
 	Overdue []coach.OverdueDeal `json:"overdue"`
 }
 
-// staleAfterDays is how long a deal may sit in a stage, or go without a stage
-// change or a note, before it is stale when its stage has too few visits to
-// judge by.
-const staleAfterDays = 14
-
 // fill completes rep from the query's figures: the ratios, and which rule
 // made each stale deal stale.
 func (r reportRow) fill(rep *coach.Report) {
@@ -418,12 +413,12 @@ func (r reportRow) fill(rep *coach.Report) {
 		switch {
 		case x.P90 != nil && sd.DaysInStage > *x.P90:
 			sd.Rule = coach.StaleStageP90
-		case x.P90 == nil && sd.DaysInStage > staleAfterDays:
+		case x.P90 == nil && sd.DaysInStage > coach.StaleDays:
 			sd.Rule = coach.StaleStage14d
 		default:
 			sd.Rule = coach.StaleIdle
 		}
-		if x.Idle > staleAfterDays {
+		if x.Idle > coach.StaleDays {
 			sd.DaysIdle = x.Idle
 		}
 		if x.AmountCents != nil {
