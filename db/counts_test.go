@@ -152,3 +152,42 @@ func TestVersionIsLatestEvent(t *testing.T) {
 		check("imported, "+name, found[0].ID)
 	}
 }
+
+// TestCountEvents: a team's count holds every event of its deals' logs —
+// reverted ones, a revert, an archived deal's — and nothing of another team.
+func TestCountEvents(t *testing.T) {
+	s := dbtest.Shared(t)
+	ctx := context.Background()
+	team, other := dbtest.TeamID(t), dbtest.TeamID(t)
+	count := func(team string) int {
+		t.Helper()
+		n, err := s.CountEvents(ctx, team)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(team); n != 0 {
+		t.Fatalf("a new team has %d events", n)
+	}
+	c := coach.Caller{TeamID: team, UserID: "U1", Loc: time.UTC}
+	d := newDeal(t, s, team, "U1", "Acme")
+	change := func(decide func(coach.Deal) (coach.Event, error)) {
+		t.Helper()
+		if _, _, err := s.Change(ctx, c, d.ID, func(d coach.Deal, _ []coach.Event) (coach.Event, error) { return decide(d) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	change(func(d coach.Deal) (coach.Event, error) { return coach.Move(c, d, coach.Contact, t0.Add(time.Hour)) })
+	if _, _, err := s.Undo(ctx, c, t0.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	change(func(d coach.Deal) (coach.Event, error) { return coach.Archive(c, d, t0.Add(3*time.Hour)) })
+	newDeal(t, s, other, "U1", "Globex")
+	if n := count(team); n != 4 {
+		t.Errorf("%d events, want 4: the creation, the move, its revert and the archiving", n)
+	}
+	if n := count(other); n != 1 {
+		t.Errorf("the other team has %d events, want 1", n)
+	}
+}

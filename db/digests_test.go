@@ -28,7 +28,7 @@ func subscribe(t *testing.T, store *db.DB, team, channel string, s coach.Schedul
 
 func TestDigestSubscriptions(t *testing.T) {
 	ctx := context.Background()
-	store := dbtest.New(t)
+	store := dbtest.New(t) // it lists the active digests of every team
 	since := time.Date(2026, 10, 20, 12, 0, 0, 0, time.UTC)
 	ny := coach.Schedule{Weekday: time.Monday, Hour: 9, Zone: "America/New_York"}
 	sub := subscribe(t, store, "T1", "C1", ny, since)

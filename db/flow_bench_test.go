@@ -14,7 +14,7 @@ import (
 //
 //	go test -run '^$' -bench Pictures -benchtime 20x ./db/
 func BenchmarkPictures(b *testing.B) {
-	s := dbtest.New(b)
+	s := dbtest.New(b) // of its own: the timings see only the two teams made here
 	to := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	bigTeam(b, s, "TOTHER", to, 1)
 	bigTeam(b, s, "TBIG", to, 14)

@@ -61,8 +61,8 @@ func history(t *testing.T, s *db.DB, team string, t0 time.Time, steps ...step) i
 }
 
 func TestTransitions(t *testing.T) {
-	s := dbtest.New(t)
-	const team = "T1"
+	s := dbtest.Shared(t)
+	team := dbtest.TeamID(t)
 	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	day := func(d float64) time.Time { return t0.Add(time.Duration(d * 24 * float64(time.Hour))) }
 	// A skip, a move back, then lost.
@@ -76,7 +76,7 @@ func TestTransitions(t *testing.T) {
 	// Moves after the window do not count; a reopen is a move from lost.
 	history(t, s, team, t0, step{"closing", 1}, step{"lost", 4}, step{"reopen", 7}, step{"won", 25})
 	// Another team's deals do not count.
-	history(t, s, "T2", t0, step{"prospecting", 4}, step{"contact", 5})
+	history(t, s, dbtest.TeamID(t), t0, step{"prospecting", 4}, step{"contact", 5})
 
 	tests := []struct {
 		name     string
@@ -115,8 +115,8 @@ func TestTransitions(t *testing.T) {
 }
 
 func TestWonCycleWeeks(t *testing.T) {
-	s := dbtest.New(t)
-	const team = "T1"
+	s := dbtest.Shared(t)
+	team := dbtest.TeamID(t)
 	to := time.Date(2026, 4, 6, 9, 0, 0, 0, time.UTC)
 	t0 := to.AddDate(0, 0, -50) // day 50 is to
 	// Week 0 is days 29–36, week 1 days 36–43, week 2 days 43–50.
@@ -127,7 +127,7 @@ func TestWonCycleWeeks(t *testing.T) {
 	history(t, s, team, t0, step{"contact", 20}, step{"won", 44}, step{"archive", 44.5})   // archived
 	history(t, s, team, t0, step{"contact", 20}, step{"won", 41}, step{"undo", 41.5})      // the win was undone
 	history(t, s, team, t0, step{"contact", 20}, step{"lost", 42})                         // lost
-	history(t, s, "T2", t0, step{"contact", 20}, step{"won", 42})                          // another team
+	history(t, s, dbtest.TeamID(t), t0, step{"contact", 20}, step{"won", 42})              // another team
 
 	got, err := s.WonCycleWeeks(context.Background(), team, to, 3)
 	if err != nil {
@@ -174,7 +174,7 @@ func TestWonCycleWeeks(t *testing.T) {
 		}
 	})
 	t.Run("NoWins", func(t *testing.T) {
-		got, err := s.WonCycleWeeks(context.Background(), "T9", to, 12)
+		got, err := s.WonCycleWeeks(context.Background(), dbtest.TeamID(t), to, 12)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -56,7 +56,7 @@ func TestImportMemoryFlat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports 30,000 rows")
 	}
-	s := dbtest.New(t)
+	s := dbtest.Shared(t)
 	path := filepath.Join(t.TempDir(), "big.csv")
 	size := writeHistory(t, path, 6000)
 	f, err := os.Open(path)
@@ -87,7 +87,7 @@ func TestImportMemoryFlat(t *testing.T) {
 			}
 		}
 	}()
-	res, err := s.ImportCSV(context.Background(), "TBIG", f, time.Now())
+	res, err := s.ImportCSV(context.Background(), dbtest.TeamID(t), f, time.Now())
 	close(stop)
 	wg.Wait()
 	if err != nil {

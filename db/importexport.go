@@ -640,6 +640,15 @@ ORDER BY d.number, e.at, e.id`
 	return coach.Exportable(out), nil
 }
 
+// CountEvents returns how many events the logs of the team's deals hold,
+// archived deals and reverted events included: the measure of "nothing
+// changed" for a team.
+func (s *DB) CountEvents(ctx context.Context, teamID string) (int, error) {
+	var n int
+	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM events WHERE team_id = $1`, teamID)
+	return n, translate(err)
+}
+
 // CountDeals returns how many deals of the team have an external id that
 // starts with prefix (archived ones included).
 func (s *DB) CountDeals(ctx context.Context, teamID, prefix string) (int, error) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"salescoach/coach"
 	"salescoach/db/dbtest"
 )
 
@@ -15,7 +16,7 @@ import (
 // sequence, so nothing tells how many deals it had and a reinstall starts
 // again at #1.
 func TestPurgeLeavesNothing(t *testing.T) {
-	s := dbtest.New(t)
+	s := dbtest.New(t) // PurgeTeams deletes every team due, not only this test's
 	ctx := context.Background()
 	const team = "TPURGE"
 	newDeal(t, s, team, "U1", "Acme")
@@ -57,5 +58,45 @@ WHERE table_schema = 'public' AND column_name = 'team_id' ORDER BY 1`); err != n
 	}
 	if d := newDeal(t, s, "TKEEP", "U1", "Hooli"); d.Number != 2 {
 		t.Errorf("another team's next deal is #%d, want #2: its numbering must not change", d.Number)
+	}
+}
+
+// TestPurgeAfter: an uninstall schedules the deletion of the team's data,
+// a second uninstall keeps the first date, and installing again calls it
+// off; another team's schedule is its own.
+func TestPurgeAfter(t *testing.T) {
+	s := dbtest.Shared(t)
+	ctx := context.Background()
+	team, other := dbtest.TeamID(t), dbtest.TeamID(t)
+	newDeal(t, s, team, "U1", "Acme")
+	newDeal(t, s, other, "U1", "Globex")
+	scheduled := func(team string) (time.Time, bool) {
+		t.Helper()
+		at, ok, err := s.PurgeAfter(ctx, team)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return at, ok
+	}
+	if at, ok := scheduled(team); ok {
+		t.Fatalf("an installed team's deletion is due %v", at)
+	}
+	due := t0.Add(30 * 24 * time.Hour)
+	for _, purge := range []time.Time{due, due.Add(24 * time.Hour)} {
+		if err := s.Uninstall(ctx, team, "app_uninstalled", t0, purge); err != nil {
+			t.Fatal(err)
+		}
+		if at, ok := scheduled(team); !ok || !at.Equal(due) {
+			t.Errorf("after an uninstall: due %v (%v), want %v", at, ok, due)
+		}
+	}
+	if at, ok := scheduled(other); ok {
+		t.Errorf("the other team's deletion is due %v", at)
+	}
+	if err := s.SaveInstallation(ctx, coach.Installation{TeamID: team, BotUserID: "UBOT", BotToken: []byte("sealed"), InstalledAt: t0.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if at, ok := scheduled(team); ok {
+		t.Errorf("installed again, yet the deletion is due %v", at)
 	}
 }

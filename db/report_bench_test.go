@@ -31,7 +31,7 @@ func bigTeam(tb testing.TB, s *db.DB, team string, to time.Time, seed uint64) {
 //
 //	go test -run '^$' -bench Report -benchtime 20x ./db/
 func BenchmarkReport(b *testing.B) {
-	s := dbtest.New(b)
+	s := dbtest.New(b) // of its own: the timings see only the two teams made here
 	to := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	bigTeam(b, s, "TOTHER", to, 1) // a neighbour: the report reads one team's rows
 	bigTeam(b, s, "TBIG", to, 14)

@@ -203,6 +203,21 @@ ON CONFLICT (team_id) DO NOTHING`
 	})
 }
 
+// PurgeAfter returns when the deletion of the team's data is due, and false
+// when none is scheduled: the workspace never uninstalled the app, installed
+// it again, or PurgeTeams called the deletion off.
+func (s *DB) PurgeAfter(ctx context.Context, teamID string) (time.Time, bool, error) {
+	var at time.Time
+	err := s.db.GetContext(ctx, &at, `SELECT purge_after FROM team_purges WHERE team_id = $1`, teamID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, translate(err)
+	}
+	return at.UTC(), true, nil
+}
+
 // PurgeTeams deletes every workspace whose deletion is due at now, with all
 // its rows (every table references teams with ON DELETE CASCADE), its Events
 // API deliveries and its deal-number sequence, and returns
