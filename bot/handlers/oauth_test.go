@@ -34,28 +34,33 @@ type installer struct {
 	base    string
 	now     time.Time
 	t       *testing.T
+	// team maps an authorization code to the workspace it installs: two
+	// of the installer's own on the shared database.
+	team map[string]string
 }
 
-// tokens maps an authorization code to the workspace and token Slack gives.
-var tokens = map[string][2]string{
-	"code-a": {"TA", "xoxb-1111-aaaa-SECRET-A"},
-	"code-b": {"TB", "xoxb-2222-bbbb-SECRET-B"},
+// tokens maps an authorization code to the bot token Slack gives.
+var tokens = map[string]string{
+	"code-a": "xoxb-1111-aaaa-SECRET-A",
+	"code-b": "xoxb-2222-bbbb-SECRET-B",
 }
 
 func newInstaller(t *testing.T) *installer {
 	t.Helper()
-	in := &installer{store: dbtest.New(t), t: t, now: time.Now()}
+	in := &installer{store: dbtest.Shared(t), t: t, now: time.Now(),
+		team: map[string]string{"code-a": dbtest.TeamID(t), "code-b": dbtest.TeamID(t)}}
 	in.api = bottest.NewAPI(t, bottest.Handlers{
 		"/oauth.v2.access": func(w http.ResponseWriter, r *http.Request) {
 			r.ParseForm()
 			w.Header().Set("Content-Type", "application/json")
 			tok, ok := tokens[r.PostForm.Get("code")]
+			team := in.team[r.PostForm.Get("code")]
 			if !ok || r.PostForm.Get("client_id") != "111.222" || r.PostForm.Get("client_secret") != "shh" || r.PostForm.Get("redirect_uri") != redirectURL {
 				fmt.Fprint(w, `{"ok":false,"error":"invalid_code"}`)
 				return
 			}
 			fmt.Fprintf(w, `{"ok":true,"access_token":%q,"token_type":"bot","scope":"commands,chat:write","bot_user_id":"UBOT",
-				"app_id":"A0001","team":{"id":%q,"name":"Acme %s"},"enterprise":null,"authed_user":{"id":"UADMIN"}}`, tok[1], tok[0], tok[0])
+				"app_id":"A0001","team":{"id":%q,"name":"Acme %s"},"enterprise":null,"authed_user":{"id":"UADMIN"}}`, tok, team, team)
 		},
 	})
 	var err error
@@ -135,55 +140,62 @@ func TestInstallStoresTokenSealed(t *testing.T) {
 	t.Parallel()
 	in := newInstaller(t)
 	ctx := context.Background()
+	ta, tb := in.team["code-a"], in.team["code-b"]
 	for _, code := range []string{"code-a", "code-b"} {
 		loc, cookie := in.start()
 		status, page := in.callback(code, loc.Query().Get("state"), cookie)
-		if status != http.StatusOK || !strings.Contains(page, "Sales Coach is installed in Acme "+tokens[code][0]) {
+		if status != http.StatusOK || !strings.Contains(page, "Sales Coach is installed in Acme "+in.team[code]) {
 			t.Fatalf("%s: status %d: %s", code, status, page)
 		}
 	}
 
-	// The plaintext is nowhere in the table, in any encoding.
+	// The plaintext is nowhere in the workspaces' rows, in any encoding.
+	// Raw SQL on purpose: the store's API hands out the sealed token only,
+	// and what is at stake is what the column itself holds.
 	var dump string
-	if err := in.store.SQL().QueryRow(`SELECT string_agg(row_to_json(i)::text || encode(bot_token, 'escape'), ' ') FROM installations i`).Scan(&dump); err != nil {
+	if err := in.store.SQL().QueryRow(`SELECT string_agg(row_to_json(i)::text || encode(bot_token, 'escape'), ' ') FROM installations i WHERE team_id IN ($1, $2)`, ta, tb).Scan(&dump); err != nil {
 		t.Fatal(err)
 	}
+	if !strings.Contains(dump, ta) || !strings.Contains(dump, tb) {
+		t.Fatalf("the installations' rows were not read: %s", dump)
+	}
 	for _, tok := range tokens {
-		for _, form := range []string{tok[1], "SECRET", hex.EncodeToString([]byte(tok[1]))} {
+		for _, form := range []string{tok, "SECRET", hex.EncodeToString([]byte(tok))} {
 			if strings.Contains(dump, form) {
 				t.Errorf("installations holds %q", form)
 			}
 		}
 	}
-	inst, err := in.store.Installation(ctx, "TA")
-	if err != nil || inst.BotUserID != "UBOT" || inst.InstalledBy != "UADMIN" || inst.TeamName != "Acme TA" {
+	inst, err := in.store.Installation(ctx, ta)
+	if err != nil || inst.BotUserID != "UBOT" || inst.InstalledBy != "UADMIN" || inst.TeamName != "Acme "+ta {
 		t.Fatalf("installation %+v (%v)", inst, err)
 	}
-	if _, err := in.sealer.Open(inst.BotToken, "TB"); err == nil {
-		t.Error("TA's sealed token opens as TB's")
+	if _, err := in.sealer.Open(inst.BotToken, tb); err == nil {
+		t.Error("the first workspace's sealed token opens as the second's")
 	}
 
 	// Each workspace's calls use its own token, and only its own.
-	for _, team := range []string{"TA", "TB"} {
+	for _, team := range []string{ta, tb} {
 		if err := in.app.PublishHome(ctx, team, "U1", nil); err != nil {
 			t.Fatalf("publish home in %s: %v", team, err)
 		}
 	}
 	pubs := in.api.Calls("views.publish")
-	if len(pubs) != 2 || pubs[0].Token != tokens["code-a"][1] || pubs[1].Token != tokens["code-b"][1] {
+	if len(pubs) != 2 || pubs[0].Token != tokens["code-a"] || pubs[1].Token != tokens["code-b"] {
 		t.Errorf("tokens used: %q and %q", pubs[0].Token, pubs[1].Token)
 	}
-	if _, err := in.clients.Client(ctx, "TC"); !errors.Is(err, transport.ErrNoSlack) {
+	if _, err := in.clients.Client(ctx, dbtest.TeamID(t)); !errors.Is(err, transport.ErrNoSlack) {
 		t.Errorf("a workspace that did not install got a client (err %v)", err)
 	}
 
 	// Uninstalling forgets the token at once.
-	in.app.Dispatch(ctx, transport.Inbound{Event: []byte(`{"type":"event_callback","team_id":"TA","event_id":"EvBye","event":{"type":"app_uninstalled"}}`)})
-	if _, err := in.clients.Client(ctx, "TA"); !errors.Is(err, transport.ErrNoSlack) {
-		t.Errorf("after the uninstall TA still has a client (err %v)", err)
+	// (Event ids are the database's, across teams: this one is the test's.)
+	in.app.Dispatch(ctx, transport.Inbound{Event: []byte(`{"type":"event_callback","team_id":"` + ta + `","event_id":"EvBye` + ta + `","event":{"type":"app_uninstalled"}}`)})
+	if _, err := in.clients.Client(ctx, ta); !errors.Is(err, transport.ErrNoSlack) {
+		t.Errorf("after the uninstall the first workspace still has a client (err %v)", err)
 	}
-	if _, err := in.clients.Client(ctx, "TB"); err != nil {
-		t.Errorf("TB lost its client: %v", err)
+	if _, err := in.clients.Client(ctx, tb); err != nil {
+		t.Errorf("the second workspace lost its client: %v", err)
 	}
 }
 
@@ -221,7 +233,7 @@ func TestInstallRefused(t *testing.T) {
 			if n := len(in.api.Calls("oauth.v2.access")); n != 0 {
 				t.Errorf("the code was exchanged (%d calls) despite a bad state", n)
 			}
-			if _, err := in.store.Installation(context.Background(), "TA"); coach.ErrorCode(err) != coach.ENotFound {
+			if _, err := in.store.Installation(context.Background(), in.team["code-a"]); coach.ErrorCode(err) != coach.ENotFound {
 				t.Errorf("an installation was stored (err %v)", err)
 			}
 		})
@@ -242,11 +254,11 @@ func TestInstalledClientsFallback(t *testing.T) {
 	ctx := context.Background()
 	c := in.clients
 	c.Fallback = transport.StaticClients{Token: "xoxb-single", APIURL: in.api.URL()}
-	c.FallbackTeam = "T1"
-	if _, err := c.Client(ctx, "T1"); err != nil {
+	c.FallbackTeam = dbtest.TeamID(t)
+	if _, err := c.Client(ctx, c.FallbackTeam); err != nil {
 		t.Errorf("the single workspace lost its token: %v", err)
 	}
-	if _, err := c.Client(ctx, "T2"); !errors.Is(err, transport.ErrNoSlack) {
+	if _, err := c.Client(ctx, dbtest.TeamID(t)); !errors.Is(err, transport.ErrNoSlack) {
 		t.Errorf("another workspace got the single workspace's token (err %v)", err)
 	}
 }
@@ -269,8 +281,8 @@ func TestInstallStateWorksOnce(t *testing.T) {
 	if n := len(in.api.Calls("oauth.v2.access")); n != 1 {
 		t.Errorf("oauth.v2.access called %d times, want once", n)
 	}
-	if _, err := in.store.Installation(context.Background(), "TB"); coach.ErrorCode(err) != coach.ENotFound {
-		t.Errorf("the second use installed TB (err %v)", err)
+	if _, err := in.store.Installation(context.Background(), in.team["code-b"]); coach.ErrorCode(err) != coach.ENotFound {
+		t.Errorf("the second use installed the second workspace (err %v)", err)
 	}
 	// A fresh install link still works.
 	loc, cookie = in.start()
@@ -290,18 +302,21 @@ func TestCommandFromWorkspaceNotInstalled(t *testing.T) {
 		t.Fatalf("install: %d %s", status, page)
 	}
 	s := &bottest.Slack{T: t, BaseURL: in.base}
-	if r := s.Command("TA", "U1", "/deal", "add Acme 12k"); !strings.Contains(r.Text, "#1") {
-		t.Errorf("TA's member: %q", r.Text)
+	if r := s.Command(in.team["code-a"], "U1", "/deal", "add Acme 12k"); !strings.Contains(r.Text, "#1") {
+		t.Errorf("the installed workspace's member: %q", r.Text)
 	}
-	r := s.Command("TZ", "U1", "/deal", "add Acme 12k")
+	outside := dbtest.TeamID(t)
+	r := s.Command(outside, "U1", "/deal", "add Acme 12k")
 	for _, want := range []string{"only for members of the workspace that installed it", "只为安装它的工作区的成员服务"} {
 		if !strings.Contains(r.Text, want) {
 			t.Errorf("a workspace that did not install: %q, want %q", r.Text, want)
 		}
 	}
-	var n int
-	in.store.SQL().QueryRow(`SELECT (SELECT count(*) FROM deals WHERE team_id = 'TZ') + (SELECT count(*) FROM teams WHERE id = 'TZ')`).Scan(&n)
-	if n != 0 {
-		t.Errorf("%d rows stored for a workspace that did not install", n)
+	if !knownTeam(t, in.store, in.team["code-a"]) || countEvents(t, in.store, in.team["code-a"]) == 0 {
+		t.Fatal("the installed workspace and its deal are not seen: the checks below would see nothing either")
+	}
+	// Every deal's log starts with its creation: no events, no deals.
+	if n := countEvents(t, in.store, outside); n != 0 || knownTeam(t, in.store, outside) {
+		t.Errorf("stored for a workspace that did not install: the workspace, or deals with %d events", n)
 	}
 }

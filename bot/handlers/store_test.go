@@ -9,22 +9,35 @@ import (
 	"salescoach/bot/handlers"
 	"salescoach/coach"
 	"salescoach/db"
+	"salescoach/db/dbtest"
 )
 
 // The in-memory store stands in for the database in the tests.
 var _ handlers.Store = (*bottest.MemStore)(nil)
 
-// countEvents counts the events of every deal's log in a store: the
-// measure of "nothing changed".
-func countEvents(t testing.TB, s handlers.Store) int {
+// The tests on dbtest.Shared's database keep to teams of their own
+// (dbtest.TeamID).
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+// countEvents counts the events of every deal's log: the measure of
+// "nothing changed". In memory it counts every team's; the database,
+// shared between tests, counts those of the teams given.
+func countEvents(t testing.TB, s handlers.Store, teams ...string) int {
 	t.Helper()
 	switch s := s.(type) {
 	case *bottest.MemStore:
 		return s.Events()
 	case *db.DB:
-		var n int
-		if err := s.SQL().QueryRow(`SELECT count(*) FROM events`).Scan(&n); err != nil {
-			t.Fatal(err)
+		if len(teams) == 0 {
+			t.Fatal("countEvents on the database: name the test's teams")
+		}
+		n := 0
+		for _, team := range teams {
+			c, err := s.CountEvents(context.Background(), team)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n += c
 		}
 		return n
 	}
@@ -65,6 +78,17 @@ func knownUser(t testing.TB, s handlers.Store, team, user string) bool {
 		t.Fatal(err)
 	}
 	return known
+}
+
+// knownTeam reports whether the database holds the team: only a team it
+// holds has a reporting currency, which Sighting reads with the user.
+func knownTeam(t testing.TB, s *db.DB, team string) bool {
+	t.Helper()
+	_, m, _, err := s.Sighting(context.Background(), "v0=team-"+bottest.TriggerID(), time.Now(), team, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Currency != ""
 }
 
 // countKind counts the events of one kind in a team's logs, reverted or not.
