@@ -22,18 +22,19 @@ import (
 // forecastNow is when the forecast tests ask.
 var forecastNow = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 
-// forecastFixture is a bot whose team T1 has 200 days of a known process's
-// history (reps demo.RepID("T1", i)), team T2 a single deal, and UBOSS as a
-// manager; it answers as of forecastNow.
+// forecastFixture is a bot whose team (f.team) has 200 days of a known
+// process's history (reps demo.RepID(f.team, i)), and UBOSS as a manager; it
+// answers as of forecastNow.
 func forecastFixture(t *testing.T) *fixture {
 	t.Helper()
-	return importedFixture(t, "T1", demo.KnownProcess.Run("T1", forecastNow, 200, 7), forecastNow)
+	team := dbtest.TeamID(t)
+	return importedFixture(t, team, demo.KnownProcess.Run(team, forecastNow, 200, 7), forecastNow)
 }
 
 func TestCoachForecast(t *testing.T) {
 	t.Parallel()
 	f := forecastFixture(t)
-	want, acc, err := jobs.TeamForecast(context.Background(), f.db, "T1", forecastNow, 30)
+	want, acc, err := jobs.TeamForecast(context.Background(), f.db, f.team, forecastNow, 30)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +43,7 @@ func TestCoachForecast(t *testing.T) {
 	}
 
 	t.Run("ManagerSeesTheTeam", func(t *testing.T) {
-		reply := f.slack.Command("T1", "UBOSS", "/coach", "forecast")
+		reply := f.slack.Command(f.team, "UBOSS", "/coach", "forecast")
 		if reply.ResponseType != "ephemeral" {
 			t.Errorf("response_type %q, want ephemeral", reply.ResponseType)
 		}
@@ -59,7 +60,7 @@ func TestCoachForecast(t *testing.T) {
 	})
 
 	t.Run("RepSeesOwnDealsOnly", func(t *testing.T) {
-		rep := demo.RepID("T1", 0)
+		rep := demo.RepID(f.team, 0)
 		var own []string
 		var expected float64
 		for _, d := range want.Deals {
@@ -71,7 +72,7 @@ func TestCoachForecast(t *testing.T) {
 		if len(own) == 0 {
 			t.Fatal("the rep has no open deal")
 		}
-		all := f.slack.Command("T1", rep, "/coach", "forecast").AllText()
+		all := f.slack.Command(f.team, rep, "/coach", "forecast").AllText()
 		hasAll(t, all, fmt.Sprintf("Your %d open deals over the next 30 days: %.1f wins expected.", len(own), expected))
 		hasAll(t, all, own[:min(len(own), 10)]...)
 		for _, d := range want.Deals {
@@ -88,7 +89,7 @@ func TestCoachForecast(t *testing.T) {
 
 	t.Run("Window", func(t *testing.T) {
 		for _, args := range []string{"days 60", "60 days", "60d", "60天"} {
-			if all := f.slack.Command("T1", "UBOSS", "/coach", "forecast "+args).AllText(); !strings.Contains(all, "Forecast of the next 60 days") {
+			if all := f.slack.Command(f.team, "UBOSS", "/coach", "forecast "+args).AllText(); !strings.Contains(all, "Forecast of the next 60 days") {
 				t.Errorf("/coach forecast %s:\n%s", args, all)
 			}
 		}
@@ -97,7 +98,7 @@ func TestCoachForecast(t *testing.T) {
 	t.Run("BadWindow", func(t *testing.T) {
 		before := f.events(t)
 		for _, args := range []string{"days 0", "days abc", "days 1000", "-5", "team"} {
-			reply := f.slack.Command("T1", "UBOSS", "/coach", "forecast "+args)
+			reply := f.slack.Command(f.team, "UBOSS", "/coach", "forecast "+args)
 			if !strings.Contains(reply.Text, "is not a forecast window. Give 1 to 366 days, e.g. /coach forecast days 30.") || len(reply.Blocks) != 1 {
 				t.Errorf("/coach forecast %s: want one friendly line, got %q and %d blocks", args, reply.Text, len(reply.Blocks))
 			}
@@ -108,24 +109,25 @@ func TestCoachForecast(t *testing.T) {
 	})
 
 	t.Run("Chinese", func(t *testing.T) {
-		f.slack.Command("T1", "UBOSS", "/coach", "lang zh")
-		defer f.slack.Command("T1", "UBOSS", "/coach", "lang en")
-		hasAll(t, f.slack.Command("T1", "UBOSS", "/coach", "预测").AllText(),
+		f.slack.Command(f.team, "UBOSS", "/coach", "lang zh")
+		defer f.slack.Command(f.team, "UBOSS", "/coach", "lang en")
+		hasAll(t, f.slack.Command(f.team, "UBOSS", "/coach", "预测").AllText(),
 			"未来 30 天的预测（截至 2026-12-01）", "*赢单：*", "*准确度：*过去 3 个月", "*最可能成交*", "赢单概率")
-		hasAll(t, f.slack.Command("T1", "UBOSS", "/coach", "预测 天 1000").Text, "不是有效的预测天数")
+		hasAll(t, f.slack.Command(f.team, "UBOSS", "/coach", "预测 天 1000").Text, "不是有效的预测天数")
 	})
 
 	t.Run("TooLittleHistory", func(t *testing.T) {
-		f.slack.Command("T2", "UBOSS", "/deal", "add Acme 12k closing")
+		other := dbtest.TeamID(t) // a new team with a single deal
+		f.slack.Command(other, "UBOSS", "/deal", "add Acme 12k closing")
 		for _, user := range []string{"UBOSS", "U2"} {
-			if all := f.slack.Command("T2", user, "/coach", "forecast").AllText(); !strings.Contains(all, "Too little history to forecast the next 30 days: it needs 20 past deals, 5 of them won within 30 days.") {
+			if all := f.slack.Command(other, user, "/coach", "forecast").AllText(); !strings.Contains(all, "Too little history to forecast the next 30 days: it needs 20 past deals, 5 of them won within 30 days.") {
 				t.Errorf("%s on a new team:\n%s", user, all)
 			}
 		}
 	})
 
 	t.Run("RepWithoutDeals", func(t *testing.T) {
-		if all := f.slack.Command("T1", "UNEW", "/coach", "forecast").AllText(); !strings.Contains(all, "You have no open deals to forecast.") {
+		if all := f.slack.Command(f.team, "UNEW", "/coach", "forecast").AllText(); !strings.Contains(all, "You have no open deals to forecast.") {
 			t.Errorf("a rep with no deal:\n%s", all)
 		}
 	})
@@ -152,8 +154,9 @@ func (panickingForecasts) ForecastTeam(context.Context, string, time.Time) (fore
 // line, and nothing else is posted.
 func TestCoachForecastLater(t *testing.T) {
 	t.Parallel()
-	store := dbtest.New(t)
-	if _, err := store.Import(context.Background(), "T1", demo.KnownProcess.Run("T1", forecastNow, 200, 7), forecastNow); err != nil {
+	store := dbtest.Shared(t)
+	team := dbtest.TeamID(t)
+	if _, err := store.Import(context.Background(), team, demo.KnownProcess.Run(team, forecastNow, 200, 7), forecastNow); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
@@ -172,7 +175,7 @@ func TestCoachForecastLater(t *testing.T) {
 			srv := httptest.NewServer((&transport.Server{App: app, SigningSecret: bottest.Secret}).Handler())
 			t.Cleanup(srv.Close)
 			s := &bottest.Slack{T: t, BaseURL: srv.URL}
-			form := bottest.Form("T1", "UBOSS", "/coach", "forecast")
+			form := bottest.Form(team, "UBOSS", "/coach", "forecast")
 			form.Set("response_url", api.ResponseURL("forecast"))
 			reply := s.Post("/slack/commands", "application/x-www-form-urlencoded", []byte(form.Encode()), true).Message(t)
 			if !strings.Contains(reply.Text, "The answer will appear here") {

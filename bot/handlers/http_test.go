@@ -18,39 +18,40 @@ import (
 )
 
 // fixture is a bot behind a real HTTP server, and a fake Slack that signs its
-// requests. Its store is in memory (newFixture) or a fresh PostgreSQL
-// database (newDBFixture) for what only the database keeps.
+// requests. Its store is in memory (newFixture) or the PostgreSQL database
+// the package's tests share (newDBFixture) for what only the database keeps.
 type fixture struct {
 	store handlers.Store
 	db    *db.DB // the real store; nil in memory
 	app   *handlers.App
 	slack *bottest.Slack
+	team  string // the test's team: T1 in memory, one of its own on the database
 }
 
 func newFixture(t *testing.T, managers ...string) *fixture {
 	t.Helper()
-	return serveFixture(t, bottest.NewMemStore(), managers)
+	return serveFixture(t, bottest.NewMemStore(), "T1", managers)
 }
 
 func newDBFixture(t *testing.T, managers ...string) *fixture {
 	t.Helper()
-	return serveFixture(t, dbtest.New(t), managers)
+	return serveFixture(t, dbtest.Shared(t), dbtest.TeamID(t), managers)
 }
 
-func serveFixture(t *testing.T, store handlers.Store, managers []string) *fixture {
+func serveFixture(t *testing.T, store handlers.Store, team string, managers []string) *fixture {
 	t.Helper()
 	app := handlers.New(handlers.Config{Store: store, Managers: managers})
 	srv := httptest.NewServer((&transport.Server{App: app, SigningSecret: bottest.Secret}).Handler())
 	t.Cleanup(srv.Close)
 	real, _ := store.(*db.DB)
-	return &fixture{store: store, db: real, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}}
+	return &fixture{store: store, db: real, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}, team: team}
 }
 
-// events counts the events of every deal's log: the measure of "nothing
-// changed".
+// events counts the events of every deal's log (of every team in memory, of
+// the fixture's team on the database): the measure of "nothing changed".
 func (f *fixture) events(t *testing.T) int {
 	t.Helper()
-	return countEvents(t, f.store)
+	return countEvents(t, f.store, f.team)
 }
 
 func (f *fixture) deals(t *testing.T, team string) []coach.Deal {

@@ -13,15 +13,14 @@ import (
 	"salescoach/bot/handlers"
 	"salescoach/bot/transport"
 	"salescoach/coach"
-	"salescoach/db"
 	"salescoach/db/dbtest"
 )
 
 // statsNow is when the stats tests ask: the end of the history example.
 var statsNow = time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
 
-// historyFixture is a bot whose team T1 holds the history example, answering
-// as of statsNow, with U0001…U0004 as reps and UBOSS as a manager.
+// historyFixture is a bot whose team (f.team) holds the history example,
+// answering as of statsNow, with U0001…U0004 as reps and UBOSS as a manager.
 func historyFixture(t *testing.T) *fixture {
 	t.Helper()
 	f, err := os.Open("../../testdata/history-example.csv")
@@ -33,26 +32,26 @@ func historyFixture(t *testing.T) *fixture {
 	if len(bad) > 0 {
 		t.Fatal(bad)
 	}
-	return importedFixture(t, "T1", coach.History{Rows: rows}, statsNow)
+	return importedFixture(t, dbtest.TeamID(t), coach.History{Rows: rows}, statsNow)
 }
 
 // importedFixture is a bot whose team holds the history h, answering as of
 // now, with UBOSS as a manager.
 func importedFixture(t *testing.T, team string, h coach.History, now time.Time) *fixture {
 	t.Helper()
-	store := dbtest.New(t)
+	store := dbtest.Shared(t)
 	if _, err := store.Import(context.Background(), team, h, now); err != nil {
 		t.Fatal(err)
 	}
 	app := handlers.New(handlers.Config{Store: store, Managers: []string{"UBOSS"}, Now: func() time.Time { return now }})
 	srv := httptest.NewServer((&transport.Server{App: app, SigningSecret: bottest.Secret}).Handler())
 	t.Cleanup(srv.Close)
-	return &fixture{store: store, db: store, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}}
+	return &fixture{store: store, db: store, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}, team: team}
 }
 
-func report(t *testing.T, s *db.DB, owner string, weeks int) coach.Report {
+func report(t *testing.T, f *fixture, owner string, weeks int) coach.Report {
 	t.Helper()
-	r, err := s.ReportFor(context.Background(), "T1", owner, statsNow.AddDate(0, 0, -7*weeks), statsNow)
+	r, err := f.db.ReportFor(context.Background(), f.team, owner, statsNow.AddDate(0, 0, -7*weeks), statsNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,11 +63,11 @@ func TestCoachStats(t *testing.T) {
 	f := historyFixture(t)
 
 	t.Run("ManagerSeesTheTeam", func(t *testing.T) {
-		reply := f.slack.Command("T1", "UBOSS", "/coach", "stats")
+		reply := f.slack.Command(f.team, "UBOSS", "/coach", "stats")
 		if reply.ResponseType != "ephemeral" {
 			t.Errorf("response_type %q, want ephemeral", reply.ResponseType)
 		}
-		rep := report(t, f.db, "", 13)
+		rep := report(t, f, "", 13)
 		all := reply.AllText()
 		want := []string{
 			"Team sales cycle, last 13 weeks (2025-12-31 – 2026-04-01)",
@@ -105,8 +104,8 @@ func TestCoachStats(t *testing.T) {
 	})
 
 	t.Run("ManagerSeesOneRep", func(t *testing.T) {
-		all := f.slack.Command("T1", "UBOSS", "/coach", "stats <@U0002|bob> weeks 8").AllText()
-		rep := report(t, f.db, "U0002", 8)
+		all := f.slack.Command(f.team, "UBOSS", "/coach", "stats <@U0002|bob> weeks 8").AllText()
+		rep := report(t, f, "U0002", 8)
 		for _, w := range []string{"<@U0002>'s sales cycle, last 8 weeks", fmt.Sprintf("%d of %d", rep.WinRate.Won, rep.WinRate.Won+rep.WinRate.Lost)} {
 			if !strings.Contains(all, w) {
 				t.Errorf("reply lacks %q:\n%s", w, all)
@@ -118,11 +117,11 @@ func TestCoachStats(t *testing.T) {
 	})
 
 	t.Run("RepSeesThemself", func(t *testing.T) {
-		all := f.slack.Command("T1", "U0003", "/coach", "stats").AllText()
+		all := f.slack.Command(f.team, "U0003", "/coach", "stats").AllText()
 		if !strings.Contains(all, "Your sales cycle, last 13 weeks") || strings.Contains(all, "<@U0001>") {
 			t.Errorf("a rep's stats:\n%s", all)
 		}
-		for _, d := range report(t, f.db, "U0003", 13).StaleDeals {
+		for _, d := range report(t, f, "U0003", 13).StaleDeals {
 			if !strings.Contains(all, fmt.Sprintf("#%d %s", d.Deal, d.Name)) {
 				t.Errorf("rep's stale deal #%d missing", d.Deal)
 			}
@@ -131,7 +130,7 @@ func TestCoachStats(t *testing.T) {
 
 	t.Run("RepCannotSeeTheTeam", func(t *testing.T) {
 		for _, args := range []string{"stats team", "stats @U0001"} {
-			all := f.slack.Command("T1", "U0003", "/coach", args).AllText()
+			all := f.slack.Command(f.team, "U0003", "/coach", args).AllText()
 			if !strings.Contains(all, "Only a manager can see the team's or another rep's numbers") {
 				t.Errorf("/coach %s by a rep:\n%s", args, all)
 			}
@@ -140,7 +139,7 @@ func TestCoachStats(t *testing.T) {
 
 	t.Run("BadArguments", func(t *testing.T) {
 		for _, args := range []string{"stats weeks 0", "stats weeks 500", "stats lately", "stats team @U0001"} {
-			all := f.slack.Command("T1", "UBOSS", "/coach", args).AllText()
+			all := f.slack.Command(f.team, "UBOSS", "/coach", args).AllText()
 			if !strings.Contains(all, "Try /coach stats, /coach stats team, /coach stats @rep") {
 				t.Errorf("/coach %s:\n%s", args, all)
 			}
@@ -148,8 +147,8 @@ func TestCoachStats(t *testing.T) {
 	})
 
 	t.Run("InChinese", func(t *testing.T) {
-		f.slack.Command("T1", "UBOSS", "/coach", "lang zh")
-		all := f.slack.Command("T1", "UBOSS", "/coach", "统计 团队 8周").AllText()
+		f.slack.Command(f.team, "UBOSS", "/coach", "lang zh")
+		all := f.slack.Command(f.team, "UBOSS", "/coach", "统计 团队 8周").AllText()
 		for _, w := range []string{"团队销售周期：最近 8 周", "赢率", "瓶颈", "现在需要关注", "按销售", "销售管道速度"} {
 			if !strings.Contains(all, w) {
 				t.Errorf("reply lacks %q:\n%s", w, all)
@@ -161,7 +160,7 @@ func TestCoachStats(t *testing.T) {
 func TestCoachStatsEmptyTeam(t *testing.T) {
 	t.Parallel()
 	f := newDBFixture(t, "UBOSS")
-	all := f.slack.Command("T9", "UBOSS", "/coach", "stats").AllText()
+	all := f.slack.Command(f.team, "UBOSS", "/coach", "stats").AllText()
 	for _, w := range []string{"*Won:* none", "no deal was won or lost in this period", "*Bottleneck:* watch", "Nothing is stuck", "not enough deals closed"} {
 		if !strings.Contains(all, w) {
 			t.Errorf("reply lacks %q:\n%s", w, all)
