@@ -20,16 +20,22 @@ type digestFixture struct {
 	store handlers.Store
 	slack *bottest.Slack
 	api   *bottest.WebAPI
+	team  string // the test's team: T1 in memory, one of its own on the database
 }
 
 func newDigestFixture(t *testing.T) *digestFixture {
 	t.Helper()
-	return newDigestFixtureOn(t, bottest.NewMemStore())
+	return newDigestFixtureOn(t, bottest.NewMemStore(), "T1")
 }
 
-// newDigestFixtureOn is newDigestFixture on a given store (the database, for
-// a preview that reads the team's reports).
-func newDigestFixtureOn(t *testing.T, store handlers.Store) *digestFixture {
+// newDBDigestFixture is newDigestFixture on the package's shared database,
+// for a preview that reads the team's reports.
+func newDBDigestFixture(t *testing.T) *digestFixture {
+	t.Helper()
+	return newDigestFixtureOn(t, dbtest.Shared(t), dbtest.TeamID(t))
+}
+
+func newDigestFixtureOn(t *testing.T, store handlers.Store, team string) *digestFixture {
 	t.Helper()
 	api := bottest.NewWebAPI(t)
 	app := handlers.New(handlers.Config{Store: store, Managers: []string{"UBOSS"},
@@ -43,16 +49,16 @@ func newDigestFixtureOn(t *testing.T, store handlers.Store) *digestFixture {
 			}
 		}
 	})
-	return &digestFixture{store: store, slack: &bottest.Slack{T: t, BaseURL: srv.URL}, api: api}
+	return &digestFixture{store: store, slack: &bottest.Slack{T: t, BaseURL: srv.URL}, api: api, team: team}
 }
 
 func (f *digestFixture) coach(user, text string) bottest.Reply {
-	return f.slack.Command("T1", user, "/coach", text)
+	return f.slack.Command(f.team, user, "/coach", text)
 }
 
 func (f *digestFixture) subs(t *testing.T) []coach.DigestSub {
 	t.Helper()
-	subs, err := f.store.TeamDigests(context.Background(), "T1")
+	subs, err := f.store.TeamDigests(context.Background(), f.team)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +94,7 @@ func TestDigestHere(t *testing.T) {
 		lang    coach.Lang
 	}{
 		{"DefaultsToTheCallersZone", func(f *digestFixture) {
-			f.store.SetProfile(context.Background(), "T1", "UBOSS", "en-US", "America/New_York", false, time.Now())
+			f.store.SetProfile(context.Background(), f.team, "UBOSS", "en-US", "America/New_York", false, time.Now())
 		}, "digest here",
 			[]string{"every Monday at 09:00, America/New_York time. That is your Slack time zone", "The first one comes Mon", "invite me: /invite @Sales Coach"},
 			coach.Schedule{Weekday: time.Monday, Hour: 9, Zone: "America/New_York"}, coach.EN},
@@ -99,7 +105,7 @@ func TestDigestHere(t *testing.T) {
 			[]string{"every Friday at 16:30, Europe/Berlin time. The first one comes Fri"},
 			coach.Schedule{Weekday: time.Friday, Hour: 16, Minute: 30, Zone: "Europe/Berlin"}, coach.EN},
 		{"InChinese", func(f *digestFixture) {
-			f.store.SetProfile(context.Background(), "T1", "UBOSS", "zh-CN", "Asia/Shanghai", false, time.Now())
+			f.store.SetProfile(context.Background(), f.team, "UBOSS", "zh-CN", "Asia/Shanghai", false, time.Now())
 		}, "digest here 周三 08:30",
 			[]string{"好的：我会在本频道每周三 08:30（Asia/Shanghai 时间）发布每周摘要。", "摘要使用中文"},
 			coach.Schedule{Weekday: time.Wednesday, Hour: 8, Minute: 30, Zone: "Asia/Shanghai"}, coach.ZH},
@@ -174,7 +180,7 @@ func TestDigestOffNamesAndStatus(t *testing.T) {
 func (f *digestFixture) staleDeal(t *testing.T, name, owner string) {
 	t.Helper()
 	f.coach("UBOSS", "help") // the team exists from here on
-	if _, _, err := f.store.CreateDeal(context.Background(), "T1", coach.NewDeal{Name: name, OwnerID: owner, ActorID: owner,
+	if _, _, err := f.store.CreateDeal(context.Background(), f.team, coach.NewDeal{Name: name, OwnerID: owner, ActorID: owner,
 		Amount: coach.Money{Currency: "USD"}, Stage: coach.Closing, At: time.Now().AddDate(0, 0, -30)}); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +189,7 @@ func (f *digestFixture) staleDeal(t *testing.T, name, owner string) {
 func TestDigestPreview(t *testing.T) {
 	t.Parallel()
 	t.Run("Unsubscribed", func(t *testing.T) {
-		f := newDigestFixtureOn(t, dbtest.New(t))
+		f := newDBDigestFixture(t)
 		f.staleDeal(t, "Initech", "UREP")
 		reply := f.coach("UBOSS", "digest preview")
 		if reply.ResponseType != "ephemeral" {
@@ -193,7 +199,7 @@ func TestDigestPreview(t *testing.T) {
 			"#1 Initech:* <@UREP> · Closing · 30 days", "Bottleneck:* watch")
 	})
 	t.Run("AsTheChannelGetsIt", func(t *testing.T) {
-		f := newDigestFixtureOn(t, dbtest.New(t))
+		f := newDBDigestFixture(t)
 		f.staleDeal(t, "Initech", "UREP")
 		f.coach("UBOSS", "digest here")
 		f.coach("UBOSS", "digest names off")
@@ -207,10 +213,10 @@ func TestDigestPreview(t *testing.T) {
 
 func TestDigestHereFromTheConsole(t *testing.T) {
 	t.Parallel()
-	store := dbtest.New(t)
+	store := dbtest.Shared(t)
 	app := handlers.New(handlers.Config{Store: store, Managers: []string{"UBOSS"}})
 	var out strings.Builder
-	if err := app.Console(context.Background(), strings.NewReader("/coach digest here\n/coach digest preview\n"), &out, "T1", "UBOSS", ""); err != nil {
+	if err := app.Console(context.Background(), strings.NewReader("/coach digest here\n/coach digest preview\n"), &out, dbtest.TeamID(t), "UBOSS", ""); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"Run /coach digest here in the Slack channel", "Preview, only you see this. Weekly sales digest"} {
@@ -223,7 +229,7 @@ func TestDigestHereFromTheConsole(t *testing.T) {
 func TestDigestNotInADirectMessage(t *testing.T) {
 	t.Parallel()
 	f := newDigestFixture(t)
-	body := bottest.Form("T1", "UBOSS", "/coach", "digest here")
+	body := bottest.Form(f.team, "UBOSS", "/coach", "digest here")
 	body.Set("channel_id", "D0123")
 	reply := f.slack.Post("/slack/commands", "application/x-www-form-urlencoded", []byte(body.Encode()), true).Message(t)
 	contains(t, reply, "Run /coach digest here in the Slack channel, public or private")
@@ -235,7 +241,7 @@ func TestDigestNotInADirectMessage(t *testing.T) {
 func TestDigestNotInAGroupDirectMessage(t *testing.T) {
 	t.Parallel()
 	f := newDigestFixture(t)
-	body := bottest.Form("T1", "UBOSS", "/coach", "digest here monday 09:00")
+	body := bottest.Form(f.team, "UBOSS", "/coach", "digest here monday 09:00")
 	body.Set("channel_id", "G0123ABC")
 	body.Set("channel_name", "mpdm-boss--rep--ann-1")
 	reply := f.slack.Post("/slack/commands", "application/x-www-form-urlencoded", []byte(body.Encode()), true).Message(t)

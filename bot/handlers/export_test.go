@@ -83,18 +83,19 @@ func newFakeFiles(t *testing.T) *fakeFiles {
 func TestDealExportToDirectMessages(t *testing.T) {
 	t.Parallel()
 	ff := newFakeFiles(t)
-	store := dbtest.New(t)
+	store := dbtest.Shared(t)
+	team := dbtest.TeamID(t)
 	app := handlers.New(handlers.Config{Store: store, Managers: []string{"UBOSS"},
 		Slack: transport.StaticClients{Token: "xoxb-test", APIURL: ff.srv.URL + "/"}})
 	srv := httptest.NewServer((&transport.Server{App: app, SigningSecret: bottest.Secret}).Handler())
 	t.Cleanup(srv.Close)
 	sl := &bottest.Slack{T: t, BaseURL: srv.URL}
-	sl.Command("T1", "U1", "/deal", "add Acme Corp $12,000 qualification")
-	sl.Command("T1", "U1", "/deal", "lost acme price too high")
-	sl.Command("T1", "U2", "/deal", "add Globex 5k")
+	sl.Command(team, "U1", "/deal", "add Acme Corp $12,000 qualification")
+	sl.Command(team, "U1", "/deal", "lost acme price too high")
+	sl.Command(team, "U2", "/deal", "add Globex 5k")
 
 	post := func(user string) string {
-		form := bottest.Form("T1", user, "/deal", "export")
+		form := bottest.Form(team, user, "/deal", "export")
 		form.Set("response_url", ff.srv.URL+"/respond")
 		r := sl.Post("/slack/commands", "application/x-www-form-urlencoded", []byte(form.Encode()), true)
 		app.Wait()
@@ -147,10 +148,10 @@ func TestDealExportToDirectMessages(t *testing.T) {
 func TestDealExportInConsole(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	app := handlers.New(handlers.Config{Store: dbtest.New(t), FilesDir: dir})
+	app := handlers.New(handlers.Config{Store: dbtest.Shared(t), FilesDir: dir})
 	var out strings.Builder
 	in := strings.NewReader("/deal add Acme Corp 12k\n/deal export\n")
-	if err := app.Console(t.Context(), in, &out, "T1", "U1", ""); err != nil {
+	if err := app.Console(t.Context(), in, &out, dbtest.TeamID(t), "U1", ""); err != nil {
 		t.Fatal(err)
 	}
 	m := regexp.MustCompile(`Exported 1 deal, 1 stage change to (\S+\.csv)`).FindStringSubmatch(out.String())
