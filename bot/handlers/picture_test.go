@@ -144,20 +144,21 @@ type pictureFixture struct {
 	app   *handlers.App
 	slack *bottest.Slack
 	api   *fakeSlack
+	team  string // the test's own on the shared database
 }
 
 // newPictureFixture is a bot whose Slack Web API is a local fake; with dir
 // set it is a console bot that writes pictures there instead.
 func newPictureFixture(t *testing.T, data func(*db.DB) jobs.PictureStore, dir string) *pictureFixture {
 	t.Helper()
-	store := dbtest.New(t)
+	store := dbtest.Shared(t)
 	api := newFakeSlack(t)
 	app := handlers.New(handlers.Config{Store: store, Managers: []string{"U1"},
 		Slack:    transport.StaticClients{Token: "xoxb-test", APIURL: api.srv.URL + "/"},
 		Pictures: data(store), Painter: bottest.QuickPaint, PictureDir: dir})
 	srv := httptest.NewServer((&transport.Server{App: app, SigningSecret: bottest.Secret}).Handler())
 	t.Cleanup(srv.Close)
-	return &pictureFixture{store: store, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}, api: api}
+	return &pictureFixture{store: store, app: app, slack: &bottest.Slack{T: t, BaseURL: srv.URL}, api: api, team: dbtest.TeamID(t)}
 }
 
 func storeData(s *db.DB) jobs.PictureStore { return s }
@@ -175,21 +176,21 @@ func TestPictureUpload(t *testing.T) {
 	tests := []struct {
 		name, command, text, file, kind string
 	}{
-		{"Flow", "/coach", "flow", "flow-T1-", "flow"},
-		{"FlowWeeks", "/coach", "flow weeks 4", "flow-T1-", "flow"},
-		{"Trend", "/coach", "trend", "trend-T1-", "trend"},
-		{"Blueprint", "/deal", "blueprint acme", "blueprint-T1-", "blueprint"},
+		{"Flow", "/coach", "flow", "flow-", "flow"},
+		{"FlowWeeks", "/coach", "flow weeks 4", "flow-", "flow"},
+		{"Trend", "/coach", "trend", "trend-", "trend"},
+		{"Blueprint", "/deal", "blueprint acme", "blueprint-", "blueprint"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := newPictureFixture(t, storeData, "")
-			f.slack.Command("T1", "U1", "/deal", "add Acme Corp $12,000")
-			f.slack.Command("T1", "U1", "/deal", "move acme demo")
-			f.slack.Command("T1", "U1", "/deal", "note acme sent the proposal")
+			f.slack.Command(f.team, "U1", "/deal", "add Acme Corp $12,000")
+			f.slack.Command(f.team, "U1", "/deal", "move acme demo")
+			f.slack.Command(f.team, "U1", "/deal", "note acme sent the proposal")
 			before := len(f.api.seen())
 
-			reply := f.slack.Command("T1", "U1", tt.command, tt.text)
+			reply := f.slack.Command(f.team, "U1", tt.command, tt.text)
 			if !strings.Contains(reply.AllText(), "direct messages") {
 				t.Errorf("reply %q does not say the picture goes to the direct messages", reply.AllText())
 			}
@@ -205,8 +206,8 @@ func TestPictureUpload(t *testing.T) {
 			if f.api.declared == "0" || f.api.declared != strconv.Itoa(len(f.api.file)) {
 				t.Errorf("declared length %s, uploaded %d bytes", f.api.declared, len(f.api.file))
 			}
-			if !strings.HasPrefix(f.api.fileName, tt.file) || !strings.HasSuffix(f.api.fileName, ".png") {
-				t.Errorf("file name %q, want %s….png", f.api.fileName, tt.file)
+			if !strings.HasPrefix(f.api.fileName, tt.file+f.team+"-") || !strings.HasSuffix(f.api.fileName, ".png") {
+				t.Errorf("file name %q, want %s%s-….png", f.api.fileName, tt.file, f.team)
 			}
 			if f.api.channel != "D0U1" {
 				t.Errorf("shared in %q, want the direct message D0U1", f.api.channel)
@@ -222,7 +223,7 @@ func TestPictureFailureIsReported(t *testing.T) {
 	f := newPictureFixture(t, func(s *db.DB) jobs.PictureStore {
 		return failingReport{PictureStore: s, err: errors.New("report: connection reset")}
 	}, "")
-	f.slack.Command("T1", "U1", "/coach", "flow")
+	f.slack.Command(f.team, "U1", "/coach", "flow")
 	f.wait(t)
 	got := f.api.seen()
 	if strings.Join(got, " ") != "conversations.open chat.postMessage" {
@@ -237,12 +238,12 @@ func TestPictureBadInput(t *testing.T) {
 	t.Parallel()
 	f := newPictureFixture(t, storeData, "")
 	for _, text := range []string{"flow weeks x", "flow weeks 0", "trend 500"} {
-		reply := f.slack.Command("T1", "U1", "/coach", text)
+		reply := f.slack.Command(f.team, "U1", "/coach", text)
 		if !strings.Contains(reply.AllText(), "number of weeks") {
 			t.Errorf("/coach %s: reply %q, want the correct form", text, reply.AllText())
 		}
 	}
-	reply := f.slack.Command("T1", "U1", "/deal", "blueprint nosuchdeal")
+	reply := f.slack.Command(f.team, "U1", "/deal", "blueprint nosuchdeal")
 	if strings.Contains(reply.AllText(), "direct messages") {
 		t.Errorf("/deal blueprint of an unknown deal promised a picture: %q", reply.AllText())
 	}
@@ -254,9 +255,9 @@ func TestPictureBadInput(t *testing.T) {
 
 func TestPictureWithoutSlackToken(t *testing.T) {
 	t.Parallel()
-	store := dbtest.New(t)
+	store := dbtest.Shared(t)
 	app := handlers.New(handlers.Config{Store: store, Pictures: store})
-	reply := app.Handle(context.Background(), handlers.Request{TeamID: "T1", UserID: "U1", Command: "/coach", Text: "flow"})
+	reply := app.Handle(context.Background(), handlers.Request{TeamID: dbtest.TeamID(t), UserID: "U1", Command: "/coach", Text: "flow"})
 	if !reply.Failed || !strings.Contains(reply.Text, "SLACK_BOT_TOKEN") {
 		t.Errorf("reply %+v, want a failure naming the missing token", reply)
 	}
@@ -269,7 +270,7 @@ func TestPictureInConsole(t *testing.T) {
 	f := newPictureFixture(t, storeData, dir)
 	var out bytes.Buffer
 	in := strings.NewReader("/deal add Acme Corp\n/coach flow\n/deal blueprint acme\n/coach trend weeks 6\n")
-	if err := f.app.Console(context.Background(), in, &out, "T1", "U1", ""); err != nil {
+	if err := f.app.Console(context.Background(), in, &out, f.team, "U1", ""); err != nil {
 		t.Fatal(err)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.png"))
@@ -294,8 +295,8 @@ func TestPictureInConsole(t *testing.T) {
 func TestDealShowOffersBlueprint(t *testing.T) {
 	t.Parallel()
 	f := newPictureFixture(t, storeData, "")
-	f.slack.Command("T1", "U1", "/deal", "add Acme Corp")
-	reply := f.slack.Command("T1", "U1", "/deal", "show acme")
+	f.slack.Command(f.team, "U1", "/deal", "add Acme Corp")
+	reply := f.slack.Command(f.team, "U1", "/deal", "show acme")
 	found := false
 	for _, b := range reply.Blocks {
 		if b["type"] != "actions" {
@@ -317,10 +318,10 @@ func TestDealShowOffersBlueprint(t *testing.T) {
 func TestDigestAttachesPictures(t *testing.T) {
 	t.Parallel()
 	f := newPictureFixture(t, storeData, "")
-	f.slack.Command("T1", "U1", "/deal", "add Acme Corp $12,000")
-	f.slack.Command("T1", "U1", "/deal", "move acme demo")
+	f.slack.Command(f.team, "U1", "/deal", "add Acme Corp $12,000")
+	f.slack.Command(f.team, "U1", "/deal", "move acme demo")
 	at := time.Now().UTC()
-	ts, err := f.app.PostDigest(context.Background(), "T1", "C1", at, render.DigestView{Lang: coach.ZH, Loc: time.UTC})
+	ts, err := f.app.PostDigest(context.Background(), f.team, "C1", at, render.DigestView{Lang: coach.ZH, Loc: time.UTC})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +330,7 @@ func TestDigestAttachesPictures(t *testing.T) {
 	if got := strings.Join(f.api.seen(), " "); got != want {
 		t.Fatalf("Slack saw %s, want %s", got, want)
 	}
-	if len(f.api.names) != 2 || !strings.HasPrefix(f.api.names[0], "flow-T1-") || !strings.HasPrefix(f.api.names[1], "trend-T1-") {
+	if len(f.api.names) != 2 || !strings.HasPrefix(f.api.names[0], "flow-"+f.team+"-") || !strings.HasPrefix(f.api.names[1], "trend-"+f.team+"-") {
 		t.Errorf("uploaded %v, want the flowchart then the trend", f.api.names)
 	}
 	if f.api.channel != "C1" || f.api.thread != ts {
@@ -346,12 +347,12 @@ func TestDigestAttachesPictures(t *testing.T) {
 func TestBlueprintButtonOnce(t *testing.T) {
 	t.Parallel()
 	f := newPictureFixture(t, storeData, "")
-	f.slack.Command("T1", "U1", "/deal", "add Acme Corp $12,000")
-	show := f.slack.Command("T1", "U1", "/deal", "show acme")
+	f.slack.Command(f.team, "U1", "/deal", "add Acme Corp $12,000")
+	show := f.slack.Command(f.team, "U1", "/deal", "show acme")
 	v := buttonValue(t, show.Blocks, render.ActionBlueprint)
 	click := func() {
 		t.Helper()
-		resp := f.slack.Interaction(bottest.Button("T1", "U1", render.ActionBlueprint, v, f.api.srv.URL+"/respond/x"))
+		resp := f.slack.Interaction(bottest.Button(f.team, "U1", render.ActionBlueprint, v, f.api.srv.URL+"/respond/x"))
 		if resp.Status != http.StatusOK {
 			t.Fatalf("click answered %d", resp.Status)
 		}
@@ -391,7 +392,7 @@ func TestBlueprintButtonOnce(t *testing.T) {
 		t.Fatalf("a double click sent %d blueprints, want 1", n)
 	}
 
-	f.slack.Command("T1", "U1", "/deal", "move acme demo")
+	f.slack.Command(f.team, "U1", "/deal", "move acme demo")
 	click()
 	f.wait(t)
 	if n := f.api.count("files.completeUploadExternal"); n != 2 {
