@@ -30,7 +30,8 @@ func TestNudges(t *testing.T) {
 		"UPAUSE": {Locale: "en-US", TZ: "Europe/Berlin"},
 		"UFRESH": {Locale: "en-US", TZ: "Europe/Berlin"},
 	})
-	// Two processes: each its own connection pool to one database.
+	// Two processes: each its own connection pool to one database, of the
+	// test's own: the nudges go to every team's reps.
 	url := dbtest.URL(t)
 	var apps []*handlers.App
 	var stores []*db.DB
@@ -147,7 +148,7 @@ func TestNudgeFailedPostIsRetried(t *testing.T) {
 	t.Parallel()
 	api := newFakeWebAPI(t, map[string]fakeUser{"U1": {Locale: "en-US", TZ: "UTC"}})
 	api.failPosts = 1
-	store := dbtest.New(t)
+	store := dbtest.New(t) // of its own: the nudges go to every team's reps
 	monday := time.Date(2026, 3, 16, 9, 0, 0, 0, time.UTC)
 	app := handlers.New(handlers.Config{Store: store, Slack: api.clients(), Now: func() time.Time { return monday },
 		Retry: transport.Retry{Attempts: 1}})
