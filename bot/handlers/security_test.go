@@ -102,9 +102,9 @@ func TestRefusedOnEveryRoute(t *testing.T) {
 			state := func() string {
 				u.drain()
 				return fmt.Sprint(
-					countEvents(t, u.store),
+					countEvents(t, u.store, "T1"),
 					countKind(t, u.store, "T1", coach.EvWon)+countKind(t, u.store, "T1", coach.EvLost),
-					u.count(`SELECT count(*) FROM team_purges`))
+					u.deletionDue("T1"))
 			}
 			before := state()
 			// Each subtest takes its own time: parallel subtests may start
