@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"salescoach/bot/bottest"
+	"salescoach/coach"
 	"salescoach/db"
 	"salescoach/db/dbtest"
 	"salescoach/internal/faultproxy"
@@ -66,7 +67,14 @@ func TestServeFailures(t *testing.T) {
 		case <-time.After(10*time.Second - time.Since(start)):
 			t.Fatalf("serve still running 10 s after SIGTERM:\n%s", logs)
 		}
-		if n := countRows(t, direct, `SELECT count(*) FROM deals WHERE name = 'Globex'`); n != 1 {
+		deals, _ := teamLogs(t, direct, "T1")
+		n := 0
+		for _, d := range deals {
+			if d.Name == "Globex" {
+				n++
+			}
+		}
+		if n != 1 {
 			t.Errorf("%d Globex deals stored, want the one acknowledged", n)
 		}
 	})
@@ -110,7 +118,16 @@ func TestServeFailures(t *testing.T) {
 			defer mu.Unlock()
 			return len(answers) == 4
 		})
-		if n := countRows(t, dbURL, `SELECT count(*) FROM events WHERE kind = 'move'`); n != 1 {
+		_, logs := teamLogs(t, dbURL, "T1")
+		n := 0
+		for _, log := range logs {
+			for _, e := range log {
+				if e.Kind == coach.EvMove {
+					n++
+				}
+			}
+		}
+		if n != 1 {
 			t.Errorf("%d moves for four clicks on two replicas, want 1", n)
 		}
 		moved := 0
@@ -137,18 +154,29 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-func countRows(t *testing.T, dsn, query string) int {
+// teamLogs reads a team's deals that are not archived, and their logs, from
+// the database at dsn through the store.
+func teamLogs(t *testing.T, dsn, team string) ([]coach.Deal, map[int64][]coach.Event) {
 	t.Helper()
-	s, err := db.Open(context.Background(), dsn, db.Options{MaxOpen: 1})
+	ctx := context.Background()
+	s, err := db.Open(ctx, dsn, db.Options{MaxOpen: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	var n int
-	if err := s.SQL().QueryRow(query).Scan(&n); err != nil {
+	deals, _, err := s.ListDeals(ctx, team, coach.ListFilter{Limit: 1000})
+	if err != nil {
 		t.Fatal(err)
 	}
-	return n
+	ids := make([]int64, len(deals))
+	for i, d := range deals {
+		ids[i] = d.ID
+	}
+	logs, err := s.Logs(ctx, team, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return deals, logs
 }
 
 // buttonOf returns the value of the button actionID in a reply.
