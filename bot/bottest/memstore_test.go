@@ -15,6 +15,8 @@ import (
 	"salescoach/db/dbtest"
 )
 
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
 // TestMemStoreAnswersAsTheDatabase writes the same history into the
 // in-memory store and into PostgreSQL through the store's methods, and holds
 // what the handlers read back equal: lists with their filters, pages and
@@ -23,10 +25,11 @@ import (
 func TestMemStoreAnswersAsTheDatabase(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
-	stores := map[string]handlers.Store{"memory": bottest.NewMemStore(), "database": dbtest.New(t)}
+	stores := map[string]handlers.Store{"memory": bottest.NewMemStore(), "database": dbtest.Shared(t)}
+	team := dbtest.TeamID(t)
 	answers := map[string][]string{}
 	for name, s := range stores {
-		answers[name] = script(t, s, now)
+		answers[name] = script(t, s, team, now)
 	}
 	mem, real := answers["memory"], answers["database"]
 	// The script reaches what it means to: both undos, a refusal of the
@@ -53,28 +56,28 @@ func TestMemStoreAnswersAsTheDatabase(t *testing.T) {
 
 // script writes a team's history and returns what reading it answers, one
 // line per question, without the ids the database numbers its own way.
-func script(t *testing.T, s handlers.Store, now time.Time) []string {
+func script(t *testing.T, s handlers.Store, team string, now time.Time) []string {
 	t.Helper()
 	ctx := context.Background()
 	day := func(n float64) time.Time { return now.Add(-time.Duration(n * 24 * float64(time.Hour))) }
 	for _, u := range []string{"U1", "U2", "UBOSS"} {
-		if _, err := s.Member(ctx, "T1", u); err != nil {
+		if _, err := s.Member(ctx, team, u); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.SetManager(ctx, "T1", "UBOSS", true); err != nil {
+	if err := s.SetManager(ctx, team, "UBOSS", true); err != nil {
 		t.Fatal(err)
 	}
 	var out []string
 	say := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
 	add := func(owner, name string, cents int64, stage coach.Stage, at time.Time) coach.Deal {
-		d, created, err := s.CreateDeal(ctx, "T1", coach.NewDeal{Name: name, OwnerID: owner, ActorID: owner,
+		d, created, err := s.CreateDeal(ctx, team, coach.NewDeal{Name: name, OwnerID: owner, ActorID: owner,
 			Amount: coach.Money{Cents: cents, Currency: "USD"}, HasAmount: cents > 0, Stage: stage, At: at})
 		say("add %s: #%d created=%v %s", name, d.Number, created, errText(err))
 		return d
 	}
 	change := func(d coach.Deal, what string, decide func(c coach.Caller, d coach.Deal) (coach.Event, error)) {
-		c := coach.Caller{TeamID: "T1", UserID: d.OwnerID}
+		c := coach.Caller{TeamID: team, UserID: d.OwnerID}
 		after, ev, err := s.Change(ctx, c, d.ID, func(d coach.Deal, _ []coach.Event) (coach.Event, error) { return decide(c, d) })
 		say("%s #%d: %s %s %s", what, d.Number, dealText(after), ev.Kind, errText(err))
 	}
@@ -89,7 +92,7 @@ func script(t *testing.T, s handlers.Store, now time.Time) []string {
 	hooli := add("U2", "Hooli", 0, coach.Contact, day(5))
 	add("U1", "acme corp", 0, coach.Prospecting, day(4))                                              // the same name: refused
 	add("U1", "Umbrella", 3_000_000, coach.Presentation, day(18).Add(10*time.Second))                 // a double submit
-	eur, _, _ := s.CreateDeal(ctx, "T1", coach.NewDeal{Name: "Euro AG", OwnerID: "U2", ActorID: "U2", // another currency
+	eur, _, _ := s.CreateDeal(ctx, team, coach.NewDeal{Name: "Euro AG", OwnerID: "U2", ActorID: "U2", // another currency
 		Amount: coach.Money{Cents: 900_000, Currency: "EUR"}, HasAmount: true, Stage: coach.Closing, At: day(3)})
 	move(acme, coach.Qualification, day(50))
 	move(acme, coach.Presentation, day(40))
@@ -114,13 +117,13 @@ func script(t *testing.T, s handlers.Store, now time.Time) []string {
 	// it; the rest is older than a day. (Half an hour ago: a report as of a
 	// time counts only the undos made before it.)
 	for range 3 {
-		d, ev, err := s.Undo(ctx, coach.Caller{TeamID: "T1", UserID: "U1"}, now.Add(-30*time.Minute))
+		d, ev, err := s.Undo(ctx, coach.Caller{TeamID: team, UserID: "U1"}, now.Add(-30*time.Minute))
 		say("undo: %s undid %s %s", dealText(d), ev.Kind, errText(err))
 	}
-	_, _, err := s.Undo(ctx, coach.Caller{TeamID: "T1", UserID: "UBOSS"}, now)
+	_, _, err := s.Undo(ctx, coach.Caller{TeamID: team, UserID: "UBOSS"}, now)
 	say("undo with nothing: %s", errText(err))
 
-	rep, boss := coach.Caller{TeamID: "T1", UserID: "U1"}, coach.Caller{TeamID: "T1", UserID: "UBOSS", Manager: true}
+	rep, boss := coach.Caller{TeamID: team, UserID: "U1"}, coach.Caller{TeamID: team, UserID: "UBOSS", Manager: true}
 	for _, f := range []coach.ListFilter{
 		{Owner: "U1", Statuses: []coach.Status{coach.StatusOpen}},
 		{Owner: "U1", Statuses: []coach.Status{coach.StatusLost}},
@@ -133,7 +136,7 @@ func script(t *testing.T, s handlers.Store, now time.Time) []string {
 		{Paused: true, Now: now},
 		{Statuses: []coach.Status{coach.StatusWon, coach.StatusLost}},
 	} {
-		deals, total, err := s.ListDeals(ctx, "T1", f)
+		deals, total, err := s.ListDeals(ctx, team, f)
 		var nums []int
 		for _, d := range deals {
 			nums = append(nums, d.Number)
@@ -157,15 +160,15 @@ func script(t *testing.T, s handlers.Store, now time.Time) []string {
 	say("log of #1: %v %s", kinds, errText(err))
 	_, _, err = s.Deal(ctx, rep, initech.ID)
 	say("another rep's deal: %s", errText(err))
-	totals, err := s.PipelineTotals(ctx, "T1")
+	totals, err := s.PipelineTotals(ctx, team)
 	say("pipeline: %+v %s", totals, errText(err))
-	stats, err := s.TeamStats(ctx, "T1", now)
+	stats, err := s.TeamStats(ctx, team, now)
 	for i := range stats.Stages {
 		st := &stats.Stages[i]
 		st.Median, st.P75, st.P90 = round(st.Median), round(st.P75), round(st.P90)
 	}
 	say("team stats: %+v %s", stats, errText(err))
-	managers, err := s.Managers(ctx, "T1")
+	managers, err := s.Managers(ctx, team)
 	say("managers: %v %s", managers, errText(err))
 	return out
 }

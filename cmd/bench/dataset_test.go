@@ -18,7 +18,7 @@ func TestLoaderWritesWhatImportWrites(t *testing.T) {
 	to := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	sh := demo.Shape{Reps: 7, Deals: 300, Entries: 2_250, Notes: 1.0 / 3}
 
-	loaded := dbtest.New(t)
+	loaded := dbtest.New(t) // of its own: the loader drops and remakes the events table's indexes
 	l := &loader{db: loaded.SQL(), now: to}
 	indexes, err := l.prepare(ctx)
 	if err != nil {
@@ -31,7 +31,7 @@ func TestLoaderWritesWhatImportWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	imported := dbtest.New(t)
+	imported := dbtest.New(t) // of its own: its whole deals table is compared with loaded's
 	h := demo.SyntheticHistory(demo.Synthetic("T7", sh, to, 7))
 	if _, err := imported.Import(ctx, "T7", h, to); err != nil {
 		t.Fatal(err)
