@@ -86,6 +86,37 @@ func TestPanicInAHandlerKeepsServing(t *testing.T) {
 	}
 }
 
+// TestPanicOverSocketMode: a command that panics over Socket Mode is
+// acknowledged with the usual "nothing was saved" answer, logged with its
+// stack and counted; the connection goes on carrying the next envelope.
+func TestPanicOverSocketMode(t *testing.T) {
+	t.Parallel()
+	store := bottest.NewMemStore()
+	logs := &bottest.LogBuffer{}
+	metrics := observe.NewMetrics()
+	s := newSocketWith(t, 0, handlers.Config{Store: panicky{store}, Metrics: metrics, Log: slog.New(slog.NewJSONHandler(logs, nil))})
+
+	s.send("env-add", "slash_commands", slashPayload("T1", "U1", "add Acme Corp 5k", s.api.ResponseURL("add")))
+	ack := s.send("env-move", "slash_commands", slashPayload("T1", "U1", "move acme demo", s.api.ResponseURL("move")))
+	if text := (bottest.Call{JSON: ack["payload"].(map[string]any)}).Text(); !strings.Contains(text, "nothing was saved") {
+		t.Errorf("the acknowledgement of a command that panicked carries %q, want that nothing was saved", text)
+	}
+	if !strings.Contains(logs.String(), "bug in FindDeals") || !strings.Contains(logs.String(), "goroutine") {
+		t.Errorf("the log lacks the panic and its stack:\n%s", logs.String())
+	}
+	if got := errorsOfKind(t, metrics, observe.KindPanic); got != "1" {
+		t.Errorf(`salescoach_errors_total{kind="panic"} = %s, want 1`, got)
+	}
+	list := s.send("env-list", "slash_commands", slashPayload("T1", "U1", "list", s.api.ResponseURL("list")))
+	if text := (bottest.Call{JSON: list["payload"].(map[string]any)}).Text(); !strings.Contains(text, "Acme Corp") {
+		t.Errorf("after the panic, /deal list over the socket answered %q", text)
+	}
+	deals, _, err := store.ListDeals(context.Background(), "T1", coach.ListFilter{Limit: 10})
+	if err != nil || len(deals) != 1 || deals[0].Stage != coach.Prospecting {
+		t.Errorf("deals after the panic = %+v, %v; want Acme still in prospecting", deals, err)
+	}
+}
+
 // TestPanicInBackgroundWork: work after the answer and a nudge for one rep
 // that panic are logged and counted, and the process goes on.
 func TestPanicInBackgroundWork(t *testing.T) {

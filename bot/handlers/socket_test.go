@@ -35,7 +35,13 @@ func newSocket(t *testing.T, failOpens int32) *socket {
 // newSocketLogged is newSocket logging to log (nil: the default logger).
 func newSocketLogged(t *testing.T, failOpens int32, log *slog.Logger) *socket {
 	t.Helper()
-	s := &socket{store: bottest.NewMemStore(), t: t}
+	return newSocketWith(t, failOpens, handlers.Config{Store: bottest.NewMemStore(), Log: log})
+}
+
+// newSocketWith is newSocket with cfg's store, log and metrics.
+func newSocketWith(t *testing.T, failOpens int32, cfg handlers.Config) *socket {
+	t.Helper()
+	s := &socket{store: cfg.Store, t: t}
 	s.api = bottest.NewAPI(t, bottest.Handlers{
 		"/apps.connections.open": func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
@@ -46,7 +52,8 @@ func newSocketLogged(t *testing.T, failOpens int32, log *slog.Logger) *socket {
 			fmt.Fprintf(w, `{"ok":true,"url":%q}`, s.api.GetWSURL())
 		},
 	})
-	s.app = handlers.New(handlers.Config{Store: s.store, Log: log, Slack: transport.StaticClients{Token: "xoxb-test", APIURL: s.api.URL()}})
+	cfg.Slack = transport.StaticClients{Token: "xoxb-test", APIURL: s.api.URL()}
+	s.app = handlers.New(cfg)
 	sm := &transport.SocketMode{App: s.app, Client: transport.NewSocketModeClient("xapp-1-test", s.api.URL(), nil),
 		MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +17,7 @@ import (
 
 	"salescoach/bot/bottest"
 	"salescoach/bot/jobs"
+	"salescoach/bot/observe"
 	"salescoach/bot/transport"
 	"salescoach/coach"
 	"salescoach/db"
@@ -489,4 +492,53 @@ func TestDigestNamesMentionNoOne(t *testing.T) {
 	if !strings.Contains(shown, "<@UREP>") {
 		t.Errorf("the owner's own mention is gone:\n%s", shown)
 	}
+}
+
+// TestSchedulerWorkerPanic: a bug that panics while one digest is sent (here
+// in the hook that attaches its pictures) is logged with its stack and
+// counted, and the other workspaces' digests go out all the same; the
+// scheduler keeps ticking.
+func TestSchedulerWorkerPanic(t *testing.T) {
+	t.Parallel()
+	due := at("2026-11-02T09:00:00Z")
+	f := newSchedFixture(t, due)
+	f.attach = func(_ context.Context, p jobs.PostedDigest) error {
+		if p.ChannelID == "C1" {
+			panic("bug in attach")
+		}
+		return nil
+	}
+	metrics := observe.NewMetrics()
+	p := f.process("p1")
+	p.sched.Metrics = metrics
+	f.subscribe(p, "C1", coach.Schedule{Weekday: time.Monday, Hour: 9, Zone: "UTC"}, due.Add(-time.Hour))
+	f.subscribe(p, "C2", coach.Schedule{Weekday: time.Monday, Hour: 9, Zone: "UTC"}, due.Add(-time.Hour))
+	f.tick(p)
+	if n := len(f.api.Messages("C2")); n != 1 {
+		t.Errorf("C2 got %d digests beside the one that panicked, want 1", n)
+	}
+	if log := f.log.String(); !strings.Contains(log, "bug in attach") || !strings.Contains(log, "goroutine") {
+		t.Errorf("the log lacks the panic and its stack:\n%s", log)
+	}
+	if got := errorsOfKind(t, metrics, observe.KindPanic); got != "1" {
+		t.Errorf(`salescoach_errors_total{kind="panic"} = %s, want 1`, got)
+	}
+	f.clock.Set(due.Add(time.Hour))
+	f.tick(p)
+	if n := len(f.api.Messages("C1")); n != 1 {
+		t.Errorf("C1 has %d digests after the panic and another tick, want the one posted", n)
+	}
+}
+
+// errorsOfKind reads salescoach_errors_total{kind} from the metrics' page.
+func errorsOfKind(t *testing.T, m *observe.Metrics, kind string) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	for _, line := range strings.Split(rec.Body.String(), "\n") {
+		if v, ok := strings.CutPrefix(line, `salescoach_errors_total{kind="`+kind+`"}`); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "0"
 }
