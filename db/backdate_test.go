@@ -12,6 +12,7 @@ import (
 // TestBackdatedMove: a move logged a day late is dated when it happened (the
 // deal's time in stage, the export) and undone by when it was typed.
 func TestBackdatedMove(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	ctx := context.Background()

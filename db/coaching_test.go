@@ -70,6 +70,7 @@ func (b builder) revert(d coach.Deal, ev coach.Event, days float64) {
 
 // TestTeamStats checks the figures against values worked out by hand.
 func TestTeamStats(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	b := builder{t: t, s: s, team: dbtest.TeamID(t), now: now}
@@ -150,6 +151,7 @@ func TestTeamStats(t *testing.T) {
 func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
 
 func TestLogs(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	b := builder{t: t, s: s, team: dbtest.TeamID(t), now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}
 	s.Member(context.Background(), b.team, "U1")
@@ -179,6 +181,7 @@ func TestLogs(t *testing.T) {
 // exactly one wins; after a release it can be claimed again; once sent, a
 // release keeps it.
 func TestClaimNudge(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	ctx := context.Background()
@@ -223,6 +226,7 @@ func TestClaimNudge(t *testing.T) {
 }
 
 func TestNudgeReps(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	b := builder{t: t, s: s, team: dbtest.TeamID(t), now: now}

@@ -16,6 +16,7 @@ import (
 // adds, wins, losses, reopenings, reassignments, archiving, restoring, undo
 // and imports.
 func TestListTotalsFollowEveryChange(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	ctx := context.Background()
@@ -108,6 +109,7 @@ func listAll(t *testing.T, s *db.DB, team, owner string, st coach.Status) (liste
 // out-of-date message) is its latest event's id, for a deal added in Slack,
 // after a change, and for imported deals with one row or several.
 func TestVersionIsLatestEvent(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	ctx := context.Background()
@@ -156,6 +158,7 @@ func TestVersionIsLatestEvent(t *testing.T) {
 // TestCountEvents: a team's count holds every event of its deals' logs —
 // reverted ones, a revert, an archived deal's — and nothing of another team.
 func TestCountEvents(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	ctx := context.Background()
 	team, other := dbtest.TeamID(t), dbtest.TeamID(t)

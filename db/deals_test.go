@@ -37,6 +37,7 @@ func newDeal(t *testing.T, s *db.DB, team, owner, name string) coach.Deal {
 // TestConcurrentMoves: many identical moves at once (a double click, a
 // retry) move the deal once; the others see the move and change nothing.
 func TestConcurrentMoves(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	d := newDeal(t, s, team, "U1", "Acme")
@@ -77,6 +78,7 @@ func TestConcurrentMoves(t *testing.T) {
 }
 
 func TestEventsAreAppendOnly(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	newDeal(t, s, team, "U1", "Acme")
@@ -87,6 +89,7 @@ func TestEventsAreAppendOnly(t *testing.T) {
 }
 
 func TestCreateDealTwice(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	first := newDeal(t, s, team, "U1", "Acme")
@@ -130,6 +133,7 @@ func TestCreateDealTwice(t *testing.T) {
 }
 
 func TestUndoConcurrent(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	d := newDeal(t, s, team, "U1", "Acme")
@@ -174,6 +178,7 @@ func TestUndoConcurrent(t *testing.T) {
 // time, each once and in order, under an exact count; the stage, paused and
 // stale filters page and count the same way.
 func TestListPages(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	ctx := context.Background()
@@ -271,6 +276,7 @@ func TestListPages(t *testing.T) {
 // TestForgetClicks: a click is once-only while remembered; the clean-up
 // forgets only clicks older than its cutoff.
 func TestForgetClicks(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	ctx := context.Background()
@@ -300,6 +306,7 @@ func TestForgetClicks(t *testing.T) {
 // TestDidYouMeanFromStore: a typo in a deal's name is answered with the
 // closest of the caller's own deals, never another rep's.
 func TestDidYouMeanFromStore(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	ctx := context.Background()

@@ -27,6 +27,7 @@ func subscribe(t *testing.T, store *db.DB, team, channel string, s coach.Schedul
 }
 
 func TestDigestSubscriptions(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := dbtest.New(t) // it lists the active digests of every team
 	since := time.Date(2026, 10, 20, 12, 0, 0, 0, time.UTC)
@@ -80,6 +81,7 @@ func TestDigestSubscriptions(t *testing.T) {
 }
 
 func TestClaimDigestOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	url := dbtest.URL(t)
 	open := func() *db.DB {

@@ -11,6 +11,7 @@ import (
 // TestCloseDateKept: a close date set, slipped and cleared is kept in the
 // log and in the deal as read back, lists included.
 func TestCloseDateKept(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	ctx := context.Background()

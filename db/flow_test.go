@@ -61,6 +61,7 @@ func history(t *testing.T, s *db.DB, team string, t0 time.Time, steps ...step) i
 }
 
 func TestTransitions(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -115,6 +116,7 @@ func TestTransitions(t *testing.T) {
 }
 
 func TestWonCycleWeeks(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	to := time.Date(2026, 4, 6, 9, 0, 0, 0, time.UTC)

@@ -16,6 +16,7 @@ import (
 // window, though its arrows count moves (a deal won, reopened and won again
 // is one win and two moves into won).
 func TestFlowMatchesReport(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	ctx := context.Background()

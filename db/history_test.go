@@ -97,6 +97,7 @@ func sameTo4(path string, got, want any) []string {
 }
 
 func TestReportHistoryExample(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	importFile(t, s, team, "../testdata/history-example.csv")
@@ -143,6 +144,7 @@ func parseCSV(t *testing.T, text string) []coach.HistoryRow {
 }
 
 func TestImportBadFileImportsNothing(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	importFile(t, s, team, "../testdata/history-example.csv")
@@ -185,6 +187,7 @@ func TestImportBadFileImportsNothing(t *testing.T) {
 }
 
 func TestImportIdempotent(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	first := importFile(t, s, team, "../testdata/history-example.csv")
@@ -202,6 +205,7 @@ func TestImportIdempotent(t *testing.T) {
 }
 
 func TestImportAppends(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	ctx := context.Background()
@@ -267,6 +271,7 @@ func exportTo(t *testing.T, s *db.DB, team string) (string, []byte) {
 }
 
 func TestExportImportRoundTrip(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	ctx := context.Background()
 
@@ -334,6 +339,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 }
 
 func TestHistoryOfOneRep(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	importFile(t, s, team, "../testdata/history-example.csv")

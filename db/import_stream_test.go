@@ -51,7 +51,8 @@ func writeHistory(t *testing.T, path string, deals int) int64 {
 
 // TestImportMemoryFlat: importing a file of a few MB keeps the Go heap within
 // a bound far below what holding the file's rows would take (it grew by
-// about 48 times the file's size), in one transaction.
+// about 48 times the file's size), in one transaction. It runs alone, not in
+// parallel, so that only the import moves the heap.
 func TestImportMemoryFlat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports 30,000 rows")
@@ -108,6 +109,7 @@ func TestImportMemoryFlat(t *testing.T) {
 // whose rows are at its start and its end and bad rows of every kind spread
 // through it, reports every bad row with its line and imports nothing.
 func TestImportReportsEveryBadRow(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	ctx := context.Background()
 	team := dbtest.TeamID(t)
@@ -180,6 +182,7 @@ func TestImportReportsEveryBadRow(t *testing.T) {
 // TestImportFormulaRoundTrip: a deal named like a spreadsheet formula is
 // exported as text and imported back under its own name.
 func TestImportFormulaRoundTrip(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	ctx := context.Background()
 	team, fresh := dbtest.TeamID(t), dbtest.TeamID(t)+"B"

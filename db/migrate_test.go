@@ -36,6 +36,7 @@ const catchUp = 115
 // a scheduled deletion knows when the workspace uninstalled, and the schema is
 // the one a fresh database gets.
 func TestMigrationsCatchUpEditedFiles(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	oldURL := dbtest.EmptyURL(t)
 	conn := sqlOpen(t, oldURL)

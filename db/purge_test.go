@@ -16,6 +16,7 @@ import (
 // sequence, so nothing tells how many deals it had and a reinstall starts
 // again at #1.
 func TestPurgeLeavesNothing(t *testing.T) {
+	t.Parallel()
 	s := dbtest.New(t) // PurgeTeams deletes every team due, not only this test's
 	ctx := context.Background()
 	const team = "TPURGE"
@@ -65,6 +66,7 @@ WHERE table_schema = 'public' AND column_name = 'team_id' ORDER BY 1`); err != n
 // a second uninstall keeps the first date, and installing again calls it
 // off; another team's schedule is its own.
 func TestPurgeAfter(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	ctx := context.Background()
 	team, other := dbtest.TeamID(t), dbtest.TeamID(t)

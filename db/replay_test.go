@@ -15,6 +15,7 @@ import (
 // TestReplayByCase: a signature seen by one replica is a replay on another
 // in any case of its hex (and of its v0= prefix).
 func TestReplayByCase(t *testing.T) {
+	t.Parallel()
 	url := dbtest.URL(t)
 	ctx := context.Background()
 	var replicas []*db.DB
@@ -49,6 +50,7 @@ func TestReplayByCase(t *testing.T) {
 // TestOAuthStateOnce: an install state works once across replicas, and an
 // expired state's record is forgotten.
 func TestOAuthStateOnce(t *testing.T) {
+	t.Parallel()
 	url := dbtest.URL(t)
 	ctx := context.Background()
 	a, err := db.Open(ctx, url, db.Options{MaxOpen: 2})

@@ -15,6 +15,7 @@ import (
 )
 
 func TestReportNoData(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -75,6 +76,7 @@ func TestReportNoData(t *testing.T) {
 }
 
 func TestReportEmptyWindow(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	_, err := s.Report(context.Background(), dbtest.TeamID(t), at, at)
@@ -309,6 +311,7 @@ func handReport(team string) coach.Report {
 }
 
 func TestReportHandComputed(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	loadHandHistory(t, s, team)
@@ -371,6 +374,7 @@ func TestReportHandComputed(t *testing.T) {
 // before to is judged by its own p90; one with fewer by 14 days; and a deal
 // within its stage's norm can still be idle.
 func TestReportStaleRules(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	var rows []hrow
@@ -417,6 +421,7 @@ func TestReportStaleRules(t *testing.T) {
 // An undo after to does not count as of to, even for a deal that, as it
 // stands now, closed long before the window.
 func TestReportUndoAfterTo(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	team := dbtest.TeamID(t)
 	ids := loadHistory(t, s, team, []hrow{
@@ -445,6 +450,7 @@ func TestReportUndoAfterTo(t *testing.T) {
 // TestVelocityNeedsFiveWins: velocity rests on the median won cycle, so it is
 // null until five deals were won in the 90 days before to.
 func TestVelocityNeedsFiveWins(t *testing.T) {
+	t.Parallel()
 	s := dbtest.Shared(t)
 	rows := []hrow{
 		{"O", "U1", "1000", "USD", "presentation", 1, ""}, // open past qualification at to
