@@ -49,19 +49,7 @@ func countEvents(t testing.TB, s handlers.Store, teams ...string) int {
 // number, as a manager reads them through the store.
 func logs(t testing.TB, s handlers.Store, team string) map[int][]coach.Event {
 	t.Helper()
-	ctx := context.Background()
-	deals, _, err := s.ListDeals(ctx, team, coach.ListFilter{Limit: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids := make([]int64, len(deals))
-	for i, d := range deals {
-		ids[i] = d.ID
-	}
-	byID, err := s.Logs(ctx, team, ids)
-	if err != nil {
-		t.Fatal(err)
-	}
+	deals, byID := bottest.TeamLogs(t, s, team)
 	out := map[int][]coach.Event{}
 	for _, d := range deals {
 		out[d.Number] = byID[d.ID]

@@ -158,25 +158,12 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 // the database at dsn through the store.
 func teamLogs(t *testing.T, dsn, team string) ([]coach.Deal, map[int64][]coach.Event) {
 	t.Helper()
-	ctx := context.Background()
-	s, err := db.Open(ctx, dsn, db.Options{MaxOpen: 1})
+	s, err := db.Open(context.Background(), dsn, db.Options{MaxOpen: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	deals, _, err := s.ListDeals(ctx, team, coach.ListFilter{Limit: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids := make([]int64, len(deals))
-	for i, d := range deals {
-		ids[i] = d.ID
-	}
-	logs, err := s.Logs(ctx, team, ids)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return deals, logs
+	return bottest.TeamLogs(t, s, team)
 }
 
 // buttonOf returns the value of the button actionID in a reply.
