@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"salescoach/bot/observe"
 	"time"
 
 	"github.com/slack-go/slack"
 
 	"salescoach/bot/jobs"
+	"salescoach/bot/observe"
 	"salescoach/bot/render"
 	"salescoach/bot/transport"
 	"salescoach/coach"

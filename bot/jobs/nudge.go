@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"salescoach/bot/observe"
 	"time"
 
 	"github.com/slack-go/slack"
 
+	"salescoach/bot/observe"
 	"salescoach/bot/render"
 	"salescoach/bot/transport"
 	"salescoach/coach"

@@ -7,13 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"salescoach/bot/observe"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
 
+	"salescoach/bot/observe"
 	"salescoach/bot/render"
 	"salescoach/bot/transport"
 	"salescoach/coach"
