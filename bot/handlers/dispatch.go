@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -81,6 +82,88 @@ func (a *App) Drain(ctx context.Context) error { return a.bg.Wait(ctx) }
 // Respond posts body to a response_url.
 func (a *App) Respond(ctx context.Context, url string, body any) error {
 	return transport.Respond(ctx, a.http, url, body)
+}
+
+// slowMargin is what a slow command leaves of the request's deadline for the
+// answer to reach Slack.
+const slowMargin = 300 * time.Millisecond
+
+// slowReply runs work in the background and returns its reply when it is
+// ready within the request's budget (see Config.SlowWait); otherwise it
+// returns a line saying the answer is on its way, and the answer, or the
+// usual failure line, is posted to r's response_url when ready. Exactly one
+// of the two carries the answer.
+func (a *App) slowReply(ctx context.Context, r *Request, what string, work func(context.Context, *Request) (render.Reply, error)) render.Reply {
+	wait := a.slowWait
+	if wait == 0 {
+		wait = time.Second
+		if deadline, ok := ctx.Deadline(); ok {
+			wait = time.Until(deadline) - slowMargin
+		}
+	}
+	type result struct {
+		reply render.Reply
+		err   error
+	}
+	var (
+		mu    sync.Mutex
+		late  bool                   // the request gave up waiting: post the answer
+		ready = make(chan result, 1) // the answer, while the request waits
+	)
+	if wait < 0 {
+		late = true
+	}
+	req := *r
+	a.Go(func(ctx context.Context) {
+		var res result
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					observe.Report(ctx, a.metrics, a.log, what, v)
+					res = result{err: errPanic}
+				}
+			}()
+			res.reply, res.err = work(ctx, &req)
+		}()
+		mu.Lock()
+		posting := late
+		if !posting {
+			ready <- res
+		}
+		mu.Unlock()
+		if !posting {
+			return
+		}
+		reply := res.reply
+		if res.err != nil {
+			reply = a.failure(ctx, &req, res.err)
+		}
+		if err := a.Respond(ctx, req.ResponseURL, reply.Message()); err != nil {
+			a.log.WarnContext(ctx, "response_url post failed", "team", req.TeamID, "user", req.UserID, "command", req.Command, "err", err)
+		}
+	})
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case res := <-ready:
+			return a.answer(ctx, r, res.reply, res.err)
+		case <-t.C:
+		case <-ctx.Done():
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if late {
+		return render.Reply{Text: r.Msg("slow.on_its_way", nil)}
+	}
+	select {
+	case res := <-ready: // finished as the wait ended
+		return a.answer(ctx, r, res.reply, res.err)
+	default:
+		late = true
+		return render.Reply{Text: r.Msg("slow.on_its_way", nil)}
+	}
 }
 
 func (a *App) slashCommand(ctx context.Context, sc *slack.SlashCommand, member *coach.Member) transport.Outcome {
