@@ -412,6 +412,20 @@ func ResolveDeal(r DealRef, candidates []DealName) (DealName, string, error) {
 		if len(r.Words) == 0 || strings.HasPrefix(r.Words[0], "#") {
 			return DealName{}, "", notFoundNumber(r.Number)
 		}
+		// A bare number that no deal has is a name only where a name has it
+		// as a whole word ("Initech 2026" for 2026, "7-Eleven" for 7):
+		// /deal move 20 demo must not move "Initech 2026" when #20 is gone.
+		var named []DealName
+		var namedFolded []string
+		for i, c := range candidates {
+			if hasWord(names[i], r.Words[0]) {
+				named, namedFolded = append(named, c), append(namedFolded, names[i])
+			}
+		}
+		if len(named) == 0 {
+			return DealName{}, "", notFoundNumber(r.Number)
+		}
+		candidates, names = named, namedFolded
 	}
 	if len(r.Words) == 0 {
 		return DealName{}, "", errWhichDeal
@@ -482,6 +496,27 @@ func (r DealRef) restAfter(k int) string {
 
 // foldName prepares a name for matching: lower case, whitespace collapsed.
 func foldName(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+
+// hasWord reports whether name holds word with no letter or digit either
+// side of it.
+func hasWord(name, word string) bool {
+	for i := 0; word != ""; {
+		j := strings.Index(name[i:], word)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(word)
+		before, _ := utf8.DecodeLastRuneInString(name[:start])
+		after, _ := utf8.DecodeRuneInString(name[end:])
+		if !isWordRune(before) && !isWordRune(after) {
+			return true
+		}
+		i = start + 1
+	}
+	return false
+}
+
+func isWordRune(r rune) bool { return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
 
 func notFound(typed string) error {
 	return Fail(ENotFound, "deal.no_match", Args{"typed": Quoted(typed)})

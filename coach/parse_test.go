@@ -385,6 +385,7 @@ func TestResolveDeal(t *testing.T) {
 			{"Hash", "#12 demo", 1, "demo"},
 			{"Bare", "15", 2, ""},
 			{"BareNumberStartsName", "2026 expansion demo", 7, "demo"},
+			{"BareNumberIsAWordOfName", "2026 demo", 7, "demo"},
 			{"LongestRun", "acme corp price too high", 1, "price too high"},
 			{"ExactBeatsPart", "acme initial contact", 5, "initial contact"},
 			{"ExactBeatsPartCase", "ACME", 5, ""},
@@ -471,6 +472,11 @@ func TestResolveDeal(t *testing.T) {
 		for _, tt := range []struct{ name, in, want string }{
 			{"Hash", "#99 demo", "No deal #99 among your deals. /deal list shows them."},
 			{"Bare", "99", "No deal #99 among your deals."},
+			// Digits inside a word of a name are not that name: #20 and #202
+			// are not "2026 Expansion", #2 is not "Project 42".
+			{"BareInsideAWord", "20 demo", "No deal #20 among your deals."},
+			{"BareInsideAWord202", "202 objections", "No deal #202 among your deals."},
+			{"BarePartOfNumber", "2 demo", "No deal #2 among your deals."},
 			{"Words", "umbrella corp", `No deal matches "umbrella" among your deals. /deal list shows them.`},
 			{"Phrase", `"acme inc"`, `No deal matches "acme inc"`},
 			{"Long", strings.Repeat("x", 10000), `No deal matches "xxxxxxxx`},
