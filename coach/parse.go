@@ -516,7 +516,9 @@ func hasWord(name, word string) bool {
 	return false
 }
 
-func isWordRune(r rune) bool { return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
+func isWordRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
 
 func notFound(typed string) error {
 	return Fail(ENotFound, "deal.no_match", Args{"typed": Quoted(typed)})
