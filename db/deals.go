@@ -96,8 +96,8 @@ type eventRow struct {
 const eventCols = `id, deal_id, kind, entry, reason, body, fields, actor_id, at, typed_at, reverts`
 
 // notReverted holds for an event e that no revert has cancelled: the live
-// log as it stands. (A figure as of an earlier time counts only the reverts
-// made before it, and spells that out.)
+// log as it stands. Every figure, whatever time it is as of, skips an undone
+// change and its undo whenever the undo was typed (§2).
 const notReverted = `NOT EXISTS (SELECT 1 FROM events r WHERE r.reverts = e.id)`
 
 func (r eventRow) event() (coach.Event, error) {

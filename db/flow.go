@@ -10,16 +10,16 @@ import (
 )
 
 // liveEntries is the stage entries that count for a team as of $3: those
-// before it of deals that are not archived, without the ones reverted before
-// it (a revert itself is never an entry; one at or after $3 does not count
-// yet, as in the report). $1 is the team. The reverts are looked up among the
-// team's (events_team_reverts), which are few.
+// before it of deals that are not archived, without the reverted ones,
+// whenever they were undone (a revert itself is never an entry), as in the
+// report. $1 is the team. The reverts are looked up among the team's
+// (events_team_reverts), which are few.
 const liveEntries = `
 SELECT e.deal_id, e.id, e.entry, e.at
 FROM events e JOIN deals d ON d.id = e.deal_id
 WHERE e.team_id = $1 AND d.team_id = $1 AND NOT d.archived
   AND e.entry IS NOT NULL AND e.at < $3
-  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.team_id = $1 AND r.kind = 'revert' AND r.at < $3 AND r.reverts = e.id)`
+  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.team_id = $1 AND r.kind = 'revert' AND r.reverts = e.id)`
 
 // Transitions counts the observed moves of a team's deals in the window
 // [from, to): pairs of consecutive live stage entries of a deal whose second

@@ -46,7 +46,7 @@ WHERE team_id = $1 AND NOT archived AND created_at < $2 ORDER BY number`, teamID
 SELECT e.deal_id, e.kind, e.entry, (e.fields->>'close_date')::date AS close_date, e.at
 FROM events e JOIN deals d ON d.id = e.deal_id
 WHERE e.team_id = $1 AND NOT d.archived AND e.at < $2 AND (e.entry IS NOT NULL OR e.kind = 'due')
-  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.team_id = $1 AND r.reverts = e.id AND r.at < $2)
+  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.team_id = $1 AND r.reverts = e.id)
 ORDER BY e.deal_id, e.at, e.id`, teamID, at)
 	})
 	if err != nil {

@@ -72,8 +72,9 @@ func (s *DB) report(ctx context.Context, teamID, owner string, from, to time.Tim
 // is stale without one, $8 whether to add what only the digest needs.
 //
 // s is each deal's live stage entries before to — reverted entries and the
-// reverts themselves skipped; a revert at or after to does not count yet —
-// each with the entry after it. It takes one pass over an index in the log's
+// reverts themselves skipped, whenever the undo was typed (§2: metrics skip
+// both; an entry back-dated into the window and undone later never
+// happened) — each with the entry after it. It takes one pass over an index in the log's
 // order (events_team_deal_entries). pos ranks an entry in process order:
 // prospecting 0 … closing 5, won 6, lost -1. Everything else aggregates s
 // twice, by deal and by stage; archived deals drop out in the joins with d.
@@ -82,16 +83,15 @@ WITH team AS (
 	SELECT coalesce((SELECT currency FROM teams WHERE id = $1), 'USD') AS currency
 ), d AS (
 	-- the deals that can count: made before to, and not closed for good
-	-- before the earliest time a figure looks at — as the deal stands now,
-	-- which is as it stood at to unless an undo after to changed its past
+	-- before the earliest time a figure looks at, as the deal stands now
+	-- (entries come in order, so one closed then has nothing after)
 	SELECT id, number, name, owner_id, amount_cents, currency, paused_until, close_date, created_at,
 		($4 = '' OR owner_id = $4) AS mine
 	FROM deals
 	WHERE team_id = $1 AND NOT archived AND created_at < $3
-	  AND NOT (status IN ('won', 'lost') AND stage_since < least($2::timestamptz, $5::timestamptz)
-		AND id NOT IN (SELECT deal_id FROM events WHERE team_id = $1 AND kind = 'revert' AND at >= $3))
+	  AND NOT (status IN ('won', 'lost') AND stage_since < least($2::timestamptz, $5::timestamptz))
 ), reverted AS (
-	SELECT reverts FROM events WHERE team_id = $1 AND kind = 'revert' AND at < $3 AND reverts IS NOT NULL
+	SELECT reverts FROM events WHERE team_id = $1 AND kind = 'revert' AND reverts IS NOT NULL
 ), p AS (
 	SELECT e.deal_id, e.at, e.id, e.reason,
 		CASE e.entry WHEN 'prospecting' THEN 0 WHEN 'contact' THEN 1 WHEN 'qualification' THEN 2
