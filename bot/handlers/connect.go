@@ -48,6 +48,15 @@ func (a *App) serves(ctx context.Context, teamID string) (bool, error) {
 func (a *App) refuseOutsider(ctx context.Context, in transport.Inbound, team, user string) transport.Outcome {
 	a.metrics.Failed(coach.EForbidden)
 	a.log.InfoContext(ctx, "refused: the user is not a member of the workspace", "team", team, "user", user)
+	if cb := in.Interaction; cb != nil && cb.Type != slack.InteractionTypeViewSubmission && originOf(cb).Home {
+		// A click in their App Home: its answer is a Home of the one line,
+		// not their Home of deals, which would read and store them.
+		return transport.Outcome{Later: func(ctx context.Context) {
+			if client, err := a.slack.Client(ctx, team); err == nil {
+				a.publishOutsiderHome(ctx, client, team, user)
+			}
+		}}
+	}
 	return a.failed(ctx, in, errOutsider)
 }
 
@@ -67,16 +76,22 @@ func (a *App) outsiderHome(ctx context.Context, team, user string) bool {
 	}
 	a.metrics.Failed(coach.EForbidden)
 	a.log.InfoContext(ctx, "home refused: the user is not a member of the workspace", "team", team, "user", user)
+	a.publishOutsiderHome(ctx, client, team, user)
+	return true
+}
+
+// publishOutsiderHome publishes the Home of someone the bot does not serve:
+// the one line that says whom Sales Coach serves.
+func (a *App) publishOutsiderHome(ctx context.Context, client *slack.Client, team, user string) {
 	text := render.Bilingual(coach.Fail(coach.EForbidden, "outsider.home", nil))
 	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil),
 	}}}
-	err = transport.Retry{Attempts: 3}.Do(ctx, func(ctx context.Context) error {
+	err := transport.Retry{Attempts: 3}.Do(ctx, func(ctx context.Context) error {
 		_, err := client.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view})
 		return err
 	})
 	if err != nil {
 		a.log.WarnContext(ctx, "publish home failed", "team", team, "user", user, "err", err)
 	}
-	return true
 }

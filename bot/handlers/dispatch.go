@@ -43,10 +43,25 @@ func (a *App) Dispatch(ctx context.Context, in transport.Inbound) (out transport
 		}
 		return a.slashCommand(ctx, sc, in.Member)
 	case in.Interaction != nil:
-		if cb := in.Interaction; outsider(cb) && cb.Type != slack.InteractionTypeViewClosed {
+		cb := in.Interaction
+		if cb.Type == slack.InteractionTypeViewClosed {
+			return a.interaction(ctx, cb)
+		}
+		if outsider(cb) {
 			return a.refuseOutsider(ctx, in, interactionTeam(cb), cb.User.ID)
 		}
-		return a.interaction(ctx, in.Interaction)
+		// As for commands: a workspace that never installed the bot (with
+		// OAuth installs) is served nothing, whatever its payload says.
+		served, err := a.serves(ctx, interactionTeam(cb))
+		if err != nil {
+			a.metrics.Failed(coach.ErrorCode(err))
+			a.log.WarnContext(ctx, "workspace not checked", "team", interactionTeam(cb), "err", err)
+			return a.failed(ctx, in, err)
+		}
+		if !served {
+			return a.refuseOutsider(ctx, in, interactionTeam(cb), cb.User.ID)
+		}
+		return a.interaction(ctx, cb)
 	case in.Event != nil:
 		return a.event(ctx, in.Event)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"salescoach/bot/bottest"
 	"salescoach/bot/handlers"
+	"salescoach/bot/render"
 	"salescoach/bot/transport"
 	"salescoach/coach"
 	"salescoach/db"
@@ -312,6 +313,19 @@ func TestCommandFromWorkspaceNotInstalled(t *testing.T) {
 			t.Errorf("a workspace that did not install: %q, want %q", r.Text, want)
 		}
 	}
+	// A form and a click in the App Home from the same workspace, as a
+	// member of it would send them: the form says why under its first
+	// field; neither stores anything (checked below).
+	addForm := map[string]any{"callback_id": render.CallbackAdd, "private_metadata": "", "blocks": []any{
+		map[string]any{"type": "input", "block_id": "name", "element": map[string]any{"type": "plain_text_input", "action_id": "name"}},
+	}}
+	if r := s.Interaction(bottest.Submit(outside, "U1", "V0ADD", addForm, map[string]string{"name": "ExtCo"})); !strings.Contains(string(r.Body), "only for members of the workspace that installed it") {
+		t.Errorf("a form from a workspace that did not install: %d %s", r.Status, r.Body)
+	}
+	if r := s.Interaction(bottest.Button(outside, "U1", render.ActAdd, "", "")); r.Status != http.StatusOK {
+		t.Errorf("a click from a workspace that did not install: %d %s", r.Status, r.Body)
+	}
+	in.app.Drain(context.Background())
 	if !knownTeam(t, in.store, in.team["code-a"]) || countEvents(t, in.store, in.team["code-a"]) == 0 {
 		t.Fatal("the installed workspace and its deal are not seen: the checks below would see nothing either")
 	}
