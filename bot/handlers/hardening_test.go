@@ -239,9 +239,9 @@ func TestUnverifiedFlood(t *testing.T) {
 
 	for code, n := range statuses {
 		switch code {
-		case http.StatusUnauthorized, http.StatusServiceUnavailable, http.StatusRequestEntityTooLarge, 0:
+		case http.StatusUnauthorized, http.StatusServiceUnavailable, http.StatusRequestEntityTooLarge, http.StatusRequestTimeout, 0:
 		default:
-			t.Errorf("%d requests answered %d: junk must be refused (401, 413) or turned away (503)", n, code)
+			t.Errorf("%d requests answered %d: junk must be refused (401, 413, 408 when too slow) or turned away (503)", n, code)
 		}
 	}
 	t.Logf("statuses %v; heap %.1f MB idle, peak %.1f MB", statuses, float64(idle.HeapAlloc)/1e6, float64(peak.Load())/1e6)
@@ -256,12 +256,60 @@ func TestUnverifiedFlood(t *testing.T) {
 	}
 }
 
+// TestSlowSendersCannotStarveSlack: one address holding connections open
+// with bodies that never come cannot keep Slack out: it gets a quarter of
+// the slots, Slack's signed command from another address is served at once,
+// and the slow ones are answered 408 once their bodies are late.
+func TestSlowSendersCannotStarveSlack(t *testing.T) {
+	t.Parallel()
+	u := newUI(t, uiOptions{})
+	h := (&transport.Server{App: u.app, SigningSecret: bottest.Secret, MaxUnverified: 8, BodyTimeout: 500 * time.Millisecond}).Handler()
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config = transport.NewHTTPServer(h)
+	srv.Start()
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL, "http://")
+
+	// Eight slow senders from 127.0.0.1: headers, then no body.
+	var slow []net.Conn
+	for range 8 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		fmt.Fprintf(c, "POST /slack/commands HTTP/1.1\r\nHost: bot\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\nteam_id=")
+		slow = append(slow, c)
+	}
+	// Slack, from another address.
+	other := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.2")}}
+	slackSide := &bottest.Slack{T: t, BaseURL: srv.URL, Client: &http.Client{Transport: &http.Transport{DialContext: other.DialContext}}}
+	if r := slackSide.Command("T1", "U1", "/deal", "add Acme Corp 5k"); !strings.Contains(r.AllText(), "Acme Corp") {
+		t.Errorf("Slack's command beside eight slow senders got %q, want it served", r.AllText())
+	}
+	// The slow ones: the quarter that got a slot waited out its body and was
+	// told so; the rest were turned away.
+	codes := map[int]int{}
+	for _, c := range slow {
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatalf("a slow sender got no answer: %v", err)
+		}
+		resp.Body.Close()
+		codes[resp.StatusCode]++
+	}
+	if codes[http.StatusRequestTimeout] != 2 || codes[http.StatusServiceUnavailable] != 6 {
+		t.Errorf("slow senders answered %v, want 2 × 408 (their slots) and 6 × 503", codes)
+	}
+}
+
 // TestBusyAnsweredUnread: beyond the cap on requests being verified, a
 // request is answered 503 at once, its body unread, and counted as busy.
 func TestBusyAnsweredUnread(t *testing.T) {
 	t.Parallel()
 	u := newUI(t, uiOptions{})
-	srv := httptest.NewServer((&transport.Server{App: u.app, SigningSecret: bottest.Secret, MaxUnverified: 1}).Handler())
+	srv := httptest.NewServer((&transport.Server{App: u.app, SigningSecret: bottest.Secret, MaxUnverified: 1, BodyTimeout: time.Minute}).Handler())
 	defer srv.Close()
 	// The one slot is held by a request whose body never comes.
 	pr, pw := io.Pipe()

@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -33,10 +36,18 @@ const (
 	// more is answered 503 at once, its body unread. With MaxBody, at most
 	// 16 MiB is held for requests nobody has vouched for.
 	MaxUnverified = 64
+	// BodyTimeout is how long a request's body may take to arrive once its
+	// headers are in: Slack sends a few kilobytes at once, so a sender this
+	// slow is answered 408 and gives its slot back.
+	BodyTimeout = 3 * time.Second
+	// clientWait is how long a request waits for one of its client's slots
+	// (a quarter of MaxUnverified each) before it is answered 503: one
+	// address trickling bodies cannot take every slot from Slack's.
+	clientWait = 100 * time.Millisecond
 )
 
 // Timeouts of the HTTP server (NewHTTPServer): a slow sender holds a slot of
-// MaxUnverified for at most ReadTimeout.
+// MaxUnverified for at most BodyTimeout once its headers are in.
 const (
 	ReadHeaderTimeout = 5 * time.Second
 	ReadTimeout       = 10 * time.Second
@@ -60,8 +71,11 @@ type Server struct {
 	Install *Install // the OAuth install routes; nil when not configured
 	// MaxUnverified overrides the package's MaxUnverified when not 0.
 	MaxUnverified int
+	// BodyTimeout overrides the package's BodyTimeout when not 0.
+	BodyTimeout time.Duration
 
-	gate chan struct{} // a slot per request being read and verified
+	gate    chan struct{} // a slot per request being read and verified
+	clients *clientSlots  // the slots each client address holds
 }
 
 // Handler returns every HTTP route of the bot.
@@ -71,6 +85,7 @@ func (s *Server) Handler() http.Handler {
 		n = MaxUnverified
 	}
 	s.gate = make(chan struct{}, n)
+	s.clients = &clientSlots{max: max(1, n/4), held: map[string]*clientSlot{}}
 	mux := http.NewServeMux()
 	// Every route is observed: a request id, and its count and latency.
 	handle := func(pattern string, h http.Handler) {
@@ -208,15 +223,30 @@ func (s *Server) verified(next func(w http.ResponseWriter, r *http.Request, chec
 // and returns false when the bot is busy, the body is too large or the
 // signature does not hold.
 func (s *Server) readSigned(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	select {
-	case s.gate <- struct{}{}:
-		defer func() { <-s.gate }()
-	default:
+	busy := func() ([]byte, bool) {
 		s.App.Metrics().Failed(observe.KindBusy)
 		w.Header().Set("Connection", "close") // the body is not read
 		http.Error(w, "busy: too many requests being verified", http.StatusServiceUnavailable)
 		return nil, false
 	}
+	release, ok := s.clients.acquire(r.Context(), clientAddr(r), clientWait)
+	if !ok {
+		return busy()
+	}
+	defer release()
+	select {
+	case s.gate <- struct{}{}:
+		defer func() { <-s.gate }()
+	default:
+		return busy()
+	}
+	timeout := s.BodyTimeout
+	if timeout <= 0 {
+		timeout = BodyTimeout
+	}
+	// Not every ResponseWriter can (a test's recorder): then the server's
+	// ReadTimeout alone bounds the body.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(timeout))
 	tooLarge := func() ([]byte, bool) {
 		s.App.Metrics().Failed(observe.KindTooLarge)
 		s.App.Log().WarnContext(r.Context(), "request too large", "path", r.URL.Path, "limit_bytes", MaxBody)
@@ -240,6 +270,13 @@ func (s *Server) readSigned(w http.ResponseWriter, r *http.Request) ([]byte, boo
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return tooLarge()
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			s.App.Metrics().Failed(observe.KindRefused)
+			s.App.Log().WarnContext(r.Context(), "request body too slow", "path", r.URL.Path, "after", timeout.String())
+			w.Header().Set("Connection", "close")
+			http.Error(w, "request body too slow", http.StatusRequestTimeout)
+			return nil, false
 		}
 		http.Error(w, "cannot read request", http.StatusBadRequest)
 		return nil, false
@@ -382,4 +419,62 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, in Inbound, ch
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	json.NewEncoder(w).Encode(v)
+}
+
+// clientAddr is the address a request came from, without its port.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// clientSlots caps the requests one client address has being read and
+// verified at once.
+type clientSlots struct {
+	max  int
+	mu   sync.Mutex
+	held map[string]*clientSlot // by address, while any request of it waits or holds a slot
+}
+
+type clientSlot struct {
+	sem   chan struct{}
+	users int // requests holding or waiting for one of sem's slots
+}
+
+// acquire takes one of addr's slots, waiting up to wait for one, and
+// returns the function that gives it back; ok is false when none came free.
+func (c *clientSlots) acquire(ctx context.Context, addr string, wait time.Duration) (release func(), ok bool) {
+	c.mu.Lock()
+	cs := c.held[addr]
+	if cs == nil {
+		cs = &clientSlot{sem: make(chan struct{}, c.max)}
+		c.held[addr] = cs
+	}
+	cs.users++
+	c.mu.Unlock()
+	leave := func() {
+		c.mu.Lock()
+		if cs.users--; cs.users == 0 {
+			delete(c.held, addr)
+		}
+		c.mu.Unlock()
+	}
+	release = func() { <-cs.sem; leave() }
+	select {
+	case cs.sem <- struct{}{}:
+		return release, true
+	default:
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case cs.sem <- struct{}{}:
+		return release, true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	leave()
+	return nil, false
 }
