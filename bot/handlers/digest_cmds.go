@@ -4,6 +4,9 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
 
 	"salescoach/bot/jobs"
 	"salescoach/bot/render"
@@ -64,6 +67,12 @@ func (a *App) digestHere(ctx context.Context, r *Request, args string) (render.R
 	if err != nil {
 		return render.Reply{}, err
 	}
+	// Asked of Slack now, so that the answer says it: a shared channel is
+	// refused, and one the bot is not in gets the digest once it is invited.
+	channel := a.digestChannel(ctx, r)
+	if channel == coach.ChannelExternal {
+		return render.Fail(render.ChannelProblem(r.Lang(), channel, r.ChannelID)), nil
+	}
 	before, err := a.store.DigestIn(ctx, r.TeamID, r.ChannelID)
 	existed := err == nil
 	if err != nil && coach.ErrorCode(err) != coach.ENotFound {
@@ -79,6 +88,12 @@ func (a *App) digestHere(ctx context.Context, r *Request, args string) (render.R
 	})
 	if err != nil {
 		return render.Reply{}, err
+	}
+	if channel != "" {
+		// The scheduler need not ask again, nor tell the manager again.
+		if _, err := a.store.SetDigestChannel(ctx, sub.ID, channel, r.Now); err != nil {
+			a.log.DebugContext(ctx, "digest channel not recorded", "team", r.TeamID, "channel", r.ChannelID, "err", err)
+		}
 	}
 	var zone string
 	switch {
@@ -101,11 +116,37 @@ func (a *App) digestHere(ctx context.Context, r *Request, args string) (render.R
 		namesLine = r.Msg("digest_cmds.deal_names_stay_hidden", nil)
 	}
 	langLine := r.Msg("digest_cmds.it_is_written_in", nil)
+	lines := []render.Line{render.T(namesLine), render.T(langLine)}
+	if problem := render.ChannelProblem(r.Lang(), channel, r.ChannelID); problem != "" {
+		lines = append([]render.Line{render.T("⚠️ " + problem)}, lines...)
+	}
 	return render.Reply{
 		Text:     text,
-		Sections: []render.Section{{Lines: []render.Line{render.T(namesLine), render.T(langLine)}}},
+		Sections: []render.Section{{Lines: lines}},
 		Note:     r.Msg("digest_cmds.i_post_only_in", nil),
 	}, nil
+}
+
+// digestCheckWait is how long /coach digest here waits for Slack to say
+// whether the digest can be posted in the channel.
+const digestCheckWait = time.Second
+
+// digestChannel asks Slack whether the weekly digest can be posted in r's
+// channel; "" when Slack does not say within digestCheckWait (the scheduler
+// asks again before the first digest).
+func (a *App) digestChannel(ctx context.Context, r *Request) coach.ChannelState {
+	client, err := a.slack.Client(ctx, r.TeamID)
+	if err != nil {
+		return ""
+	}
+	cctx, cancel := context.WithTimeout(ctx, digestCheckWait)
+	defer cancel()
+	ch, err := client.GetConversationInfoContext(cctx, &slack.GetConversationInfoInput{ChannelID: r.ChannelID})
+	state, ok := jobs.ChannelStateOf(ch, err)
+	if !ok {
+		return ""
+	}
+	return state
 }
 
 func (a *App) digestOff(ctx context.Context, r *Request) (render.Reply, error) {

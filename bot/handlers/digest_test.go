@@ -43,7 +43,9 @@ func newDigestFixtureOn(t *testing.T, store handlers.Store, team string) *digest
 	srv := httptest.NewServer((&transport.Server{App: app, SigningSecret: bottest.Secret}).Handler())
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() {
-		for _, m := range []string{"chat.postMessage", "conversations.info", "conversations.history"} {
+		// Commands post nothing themselves; /coach digest here only asks
+		// what the channel is (conversations.info).
+		for _, m := range []string{"chat.postMessage", "conversations.history"} {
 			if n := len(api.Calls(m)); n != 0 {
 				t.Errorf("%s called %d times while answering commands", m, n)
 			}
@@ -129,6 +131,47 @@ func TestDigestHere(t *testing.T) {
 			s := subs[0]
 			if s.ChannelID != "C0001" || s.Schedule != tt.sched || s.Lang != tt.lang || s.CreatedBy != "UBOSS" || !s.Names || s.Channel != coach.ChannelUnchecked {
 				t.Errorf("stored %+v", s)
+			}
+		})
+	}
+}
+
+// TestDigestHereChecksTheChannel: /coach digest here asks Slack about the
+// channel at once. A channel shared with another organisation is refused and
+// nothing is saved; one the bot is not in (or cannot see) is saved with a
+// warning to invite it; when Slack does not answer, it is saved as before
+// and the scheduler asks again.
+func TestDigestHereChecksTheChannel(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		channel bottest.Channel
+		fault   bool
+		want    string
+		saved   bool
+	}{
+		{"Shared", bottest.Channel{IsMember: true, IsExtShared: true}, false, "is shared with another organisation, so I won't post the team's digest there", false},
+		{"NotAMember", bottest.Channel{}, false, "I'm not a member of <#C0001>, so the digest is not posted there", true},
+		{"CannotSee", bottest.Channel{NotFound: true}, false, "I can't see <#C0001>", true},
+		{"Member", bottest.Channel{IsMember: true}, false, "every Monday at 09:00", true},
+		{"SlackDown", bottest.Channel{}, true, "every Monday at 09:00", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newDigestFixture(t)
+			f.coach("UBOSS", "help")
+			f.api.SetChannel("C0001", tt.channel)
+			if tt.fault {
+				f.api.Fail("conversations.info", bottest.Fault{Status: 500})
+			}
+			reply := f.coach("UBOSS", "digest here")
+			contains(t, reply, tt.want)
+			if subs := f.subs(t); (len(subs) == 1) != tt.saved {
+				t.Errorf("subscriptions %+v, want saved: %v", subs, tt.saved)
+			}
+			if warned := strings.Contains(reply.AllText(), "⚠️"); warned != (tt.saved && tt.name != "Member" && tt.name != "SlackDown") {
+				t.Errorf("warning shown: %v in %q", warned, reply.AllText())
 			}
 		})
 	}

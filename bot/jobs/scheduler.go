@@ -333,6 +333,24 @@ func (s *Scheduler) findPosted(ctx context.Context, client *slack.Client, sub co
 // channel — the bot is a member, and it is not shared with another
 // organisation — and records the answer. When the channel newly became
 // unusable, it tells the manager who subscribed, in a direct message.
+// ChannelStateOf says what Slack's answer to conversations.info (ch, err)
+// means for posting a digest there; ok is false when the answer says
+// nothing of the channel (Slack could not be reached, say).
+func ChannelStateOf(ch *slack.Channel, err error) (state coach.ChannelState, ok bool) {
+	var se slack.SlackErrorResponse
+	switch {
+	case errors.As(err, &se) && se.Err == "channel_not_found":
+		return coach.ChannelNotFound, true
+	case err != nil || ch == nil:
+		return "", false
+	case ch.IsExtShared || ch.IsPendingExtShared || ch.IsShared && !ch.IsOrgShared:
+		return coach.ChannelExternal, true
+	case ch.IsMember:
+		return coach.ChannelOK, true
+	}
+	return coach.ChannelNotMember, true
+}
+
 func (s *Scheduler) checkChannel(ctx context.Context, sub coach.DigestSub) (coach.ChannelState, error) {
 	client, err := s.Slack.Client(ctx, sub.TeamID)
 	if err != nil {
@@ -346,20 +364,10 @@ func (s *Scheduler) checkChannel(ctx context.Context, sub coach.DigestSub) (coac
 		ch = c
 		return err
 	})
-	var state coach.ChannelState
-	var se slack.SlackErrorResponse
-	switch {
-	case errors.As(err, &se) && se.Err == "channel_not_found":
-		state = coach.ChannelNotFound
-	case err != nil:
+	state, ok := ChannelStateOf(ch, err)
+	if !ok {
 		s.Log.WarnContext(ctx, "digest channel check failed", "subscription", sub.ID, "err", err)
 		return "", err
-	case ch.IsExtShared || ch.IsPendingExtShared || ch.IsShared && !ch.IsOrgShared:
-		state = coach.ChannelExternal
-	case ch.IsMember:
-		state = coach.ChannelOK
-	default:
-		state = coach.ChannelNotMember
 	}
 	before, err := s.store.SetDigestChannel(ctx, sub.ID, state, s.Now())
 	if err != nil {
