@@ -237,13 +237,42 @@ func Restore(c Caller, d Deal, now time.Time) (Event, error) {
 	return Event{DealID: d.ID, Kind: EvRestore, ActorID: c.UserID, At: now}, nil
 }
 
+// UndoEvent decides how c cancels e, their change being undone on deal d: a
+// revert naming it, or, for the deal's creation, hiding the deal as /deal
+// archive does (marked as the undo's, which a later undo passes over). A
+// reverted creation would leave the deal's first stage and amount out for
+// good; archived, /deal restore brings it back whole.
+func UndoEvent(c Caller, d Deal, e Event, now time.Time) Event {
+	if e.Kind == EvCreate {
+		return Event{DealID: d.ID, Kind: EvArchive, ActorID: c.UserID, At: now, Fields: Fields{Undo: true}}
+	}
+	return Event{DealID: d.ID, Kind: EvRevert, Reverts: e.ID, ActorID: c.UserID, At: now}
+}
+
+// LastUndoable returns the change of c on deal d (with its log) that /deal
+// undo cancels at now: the last typed of those Undoable. The add of a deal
+// that is archived is not one (undoing it again would change nothing), nor
+// the archive an undo made.
+func LastUndoable(c Caller, d Deal, log []Event, now time.Time) (Event, bool) {
+	var last Event
+	for _, e := range Live(log) {
+		if !Undoable(c, e, now) || e.ID < last.ID || e.Kind == EvCreate && d.Archived {
+			continue
+		}
+		last = e
+	}
+	return last, last.ID != 0
+}
+
 // ErrManagerOnly is returned to a rep who tries a manager's command.
 var ErrManagerOnly = Fail(EForbidden, "manager_only", nil)
 
 // Undoable reports whether e is a change /deal undo may cancel at now: typed by
-// the caller in the last 24 hours (whenever it is dated) and not a revert itself.
+// the caller in the last 24 hours (whenever it is dated), and not an undo
+// itself (a revert, or the archive that undid an add).
 func Undoable(c Caller, e Event, now time.Time) bool {
-	return e.ActorID == c.UserID && e.Kind != EvRevert && now.Sub(e.Typed()) <= 24*time.Hour
+	return e.ActorID == c.UserID && e.Kind != EvRevert && !(e.Kind == EvArchive && e.Fields.Undo) &&
+		now.Sub(e.Typed()) <= 24*time.Hour
 }
 
 // ErrSameName refuses adding nd when the owner already has the open deal

@@ -174,6 +174,7 @@ type Fields struct {
 	CloseDate   string     `json:"close_date,omitempty"`    // due: the expected close date, 2026-12-20
 	NoCloseDate bool       `json:"no_close_date,omitempty"` // due: the close date cleared
 	Prev        *Fields    `json:"prev,omitempty"`          // edit: the values before, for display
+	Undo        bool       `json:"undo,omitempty"`          // archive: /deal undo of the deal's creation
 }
 
 // Live returns the events that count: every event except reverts and the

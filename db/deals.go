@@ -455,9 +455,13 @@ WHERE id = $1`
 // appending a revert event. It returns the deal after the undo and the event
 // it cancelled.
 func (s *DB) Undo(ctx context.Context, c coach.Caller, now time.Time) (coach.Deal, coach.Event, error) {
+	// The deal of the caller's latest change that coach.LastUndoable would
+	// take: not an undo itself, nor the add of a deal since archived.
 	const q = `
-SELECT e.deal_id FROM events e
+SELECT e.deal_id FROM events e JOIN deals d ON d.id = e.deal_id
 WHERE e.team_id = $1 AND e.actor_id = $2 AND e.kind <> 'revert' AND coalesce(e.typed_at, e.at) > $3
+  AND NOT (e.kind = 'archive' AND coalesce((e.fields->>'undo')::boolean, false))
+  AND NOT (e.kind = 'create' AND d.archived)
   AND ` + notReverted + `
 ORDER BY e.id DESC LIMIT 1`
 	var dealID int64
@@ -472,13 +476,9 @@ ORDER BY e.id DESC LIMIT 1`
 	d, _, err := s.Change(ctx, c, dealID, func(d coach.Deal, log []coach.Event) (coach.Event, error) {
 		// Under the lock, take the caller's latest live change on this deal:
 		// the last typed, which a change logged late does not date last.
-		for _, e := range coach.Live(log) {
-			if coach.Undoable(c, e, now) && e.ID > undone.ID {
-				undone = e
-			}
-		}
-		if undone.ID != 0 {
-			return coach.Event{DealID: d.ID, Kind: coach.EvRevert, Reverts: undone.ID, ActorID: c.UserID, At: now}, nil
+		var ok bool
+		if undone, ok = coach.LastUndoable(c, d, log, now); ok {
+			return coach.UndoEvent(c, d, undone, now), nil
 		}
 		return coach.Event{}, coach.Fail(coach.EConflict, "undo.already", nil)
 	})

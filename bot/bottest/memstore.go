@@ -392,17 +392,8 @@ func (s *MemStore) Undo(_ context.Context, c coach.Caller, now time.Time) (coach
 		if md.deal.TeamID != c.TeamID {
 			continue
 		}
-		reverted := map[int64]bool{}
-		for _, e := range md.log {
-			if e.Kind == coach.EvRevert {
-				reverted[e.Reverts] = true
-			}
-		}
-		for _, e := range md.log {
-			if e.ActorID == c.UserID && e.Kind != coach.EvRevert && e.Typed().After(now.Add(-24*time.Hour)) &&
-				!reverted[e.ID] && e.ID > last.ID {
-				last = e
-			}
+		if e, ok := coach.LastUndoable(c, md.deal, md.log, now); ok && e.ID > last.ID {
+			last = e
 		}
 	}
 	if last.ID == 0 {
@@ -410,13 +401,9 @@ func (s *MemStore) Undo(_ context.Context, c coach.Caller, now time.Time) (coach
 	}
 	var undone coach.Event
 	d, _, err := s.change(c, last.DealID, nil, func(d coach.Deal, log []coach.Event) (coach.Event, error) {
-		for _, e := range coach.Live(log) {
-			if coach.Undoable(c, e, now) && e.ID > undone.ID {
-				undone = e
-			}
-		}
-		if undone.ID != 0 {
-			return coach.Event{DealID: d.ID, Kind: coach.EvRevert, Reverts: undone.ID, ActorID: c.UserID, At: now}, nil
+		var ok bool
+		if undone, ok = coach.LastUndoable(c, d, log, now); ok {
+			return coach.UndoEvent(c, d, undone, now), nil
 		}
 		return coach.Event{}, errUndone
 	})

@@ -216,3 +216,42 @@ func TestUndoWalksBack(t *testing.T) {
 		t.Errorf("events = %d, want 3 changes + 3 reverts", n)
 	}
 }
+
+// TestUndoAddThenRestore: undoing the add of a deal hides it, as /deal
+// archive does, and /deal restore brings it back whole — its amount, its
+// stage and the stay there — in memory and on PostgreSQL alike; its changes
+// after the add stay undone.
+func TestUndoAddThenRestore(t *testing.T) {
+	t.Parallel()
+	for name, newF := range map[string]func(*testing.T, ...string) *fixture{"memory": newFixture, "database": newDBFixture} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f := newF(t)
+			cmd := func(text string) string { return f.slack.Command(f.team, "U1", "/deal", text).AllText() }
+			cmd("add Omega 2k")
+			cmd("move omega demo")
+			cmd("undo")
+			if got := cmd("undo"); !strings.Contains(got, "restore") {
+				t.Fatalf("undoing the add answered %q, want it to say how to restore it", got)
+			}
+			// Nothing more of U1's to undo: the archive was the undo's own.
+			if got := cmd("undo"); !strings.Contains(got, "Nothing to undo") {
+				t.Errorf("a third undo answered %q, want nothing left to undo", got)
+			}
+			if deals := f.deals(t, f.team); len(deals) != 0 {
+				t.Errorf("after undoing the add /deal list has %+v", deals)
+			}
+			cmd("restore omega")
+			deals := f.deals(t, f.team)
+			if len(deals) != 1 || deals[0].Amount.Cents != 200_000 || !deals[0].HasAmount || deals[0].Stage != coach.Prospecting {
+				t.Fatalf("after restore: %+v, want Omega back with its $2,000 in prospecting", deals)
+			}
+			if show := cmd("show omega"); !strings.Contains(show, "$2,000") || !strings.Contains(show, "Prospecting") {
+				t.Errorf("/deal show after restore: %q", show)
+			}
+			if next := cmd("next omega"); !strings.Contains(next, "from Prospecting to Initial contact") {
+				t.Errorf("/deal next after restore: %q, want a move from Prospecting", next)
+			}
+		})
+	}
+}
