@@ -599,6 +599,9 @@ func ParseAddArgs(args, defaultCurrency string) (AddArgs, error) {
 		if n := len(words); n > 1 && LooksScientific(words[n-1]) {
 			return AddArgs{}, errScientific(words[n-1])
 		}
+		if n := len(words); n >= 2 && spacedThousands(words[n-2], words[n-1]) {
+			return AddArgs{}, Fail(EInvalid, "amount.spaced", Args{"typed": Quoted(words[n-2] + " " + words[n-1]), "forms": amountForms})
+		}
 		if n := amountTail(words); n > 0 && n < len(words) {
 			if words, err = takeAmount(words, n); err != nil {
 				return AddArgs{}, err
@@ -627,6 +630,22 @@ func ParseAddArgs(args, defaultCurrency string) (AddArgs, error) {
 // "12000 EUR" or "EUR 12000", 1 for "$12,000", 0 when they do not end with one.
 // A currency code before the number must be in capitals, so a name ending in
 // "Top" keeps it.
+// spacedThousands reports whether "a b" reads as one amount written with a
+// space between its thousands, as in "12 000" or "$1 500": a number of one
+// to three digits (a currency symbol before it allowed) and then exactly
+// three digits. Taken apart, the name would keep "12" and the amount be 0.
+func spacedThousands(a, b string) bool {
+	if len(b) != 3 || strings.Trim(b, "0123456789") != "" {
+		return false
+	}
+	if r, n := utf8.DecodeRuneInString(a); n < len(a) {
+		if _, ok := currencySymbols[r]; ok {
+			a = a[n:]
+		}
+	}
+	return len(a) >= 1 && len(a) <= 3 && strings.Trim(a, "0123456789") == ""
+}
+
 func amountTail(words []string) int {
 	n := len(words)
 	if n == 0 {

@@ -526,6 +526,8 @@ func TestParseAddArgs(t *testing.T) {
 			{"OnlyAmountIsName", "3M", coach.AddArgs{Name: "3M"}},
 			{"OnlyStageIsName", "Demo", coach.AddArgs{Name: "Demo"}},
 			{"NumberName", "3M 5k", coach.AddArgs{Name: "3M", Amount: usd(500000), HasAmount: true}},
+			{"NumberInNameThenAmount", "Project 42 5000", coach.AddArgs{Name: "Project 42", Amount: usd(500000), HasAmount: true}},
+			{"QuotedNumberName", `"Apollo 13" 500`, coach.AddArgs{Name: "Apollo 13", Amount: usd(50000), HasAmount: true}},
 			{"Emoji", "🚀 Rocket Labs 👩‍💻 1.5m", coach.AddArgs{Name: "🚀 Rocket Labs 👩‍💻", Amount: usd(150000000), HasAmount: true}},
 			{"SQL", "Robert'); DROP TABLE deals;--", coach.AddArgs{Name: "Robert'); DROP TABLE deals;--"}},
 			{"SlackEscaped", "AT&amp;T &lt;West&gt; <@U0001>", coach.AddArgs{Name: "AT&amp;T &lt;West&gt; <@U0001>"}},
@@ -565,6 +567,11 @@ func TestParseAddArgs(t *testing.T) {
 			{"UnknownCurrency", "Acme 12000XYZ", "Unknown currency"},
 			{"Scientific", "Acme 1e6", `"1e6" is not an amount: write it out. Use 12000`},
 			{"ScientificStage", "Acme 2.5E+5 demo", "is not an amount"},
+			// A space between the thousands would keep "12" in the name and
+			// store 0.
+			{"SpacedThousands", "Baz 12 000", `"12 000" looks like one amount with a space in it`},
+			{"SpacedThousandsSymbol", "Baz $1 500 demo", `"$1 500" looks like one amount`},
+			{"SpacedThousandsAlone", "12 000", "looks like one amount"},
 			{"Leftover", `"Acme" big deal`, `not "big deal"`},
 			{"TwoAmounts", `"Acme" 5k 6k`, `not "5k"`},
 			{"TooLong", strings.Repeat("x", 10000), "at most 200 characters; this one has 10000."},
