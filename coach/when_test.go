@@ -40,6 +40,10 @@ func TestSplitTrailingTime(t *testing.T) {
 		{in: "meet again next monday", rest: "meet again next monday"},
 		{in: "lunch on wed", rest: "lunch on wed"},
 		{in: "", rest: ""},
+		{in: "demo today", rest: "demo", at: "2026-12-03 10:15"},
+		{in: "演示 今天 9:00", rest: "演示", at: "2026-12-03 09:00"},
+		{in: "demo tomorrow", err: "in the future"},
+		{in: "演示 明天", err: "in the future"},
 		{in: "demo 2026-12-05", err: "in the future"},
 		{in: "demo today 2026-12-03 18:00", err: "in the future"},
 	}

@@ -87,6 +87,20 @@ func dated(r *Request, rest string) (string, time.Time, func(coach.Event, error)
 	return rest, at.UTC(), mark, err
 }
 
+// unreadableTime turns err, rest's failure to read as a stage, into one about
+// the time when rest starts with a stage and goes on with words that are
+// not a time the change can be dated to ("qualification 12/03/2026").
+func unreadableTime(rest string, err error) error {
+	words := strings.Fields(rest)
+	for k := len(words) - 1; k >= 1; k-- {
+		if _, serr := coach.ParseStage(strings.Join(words[:k], " ")); serr == nil {
+			typed := strings.Join(words[k:], " ")
+			return coach.Fail(coach.EInvalid, "when.unreadable", coach.Args{"typed": coach.Both(strconv.Quote(typed), typed)})
+		}
+	}
+	return err
+}
+
 // extraWords refuses words after a command that takes only an optional time.
 func extraWords(d coach.Deal, cmd, rest string) error {
 	if strings.TrimSpace(rest) == "" {
@@ -174,7 +188,7 @@ func (a *App) dealMove(ctx context.Context, r *Request, args string) (render.Rep
 		}
 		to, err := coach.ParseStage(rest)
 		if err != nil {
-			return coach.Event{}, err
+			return coach.Event{}, unreadableTime(rest, err)
 		}
 		if to == coach.Lost {
 			reason, text := coach.ParseLostReason("")
