@@ -35,10 +35,13 @@ type Report struct {
 	// window (reporting currency, in cents), the deals made in the window
 	// (new pipeline), each owner's visits and open deals per stage, and the
 	// deals open at To past their close date.
-	WonCents  int64         `json:"-"`
-	Created   StageTotal    `json:"-"`
-	RepStages []RepStage    `json:"-"`
-	Overdue   []OverdueDeal `json:"-"`
+	WonCents int64 `json:"-"`
+	// WonExcluded is how many deals won in the window WonCents leaves out:
+	// their amount is in another currency.
+	WonExcluded int           `json:"-"`
+	Created     StageTotal    `json:"-"`
+	RepStages   []RepStage    `json:"-"`
+	Overdue     []OverdueDeal `json:"-"`
 }
 
 // RepStage is one owner's figures in one open stage: the visits completed in

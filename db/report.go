@@ -237,6 +237,7 @@ SELECT json_build_object(
 			FROM closed WHERE at >= $5
 		) v),
 	'won_cents', (SELECT coalesce(sum(amount_cents) FILTER (WHERE outcome = 'won' AND reporting), 0) FROM closed WHERE at >= $2),
+	'won_excluded', (SELECT count(*) FILTER (WHERE outcome = 'won' AND NOT reporting AND amount_cents IS NOT NULL) FROM closed WHERE at >= $2),
 	'created', (
 		-- new pipeline: the deals made in the window
 		SELECT row_to_json(x) FROM (
@@ -367,9 +368,10 @@ type reportRow struct {
 		coach.PipelineStage
 		Cents int64 `json:"amount_cents"`
 	} `json:"pipeline"`
-	Slipped  []coach.SlippedDeal `json:"slipped"`
-	WonCents int64               `json:"won_cents"`
-	Created  struct {
+	Slipped     []coach.SlippedDeal `json:"slipped"`
+	WonCents    int64               `json:"won_cents"`
+	WonExcluded int                 `json:"won_excluded"`
+	Created     struct {
 		Deals    int   `json:"deals"`
 		Cents    int64 `json:"cents"`
 		Excluded int   `json:"excluded"`
@@ -445,7 +447,7 @@ func (r reportRow) fill(rep *coach.Report) {
 		rep.Pipeline[i].Amount = float64(x.Cents) / 100
 	}
 	rep.Slipped = append([]coach.SlippedDeal{}, r.Slipped...)
-	rep.WonCents = r.WonCents
+	rep.WonCents, rep.WonExcluded = r.WonCents, r.WonExcluded
 	rep.Created = coach.StageTotal{Deals: r.Created.Deals, Cents: r.Created.Cents, Excluded: r.Created.Excluded}
 	for _, x := range r.RepStages {
 		rep.RepStages = append(rep.RepStages, coach.RepStage{User: x.User, Stage: coach.OpenStages[x.Pos],

@@ -85,6 +85,17 @@ func TestDigestThisWeekAgainstTheFourBefore(t *testing.T) {
 		"Figures up to Mon 2 Nov 09:00 (America/New_York)")
 }
 
+// TestDigestWonInOtherCurrencies: a win in another currency is not in the
+// week's won value, and both the headline and the Won line say so.
+func TestDigestWonInOtherCurrencies(t *testing.T) {
+	t.Parallel()
+	rep := sample()
+	rep.Week.WonExcluded = 1
+	hasAll(t, renderText(rep, coach.EN, true), "3 won ($30,000 + 1 in other currencies), 2 lost",
+		"Won: 3 deals, $30,000 (1 in other currencies left out) —")
+	hasAll(t, renderText(rep, coach.ZH, true), "（$30,000，另有 1 笔其他币种）", "（另有 1 笔其他币种未计入）")
+}
+
 // TestDigestWeekOfLosses: a week of many losses and no win reads as that,
 // won and lost apart, never as "up".
 func TestDigestWeekOfLosses(t *testing.T) {

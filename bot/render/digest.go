@@ -100,6 +100,9 @@ func RenderDigest(rep DigestReports, at time.Time, v DigestView) Reply {
 	wk, before := rep.Week.WinRate, rep.Before.WinRate
 	day := DigestDate(r, at)
 	wonValue := Money(rep.Week.WonCents, rep.Week.Currency)
+	if n := rep.Week.WonExcluded; n > 0 {
+		wonValue = r.Msg("digest.value_and_other", coach.Args{"value": wonValue, "n": n})
+	}
 	reply := Reply{
 		Text: r.Msg("digest.head", coach.Args{"day": day, "won": wk.Won, "value": wonValue, "lost": wk.Lost}),
 	}

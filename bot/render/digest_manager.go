@@ -51,7 +51,7 @@ func weekCompare(r Viewer, n, before int) string {
 func wonLine(r Viewer, rep DigestReports) string {
 	wk, b := rep.Week, rep.Before
 	cur := wk.Currency
-	return r.Msg("digest.won_line", coach.Args{"count": countOf(r, wk.WinRate.Won, "deal"), "value": Money(wk.WonCents, cur),
+	return r.Msg("digest.won_line", coach.Args{"count": countOf(r, wk.WinRate.Won, "deal"), "value": Money(wk.WonCents, cur) + excluded(r, wk.WonExcluded),
 		"compare": weekCompare(r, wk.WinRate.Won, b.WinRate.Won), "per_week": Money(b.WonCents/4, cur)})
 }
 
