@@ -526,11 +526,46 @@ func cObjectionLoop(s *situation) (composed, bool) {
 		return c, true
 	}
 	c.line = objectionPlay(o)
-	c.step = Text{
+	c.step = loopStep(o)
+	return c, true
+}
+
+// loopStep is the next step for an objection that keeps coming back: stop
+// answering it the same way on calls, and change what is on the table the
+// way its type calls for (COACHING.md's plays by type).
+func loopStep(o Objection) Text {
+	switch o {
+	case ObjPrice:
+		return Text{
+			EN: "Stop defending the price on calls: put the cost of their problem, in their own numbers, next to the price, and offer a smaller first phase rather than a discount; agree the date they will decide.",
+			ZH: "别再在电话里为价格辩护：把对方问题的代价（用他们自己的数字）和价格放在一起看，提出先做一个范围更小的第一期，而不是打折；并约定对方做决定的日期。",
+		}
+	case ObjTiming:
+		return Text{
+			EN: "Stop accepting \"not now\": work out with your contact what each month of waiting costs them, and agree a decision date with its reason.",
+			ZH: "别再接受“现在不是时候”：和对接人一起算清每多等一个月要付出什么代价，并约定一个有理由的决定日期。",
+		}
+	case ObjAuthority:
+		return Text{
+			EN: "Stop answering for someone who is not in the room: ask your champion to bring the decision-maker to a 20-minute call this week, and send the champion a one-page case to forward.",
+			ZH: "别再替不在场的人回答问题：请内线本周安排决策人参加一个 20 分钟的电话，并给内线一页可以直接转发的方案说明。",
+		}
+	case ObjNeed:
+		return Text{
+			EN: "Stop pitching: go back to discovery and ask what happens if they change nothing this year; if no one can name a cost, say so and agree whether to pause.",
+			ZH: "别再推销：回到需求挖掘，问对方如果今年什么都不改变会怎样；如果没人说得出代价，就直说，并商定是否先暂停。",
+		}
+	case ObjIndecision:
+		return Text{
+			EN: "Stop adding options: give one firm recommendation, limit what is left to evaluate to one question, and take the risk off the table (a pilot, a way out) so deciding feels safe.",
+			ZH: "别再增加选项：给出一个明确的推荐方案，把剩下要评估的限定在一个问题上，并消除风险（试点、退出条款），让对方敢于做决定。",
+		}
+	}
+	// Trust, risk, a competitor: proof from outside, not another answer.
+	return Text{
 		EN: fmt.Sprintf("Stop answering the %s concern again on calls: bring proof instead (a reference call with a customer in their industry, or a two-week pilot with success criteria in writing) and agree the date they will decide.", strings.ToLower(o.Name(EN))),
 		ZH: fmt.Sprintf("别再在电话里反复解释%s方面的顾虑，改为拿出证据（安排一位同行业客户做参考通话，或者做一个两周的试点并书面约定成功标准），并约定对方做决定的日期。", o.Name(ZH)),
 	}
-	return c, true
 }
 
 func ordinal(n int) string {

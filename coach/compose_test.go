@@ -189,3 +189,28 @@ func TestCoachFor(t *testing.T) {
 		t.Errorf("a manager asking for a rep: %v", err)
 	}
 }
+
+// TestLoopStepFitsTheObjection: when an objection keeps coming back, the
+// next step is the play for its type (COACHING.md), not proof for every one:
+// price is re-anchored on the cost of the problem, not met with a reference
+// call; authority goes to the decision-maker; need back to discovery.
+func TestLoopStepFitsTheObjection(t *testing.T) {
+	wants := map[Objection]string{
+		ObjPrice:      "cost of their problem",
+		ObjTiming:     "each month of waiting costs",
+		ObjAuthority:  "decision-maker",
+		ObjNeed:       "back to discovery",
+		ObjIndecision: "one firm recommendation",
+		ObjTrust:      "reference call",
+		ObjCompetitor: "reference call",
+	}
+	for _, o := range ObjectionTypes {
+		step := loopStep(o)
+		if !strings.Contains(step.EN, wants[o]) || step.ZH == "" || step.ZH == step.EN {
+			t.Errorf("%s: next step %q (zh %q), want it to say %q", o, step.EN, step.ZH, wants[o])
+		}
+		if o == ObjPrice && strings.Contains(step.EN, "reference call") {
+			t.Errorf("price is met with a reference call: %q", step.EN)
+		}
+	}
+}
