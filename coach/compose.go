@@ -914,11 +914,11 @@ var revisit = map[LostReason]struct {
 	months int
 	why    Text
 }{
-	ReasonPrice:      {6, Text{EN: "their next budget cycle", ZH: "对方下一个预算周期"}},
-	ReasonTiming:     {3, Text{EN: "the date they said would suit them better", ZH: "对方说更合适的时间"}},
-	ReasonNoDecision: {3, Text{EN: "a quarter later, when the problem has grown", ZH: "一个季度后，问题往往更严重了"}},
-	ReasonCompetitor: {11, Text{EN: "a month before the rival's contract renews", ZH: "对手合同续约前一个月"}},
-	ReasonAuthority:  {3, Text{EN: "when the decision-maker or the org chart changes", ZH: "决策人或组织架构变动时"}},
+	ReasonPrice:      {6, Text{EN: "about when a new budget cycle starts", ZH: "大约是新预算周期开始的时候"}},
+	ReasonTiming:     {3, Text{EN: "a quarter on, when the timing may suit them better", ZH: "一个季度后，时机可能更合适"}},
+	ReasonNoDecision: {3, Text{EN: "a quarter on, when the problem has often grown", ZH: "一个季度后，问题往往更严重了"}},
+	ReasonCompetitor: {11, Text{EN: "about a month before a one-year contract with the rival would renew", ZH: "大约是与对手的一年期合同续约前一个月"}},
+	ReasonAuthority:  {3, Text{EN: "a quarter on, when the decision-maker or the org chart may have changed", ZH: "一个季度后，决策人或组织架构可能已有变动"}},
 }
 
 // lostPlay is, per lost reason, what to do differently next time.
@@ -946,8 +946,8 @@ func composeLost(d Deal, now time.Time) Advice {
 	}
 	if rv, ok := revisit[d.LostReason]; ok {
 		at := DateText(d.StageSince.AddDate(0, rv.months, 0), now)
-		step.EN += fmt.Sprintf(" Put a revisit in your calendar for %s (%s); %s #%d brings it back.", at.EN, rv.why.EN, CommandText("deal reopen"), n)
-		step.ZH += fmt.Sprintf("在日历上记下%s再联系（%s）；届时用 %s #%d 重新打开。", at.ZH, rv.why.ZH, CommandText("deal reopen"), n)
+		step.EN += fmt.Sprintf(" Put a revisit in your calendar for %s (%s), or for the date they give you in the review; %s #%d brings it back.", at.EN, rv.why.EN, CommandText("deal reopen"), n)
+		step.ZH += fmt.Sprintf("在日历上记下%s再联系（%s），如果复盘时对方给了日期，就按对方的日期；届时用 %s #%d 重新打开。", at.ZH, rv.why.ZH, CommandText("deal reopen"), n)
 	}
 	c.Step = step
 	if o, ok := d.LostReason.Objection(); ok && o != ObjCompetitor {
