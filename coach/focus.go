@@ -30,15 +30,17 @@ type Focus struct {
 	RepDays  float64 // the rep's median days in Stage
 	TeamDays float64 // the team's
 	Visits   int     // the rep's completed visits to Stage
-	// NoLatePipeline: the rep has no open deal past qualification.
+	// NoLatePipeline: the rep has open deals, none past qualification.
 	NoLatePipeline bool
+	// NoPipeline: the rep closed deals in the window and has none open.
+	NoPipeline bool
 }
 
 // CoachingFocus returns at most one focus per rep of a report (a window of
 // 90 days, as the digest's), by user id: the stage where the rep is slowest
 // against the team, on at least MinFocusVisits of the rep's visits and
 // MinVisitsForBottleneck of the team's; else, for a rep with deals in the
-// window, having no open deal past qualification. Reps the numbers say
+// window, having no open deal left, or none past qualification. Reps the numbers say
 // nothing about are left out; a manager who owns no deals is never a rep.
 func CoachingFocus(q Report) []Focus {
 	team := map[Stage]float64{}
@@ -74,7 +76,9 @@ func CoachingFocus(q Report) []Focus {
 		switch {
 		case best != nil:
 			out = append(out, *best)
-		case late == 0 && rep.Won+rep.Lost+rep.Open > 0:
+		case rep.Open == 0 && rep.Won+rep.Lost > 0:
+			out = append(out, Focus{User: rep.User, NoPipeline: true})
+		case late == 0 && rep.Open > 0:
 			out = append(out, Focus{User: rep.User, NoLatePipeline: true})
 		}
 	}
@@ -85,6 +89,10 @@ func CoachingFocus(q Report) []Focus {
 // Text says the focus in lang, without the rep's name: "Objection handling
 // 14 days against the team's 9 over 12 visits — coach on objection handling".
 func (f Focus) Text(lang Lang) string {
+	if f.NoPipeline {
+		return lang.T("no open deal left — agree with them how many new deals to open this week, and from which accounts",
+			"手上已经没有进行中的商机——和他商定本周要新开几笔商机、从哪些客户入手")
+	}
 	if f.NoLatePipeline {
 		q := Qualification.Name(lang)
 		return lang.T(fmt.Sprintf("no open deal past %s — go through their pipeline together and pick the deals to move to a presentation", q),

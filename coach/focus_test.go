@@ -16,7 +16,7 @@ func TestCoachingFocus(t *testing.T) {
 		},
 		Reps: []RepStats{
 			{User: "U0BOB", Won: 2, Open: 5}, {User: "U0CAROL", Open: 3}, {User: "U0ERIN", Lost: 2, Open: 2},
-			{User: "U0FRANK", Open: 4}, {User: "U0GONE"},
+			{User: "U0FRANK", Open: 4}, {User: "U0GONE"}, {User: "U0HAL", Won: 1, Lost: 2},
 		},
 		RepStages: []RepStage{
 			{User: "U0BOB", Stage: Objections, Visits: 12, MedianDays: fp(14), Open: 2},
@@ -28,8 +28,13 @@ func TestCoachingFocus(t *testing.T) {
 		},
 	}
 	got := CoachingFocus(q)
-	if len(got) != 2 {
-		t.Fatalf("focus %+v; want Bob's objections and Erin's missing pipeline", got)
+	if len(got) != 3 {
+		t.Fatalf("focus %+v; want Bob's objections, Erin's missing late pipeline and Hal's empty one", got)
+	}
+	// Hal closed all he had: not told to move deals he does not have.
+	if hal := got[2]; hal.User != "U0HAL" || !hal.NoPipeline || !strings.Contains(hal.Text(EN), "no open deal left") ||
+		strings.Contains(hal.Text(EN), "presentation") || hal.Text(ZH) == hal.Text(EN) {
+		t.Errorf("Hal: %+v %q", hal, hal.Text(EN))
 	}
 	if bob := got[0].Text(EN); got[0].User != "U0BOB" || bob != Objections.Name(EN)+" 14 days against the team's 9 over 12 visits — coach on "+strings.ToLower(Objections.Name(EN)) {
 		t.Errorf("Bob: %q", bob)
