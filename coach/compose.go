@@ -399,6 +399,13 @@ func cStuck(team bool) func(s *situation) (composed, bool) {
 				EN: "Ask your champion one question today: \"What would have to happen for this to move forward next week?\" and note the answer.",
 				ZH: "今天只问内线一个问题：“要让这件事下周往前走，需要发生什么？”并把回答记在备注里。",
 			}}
+		if st.Index() <= Contact.Index() {
+			// No two-way contact yet, so no champion to ask.
+			c.today = Text{
+				EN: "Send one short message today that offers a 20-minute call on a named day and time, and try a second person at the account if the first has not answered.",
+				ZH: "今天发一条简短的消息，提议在某个具体日期和时间通 20 分钟电话；如果第一位联系人一直没回复，换这家客户的另一位联系人试试。",
+			}
+		}
 		missing := s.p.Unconfirmed(s.log, s.d.StageSince)
 		if len(missing) == 0 {
 			c.step = Text{

@@ -214,3 +214,22 @@ func TestLoopStepFitsTheObjection(t *testing.T) {
 		}
 	}
 }
+
+// TestStuckEarlyHasNoChampion: a deal stuck in Prospecting or Initial
+// contact has no champion to ask yet; its "try today" is to get the first
+// conversation, while one stuck later asks the champion.
+func TestStuckEarlyHasNoChampion(t *testing.T) {
+	for _, tt := range []struct {
+		stage    Stage
+		champion bool
+	}{{Prospecting, false}, {Contact, false}, {Qualification, true}, {Presentation, true}} {
+		d, log := newHistory(tt.stage, 40).note(1).deal()
+		a := Advise(d, log, TeamStats{}, ruleNow)
+		if a.Situation.Rule != RuleStage14d {
+			t.Fatalf("%s: rule %s, want %s", tt.stage, a.Situation.Rule, RuleStage14d)
+		}
+		if got := strings.Contains(a.TryToday.EN, "champion"); got != tt.champion || a.TryToday.ZH == "" {
+			t.Errorf("%s: try today %q (champion %v, want %v)", tt.stage, a.TryToday.EN, got, tt.champion)
+		}
+	}
+}
