@@ -586,7 +586,18 @@ func ordinal(n int) string {
 	case 5:
 		return "fifth"
 	}
-	return fmt.Sprintf("%dth", n)
+	suffix := "th"
+	if n%100 < 11 || n%100 > 13 {
+		switch n % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return fmt.Sprintf("%d%s", n, suffix)
 }
 
 func cMovedBack(s *situation) (composed, bool) {
