@@ -85,6 +85,41 @@ func TestDigestThisWeekAgainstTheFourBefore(t *testing.T) {
 		"Figures up to Mon 2 Nov 09:00 (America/New_York)")
 }
 
+// TestDigestSaysWhatToAsk: each deal that needs attention ends with the
+// question for its owner: closing → still a priority, idle → the next
+// meeting, stuck elsewhere → what holds it.
+func TestDigestSaysWhatToAsk(t *testing.T) {
+	t.Parallel()
+	rep := sample()
+	rep.Quarter.StaleDeals = []coach.StaleDeal{
+		{Deal: 1, Name: "Closing one", Owner: "U1", Stage: coach.Closing, DaysInStage: 30, Rule: coach.StaleStageP90},
+		{Deal: 2, Name: "Quiet one", Owner: "U1", Stage: coach.Closing, DaysInStage: 10, DaysIdle: 20, Rule: coach.StaleIdle},
+		{Deal: 3, Name: "Stuck one", Owner: "U2", Stage: coach.Qualification, DaysInStage: 25, Rule: coach.StaleStage14d},
+	}
+	text := renderText(rep, coach.EN, true)
+	for _, want := range []string{"Closing one", "Quiet one", "Stuck one"} {
+		line := lineWith(text, want)
+		switch want {
+		case "Closing one":
+			hasAll(t, line, "→ ask if signing is still a priority this quarter")
+		case "Quiet one":
+			hasAll(t, line, "→ ask for the date of the next meeting")
+		default:
+			hasAll(t, line, "→ ask what holds it")
+		}
+	}
+	hasAll(t, renderText(rep, coach.ZH, true), "→ 问清下次会面的日期")
+}
+
+func lineWith(text, s string) string {
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, s) {
+			return l
+		}
+	}
+	return ""
+}
+
 // TestDigestWonInOtherCurrencies: a win in another currency is not in the
 // week's won value, and both the headline and the Won line say so.
 func TestDigestWonInOtherCurrencies(t *testing.T) {

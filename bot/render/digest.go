@@ -290,9 +290,21 @@ func staleLines(r Viewer, q coach.Report, names bool) []Line {
 			lines = append(lines, T(r.Msg("digest.more_stale", coach.Args{"n": more})))
 			break
 		}
-		lines = append(lines, L(staleTitle(r, d), "<@"+d.Owner+"> · "+d.Stage.Name(lang)+" · "+staleWhy(r, d)))
+		lines = append(lines, L(staleTitle(r, d), "<@"+d.Owner+"> · "+d.Stage.Name(lang)+" · "+staleWhy(r, d)+" → "+staleAction(r, d)))
 	}
 	return lines
+}
+
+// staleAction is what a manager asks the owner of a stale deal in their 1:1,
+// the question the rep's own coaching starts from.
+func staleAction(r Viewer, d coach.StaleDeal) string {
+	switch {
+	case d.Rule == coach.StaleIdle:
+		return r.Msg("digest.act_idle", nil)
+	case d.Stage == coach.Closing:
+		return r.Msg("digest.act_closing", nil)
+	}
+	return r.Msg("digest.act_stuck", nil)
 }
 
 // staleCounts counts stale deals per rep and rule, for a channel that hides
