@@ -185,7 +185,7 @@ func TestDigestForTheManager(t *testing.T) {
 		"Qualification: median 3 days (20 visits) · 18 lost here · 3 open now · $45,000", "Closing: median 3 days (20 visits) · 2 open now · $96,000",
 		"Open now: 5 deals · $141,000 (1 in other currencies left out)",
 		"Wins: 4.2 expected of 7 open deals (80%: 2–6)", "Value: $81,000 expected (80%: $40,000–$120,000)",
-		"Accuracy: over the last 3 months, better than guessing the team's usual rate (Brier 0.12 against 0.19); the actual wins fell in the 80% range 2 of 3 times",
+		"Accuracy: over the last 3 months, better than guessing the team's usual rate (Brier 0.12 against 0.19); the actual wins fell in their 80% range 2 of 3 times, the won amount in its range 3 of 3",
 		"Slipped: 1 deal pushed its close date later this week", "#21 Globex · @U1 · 2026-11-01 → 2026-11-15 (+14 days)",
 		"Overdue: 1 went past their close date this week, 2 open past it in all", "#17 Initech · $96,000 · @U2 · Closing · 2026-10-30",
 		"Most drop-outs: Qualification — 18 deals lost straight from it.",

@@ -52,7 +52,7 @@ func TestCoachForecast(t *testing.T) {
 			"Forecast of the next 30 days, as of 2026-12-01",
 			fmt.Sprintf("*Wins:* %.1f expected of %d open deals (80%%: %.0f–%.0f)", want.ExpectedWon, len(want.Deals), want.WonInterval.P10, want.WonInterval.P90),
 			"*Value:* $", "*Accuracy:* over the last 3 months",
-			fmt.Sprintf("the actual wins fell in the 80%% range %d of 3 times", acc.WonInside),
+			fmt.Sprintf("the actual wins fell in their 80%% range %d of 3 times, the won amount in its range %d of 3", acc.WonInside, acc.AmountInside),
 			"*Most likely to close*",
 			fmt.Sprintf("#%d %s", top.Deal, top.Name),
 			fmt.Sprintf("<@%s> · %.0f%% to win · likely close %s", top.Owner, 100*top.PWin, *top.ExpectedClose),

@@ -139,7 +139,7 @@ func AccuracyLine(r Viewer, acc *forecast.Summary) string {
 		months = r.Msg("forecast.months.one", nil)
 	}
 	return r.Msg("forecast.accuracy", coach.Args{"months": months, "better": better, "brier": fmt.Sprintf("%.2f", acc.Brier),
-		"base": fmt.Sprintf("%.2f", acc.BrierBase), "inside": acc.WonInside, "of": acc.Months})
+		"base": fmt.Sprintf("%.2f", acc.BrierBase), "inside": acc.WonInside, "amount_inside": acc.AmountInside, "of": acc.Months})
 }
 
 // slippedText says how many deals pushed their close date this week.
