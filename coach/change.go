@@ -24,6 +24,12 @@ func dealArgs(d Deal, more ...any) Args {
 	return a
 }
 
+// ErrArchived says that the deal numbered n, named name, is archived and how
+// to bring it back: for a reference that only an archived deal matches.
+func ErrArchived(n int, name string) error {
+	return Fail(EConflict, "deal.archived", Args{"n": n, "name": name})
+}
+
 func checkWritable(c Caller, d Deal) error {
 	if !c.CanSee(d) {
 		return Fail(ENotFound, "deal.not_yours", nil)

@@ -255,3 +255,26 @@ func TestUndoAddThenRestore(t *testing.T) {
 		})
 	}
 }
+
+// TestArchivedDealSaysSo: a reference only an archived deal matches is told
+// the deal is archived and how to bring it back, not that nothing matches,
+// and changes nothing.
+func TestArchivedDealSaysSo(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	cmd := func(text string) string { return f.slack.Command(f.team, "U1", "/deal", text).AllText() }
+	cmd("add Zeta Labs 5k")
+	cmd("archive zeta")
+	before := f.events(t)
+	for _, text := range []string{"move zeta demo", "note zeta called them", "archive zeta", "won #1"} {
+		if got := cmd(text); !strings.Contains(got, "#1 Zeta Labs is archived. Bring it back with /deal restore #1") {
+			t.Errorf("/deal %s answered %q", text, got)
+		}
+	}
+	if f.events(t) != before {
+		t.Error("a command on an archived deal changed something")
+	}
+	if got := cmd("move nothing-like-it demo"); !strings.Contains(got, "No deal matches") {
+		t.Errorf("a reference nothing matches answered %q", got)
+	}
+}

@@ -36,6 +36,15 @@ func (a *App) resolve(ctx context.Context, r *Request, args string, archived boo
 		return coach.DealName{}, "", err
 	}
 	dn, rest, err := coach.ResolveDeal(ref, cands)
+	if coach.ErrorCode(err) == coach.ENotFound && !archived {
+		// Only an archived deal matches: say so, and how to bring it back,
+		// rather than that nothing matches.
+		if all, aerr := a.store.FindDeals(ctx, r.Caller, ref, true); aerr == nil && len(all) > len(cands) {
+			if hidden, _, herr := coach.ResolveDeal(ref, all); herr == nil {
+				return coach.DealName{}, "", coach.ErrArchived(hidden.Number, hidden.Name)
+			}
+		}
+	}
 	if coach.ErrorCode(err) == coach.ENotFound {
 		// A typo? Suggest the closest of the caller's deals.
 		if names, nerr := a.store.DealNames(ctx, r.Caller); nerr == nil {
