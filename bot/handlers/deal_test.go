@@ -278,3 +278,24 @@ func TestArchivedDealSaysSo(t *testing.T) {
 		t.Errorf("a reference nothing matches answered %q", got)
 	}
 }
+
+// TestRenameToATwinRefused: renaming a deal to the name of another the rep
+// can see is refused, as /deal add refuses it, and changes nothing; a
+// change of case of the deal's own name is fine.
+func TestRenameToATwinRefused(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	cmd := func(text string) string { return f.slack.Command(f.team, "U1", "/deal", text).AllText() }
+	cmd("add Acme Corp 5k")
+	cmd("add Globex 3k")
+	before := f.events(t)
+	if got := cmd("rename globex acme  CORP"); !strings.Contains(got, "You already have a deal called #1 Acme Corp") || !strings.Contains(got, "Nothing changed") {
+		t.Errorf("rename to a twin answered %q", got)
+	}
+	if f.events(t) != before {
+		t.Error("the refused rename changed something")
+	}
+	if got := cmd("rename #2 GLOBEX"); !strings.Contains(got, "Renamed Globex to #2 GLOBEX") {
+		t.Errorf("renaming to its own name in capitals answered %q", got)
+	}
+}

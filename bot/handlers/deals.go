@@ -285,15 +285,44 @@ func (a *App) dealAmount(ctx context.Context, r *Request, args string) (render.R
 }
 
 func (a *App) dealRename(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	dn, rest, err := a.resolve(ctx, r, args, false)
+	if err != nil {
+		return render.Reply{}, err
+	}
+	// Two deals of one name make every later reference to it ambiguous,
+	// as /deal add refuses too.
+	if name, nerr := coach.CheckName(rest); nerr == nil {
+		if twin, ok := a.sameName(ctx, r, dn.ID, name); ok {
+			return render.Fail(r.Msg("rename.same_name", coach.Args{"n": twin.Number, "name": coach.NameText(twin.Name)})), nil
+		}
+	}
 	var old string
-	d, log, _, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
-		old = coach.NameText(d.Name)
+	var log []coach.Event
+	d, ev, err := a.store.Change(ctx, r.Caller, dn.ID, func(d coach.Deal, l []coach.Event) (coach.Event, error) {
+		old, log = coach.NameText(d.Name), l
 		return coach.Rename(r.Caller, d, rest, r.Now)
 	})
 	if err != nil {
 		return render.Reply{}, err
 	}
+	log = append(log[:len(log):len(log)], ev)
 	return a.coachingReply(ctx, r, d, log, r.Msg("deals.renamed", coach.Args{"old": old, "deal": render.DealTitle(d)})), nil
+}
+
+// sameName returns a deal other than id, among those the caller may see,
+// named name but for case and spacing.
+func (a *App) sameName(ctx context.Context, r *Request, id int64, name string) (coach.DealName, bool) {
+	cands, err := a.store.FindDeals(ctx, r.Caller, coach.DealRef{Phrase: name}, false)
+	if err != nil {
+		return coach.DealName{}, false
+	}
+	fold := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	for _, c := range cands {
+		if c.ID != id && fold(c.Name) == fold(name) {
+			return c, true
+		}
+	}
+	return coach.DealName{}, false
 }
 
 func (a *App) dealArchive(ctx context.Context, r *Request, args string) (render.Reply, error) {
