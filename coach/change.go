@@ -171,6 +171,22 @@ func AddNote(c Caller, d Deal, text string, now time.Time) (Event, error) {
 	return backdated(c, d, Event{DealID: d.ID, Kind: EvNote, Text: text, ActorID: c.UserID, At: now})
 }
 
+// RepeatedNote reports whether c already logged the note text on the deal
+// of log less than a minute before now: the same command sent twice (a
+// double Enter, a retry), which is not a second note.
+func RepeatedNote(c Caller, log []Event, text string, now time.Time) bool {
+	text, err := CheckNote(text)
+	if err != nil {
+		return false
+	}
+	for _, e := range Live(log) {
+		if e.Kind == EvNote && e.ActorID == c.UserID && e.Text == text && now.Sub(e.Typed()) < time.Minute {
+			return true
+		}
+	}
+	return false
+}
+
 func edit(c Caller, d Deal, f Fields, now time.Time) Event {
 	prev := Fields{Name: d.Name, Owner: d.OwnerID, Currency: d.Amount.Currency}
 	if d.HasAmount {

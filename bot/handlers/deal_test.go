@@ -299,3 +299,24 @@ func TestRenameToATwinRefused(t *testing.T) {
 		t.Errorf("renaming to its own name in capitals answered %q", got)
 	}
 }
+
+// TestNoteSentTwiceIsOneNote: the same note sent twice within a minute (a
+// double Enter, a retry) is kept once and the second answer says so; the
+// same words later, or other words, are new notes.
+func TestNoteSentTwiceIsOneNote(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	cmd := func(text string) string { return f.slack.Command(f.team, "U1", "/deal", text).AllText() }
+	cmd("add Sigma 5k")
+	cmd("note sigma sent the deck")
+	before := f.events(t)
+	if got := cmd("note sigma sent the deck"); !strings.Contains(got, "That note is already on #1 Sigma") {
+		t.Errorf("the same note again answered %q", got)
+	}
+	if f.events(t) != before {
+		t.Error("the repeated note was stored")
+	}
+	if got := cmd("note sigma sent the pricing"); !strings.Contains(got, "Noted") {
+		t.Errorf("another note answered %q", got)
+	}
+}

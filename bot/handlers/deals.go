@@ -233,13 +233,16 @@ func (a *App) dealReopen(ctx context.Context, r *Request, args string) (render.R
 }
 
 func (a *App) dealNote(ctx context.Context, r *Request, args string) (render.Reply, error) {
-	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
+	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, log []coach.Event, rest string) (coach.Event, error) {
 		rest, at, mark, err := dated(r, rest)
 		if err != nil {
 			return coach.Event{}, err
 		}
 		if strings.TrimSpace(rest) == "" {
 			return coach.Event{}, coach.Fail(coach.EInvalid, "note.which_text", coach.Args{"n": d.Number})
+		}
+		if coach.RepeatedNote(r.Caller, log, rest, r.Now) {
+			return coach.Event{}, coach.Fail(coach.EConflict, "note.repeated", coach.Args{"n": d.Number, "name": d.Name})
 		}
 		return mark(coach.AddNote(r.Caller, d, rest, at))
 	})
