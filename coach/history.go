@@ -340,17 +340,22 @@ func parseHistoryRow(line int, field func(string) string) (HistoryRow, []RowErro
 		row.Amount.Currency = cur
 	}
 
+	// §8: a stage key (prospecting … closing), won or lost, in any case;
+	// not a stage's name or alias (Demo), which /deal move reads.
 	stage := field("stage")
-	st, err := ParseStage(stage)
-	if st == Retention { // a CRM's retention row is a win
-		st = Won
-	}
-	stageOK := err == nil && st.IsEntry()
-	switch {
-	case err != nil:
-		bad(err)
-	case !stageOK:
-		bad(Fail(EInvalid, "history.unknown_stage", Args{"stage": Quoted(stage)}))
+	st := Stage(strings.ToLower(stage))
+	stageOK := st.IsEntry()
+	if !stageOK {
+		switch named, err := ParseStage(stage); {
+		case err != nil:
+			bad(err) // a typo: the closest stage is suggested
+		case named == Retention:
+			bad(Fail(EInvalid, "history.stage_not_key", Args{"stage": Quoted(stage), "key": string(Won)}))
+		case named.IsEntry():
+			bad(Fail(EInvalid, "history.stage_not_key", Args{"stage": Quoted(stage), "key": string(named)}))
+		default:
+			bad(Fail(EInvalid, "history.unknown_stage", Args{"stage": Quoted(stage)}))
+		}
 	}
 	row.Stage = st
 

@@ -61,8 +61,14 @@ func TestParseHistoryCSVRefuses(t *testing.T) {
 	}{
 		{"UnknownStage", historyHeader + good + "A-1,Acme Corp,U0001,12000,USD,qualifcation,2026-01-06T09:00:00Z,\n",
 			map[int]string{3: `Unknown stage "qualifcation". Did you mean qualification?`}},
-		{"Retention", historyHeader + "A-1,Acme Corp,U0001,12000,USD,presentation,2026-01-05T09:00:00Z,\nA-1,Acme Corp,U0001,12000,USD,retention,2026-01-06T09:00:00Z,\nA-1,Acme Corp,U0001,12000,USD,won,2026-01-07T09:00:00Z,\n",
-			map[int]string{4: "consecutive rows of a deal need different stages"}},
+		// §8 takes stage keys only: a name or alias /deal move reads is
+		// refused with the key to use.
+		{"Retention", historyHeader + "A-1,Acme Corp,U0001,12000,USD,presentation,2026-01-05T09:00:00Z,\nA-1,Acme Corp,U0001,12000,USD,retention,2026-01-06T09:00:00Z,\n",
+			map[int]string{3: `Use the stage key won, not "retention"`}},
+		{"Alias", historyHeader + "A-1,Acme Corp,U0001,12000,USD,Demo,2026-01-05T09:00:00Z,\n",
+			map[int]string{2: `Use the stage key presentation, not "Demo"`}},
+		{"KeyInCapitals", historyHeader + "A-1,Acme Corp,U0001,12000,USD,Prospecting,2026-01-05T09:00:00Z,\nA-1,Acme Corp,U0001,12000,USD,WON,2026-01-05T09:00:00Z,\n",
+			map[int]string{3: "Rows out of order"}},
 		{"BadTime", historyHeader + good + "A-1,Acme Corp,U0001,12000,USD,contact,2026-01-06 09:00,\n",
 			map[int]string{3: "not an RFC 3339 time"}},
 		{"ReasonOnOpenRow", historyHeader + good + "A-1,Acme Corp,U0001,12000,USD,contact,2026-01-06T09:00:00Z,price\n",
