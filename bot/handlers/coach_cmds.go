@@ -186,6 +186,9 @@ func (a *App) coachLang(ctx context.Context, r *Request, args string) (render.Re
 }
 
 func (a *App) coachCurrency(ctx context.Context, r *Request, args string) (render.Reply, error) {
+	if strings.TrimSpace(args) == "" {
+		return render.Reply{Text: r.Msg("coach.currency_now", coach.Args{"currency": r.Caller.Currency})}, nil
+	}
 	cur, err := coach.ParseCurrency(strings.TrimSpace(args))
 	if err != nil {
 		return render.Reply{}, err

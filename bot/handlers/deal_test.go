@@ -320,3 +320,24 @@ func TestNoteSentTwiceIsOneNote(t *testing.T) {
 		t.Errorf("another note answered %q", got)
 	}
 }
+
+// TestCoachCurrency: a manager sets the team's reporting currency; with no
+// code, /coach currency says which it is and how to change it; a bad code
+// changes nothing.
+func TestCoachCurrency(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, "UBOSS")
+	cmd := func(text string) string { return f.slack.Command(f.team, "UBOSS", "/coach", text).AllText() }
+	if got := cmd("currency"); !strings.Contains(got, "The team reports in USD. To change it: /coach currency EUR") {
+		t.Errorf("/coach currency answered %q", got)
+	}
+	if got := cmd("currency XYZ"); !strings.Contains(got, `Unknown currency "XYZ"`) {
+		t.Errorf("/coach currency XYZ answered %q", got)
+	}
+	if got := cmd("currency eur"); !strings.Contains(got, "reports in EUR") {
+		t.Errorf("/coach currency eur answered %q", got)
+	}
+	if got := cmd("currency"); !strings.Contains(got, "The team reports in EUR") {
+		t.Errorf("after the change /coach currency answered %q", got)
+	}
+}
