@@ -21,6 +21,23 @@ type builder struct {
 	now  time.Time
 }
 
+// newBuilder is a builder on the package's shared database, in a team of
+// the test's own whose member U1 exists.
+func newBuilder(t *testing.T, now time.Time) (*db.DB, builder) {
+	t.Helper()
+	s := dbtest.Shared(t)
+	b := builder{t: t, s: s, team: dbtest.TeamID(t), now: now}
+	if _, err := s.Member(context.Background(), b.team, "U1"); err != nil {
+		t.Fatal(err)
+	}
+	return s, b
+}
+
+// win marks d won days ago.
+func (b builder) win(d coach.Deal, days float64) {
+	b.change(d, days, func(c coach.Caller, d coach.Deal, at time.Time) (coach.Event, error) { return coach.Win(c, d, at) })
+}
+
 func (b builder) ago(days float64) time.Time {
 	return b.now.Add(-time.Duration(days * 24 * float64(time.Hour)))
 }
@@ -71,12 +88,8 @@ func (b builder) revert(d coach.Deal, ev coach.Event, days float64) {
 // TestTeamStats checks the figures against values worked out by hand.
 func TestTeamStats(t *testing.T) {
 	t.Parallel()
-	s := dbtest.Shared(t)
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-	b := builder{t: t, s: s, team: dbtest.TeamID(t), now: now}
-	if _, err := s.Member(context.Background(), b.team, "U1"); err != nil {
-		t.Fatal(err)
-	}
+	s, b := newBuilder(t, now)
 
 	// Qualification visits completed in the 90-day window: 4, 6 and 2 days.
 	a := b.deal("A", coach.Qualification, 40, 1_000_000, "USD")

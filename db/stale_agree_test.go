@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"salescoach/coach"
-	"salescoach/db/dbtest"
 )
 
 // TestStaleRuleAgrees holds the one rule of staleness (§9) to one answer
@@ -20,25 +19,18 @@ import (
 // the idle rule to fire (Closing).
 func TestStaleRuleAgrees(t *testing.T) {
 	t.Parallel()
-	s := dbtest.Shared(t)
 	ctx := context.Background()
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-	b := builder{t: t, s: s, team: dbtest.TeamID(t), now: now}
-	if _, err := s.Member(ctx, b.team, "U1"); err != nil {
-		t.Fatal(err)
-	}
+	s, b := newBuilder(t, now)
 	// Visits completed within the 90 days: Qualification of 1…12 days (p90
 	// 10.9), Closing of 30…41 days (p90 39.9), Presentation twice.
 	// They all end won, so that none of them is open.
-	win := func(d coach.Deal, days float64) {
-		b.change(d, days, func(cl coach.Caller, d coach.Deal, at time.Time) (coach.Event, error) { return coach.Win(cl, d, at) })
-	}
 	for i := 1; i <= 12; i++ {
-		win(b.deal(fmt.Sprintf("Q%d", i), coach.Qualification, 60, 0, "USD"), 60-float64(i))
-		win(b.deal(fmt.Sprintf("C%d", i), coach.Closing, 85, 0, "USD"), 85-29-float64(i))
+		b.win(b.deal(fmt.Sprintf("Q%d", i), coach.Qualification, 60, 0, "USD"), 60-float64(i))
+		b.win(b.deal(fmt.Sprintf("C%d", i), coach.Closing, 85, 0, "USD"), 85-29-float64(i))
 	}
-	win(b.deal("P1", coach.Presentation, 40, 0, "USD"), 35)
-	win(b.deal("P2", coach.Presentation, 30, 0, "USD"), 28)
+	b.win(b.deal("P1", coach.Presentation, 40, 0, "USD"), 35)
+	b.win(b.deal("P2", coach.Presentation, 30, 0, "USD"), 28)
 
 	cases := []struct {
 		name   string

@@ -83,18 +83,11 @@ func TestUndoneLateChangeLeavesThePast(t *testing.T) {
 // reporting currency and counts the wins it leaves out, for the digest.
 func TestWonValueSaysWhatItLeavesOut(t *testing.T) {
 	t.Parallel()
-	s := dbtest.Shared(t)
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-	b := builder{t: t, s: s, team: dbtest.TeamID(t), now: now}
-	if _, err := s.Member(context.Background(), b.team, "U1"); err != nil {
-		t.Fatal(err)
-	}
-	win := func(d coach.Deal, days float64) {
-		b.change(d, days, func(c coach.Caller, d coach.Deal, at time.Time) (coach.Event, error) { return coach.Win(c, d, at) })
-	}
-	win(b.deal("Dollars", coach.Closing, 20, 1_000_000, "USD"), 3)
-	win(b.deal("Euros", coach.Closing, 20, 5_000_000, "EUR"), 2)
-	win(b.deal("No amount", coach.Closing, 20, 0, "EUR"), 1)
+	s, b := newBuilder(t, now)
+	b.win(b.deal("Dollars", coach.Closing, 20, 1_000_000, "USD"), 3)
+	b.win(b.deal("Euros", coach.Closing, 20, 5_000_000, "EUR"), 2)
+	b.win(b.deal("No amount", coach.Closing, 20, 0, "EUR"), 1)
 	rep, err := s.Report(context.Background(), b.team, now.AddDate(0, 0, -7), now)
 	if err != nil {
 		t.Fatal(err)
