@@ -82,7 +82,9 @@ func (a *App) coachStats(ctx context.Context, r *Request, args string) (render.R
 		return render.Reply{}, err
 	}
 	var title string
-	period := r.Msg("stats.period", coach.Args{"weeks": sa.weeks, "from": render.DateOf(r.Viewer, from), "to": render.DateOf(r.Viewer, to)})
+	// To the minute: the window runs from now's time of day, so that
+	// salescoach report --from --to with the same times gives the same numbers.
+	period := r.Msg("stats.period", coach.Args{"weeks": sa.weeks, "from": render.DateTimeOf(r.Viewer, from), "to": render.DateTimeOf(r.Viewer, to)})
 	switch {
 	case owner == "":
 		title = r.Msg("stats.title.team", coach.Args{"period": period})

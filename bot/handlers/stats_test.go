@@ -70,7 +70,7 @@ func TestCoachStats(t *testing.T) {
 		rep := report(t, f, "", 13)
 		all := reply.AllText()
 		want := []string{
-			"Team sales cycle, last 13 weeks (2025-12-31 – 2026-04-01)",
+			"Team sales cycle, last 13 weeks (2025-12-31 00:00 – 2026-04-01 00:00)",
 			fmt.Sprintf("%d deals · median cycle", rep.CycleDays.Won.N),
 			fmt.Sprintf("%.0f%% of deals (%d of %d)", 100**rep.WinRate.ByCount, rep.WinRate.Won, rep.WinRate.Won+rep.WinRate.Lost),
 			"of value in USD",

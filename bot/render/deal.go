@@ -188,8 +188,15 @@ func Marks(r Viewer, d coach.Deal, stale bool) string {
 	return strings.Join(m, " · ")
 }
 
+// DateOf writes t's day in the reader's time zone: 2026-12-04.
 func DateOf(r Viewer, t time.Time) string {
 	return t.In(r.Caller.Loc).Format("2006-01-02")
+}
+
+// DateTimeOf writes t to the minute in the reader's time zone, for a window
+// that runs from and to a time of day: 2026-12-04 19:25.
+func DateTimeOf(r Viewer, t time.Time) string {
+	return t.In(r.Caller.Loc).Format("2006-01-02 15:04")
 }
 
 // ChangeText says in a line what a change did to a deal, from the deal as it
