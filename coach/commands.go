@@ -44,7 +44,7 @@ func (c CommandWords) Usage() string {
 // commandTable is every command, in the order the help lists them.
 var commandTable = []CommandWords{
 	{Root: "deal", Name: "add", Aliases: []string{"new", "create"}, Args: "<name> [amount] [stage]"},
-	{Root: "deal", Name: "list", Aliases: []string{"ls"}, Args: "[open|won|lost|all] [@rep|team]"},
+	{Root: "deal", Name: "list", Aliases: []string{"ls"}, Args: "[open|won|lost|all|stale|paused|<stage>] [@rep|team] [page N]"},
 	{Root: "deal", Name: "show", Aliases: []string{"view", "info"}, Args: "<deal>"},
 	{Root: "deal", Name: "move", Aliases: []string{"mv", "stage"}, Args: "<deal> <stage>"},
 	{Root: "deal", Name: "next", Aliases: []string{"advance"}, Args: "<deal>"},
