@@ -268,7 +268,7 @@ func TestDigestDealNames(t *testing.T) {
 		got := renderText(rep, coach.EN, true)
 		hasAll(t, got, "#17 Initech: @U2 · Closing · 31 days in stage, longer than 9 in 10 of the team's past visits",
 			"#21 Globex: @U1 · Qualification · 16 days in stage (over 14 days)",
-			"#30 Hooli: @U2 · Presentation · no stage change or note for 20 days")
+			"#30 Hooli: @U2 · Presentation · no stage change or note for over 20 days")
 	})
 	t.Run("Off", func(t *testing.T) {
 		reply := render.RenderDigest(rep, digestAt, render.DigestView{Lang: coach.EN, Names: false})

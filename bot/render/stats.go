@@ -174,7 +174,9 @@ func staleWhy(r Viewer, d coach.StaleDeal) string {
 	case coach.StaleStage14d:
 		return r.Msg("stats.stale.days14", coach.Args{"days": in})
 	}
-	return r.Msg("stats.stale.idle", coach.Args{"days": Days(r, d.DaysIdle)})
+	// Over the whole days: idle "for 14 days" would read as not yet past
+	// the mark of more than 14.
+	return r.Msg("stats.stale.idle", coach.Args{"days": Days(r, math.Floor(d.DaysIdle))})
 }
 
 // Pct renders a ratio as a whole percentage.
