@@ -45,6 +45,17 @@ func ParsePauseArgs(s string, number int, now time.Time) (PauseArgs, error) {
 			return PauseArgs{Until: until, Reason: strings.Join(words[n:], " ")}, nil
 		}
 	}
+	// A day gone by (yesterday, monday, 2026-11-30) reads fine, but a pause
+	// must end ahead.
+	for n := min(2, len(words)); n >= 1; n-- {
+		lower := make([]string, n)
+		for i, w := range words[:n] {
+			lower[i] = strings.ToLower(w)
+		}
+		if _, ok := parsePastDay(lower, now); ok {
+			return PauseArgs{}, Fail(EInvalid, "pause.past", Args{"n": number})
+		}
+	}
 	return PauseArgs{}, err
 }
 

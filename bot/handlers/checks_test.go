@@ -68,6 +68,8 @@ func TestPauseCheckBadInput(t *testing.T) {
 		{"PauseTooLong", "pause acme 400d", "at most a year", "最多暂停一年"},
 		{"UnpauseWhenNotPaused", "pause acme off", "is not paused — nothing changed", "没有处于暂停状态"},
 		{"PauseLostDeal", "pause globex 2w", "closed, so there is nothing to pause", "已经结束，无需暂停"},
+		{"PauseYesterday", "pause acme yesterday", "Pick a date after today", "请选择今天之后的日期"},
+		{"PauseLostDealBadDate", "pause globex yesterday", "closed, so there is nothing to pause", "已经结束，无需暂停"},
 		{"PauseAnotherRepsDeal", "pause initech 2w", "No deal", "没有"},
 		{"CheckUnknownCriterion", "check acme bugdet", `Qualification has no exit criterion "bugdet". Did you mean budget? Use one of: need, budget, authority, timeline, champion`, "商机确认阶段没有名为“bugdet”的出阶段标准"},
 		{"CheckTwice", "check acme budget", "budget is already confirmed", "已经确认过 budget"},

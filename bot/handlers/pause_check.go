@@ -21,6 +21,11 @@ func local(r *Request) time.Time {
 func (a *App) dealPause(ctx context.Context, r *Request, args string) (render.Reply, error) {
 	d, log, ev, err := a.change(ctx, r, args, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
 		pa, err := coach.ParsePauseArgs(rest, d.Number, local(r))
+		if err != nil && d.Status != coach.StatusOpen {
+			// A closed deal gets no nudges to pause: that, not the date,
+			// is what to say.
+			return coach.Pause(r.Caller, d, coach.PauseArgs{}, r.Now)
+		}
 		if err != nil {
 			return coach.Event{}, err
 		}
