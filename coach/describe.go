@@ -22,7 +22,7 @@ func Describe(e Event, lang Lang) EventText {
 	f := e.Fields
 	switch e.Kind {
 	case EvCreate:
-		return EventText{t("adding the deal", "新建交易"), t("Added", "新建")}
+		return EventText{t("adding the deal", "新建商机"), t("Added", "新建")}
 	case EvMove:
 		n := e.Entry.Name(lang)
 		return EventText{t("the move to "+n, "移到"+n), t("Moved to "+n, "移到"+n)}

@@ -75,7 +75,7 @@ func TestPauseCheckBadInput(t *testing.T) {
 		{"CheckTwice", "check acme budget", "budget is already confirmed", "已经确认过 budget"},
 		{"CheckLostDeal", "check globex proposal", "is lost, so there is nothing to confirm", "已丢单，没有需要确认的标准"},
 		{"CheckLostDealList", "check globex", "is lost, so there is nothing to confirm", "已丢单，没有需要确认的标准"},
-		{"CheckNoDeal", "check", "Which deal", "是哪个交易"},
+		{"CheckNoDeal", "check", "Which deal", "是哪个商机"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -116,6 +116,10 @@ func goldenReplies(t *testing.T, onDB bool) {
 		if !onDB && reportCases[c.name] {
 			continue
 		}
+		// Work after an earlier answer (a profile read from Slack: the
+		// caller's time zone) is done before the next command, as a user's
+		// next command a moment later finds it.
+		u.drain()
 		r := u.command("T1", c.user, c.command, c.text)
 		if r.Status != 200 {
 			t.Fatalf("%s: status %d: %s", c.name, r.Status, r.Body)
