@@ -205,7 +205,7 @@ const maxReasonsNamed = 3
 // lostReasonLines has the commonest lost reasons over 90 days with their value.
 func lostReasonLines(r Viewer, q coach.Report) []Line {
 	if len(q.LostReasons) == 0 {
-		return []Line{T(r.Msg("digest.no_deal_lost_in", nil))}
+		return []Line{T(r.Msg("digest.no_deal_lost_in", coach.Args{"weeks": coach.PeriodWeeks}))}
 	}
 	var lines []Line
 	for i, lr := range q.LostReasons {
