@@ -120,6 +120,22 @@ func lineWith(text, s string) string {
 	return ""
 }
 
+// TestDigestLostReasonsNameOneLeftOver: four lost reasons are all named;
+// "1 other reason" would hide which one it is. Five or more sum up the rest.
+func TestDigestLostReasonsNameOneLeftOver(t *testing.T) {
+	t.Parallel()
+	rep := sample()
+	four := []coach.LostReasonStat{{Reason: coach.ReasonPrice, N: 4}, {Reason: coach.ReasonTiming, N: 3}, {Reason: coach.ReasonNeed, N: 2}, {Reason: coach.ReasonCompetitor, N: 1}}
+	rep.Quarter.LostReasons = four
+	text := renderText(rep, coach.EN, true)
+	hasAll(t, text, coach.ReasonCompetitor.Name(coach.EN)+": 1 deal")
+	if strings.Contains(text, "other reason") {
+		t.Errorf("four reasons summed one up:\n%s", text)
+	}
+	rep.Quarter.LostReasons = append(four, coach.LostReasonStat{Reason: coach.ReasonTrust, N: 1})
+	hasAll(t, renderText(rep, coach.EN, true), "2 other reasons: 2 deals")
+}
+
 // TestDigestWonInOtherCurrencies: a win in another currency is not in the
 // week's won value, and both the headline and the Won line say so.
 func TestDigestWonInOtherCurrencies(t *testing.T) {

@@ -202,14 +202,15 @@ func moreDates(r Viewer, n int) Line {
 // up the rest.
 const maxReasonsNamed = 3
 
-// lostReasonLines has the commonest lost reasons over 90 days with their value.
+// lostReasonLines has the commonest lost reasons of the window with their value.
 func lostReasonLines(r Viewer, q coach.Report) []Line {
 	if len(q.LostReasons) == 0 {
 		return []Line{T(r.Msg("digest.no_deal_lost_in", coach.Args{"weeks": coach.PeriodWeeks}))}
 	}
 	var lines []Line
 	for i, lr := range q.LostReasons {
-		if i == maxReasonsNamed {
+		// The rest are summed up, unless the rest is one reason: it is named.
+		if i == maxReasonsNamed && len(q.LostReasons) > maxReasonsNamed+1 {
 			var n, ex int
 			var amount float64
 			for _, o := range q.LostReasons[i:] {
