@@ -88,7 +88,15 @@ func (a *App) coachAttention(ctx context.Context, r *Request, rep string) (rende
 	}
 	list := coach.Shorten(deals, advice, attentionShown, r.Now)
 	need := list.Attention
-	reply := render.Reply{Text: r.Msg("coach.attention", coach.Args{"need": need, "whose": whose, "total": total})}
+	// How many of them are stale (§9) too: the count /coach stats and the
+	// digest list under "Needs attention", so that the two numbers meet.
+	stale := 0
+	for i, d := range deals {
+		if advice[i].Stale && !d.Paused(r.Now) {
+			stale++
+		}
+	}
+	reply := render.Reply{Text: r.Msg("coach.attention", coach.Args{"need": need, "whose": whose, "total": total, "stale": stale})}
 	if need == 0 {
 		reply.Text = r.Msg("coach.on_track", coach.Args{"whose": whose, "total": total})
 	}
