@@ -460,8 +460,8 @@ func cOverdue(s *situation) (composed, bool) {
 	c := composed{
 		over: float64(late),
 		step: Text{
-			EN: fmt.Sprintf("Call your champion this week: what moved the date — a real event (a reorganisation, a budget freeze) or nothing new? Agree a new date with its reason and set it with %s #%d <date>; if nothing changed, re-check the timeline and who decides.", CommandText("deal due"), n),
-			ZH: fmt.Sprintf("本周给内线打个电话：日期为什么推迟——是发生了真实的事件（组织调整、预算冻结），还是什么都没变？约定一个有理由的新日期，用 %s #%d <日期> 更新；如果什么都没变，就重新确认时间表和决策人。", CommandText("deal due"), n),
+			EN: fmt.Sprintf("Call your champion this week: the date passed without a signature — was it a real event (a reorganisation, a budget freeze) or nothing new? Agree a new date with its reason and set it with %s #%d <date>; if nothing changed, re-check the timeline and who decides.", CommandText("deal due"), n),
+			ZH: fmt.Sprintf("本周给内线打个电话：日期已过却还没签约——是发生了真实的事件（组织调整、预算冻结），还是什么都没变？约定一个有理由的新日期，用 %s #%d <日期> 更新；如果什么都没变，就重新确认时间表和决策人。", CommandText("deal due"), n),
 		},
 		today: Text{
 			EN: "Write the one question for that call: \"What has to happen on your side before you can sign, and by when?\"",
