@@ -685,7 +685,11 @@ func cBigDeal(s *situation) (composed, bool) {
 	if !ok {
 		return composed{}, false
 	}
-	times := strconv.FormatFloat(math.Floor(x*10)/10, 'f', -1, 64)
+	times := Text{EN: strconv.FormatFloat(math.Floor(x*10)/10, 'f', -1, 64)}
+	times.ZH = times.EN + " 倍"
+	if x >= 100 { // a typo in the amount, as often as not: no nine-digit factor
+		times = Text{EN: "over 100", ZH: "100 多倍"}
+	}
 	amount, typ := FormatMoney(s.d.Amount), FormatMoney(s.stats.Typical)
 	return composed{
 		over: s.days,
@@ -698,8 +702,8 @@ func cBigDeal(s *situation) (composed, bool) {
 			ZH: "请内线本周再引荐一位对方的同事（财务或 IT 安全），别让这单只系在一个对接人身上。",
 		},
 		why: Text{
-			EN: fmt.Sprintf("At %s it is %s× your team's typical deal of %s (the middle of its last %d deals).", amount, times, typ, s.stats.TypicalN),
-			ZH: fmt.Sprintf("金额 %s，是团队典型商机金额 %s（最近 %d 笔商机的中位数）的 %s 倍。", amount, typ, s.stats.TypicalN, times),
+			EN: fmt.Sprintf("At %s it is %s× your team's typical deal of %s (the middle of its last %d deals).", amount, times.EN, typ, s.stats.TypicalN),
+			ZH: fmt.Sprintf("金额 %s，是团队典型商机金额 %s（最近 %d 笔商机的中位数）的 %s。", amount, typ, s.stats.TypicalN, times.ZH),
 		},
 	}, true
 }

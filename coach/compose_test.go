@@ -241,3 +241,22 @@ func TestOrdinal(t *testing.T) {
 		}
 	}
 }
+
+// TestBigDealFactor: the big-deal rule says how many times the typical deal
+// it is, rounded down (never more than it is), and "over 100×" past that,
+// where the amount is more likely a typo than a deal.
+func TestBigDealFactor(t *testing.T) {
+	for _, tt := range []struct {
+		cents  int64
+		en, zh string
+	}{
+		{50_000_000, "16.6× your team's typical deal", "的 16.6 倍"},
+		{99_999_999_999_99, "over 100× your team's typical deal", "的 100 多倍"},
+	} {
+		d, log := newHistory(Presentation, 2).withAmount(tt.cents, "USD").deal()
+		a := Advise(d, log, teamStats(), ruleNow)
+		if a.Situation.Rule != RuleBigDeal || !strings.Contains(a.Why.EN, tt.en) || !strings.Contains(a.Why.ZH, tt.zh) {
+			t.Errorf("%d cents: %s %q / %q, want %q / %q", tt.cents, a.Situation.Rule, a.Why.EN, a.Why.ZH, tt.en, tt.zh)
+		}
+	}
+}
