@@ -222,7 +222,9 @@ func amountCents(t, number string, multiplier int64) (int64, error) {
 			return 0, Fail(EInvalid, "amount.commas", Args{"typed": Quoted(t)})
 		}
 	}
-	if len(frac) == 3 {
+	// 12.000 may be twelve thousand; 0.001 and 1,234.567 cannot: those have
+	// too many decimals (below).
+	if len(frac) == 3 && strings.TrimLeft(whole, "0") != "" && !strings.Contains(whole, ",") {
 		return 0, Fail(EInvalid, "amount.dot_three", Args{"typed": Quoted(t)})
 	}
 	tooManyDecimals := Fail(EInvalid, "amount.decimals", Args{"typed": Quoted(t)})
