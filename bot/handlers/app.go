@@ -74,10 +74,8 @@ type App struct {
 	attach      func(ctx context.Context, p jobs.PostedDigest) error
 	nudger      *jobs.Nudger
 
-	pictures *jobs.Pictures
-	// anyResponseURL lets response_urls off Slack's hosts be posted to.
-	anyResponseURL bool
-	pictureDir     string
+	pictures   *jobs.Pictures
+	pictureDir string
 
 	http      *http.Client     // posts to response_url
 	slowWait  time.Duration    // see Config.SlowWait
@@ -140,12 +138,6 @@ func New(cfg Config) *App {
 	}
 	if a.metrics == nil {
 		a.metrics = observe.NewMetrics()
-	}
-	// Posts go only to Slack's response_urls, unless the bot talks to
-	// another Slack (SLACK_API_URL: a test's fake, a proxy), whose
-	// response_urls are its own; or there is no Slack at all (the console).
-	if b, ok := a.slack.(apiBase); a.slack == nil || ok && b.APIBase() != "" {
-		a.anyResponseURL = true
 	}
 	if a.reporter == nil && cfg.Store != nil {
 		a.reporter = cfg.Store

@@ -264,9 +264,6 @@ type InstalledClients struct {
 	FallbackTeam string
 }
 
-// APIBase returns the Web API the clients talk to: "" for Slack's own.
-func (c InstalledClients) APIBase() string { return c.APIURL }
-
 // Serves reports whether teamID installed the app, or is the workspace of
 // the single workspace's token: the bot serves no other workspace.
 func (c InstalledClients) Serves(ctx context.Context, teamID string) (bool, error) {

@@ -11,7 +11,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/slack-go/slack"
 )
@@ -20,23 +19,6 @@ import (
 // that surely did not post are retried; a time-out is not, so nothing posts
 // twice. Its errors never carry the URL itself, which lets anyone who has it
 // post for 30 minutes: they name it by RedactURL.
-// SlackResponseURL reports whether raw is a response_url as Slack gives
-// them: https on hooks.slack.com (or Slack's government cloud). Posting only
-// there keeps a signed request from aiming the bot at another host.
-func SlackResponseURL(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "https" || u.User != nil {
-		return false
-	}
-	switch h := strings.ToLower(u.Hostname()); {
-	case h == "hooks.slack.com", h == "hooks.slack-gov.com":
-		return true
-	case strings.HasSuffix(h, ".slack.com"), strings.HasSuffix(h, ".slack-gov.com"):
-		return true
-	}
-	return false
-}
-
 func Respond(ctx context.Context, hc *http.Client, url string, msg any) error {
 	return RedactErr(respond(ctx, hc, url, msg))
 }

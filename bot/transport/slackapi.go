@@ -24,9 +24,6 @@ type StaticClients struct {
 	HTTP   *http.Client
 }
 
-// APIBase returns the Web API the clients talk to: "" for Slack's own.
-func (s StaticClients) APIBase() string { return s.APIURL }
-
 // Client returns the client for teamID.
 func (s StaticClients) Client(_ context.Context, _ string) (*slack.Client, error) {
 	if s.Token == "" {

@@ -94,10 +94,8 @@ func TestServeFailures(t *testing.T) {
 			mu.Unlock()
 		}))
 		defer respond.Close()
-		// The replicas' Slack is the local one, so they post to its
-		// response_urls (they post only to Slack's otherwise).
-		addrA, _, _ := startServe(t, bin, "DATABASE_URL="+dbURL, "SLACK_API_URL="+respond.URL+"/")
-		addrB, _, _ := startServe(t, bin, "DATABASE_URL="+dbURL, "SLACK_API_URL="+respond.URL+"/")
+		addrA, _, _ := startServe(t, bin, "DATABASE_URL="+dbURL)
+		addrB, _, _ := startServe(t, bin, "DATABASE_URL="+dbURL)
 		a := &bottest.Slack{T: t, BaseURL: "http://" + addrA}
 		b := &bottest.Slack{T: t, BaseURL: "http://" + addrB}
 		value := buttonOf(t, a.Command("T1", "U1", "/deal", "add Acme 12k"), "deal_next")
