@@ -22,7 +22,7 @@ var notPast = map[string]bool{"in": true, "next": true, "this": true, "every": t
 
 // SplitTrailingTime takes an optional time off the end of the text of a
 // change (move, next, won, lost, reopen, note), for a change logged late. It
-// reads, in now's location: today, yesterday, 昨天, 前天; a weekday (monday, last
+// reads, in now's location: yesterday, 昨天, 前天; a weekday (monday, last
 // monday, 周一, 星期一, 礼拜一), the most recent such day before today; 3d or
 // 2w ago (3d, 3d ago, 3 days ago, 3天前); a date (2026-12-01); and any of the
 // days followed by a time of day (2026-12-01 14:30, yesterday 9:00). A day
@@ -100,14 +100,10 @@ func parsePastDay(words []string, now time.Time) (time.Time, bool) {
 	case 1:
 		w := words[0]
 		switch w {
-		case "today", "今天", "今日":
-			return day(0), true
 		case "yesterday", "昨天", "昨日":
 			return day(-1), true
 		case "前天":
 			return day(-2), true
-		case "tomorrow", "明天", "明日":
-			return day(1), true // read, to be refused as ahead
 		}
 		if wd, ok := fullWeekdays[w]; ok {
 			return day(-pastWeekdayGap(now, wd)), true

@@ -341,3 +341,23 @@ func TestCoachCurrency(t *testing.T) {
 		t.Errorf("after the change /coach currency answered %q", got)
 	}
 }
+
+// TestNoteEndingWithADayWord: a note's last word "today" or "tomorrow" is
+// the note's own, not a time for the change.
+func TestNoteEndingWithADayWord(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	cmd := func(text string) string { return f.slack.Command(f.team, "U1", "/deal", text).AllText() }
+	cmd("add Acme 5k")
+	for _, text := range []string{"call them tomorrow", "met the CFO today"} {
+		if got := cmd("note acme " + text); !strings.Contains(got, "Noted") {
+			t.Errorf("/deal note acme %s answered %q", text, got)
+		}
+	}
+	show := cmd("show acme")
+	for _, want := range []string{"call them tomorrow", "met the CFO today"} {
+		if !strings.Contains(show, want) {
+			t.Errorf("/deal show lacks the note %q:\n%s", want, show)
+		}
+	}
+}

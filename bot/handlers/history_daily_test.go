@@ -59,7 +59,7 @@ func TestBackdatedChanges(t *testing.T) {
 	before := f.events(t)
 	future := time.Now().UTC().AddDate(0, 0, 3).Format("2006-01-02")
 	mustSay(t, "a future date", f.slack.Command(f.team, "U1", "/deal", "move acme closing "+future).Text, "is in the future")
-	mustSay(t, "tomorrow", f.slack.Command(f.team, "U1", "/deal", "move acme qual tomorrow").Text, `"tomorrow" is in the future`)
+	mustSay(t, "tomorrow", f.slack.Command(f.team, "U1", "/deal", "move acme qual tomorrow").Text, `I can't read "tomorrow" as when it happened`)
 	// A stage, then words that are no time: said of the time, not the stage.
 	mustSay(t, "an unreadable date", f.slack.Command(f.team, "U1", "/deal", "move acme qual 12/03/2026").Text, `I can't read "12/03/2026" as when it happened`)
 	mustSay(t, "before the latest entry", f.slack.Command(f.team, "U1", "/deal", "won acme 3d").Text, "after the time you gave", "/deal undo")
