@@ -312,10 +312,16 @@ func (a *App) dealRename(ctx context.Context, r *Request, args string) (render.R
 	return a.coachingReply(ctx, r, d, log, r.Msg("deals.renamed", coach.Args{"old": old, "deal": render.DealTitle(d)})), nil
 }
 
-// sameName returns a deal other than id, among those the caller may see,
-// named name but for case and spacing.
+// sameName returns a deal other than id, among those its owner may see,
+// named name but for case and spacing: the owner's references to either
+// would be ambiguous.
 func (a *App) sameName(ctx context.Context, r *Request, id int64, name string) (coach.DealName, bool) {
-	cands, err := a.store.FindDeals(ctx, r.Caller, coach.DealRef{Phrase: name}, false)
+	d, _, err := a.store.Deal(ctx, r.Caller, id)
+	if err != nil {
+		return coach.DealName{}, false
+	}
+	owner := coach.Caller{TeamID: r.TeamID, UserID: d.OwnerID}
+	cands, err := a.store.FindDeals(ctx, owner, coach.DealRef{Phrase: name}, false)
 	if err != nil {
 		return coach.DealName{}, false
 	}
