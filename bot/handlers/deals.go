@@ -104,10 +104,24 @@ func unreadableTime(rest string, err error) error {
 	for k := len(words) - 1; k >= 1; k-- {
 		if _, serr := coach.ParseStage(strings.Join(words[:k], " ")); serr == nil {
 			typed := strings.Join(words[k:], " ")
+			if !looksLikeTime(typed) {
+				break // "objections handling": a stage mistyped, not a time
+			}
 			return coach.Fail(coach.EInvalid, "when.unreadable", coach.Args{"typed": coach.Both(strconv.Quote(typed), typed)})
 		}
 	}
 	return err
+}
+
+// dayWords are words that say when without being a time a change can be
+// dated to.
+var dayWords = map[string]bool{"today": true, "tonight": true, "tomorrow": true, "now": true, "asap": true,
+	"今天": true, "明天": true, "后天": true, "现在": true}
+
+// looksLikeTime reports whether s was meant as a time: it has a digit, or is
+// one of dayWords.
+func looksLikeTime(s string) bool {
+	return strings.ContainsAny(s, "0123456789") || dayWords[strings.ToLower(s)]
 }
 
 // extraWords refuses words after a command that takes only an optional time.

@@ -62,6 +62,7 @@ func TestBackdatedChanges(t *testing.T) {
 	mustSay(t, "tomorrow", f.slack.Command(f.team, "U1", "/deal", "move acme qual tomorrow").Text, `I can't read "tomorrow" as when it happened`)
 	// A stage, then words that are no time: said of the time, not the stage.
 	mustSay(t, "an unreadable date", f.slack.Command(f.team, "U1", "/deal", "move acme qual 12/03/2026").Text, `I can't read "12/03/2026" as when it happened`)
+	mustSay(t, "a mistyped stage", f.slack.Command(f.team, "U1", "/deal", "move acme objections handlin").Text, `Unknown stage "objections handlin"`)
 	mustSay(t, "before the latest entry", f.slack.Command(f.team, "U1", "/deal", "won acme 3d").Text, "after the time you gave", "/deal undo")
 	mustSay(t, "before the deal was added", f.slack.Command(f.team, "U1", "/deal", "note acme met them 20d").Text, "was added on")
 	if f.events(t) != before {
