@@ -25,7 +25,7 @@ func dealArgs(d Deal, more ...any) Args {
 }
 
 // ErrArchived says that the deal numbered n, named name, is archived and how
-// to bring it back: for a reference that only an archived deal matches.
+// to bring it back: for a change to it, or a reference only it matches.
 func ErrArchived(n int, name string) error {
 	return Fail(EConflict, "deal.archived", Args{"n": n, "name": name})
 }
@@ -35,7 +35,7 @@ func checkWritable(c Caller, d Deal) error {
 		return Fail(ENotFound, "deal.not_yours", nil)
 	}
 	if d.Archived {
-		return Fail(EConflict, "deal.archived", dealArgs(d))
+		return ErrArchived(d.Number, d.Name)
 	}
 	return nil
 }

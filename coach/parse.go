@@ -497,6 +497,10 @@ func (r DealRef) restAfter(k int) string {
 // foldName prepares a name for matching: lower case, whitespace collapsed.
 func foldName(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
+// SameName reports whether two deal names are one but for case and spacing,
+// as references to deals read them.
+func SameName(a, b string) bool { return foldName(a) == foldName(b) }
+
 // hasWord reports whether name holds word with no letter or digit either
 // side of it.
 func hasWord(name, word string) bool {

@@ -227,7 +227,7 @@ func TestUndoAddThenRestore(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			f := newF(t)
-			cmd := func(text string) string { return f.slack.Command(f.team, "U1", "/deal", text).AllText() }
+			cmd := f.dealCmd
 			cmd("add Omega 2k")
 			cmd("move omega demo")
 			cmd("undo")
@@ -262,7 +262,7 @@ func TestUndoAddThenRestore(t *testing.T) {
 func TestArchivedDealSaysSo(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	cmd := func(text string) string { return f.slack.Command(f.team, "U1", "/deal", text).AllText() }
+	cmd := f.dealCmd
 	cmd("add Zeta Labs 5k")
 	cmd("archive zeta")
 	before := f.events(t)
@@ -285,7 +285,7 @@ func TestArchivedDealSaysSo(t *testing.T) {
 func TestRenameToATwinRefused(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	cmd := func(text string) string { return f.slack.Command(f.team, "U1", "/deal", text).AllText() }
+	cmd := f.dealCmd
 	cmd("add Acme Corp 5k")
 	cmd("add Globex 3k")
 	before := f.events(t)
@@ -306,7 +306,7 @@ func TestRenameToATwinRefused(t *testing.T) {
 func TestNoteSentTwiceIsOneNote(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	cmd := func(text string) string { return f.slack.Command(f.team, "U1", "/deal", text).AllText() }
+	cmd := f.dealCmd
 	cmd("add Sigma 5k")
 	cmd("note sigma sent the deck")
 	before := f.events(t)
@@ -347,7 +347,7 @@ func TestCoachCurrency(t *testing.T) {
 func TestNoteEndingWithADayWord(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	cmd := func(text string) string { return f.slack.Command(f.team, "U1", "/deal", text).AllText() }
+	cmd := f.dealCmd
 	cmd("add Acme 5k")
 	for _, text := range []string{"call them tomorrow", "met the CFO today"} {
 		if got := cmd("note acme " + text); !strings.Contains(got, "Noted") {

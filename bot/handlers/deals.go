@@ -66,6 +66,12 @@ func (a *App) changeArchived(ctx context.Context, r *Request, args string, archi
 	if err != nil {
 		return coach.Deal{}, nil, coach.Event{}, err
 	}
+	return a.changeDeal(ctx, r, dn, rest, decide)
+}
+
+// changeDeal applies one decided change to the resolved deal dn; rest is
+// the line after the reference.
+func (a *App) changeDeal(ctx context.Context, r *Request, dn coach.DealName, rest string, decide func(d coach.Deal, log []coach.Event, rest string) (coach.Event, error)) (coach.Deal, []coach.Event, coach.Event, error) {
 	var log []coach.Event
 	d, ev, err := a.store.Change(ctx, r.Caller, dn.ID, func(d coach.Deal, l []coach.Event) (coach.Event, error) {
 		log = l
@@ -314,15 +320,13 @@ func (a *App) dealRename(ctx context.Context, r *Request, args string) (render.R
 		}
 	}
 	var old string
-	var log []coach.Event
-	d, ev, err := a.store.Change(ctx, r.Caller, dn.ID, func(d coach.Deal, l []coach.Event) (coach.Event, error) {
-		old, log = coach.NameText(d.Name), l
+	d, log, _, err := a.changeDeal(ctx, r, dn, rest, func(d coach.Deal, _ []coach.Event, rest string) (coach.Event, error) {
+		old = coach.NameText(d.Name)
 		return coach.Rename(r.Caller, d, rest, r.Now)
 	})
 	if err != nil {
 		return render.Reply{}, err
 	}
-	log = append(log[:len(log):len(log)], ev)
 	return a.coachingReply(ctx, r, d, log, r.Msg("deals.renamed", coach.Args{"old": old, "deal": render.DealTitle(d)})), nil
 }
 
@@ -339,9 +343,8 @@ func (a *App) sameName(ctx context.Context, r *Request, id int64, name string) (
 	if err != nil {
 		return coach.DealName{}, false
 	}
-	fold := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 	for _, c := range cands {
-		if c.ID != id && fold(c.Name) == fold(name) {
+		if c.ID != id && coach.SameName(c.Name, name) {
 			return c, true
 		}
 	}

@@ -54,6 +54,12 @@ func (f *fixture) events(t *testing.T) int {
 	return countEvents(t, f.store, f.team)
 }
 
+// dealCmd sends /deal text as U1 in the fixture's team and returns all the
+// text of the reply.
+func (f *fixture) dealCmd(text string) string {
+	return f.slack.Command(f.team, "U1", "/deal", text).AllText()
+}
+
 func (f *fixture) deals(t *testing.T, team string) []coach.Deal {
 	t.Helper()
 	deals, _, err := f.store.ListDeals(context.Background(), team, coach.ListFilter{Limit: 100})
