@@ -167,3 +167,36 @@ func FormatWhen(t time.Time, loc *time.Location) string {
 	}
 	return t.In(loc).Format("2006-01-02 15:04")
 }
+
+// ParseMoveStage reads the stage of /deal move, what is left once
+// SplitTrailingTime has taken a time it can read. When that is a stage and
+// then words meant as a time it cannot read ("qualification 12/03/2026"),
+// the error is about the time rather than an unknown stage.
+func ParseMoveStage(rest string) (Stage, error) {
+	st, err := ParseStage(rest)
+	if err == nil {
+		return st, nil
+	}
+	words := strings.Fields(rest)
+	for k := len(words) - 1; k >= 1; k-- {
+		if _, serr := ParseStage(strings.Join(words[:k], " ")); serr == nil {
+			typed := strings.Join(words[k:], " ")
+			if !looksLikeTime(typed) {
+				break // "objections handling": a stage mistyped, not a time
+			}
+			return "", Fail(EInvalid, "when.unreadable", Args{"typed": Both(strconv.Quote(typed), typed)})
+		}
+	}
+	return "", err
+}
+
+// dayWords are words that say when without being a time a change can be
+// dated to.
+var dayWords = map[string]bool{"today": true, "tonight": true, "tomorrow": true, "now": true, "asap": true,
+	"今天": true, "明天": true, "后天": true, "现在": true}
+
+// looksLikeTime reports whether s was meant as a time: it has a digit, or is
+// one of dayWords.
+func looksLikeTime(s string) bool {
+	return strings.ContainsAny(s, "0123456789") || dayWords[strings.ToLower(s)]
+}

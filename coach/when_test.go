@@ -184,3 +184,24 @@ func TestGuardedOutcomes(t *testing.T) {
 		t.Errorf("move lost on an open deal = %+v, %v", e, err)
 	}
 }
+
+func TestParseMoveStage(t *testing.T) {
+	for in, want := range map[string]string{
+		"demo":               "",
+		"initial contact":    "",
+		"qual 12/03/2026":    `I can't read "12/03/2026" as when it happened`,
+		"qual tomorrow":      `I can't read "tomorrow" as when it happened`,
+		"objections handlin": `Unknown stage "objections handlin"`,
+		"nowhere":            `Unknown stage "nowhere"`,
+		"资格审查 明天":            "无法把“明天”理解为发生的时间",
+	} {
+		_, err := ParseMoveStage(in)
+		got := ""
+		if err != nil {
+			got = ErrorMessage(err, EN) + " | " + ErrorMessage(err, ZH)
+		}
+		if (want == "") != (err == nil) || !strings.Contains(got, want) {
+			t.Errorf("ParseMoveStage(%q): %q, want %q", in, got, want)
+		}
+	}
+}

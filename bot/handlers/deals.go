@@ -102,34 +102,6 @@ func dated(r *Request, rest string) (string, time.Time, func(coach.Event, error)
 	return rest, at.UTC(), mark, err
 }
 
-// unreadableTime turns err, rest's failure to read as a stage, into one about
-// the time when rest starts with a stage and goes on with words that are
-// not a time the change can be dated to ("qualification 12/03/2026").
-func unreadableTime(rest string, err error) error {
-	words := strings.Fields(rest)
-	for k := len(words) - 1; k >= 1; k-- {
-		if _, serr := coach.ParseStage(strings.Join(words[:k], " ")); serr == nil {
-			typed := strings.Join(words[k:], " ")
-			if !looksLikeTime(typed) {
-				break // "objections handling": a stage mistyped, not a time
-			}
-			return coach.Fail(coach.EInvalid, "when.unreadable", coach.Args{"typed": coach.Both(strconv.Quote(typed), typed)})
-		}
-	}
-	return err
-}
-
-// dayWords are words that say when without being a time a change can be
-// dated to.
-var dayWords = map[string]bool{"today": true, "tonight": true, "tomorrow": true, "now": true, "asap": true,
-	"今天": true, "明天": true, "后天": true, "现在": true}
-
-// looksLikeTime reports whether s was meant as a time: it has a digit, or is
-// one of dayWords.
-func looksLikeTime(s string) bool {
-	return strings.ContainsAny(s, "0123456789") || dayWords[strings.ToLower(s)]
-}
-
 // extraWords refuses words after a command that takes only an optional time.
 func extraWords(d coach.Deal, cmd, rest string) error {
 	if strings.TrimSpace(rest) == "" {
@@ -215,9 +187,9 @@ func (a *App) dealMove(ctx context.Context, r *Request, args string) (render.Rep
 		if strings.TrimSpace(rest) == "" {
 			return coach.Event{}, coach.Fail(coach.EInvalid, "move.which_stage", coach.Args{"n": d.Number})
 		}
-		to, err := coach.ParseStage(rest)
+		to, err := coach.ParseMoveStage(rest)
 		if err != nil {
-			return coach.Event{}, unreadableTime(rest, err)
+			return coach.Event{}, err
 		}
 		if to == coach.Lost {
 			reason, text := coach.ParseLostReason("")
